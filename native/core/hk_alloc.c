@@ -1,0 +1,94 @@
+/* hk_alloc.c — the malloc family on top of the slots.
+ * malloc budget on a hit: one compare on the size, one table load, the front pop (one branch).
+ * Everything else (size above 1 KiB, a miss, the thread's first call) is out of line. */
+
+static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
+  hk_heap_t *h = hk_tls_heap;
+  if (HK_UNLIKELY(!h)) {
+    h = hk_thread_start();
+    if (!h) { errno = ENOMEM; return NULL; }
+  }
+  hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
+  void *p = hk_refill(h, cls);
+  if (HK_UNLIKELY(!p)) errno = ENOMEM;
+  return p;
+}
+
+static inline void *hk_malloc_class(uint32_t cls) {
+  void *p = hk_front_pop(cls);
+  if (HK_LIKELY(p != NULL)) {
+    hk_stats_count(HK_EV_MALLOC_HIT, cls, 1);
+    return p;
+  }
+  return hk_malloc_miss(cls);
+}
+
+static HK_NOINLINE void *hk_malloc_big(size_t n) {
+  if (n <= HK_SLAB_MAX) return hk_malloc_class(hk_class_of_big(n));
+  hk_init();
+  return hk_large_alloc(n, 16, 0);
+}
+
+HK_INLINE void *hk_malloc(size_t n) {
+  if (HK_LIKELY(n <= HK_LOOKUP_MAX)) return hk_malloc_class(hk_class_lookup[(n + 15) >> 4]);
+  return hk_malloc_big(n);
+}
+
+HK_INLINE void hk_free(void *p) { hk_freegate_free(p); }
+
+static void *hk_calloc(size_t n, size_t size) {
+  size_t total;
+  if (__builtin_mul_overflow(n, size, &total)) { errno = ENOMEM; return NULL; }
+  if (total > HK_SLAB_MAX) { hk_init(); return hk_large_alloc(total, 16, 1); }
+  void *p = hk_malloc(total);
+  if (p) memset(p, 0, total);
+  return p;
+}
+
+/* alignment is a power of two. Slab blocks of a class whose size is a multiple of the
+ * alignment are aligned (slabs start on 4 KiB boundaries); anything else is a large block. */
+static void *hk_alloc_aligned(size_t alignment, size_t n) {
+  if (alignment <= 16) return hk_malloc(n);
+  if (alignment <= HK_PAGE && n <= HK_SLAB_MAX) {
+    for (uint32_t c = hk_class_of(n < alignment ? alignment : n); c < HK_NUM_CLASSES; c++)
+      if ((hk_class_size[c] & (alignment - 1)) == 0) return hk_malloc_class(c);
+  }
+  hk_init();
+  return hk_large_alloc(n, alignment, 0);
+}
+
+/* Usable bytes of a live block, 0 for anything else. */
+static size_t hk_usable_size(const void *p) {
+  hk_chunk_t *ch; hk_slab_t *s;
+  switch (hk_freegate_classify(p, &ch, &s)) {
+    case HK_KIND_SLAB: return s->block_size - (size_t)(((uintptr_t)p - (uintptr_t)s->start) % s->block_size);
+    case HK_KIND_LARGE: return hk_large_usable(ch);
+    default: return 0;
+  }
+}
+
+static void *hk_realloc(void *p, size_t n) {
+  if (!p) return hk_malloc(n);
+  if (n == 0) { hk_free(p); return NULL; }          /* glibc's choice */
+  hk_chunk_t *ch; hk_slab_t *s;
+  size_t old;
+  switch (hk_freegate_classify(p, &ch, &s)) {
+    case HK_KIND_SLAB:
+      old = s->block_size;
+      if (n <= old && (n >= old / 2 || old <= 64)) return p;
+      break;
+    case HK_KIND_LARGE:
+      old = hk_large_usable(ch);
+      if (n <= old && n > HK_SLAB_MAX && n >= old / 2) return p;
+      break;
+    default:
+      hk_freegate_invalid(p, "realloc of a pointer hakmem did not allocate:");
+      errno = EINVAL;
+      return NULL;
+  }
+  void *q = hk_malloc(n);
+  if (!q) return NULL;                               /* p stays valid, errno is ENOMEM */
+  memcpy(q, p, n < old ? n : old);
+  hk_free(p);
+  return q;
+}

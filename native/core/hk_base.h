@@ -1,0 +1,45 @@
+/* hk_base.h — compiler helpers, build mode and the small spin lock every cold path shares. */
+#ifndef HK_BASE_H
+#define HK_BASE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <string.h>
+#include <errno.h>
+
+#define HK_LIKELY(x)   __builtin_expect(!!(x), 1)
+#define HK_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define HK_INLINE      static inline __attribute__((always_inline))
+#define HK_NOINLINE    __attribute__((noinline))
+#define HK_COLD        __attribute__((noinline, cold))
+#define HK_EXPORT      __attribute__((visibility("default")))
+#define HK_CACHE_LINE  64
+
+/* HK_BUILD_ADDON is passed by the composer: 0 for libhakmem.so/.a (the malloc names are
+ * exported), 1 for hakmem.node (prefixed, hidden names only). It only selects names in the
+ * core's surface; the TLS model comes from -ftls-model. */
+#ifndef HK_BUILD_ADDON
+#define HK_BUILD_ADDON 0
+#endif
+
+#define HK_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uintptr_t)(a) - 1))
+#define HK_IS_POW2(x)     ((x) != 0 && ((x) & ((x) - 1)) == 0)
+
+/* A test-and-test-and-set lock for cold paths (heap adoption, the large cache, fork).
+ * sched_yield only under contention; never on a hot path. */
+typedef struct { _Atomic int v; } hk_lock_t;
+#define HK_LOCK_INIT { 0 }
+
+extern int sched_yield(void);
+
+static inline void hk_lock(hk_lock_t *l) {
+  for (;;) {
+    if (!__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE)) return;
+    while (__atomic_load_n(&l->v, __ATOMIC_RELAXED)) sched_yield();
+  }
+}
+static inline void hk_unlock(hk_lock_t *l) { __atomic_store_n(&l->v, 0, __ATOMIC_RELEASE); }
+static inline void hk_lock_reset(hk_lock_t *l) { __atomic_store_n(&l->v, 0, __ATOMIC_RELAXED); }
+
+#endif

@@ -1,0 +1,137 @@
+/* hk_layout.h — the shared shapes: chunks (2 MiB, aligned), the slabs cut from them, and the
+ * per-thread heap that owns slabs. Pointer -> chunk is a mask; chunk -> slab is a shift. */
+#ifndef HK_LAYOUT_H
+#define HK_LAYOUT_H
+
+#define HK_CHUNK_SHIFT     21
+#define HK_CHUNK_SIZE      ((size_t)1 << HK_CHUNK_SHIFT)
+#define HK_SLAB_SHIFT      16
+#define HK_SLAB_SIZE       ((size_t)1 << HK_SLAB_SHIFT)
+#define HK_SLABS_PER_CHUNK 32
+#define HK_CHUNK_HEADER    4096u      /* the header page at the start of every chunk */
+#define HK_CHUNK_MAGIC     0x6b6d6b68u /* "hkmk" */
+
+enum hk_chunk_kind { HK_CHUNK_SLABS = 1, HK_CHUNK_WHOLE = 2, HK_CHUNK_LARGE = 3 };
+enum hk_slab_where { HK_SLAB_NONE = 0, HK_SLAB_CURRENT, HK_SLAB_PARTIAL, HK_SLAB_FULL };
+
+struct hk_heap;
+
+/* Owners that are not heaps: a slab resting in the shared pool, a large block. Neither equals
+ * a thread's heap, so the free fast path sends both to the slow path with one compare. */
+#define HK_OWNER_POOL  ((struct hk_heap *)(uintptr_t)1)
+#define HK_OWNER_LARGE ((struct hk_heap *)(uintptr_t)2)
+
+typedef struct hk_slab {
+  struct hk_heap *owner;        /* read by every free: first */
+  uint32_t cls;
+  uint32_t block_size;
+  void    *free;                /* owner-only: blocks given back by the owner */
+  uint32_t free_count;
+  uint32_t used;                /* blocks out of the slab (in a front cache or with the user) */
+  uint8_t *bump;                /* next never-used block */
+  uint8_t *end;                 /* end of the carvable blocks */
+  uint8_t *start;               /* first block */
+  struct hk_slab *next, *prev;  /* the owner's partial list */
+  uint32_t capacity;
+  uint8_t  where;               /* enum hk_slab_where */
+  uint8_t  decommitted;         /* pages were given back while in the pool */
+  uint16_t index;               /* slab index in its chunk */
+  uint64_t pool_next;           /* shared pool link (a slab id) */
+} hk_slab_t;
+
+typedef struct hk_chunk {
+  uint32_t magic;
+  uint32_t shift;               /* slab index = (p - chunk) >> shift: 16, or 21 for one slab */
+  uint32_t kind;                /* enum hk_chunk_kind */
+  uint32_t reserved;
+  size_t   map_len;             /* large: bytes mapped */
+  size_t   large_size;          /* large: usable bytes */
+  size_t   large_offset;        /* large: the block's offset from the chunk */
+  uint64_t pool_next;           /* shared pool link (a chunk id) */
+  uint8_t  pad[HK_CACHE_LINE - 48];
+  hk_slab_t slabs[HK_SLABS_PER_CHUNK];
+} hk_chunk_t;
+
+_Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");
+
+enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
+
+/* A thread's heap: the slabs it owns per class and the queue other threads free into.
+ * Heaps are never unmapped; a thread that exits leaves its heap to be adopted. */
+typedef struct hk_heap {
+  _Atomic(void *) remote;       /* blocks freed by other threads: one CAS push each */
+  uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
+  hk_slab_t *current[HK_NUM_CLASSES];
+  hk_slab_t *partial[HK_NUM_CLASSES];
+  struct hk_heap *next_all;
+  struct hk_heap *next_orphan;
+  uint32_t state;
+} hk_heap_t;
+
+static inline hk_chunk_t *hk_chunk_of(uintptr_t a) {
+  return (hk_chunk_t *)(a & ~(uintptr_t)(HK_CHUNK_SIZE - 1));
+}
+static inline hk_slab_t *hk_slab_of(hk_chunk_t *ch, uintptr_t a) {
+  return &ch->slabs[(a - (uintptr_t)ch) >> ch->shift];
+}
+static inline hk_chunk_t *hk_chunk_of_slab(const hk_slab_t *s) {
+  return hk_chunk_of((uintptr_t)s);
+}
+
+/* Ids for lock-free stacks: chunk number (address >> 21, 26 bits on 47-bit user space) and
+ * slab index. Zero is "none": chunk 0 covers address 0 and is never ours. */
+static inline uint32_t hk_slab_id(const hk_slab_t *s) {
+  return (uint32_t)(((uintptr_t)hk_chunk_of_slab(s) >> HK_CHUNK_SHIFT) << 5) | s->index;
+}
+static inline hk_slab_t *hk_slab_from_id(uint32_t id) {
+  hk_chunk_t *ch = (hk_chunk_t *)((uintptr_t)(id >> 5) << HK_CHUNK_SHIFT);
+  return &ch->slabs[id & 31u];
+}
+
+/* Cut a chunk into 32 slabs of 64 KiB (slab 0 starts after the header page). */
+static void hk_chunk_format_slabs(hk_chunk_t *ch) {
+  ch->magic = HK_CHUNK_MAGIC;
+  ch->shift = HK_SLAB_SHIFT;
+  ch->kind = HK_CHUNK_SLABS;
+  for (uint32_t i = 0; i < HK_SLABS_PER_CHUNK; i++) {
+    hk_slab_t *s = &ch->slabs[i];
+    s->owner = HK_OWNER_POOL;
+    s->index = (uint16_t)i;
+    s->start = (uint8_t *)ch + (i ? ((size_t)i << HK_SLAB_SHIFT) : HK_CHUNK_HEADER);
+  }
+}
+
+/* Make a chunk one slab (for classes above 8 KiB). */
+static void hk_chunk_format_whole(hk_chunk_t *ch) {
+  ch->magic = HK_CHUNK_MAGIC;
+  ch->shift = HK_CHUNK_SHIFT;
+  ch->kind = HK_CHUNK_WHOLE;
+  ch->slabs[0].owner = HK_OWNER_POOL;
+  ch->slabs[0].index = 0;
+  ch->slabs[0].start = (uint8_t *)ch + HK_CHUNK_HEADER;
+}
+
+/* End of the memory a slab may carve. */
+static inline uint8_t *hk_slab_limit(const hk_slab_t *s) {
+  hk_chunk_t *ch = hk_chunk_of_slab(s);
+  return (uint8_t *)ch + ((size_t)(s->index + 1) << ch->shift);
+}
+
+/* Give an empty slab to a heap for one class; no block is touched (carving is lazy). */
+static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
+  uint32_t size = hk_class_size[cls];
+  s->cls = cls;
+  s->block_size = size;
+  s->free = NULL;
+  s->free_count = 0;
+  s->used = 0;
+  s->bump = s->start;
+  s->capacity = (uint32_t)((size_t)(hk_slab_limit(s) - s->start) / size);
+  s->end = s->start + (size_t)s->capacity * size;
+  s->next = s->prev = NULL;
+  s->where = HK_SLAB_NONE;
+  s->decommitted = 0;
+  __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE);
+}
+
+#endif

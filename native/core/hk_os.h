@@ -1,0 +1,125 @@
+/* hk_os.h — the OS layer: mappings, returning pages, and messages written without allocating.
+ * Everything here is a cold path. A failed mapping is NULL, never a crash. */
+#ifndef HK_OS_H
+#define HK_OS_H
+
+#include <sys/mman.h>
+#include <unistd.h>
+#include <fcntl.h>
+#include <stdlib.h>
+
+#define HK_PAGE 4096u
+
+/* Process-wide figures kept on cold paths only (mapping is already a syscall). */
+typedef struct {
+  _Atomic uint64_t chunks;        /* 2 MiB chunks mapped for slabs, ever */
+  _Atomic uint64_t large_maps;    /* mappings made for large blocks, ever */
+  _Atomic int64_t  bytes_mapped;  /* bytes mapped now */
+} hk_os_counters_t;
+
+static hk_os_counters_t hk_os_counters;
+
+static void *hk_os_map(size_t len) {
+  void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+  __atomic_fetch_add(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
+  return p;
+}
+
+static void hk_os_unmap(void *p, size_t len) {
+  if (munmap(p, len) == 0)
+    __atomic_fetch_sub(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
+}
+
+/* A mapping of len bytes aligned to align (a power of two >= page). First try where the hint
+ * says (right after our last chunk, which is usually free and aligned), then over-map and trim. */
+static void *hk_os_map_aligned(size_t len, size_t align) {
+  static _Atomic uintptr_t hint;
+  uintptr_t h = __atomic_load_n(&hint, __ATOMIC_RELAXED);
+  if (h && (h & (align - 1)) == 0) {
+    void *p = mmap((void *)h, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED) {
+      if (((uintptr_t)p & (align - 1)) == 0) {
+        __atomic_fetch_add(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
+        __atomic_store_n(&hint, (uintptr_t)p + HK_ALIGN_UP(len, align), __ATOMIC_RELAXED);
+        return p;
+      }
+      munmap(p, len);
+    }
+  }
+  if (len + align < len) return NULL;
+  uint8_t *raw = mmap(NULL, len + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (raw == MAP_FAILED) return NULL;
+  uint8_t *p = (uint8_t *)HK_ALIGN_UP((uintptr_t)raw, align);
+  size_t head = (size_t)(p - raw), tail = align - head;
+  if (head) munmap(raw, head);
+  if (tail) munmap(p + len, tail);
+  __atomic_fetch_add(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
+  __atomic_store_n(&hint, (uintptr_t)p + HK_ALIGN_UP(len, align), __ATOMIC_RELAXED);
+  return p;
+}
+
+/* Give the pages back; the range stays mapped and reads as zero when touched again. */
+static void hk_os_decommit(void *p, size_t len) {
+  uintptr_t a = HK_ALIGN_UP((uintptr_t)p, HK_PAGE);
+  uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)(HK_PAGE - 1);
+  if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
+}
+
+/* ---- messages: write(2) only, never stdio (stdio allocates) ---- */
+
+static size_t hk_fmt_u64(char *out, uint64_t v) {
+  char tmp[24]; size_t n = 0;
+  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+  for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  return n;
+}
+
+static size_t hk_fmt_hex(char *out, uint64_t v) {
+  static const char digits[] = "0123456789abcdef";
+  char tmp[18]; size_t n = 0;
+  do { tmp[n++] = digits[v & 15]; v >>= 4; } while (v);
+  out[0] = '0'; out[1] = 'x';
+  for (size_t i = 0; i < n; i++) out[2 + i] = tmp[n - 1 - i];
+  return n + 2;
+}
+
+/* A small line builder on the stack. */
+typedef struct { char buf[512]; size_t len; } hk_line_t;
+
+static void hk_line_str(hk_line_t *l, const char *s) {
+  while (*s && l->len < sizeof l->buf - 1) l->buf[l->len++] = *s++;
+}
+static void hk_line_u64(hk_line_t *l, uint64_t v) {
+  if (l->len + 24 < sizeof l->buf) l->len += hk_fmt_u64(l->buf + l->len, v);
+}
+static void hk_line_ptr(hk_line_t *l, const void *p) {
+  if (l->len + 24 < sizeof l->buf) l->len += hk_fmt_hex(l->buf + l->len, (uint64_t)(uintptr_t)p);
+}
+static void hk_line_write(hk_line_t *l, int fd) {
+  size_t off = 0;
+  while (off < l->len) {
+    ssize_t w = write(fd, l->buf + off, l->len - off);
+    if (w <= 0) { if (w < 0 && errno == EINTR) continue; break; }
+    off += (size_t)w;
+  }
+}
+
+/* "hakmem: <what> <ptr>\n" on stderr, keeping errno. */
+static void hk_os_warn(const char *what, const void *p) {
+  int e = errno;
+  hk_line_t l = { .len = 0 };
+  hk_line_str(&l, "hakmem: ");
+  hk_line_str(&l, what);
+  if (p) { hk_line_str(&l, " "); hk_line_ptr(&l, p); }
+  hk_line_str(&l, "\n");
+  hk_line_write(&l, 2);
+  errno = e;
+}
+
+HK_COLD static void hk_os_fatal(const char *what, const void *p) {
+  hk_os_warn(what, p);
+  abort();
+}
+
+#endif

@@ -1,0 +1,26 @@
+/* hk_prelude.h — first include of every generated variant unit: the core's shapes, then the
+ * slot headers that every box of a slot implements. The boxes follow, then hk_core.c. */
+#ifndef HK_PRELUDE_H
+#define HK_PRELUDE_H
+
+#include <pthread.h>
+#include "hk_base.h"
+#include "hk_classes.h"
+#include "hk_os.h"
+#include "hk_layout.h"
+
+/* The calling thread's heap; NULL until its first allocation (and after it exits). */
+static __thread hk_heap_t *hk_tls_heap;
+
+#include "hakmem/hk_stats.h"
+#include "hakmem/hk_superslab.h"
+#include "hakmem/hk_sharedpool.h"
+#include "hakmem/hk_front.h"
+#include "hakmem/hk_refill.h"
+#include "hakmem/hk_large.h"
+#include "hakmem/hk_freegate.h"
+
+/* Core services the boxes may call (defined in hk_core.c). */
+static void hk_orphans_reclaim(void);   /* give back what exited threads left, before mapping more */
+
+#endif

@@ -1,0 +1,20 @@
+/* Slot `front`: the per-thread cache of free blocks per size class — the hot path.
+ * Budget: pop = one TLS load, one branch, one load of the link, one store; push = the same
+ * plus the limit check. Nothing else: no counters, no locks, no calls. */
+#ifndef HK_SLOT_FRONT_H
+#define HK_SLOT_FRONT_H
+
+static inline void *hk_front_pop(uint32_t cls);             /* NULL when empty */
+static inline int hk_front_push(uint32_t cls, void *p);     /* nonzero when at its limit */
+/* Install a NULL-terminated chain of n blocks into the class's cache, which is empty;
+ * n <= hk_front_capacity(cls). */
+static void hk_front_fill(uint32_t cls, void *head, uint32_t n);
+/* Detach up to n blocks as a NULL-terminated chain; returns how many. */
+static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head);
+static uint32_t hk_front_count(uint32_t cls);
+static uint32_t hk_front_capacity(uint32_t cls);
+static void hk_front_thread_init(void);                     /* limits for this thread */
+static void hk_front_thread_reset(void);                    /* after a flush: empty, limits 0 */
+static int hk_front_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif

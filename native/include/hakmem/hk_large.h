@@ -1,0 +1,19 @@
+/* Slot `large`: blocks above the slab range, and blocks whose alignment slabs cannot give.
+ * Each is a registered mapping whose chunk header describes it. */
+#ifndef HK_SLOT_LARGE_H
+#define HK_SLOT_LARGE_H
+
+/* size bytes aligned to align (power of two, >= 16); zeroed when zero != 0; NULL on OOM. */
+static void *hk_large_alloc(size_t size, size_t align, int zero);
+static void hk_large_free(hk_chunk_t *ch);
+/* The header of a block aligned to 2 MiB or more, which lives outside the registry; NULL if p
+ * is not one. remove != 0 forgets it (the block is being freed). */
+static hk_chunk_t *hk_large_find_aligned(const void *p, int remove);
+static size_t hk_large_usable(const hk_chunk_t *ch);
+static void hk_large_init(void);
+static void hk_large_lock_all(void);    /* fork: prepare */
+static void hk_large_unlock_all(void);  /* fork: parent */
+static void hk_large_reset_locks(void); /* fork: child */
+static int hk_large_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif

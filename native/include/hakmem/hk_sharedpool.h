@@ -1,0 +1,14 @@
+/* Slot `sharedpool`: the process-wide pool of empty slabs and empty whole chunks. Heaps take
+ * from it when their slabs run out and give slabs back when they empty; the pool decides when
+ * pages return to the OS. */
+#ifndef HK_SLOT_SHAREDPOOL_H
+#define HK_SLOT_SHAREDPOOL_H
+
+static hk_slab_t *hk_pool_take_slab(void);     /* an empty 64 KiB slab, owner POOL; NULL on OOM */
+static hk_chunk_t *hk_pool_take_chunk(void);   /* an empty chunk (unformatted); NULL on OOM */
+static void hk_pool_give_slab(hk_slab_t *s);   /* s is empty and owned by nobody */
+static void hk_pool_give_chunk(hk_chunk_t *ch);
+static void hk_sharedpool_init(void);
+static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif

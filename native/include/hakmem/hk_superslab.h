@@ -1,0 +1,18 @@
+/* Slot `superslab`: 2 MiB-aligned chunks from the OS and the registry that answers "is this
+ * address ours" from a bitmap, without touching the address and without a syscall. */
+#ifndef HK_SLOT_SUPERSLAB_H
+#define HK_SLOT_SUPERSLAB_H
+
+/* Hot: is a (possibly foreign, possibly NULL) address inside a registered chunk? */
+static inline int hk_registry_contains(uintptr_t a);
+
+/* A fresh chunk, registered, header zero except magic; NULL when the OS refuses. */
+static hk_chunk_t *hk_superslab_chunk_new(void);
+/* A registered mapping of len bytes (page multiple) whose start is aligned to
+ * max(align, 2 MiB); NULL when the OS refuses. */
+static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align);
+static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len);
+static void hk_superslab_init(void);
+static int hk_superslab_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif

@@ -1,0 +1,73 @@
+/* front/tcache — a thread-local singly-linked list per size class. `room` counts down to the
+ * limit so push compares with zero instead of loading a capacity. A thread whose heap is not
+ * set up has every head NULL (pop misses) and is never handed a push (freegate sends its
+ * frees to the slow path), so zero-initialised TLS needs no first-use check.
+ *
+ * Hot path budget: pop = load head, test, load link, store head, bump room (one branch);
+ * push = load head, store link, store head, decrement room, test (one branch). */
+
+typedef struct {
+  void    *head[HK_NUM_CLASSES];
+  uint32_t room[HK_NUM_CLASSES];
+} hk_tcache_t;
+
+static __thread hk_tcache_t hk_tcache;
+
+static inline void *hk_front_pop(uint32_t cls) {
+  void *b = hk_tcache.head[cls];
+  if (HK_LIKELY(b != NULL)) {
+    hk_tcache.head[cls] = *(void **)b;
+    hk_tcache.room[cls]++;
+  }
+  return b;
+}
+
+static inline int hk_front_push(uint32_t cls, void *p) {
+  *(void **)p = hk_tcache.head[cls];
+  hk_tcache.head[cls] = p;
+  return --hk_tcache.room[cls] == 0;
+}
+
+/* Limit per class: maxBytes worth of blocks, at most maxBlocks, at least one. */
+static uint32_t hk_front_capacity(uint32_t cls) {
+  uint32_t n = (uint32_t)(HK_CFG_FRONT_MAX_BYTES / hk_class_size[cls]);
+  if (n > HK_CFG_FRONT_MAX_BLOCKS) n = HK_CFG_FRONT_MAX_BLOCKS;
+  return n ? n : 1;
+}
+
+static uint32_t hk_front_count(uint32_t cls) {
+  uint32_t cap = hk_front_capacity(cls), room = hk_tcache.room[cls];
+  return hk_tcache.head[cls] && room <= cap ? cap - room : 0;
+}
+
+static void hk_front_fill(uint32_t cls, void *head, uint32_t n) {
+  hk_tcache.head[cls] = head;
+  hk_tcache.room[cls] -= n;
+}
+
+static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head) {
+  void *first = hk_tcache.head[cls], *last = first;
+  if (!first || !n) { *head = NULL; return 0; }
+  uint32_t k = 1;
+  while (k < n && *(void **)last) { last = *(void **)last; k++; }
+  hk_tcache.head[cls] = *(void **)last;
+  *(void **)last = NULL;
+  hk_tcache.room[cls] += k;
+  *head = first;
+  return k;
+}
+
+static void hk_front_thread_init(void) {
+  for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) hk_tcache.room[c] = hk_front_capacity(c);
+}
+
+static void hk_front_thread_reset(void) {
+  memset(&hk_tcache, 0, sizeof hk_tcache);
+}
+
+static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
+  if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
+  if (!strcmp(name, "count")) { *out = hk_front_count((uint32_t)arg); return 0; }
+  if (!strcmp(name, "capacity")) { *out = hk_front_capacity((uint32_t)arg); return 0; }
+  return -1;
+}
