@@ -49,7 +49,9 @@ HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t
 __attribute__((destructor)) static void hk_report_at_exit(void) {
   const char *path = getenv("HAKMEM_REPORT");
   if (!path || !*path) return;
-  int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  /* /dev/stderr cannot be opened when fd 2 is a socket: write to the descriptor itself. */
+  int to_stderr = !strcmp(path, "/dev/stderr") || !strcmp(path, "-");
+  int fd = to_stderr ? 2 : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   hk_line_t l = { .len = 0 };
   hk_line_str(&l, "hakmem pid=");
@@ -65,5 +67,5 @@ __attribute__((destructor)) static void hk_report_at_exit(void) {
   hk_line_u64(&l, b > 0 ? (uint64_t)b : 0);
   hk_line_str(&l, "\n");
   hk_line_write(&l, fd);
-  close(fd);
+  if (!to_stderr) close(fd);
 }

@@ -21,6 +21,7 @@ struct hk_heap;
 #define HK_OWNER_POOL  ((struct hk_heap *)(uintptr_t)1)
 #define HK_OWNER_LARGE ((struct hk_heap *)(uintptr_t)2)
 
+/* 64 bytes, so chunk -> slab is a shift. Offsets are from the chunk base (a chunk is 2 MiB). */
 typedef struct hk_slab {
   struct hk_heap *owner;        /* read by every free: first */
   uint32_t cls;
@@ -28,16 +29,16 @@ typedef struct hk_slab {
   void    *free;                /* owner-only: blocks given back by the owner */
   uint32_t free_count;
   uint32_t used;                /* blocks out of the slab (in a front cache or with the user) */
-  uint8_t *bump;                /* next never-used block */
-  uint8_t *end;                 /* end of the carvable blocks */
-  uint8_t *start;               /* first block */
+  uint32_t bump;                /* offset of the next never-used block */
+  uint32_t end;                 /* offset of the end of the carvable blocks */
   struct hk_slab *next, *prev;  /* the owner's partial list */
-  uint32_t capacity;
+  uint32_t pool_next;           /* shared pool link (a slab id) */
+  uint16_t index;               /* slab index in its chunk */
   uint8_t  where;               /* enum hk_slab_where */
   uint8_t  decommitted;         /* pages were given back while in the pool */
-  uint16_t index;               /* slab index in its chunk */
-  uint64_t pool_next;           /* shared pool link (a slab id) */
 } hk_slab_t;
+
+_Static_assert(sizeof(hk_slab_t) == 64, "a slab descriptor is one cache line");
 
 typedef struct hk_chunk {
   uint32_t magic;
@@ -47,8 +48,8 @@ typedef struct hk_chunk {
   size_t   map_len;             /* large: bytes mapped */
   size_t   large_size;          /* large: usable bytes */
   size_t   large_offset;        /* large: the block's offset from the chunk */
-  uint64_t pool_next;           /* shared pool link (a chunk id) */
-  uint8_t  pad[HK_CACHE_LINE - 48];
+  uint32_t pool_next;           /* shared pool link (a chunk id) */
+  uint8_t  pad[HK_CACHE_LINE - 44];
   hk_slab_t slabs[HK_SLABS_PER_CHUNK];
 } hk_chunk_t;
 
@@ -97,7 +98,6 @@ static void hk_chunk_format_slabs(hk_chunk_t *ch) {
     hk_slab_t *s = &ch->slabs[i];
     s->owner = HK_OWNER_POOL;
     s->index = (uint16_t)i;
-    s->start = (uint8_t *)ch + (i ? ((size_t)i << HK_SLAB_SHIFT) : HK_CHUNK_HEADER);
   }
 }
 
@@ -108,26 +108,29 @@ static void hk_chunk_format_whole(hk_chunk_t *ch) {
   ch->kind = HK_CHUNK_WHOLE;
   ch->slabs[0].owner = HK_OWNER_POOL;
   ch->slabs[0].index = 0;
-  ch->slabs[0].start = (uint8_t *)ch + HK_CHUNK_HEADER;
 }
 
-/* End of the memory a slab may carve. */
-static inline uint8_t *hk_slab_limit(const hk_slab_t *s) {
-  hk_chunk_t *ch = hk_chunk_of_slab(s);
-  return (uint8_t *)ch + ((size_t)(s->index + 1) << ch->shift);
+/* First and one-past-last byte a slab may carve (slab 0 starts after the header page). */
+static inline uint32_t hk_slab_start_off(const hk_slab_t *s) {
+  return s->index ? (uint32_t)s->index << hk_chunk_of_slab(s)->shift : HK_CHUNK_HEADER;
+}
+static inline uint32_t hk_slab_limit_off(const hk_slab_t *s) {
+  return (uint32_t)(s->index + 1) << hk_chunk_of_slab(s)->shift;
+}
+static inline uint8_t *hk_slab_addr(const hk_slab_t *s, uint32_t off) {
+  return (uint8_t *)hk_chunk_of_slab(s) + off;
 }
 
 /* Give an empty slab to a heap for one class; no block is touched (carving is lazy). */
 static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
-  uint32_t size = hk_class_size[cls];
+  uint32_t size = hk_class_size[cls], start = hk_slab_start_off(s);
   s->cls = cls;
   s->block_size = size;
   s->free = NULL;
   s->free_count = 0;
   s->used = 0;
-  s->bump = s->start;
-  s->capacity = (uint32_t)((size_t)(hk_slab_limit(s) - s->start) / size);
-  s->end = s->start + (size_t)s->capacity * size;
+  s->bump = start;
+  s->end = start + (hk_slab_limit_off(s) - start) / size * size;
   s->next = s->prev = NULL;
   s->where = HK_SLAB_NONE;
   s->decommitted = 0;

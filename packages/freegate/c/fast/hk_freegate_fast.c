@@ -27,7 +27,8 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
   if (ch->kind == HK_CHUNK_LARGE)
     return ch->slabs[0].owner == HK_OWNER_LARGE && a == (uintptr_t)ch + ch->large_offset ? HK_KIND_LARGE : HK_KIND_FOREIGN;
   hk_slab_t *s = hk_slab_of(ch, a);
-  if (s->owner == HK_OWNER_POOL || a < (uintptr_t)s->start || a >= (uintptr_t)s->end) return HK_KIND_FOREIGN;
+  uintptr_t off = a - (uintptr_t)ch;
+  if (s->owner == HK_OWNER_POOL || off < hk_slab_start_off(s) || off >= s->end) return HK_KIND_FOREIGN;
   *sp = s;
   return HK_KIND_SLAB;
 }

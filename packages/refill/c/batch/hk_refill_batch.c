@@ -30,14 +30,13 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
     s->free_count -= k;
     *head = first;
   } else if (s->bump < s->end) {
-    uint32_t size = s->block_size;
-    size_t left = (size_t)(s->end - s->bump) / size;
-    k = left < n ? (uint32_t)left : n;
-    uint8_t *b = s->bump;
+    uint32_t size = s->block_size, left = (s->end - s->bump) / size;
+    k = left < n ? left : n;
+    uint8_t *first = hk_slab_addr(s, s->bump), *b = first;
     for (uint32_t i = 0; i + 1 < k; i++, b += size) *(void **)b = b + size;
     *(void **)b = NULL;
-    *head = s->bump;
-    s->bump += (size_t)k * size;
+    *head = first;
+    s->bump += k * size;
   }
   s->used += k;
   return k;

@@ -13,14 +13,14 @@ typedef struct {
 static hk_pool_stack_t hk_pool_slabs __attribute__((aligned(HK_CACHE_LINE)));
 static hk_pool_stack_t hk_pool_chunks __attribute__((aligned(HK_CACHE_LINE)));
 
-static uint64_t *hk_pool_slab_link(uint32_t id) { return &hk_slab_from_id(id)->pool_next; }
-static uint64_t *hk_pool_chunk_link(uint32_t id) {
+static uint32_t *hk_pool_slab_link(uint32_t id) { return &hk_slab_from_id(id)->pool_next; }
+static uint32_t *hk_pool_chunk_link(uint32_t id) {
   return &((hk_chunk_t *)((uintptr_t)id << HK_CHUNK_SHIFT))->pool_next;
 }
 
 /* Push the chain first..last (already linked through link()) in one CAS. */
 static void hk_pool_push(hk_pool_stack_t *st, uint32_t first, uint32_t last, int64_t n,
-                         uint64_t *(*link)(uint32_t)) {
+                         uint32_t *(*link)(uint32_t)) {
   uint64_t old = __atomic_load_n(&st->head, __ATOMIC_RELAXED), nw;
   do {
     __atomic_store_n(link(last), (uint32_t)old, __ATOMIC_RELAXED);
@@ -29,13 +29,13 @@ static void hk_pool_push(hk_pool_stack_t *st, uint32_t first, uint32_t last, int
   __atomic_fetch_add(&st->count, n, __ATOMIC_RELAXED);
 }
 
-static uint32_t hk_pool_pop(hk_pool_stack_t *st, uint64_t *(*link)(uint32_t)) {
+static uint32_t hk_pool_pop(hk_pool_stack_t *st, uint32_t *(*link)(uint32_t)) {
   uint64_t old = __atomic_load_n(&st->head, __ATOMIC_ACQUIRE), nw;
   uint32_t id;
   do {
     id = (uint32_t)old;
     if (!id) return 0;
-    uint32_t next = (uint32_t)__atomic_load_n(link(id), __ATOMIC_RELAXED);
+    uint32_t next = __atomic_load_n(link(id), __ATOMIC_RELAXED);
     nw = (((old >> 32) + 1) << 32) | next;
   } while (!__atomic_compare_exchange_n(&st->head, &old, nw, true, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
   __atomic_fetch_sub(&st->count, 1, __ATOMIC_RELAXED);
@@ -85,7 +85,8 @@ static hk_chunk_t *hk_pool_take_chunk(void) {
 static void hk_pool_give_slab(hk_slab_t *s) {
   s->owner = HK_OWNER_POOL;
   if (hk_pool_resting_slabs() >= HK_CFG_SHAREDPOOL_RETAIN_SLABS && !s->decommitted) {
-    hk_os_decommit(s->start, (size_t)(hk_slab_limit(s) - s->start));
+    uint32_t start = hk_slab_start_off(s);
+    hk_os_decommit(hk_slab_addr(s, start), hk_slab_limit_off(s) - start);
     s->decommitted = 1;
   }
   uint32_t id = hk_slab_id(s);

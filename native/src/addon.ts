@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join, resolve } from 'node:path';
+import type { SlotName } from './manifest.js';
+
+/** `osStats()` of the addon: what hakmem holds from the OS. */
+export interface HakmemOsStats {
+  chunks: number;
+  largeMaps: number;
+  bytesMapped: number;
+}
+
+/** The JavaScript API of dist/<variant>/hakmem.node (docs/contract.md). Addresses are BigInt. */
+export interface HakmemAddon {
+  malloc(size: number): bigint;
+  calloc(n: number, size: number): bigint;
+  realloc(p: bigint, size: number): bigint;
+  free(p: bigint): void;
+  /** posix_memalign; 0n on failure. */
+  memalign(alignment: number, size: number): bigint;
+  usableSize(p: bigint): number;
+  /** memset(p, byte, n). */
+  fill(p: bigint, byte: number, n: number): void;
+  /** Every one of the n bytes at p equals `byte`. */
+  check(p: bigint, byte: number, n: number): boolean;
+  /** Frees p from a new thread and joins it. */
+  freeOnOtherThread(p: bigint): void;
+  version(): string;
+  variantName(): string;
+  variantJson(): string;
+  /** Throws on an unknown probe. */
+  probe(slot: string, name: string, arg?: bigint | number): bigint;
+  osStats(): HakmemOsStats;
+}
+
+/** The probes of the contract, per slot ('core' for the core). */
+export interface ProbeNames {
+  core: 'class_of' | 'class_size' | 'classes';
+  front: 'count' | 'capacity';
+  refill: 'batch';
+  superslab: 'chunk_of' | 'chunks' | 'slab_class';
+  sharedpool: 'empty_slabs' | 'empty_chunks';
+  freegate: 'classify' | 'foreign_frees';
+  large: 'cached' | 'cached_bytes';
+  stats: 'enabled';
+}
+export type ProbeSlot = keyof ProbeNames;
+
+/** Typed `hk.probe(...)`: only the probes the contract names type-check. */
+export function probe<S extends ProbeSlot>(
+  hk: HakmemAddon,
+  slot: S,
+  name: ProbeNames[S],
+  arg: bigint | number = 0,
+): bigint {
+  return hk.probe(slot, name, arg);
+}
+
+/** A probe whose value is a count or index: returned as a number. */
+export function probeNumber<S extends ProbeSlot>(
+  hk: HakmemAddon,
+  slot: S,
+  name: ProbeNames[S],
+  arg: bigint | number = 0,
+): number {
+  return Number(hk.probe(slot, name, arg));
+}
+
+/** Size class of `size`, or -1 when it is not a slab size. */
+export const classOf = (hk: HakmemAddon, size: number): number => probeNumber(hk, 'core', 'class_of', size);
+/** Block size of class `cls`, in bytes. */
+export const classSize = (hk: HakmemAddon, cls: number): number => probeNumber(hk, 'core', 'class_size', cls);
+/** Number of size classes. */
+export const classCount = (hk: HakmemAddon): number => probeNumber(hk, 'core', 'classes');
+
+/** variant.json, as written into dist/<variant>/ and compiled into the library. */
+export interface VariantJson {
+  name: string;
+  description: string;
+  version: string;
+  boxes: Record<SlotName, { box: string; package: string; version: string }>;
+  tunables: Record<SlotName, Record<string, number | boolean | string>>;
+  compiler: { cc: string; cflags: string[] };
+  files: string[];
+}
+
+/** The variant compiled into a loaded addon. */
+export function variantInfo(hk: HakmemAddon): VariantJson {
+  return JSON.parse(hk.variantJson()) as VariantJson;
+}
+
+const require = createRequire(import.meta.url);
+
+/** Loads `<distDir>/hakmem.node` (e.g. dist/default). */
+export function loadHakmem(distDir: string): HakmemAddon {
+  const file = join(resolve(distDir), 'hakmem.node');
+  if (!existsSync(file)) {
+    throw new Error(
+      `hakmem addon not found: ${file}; run \`pnpm build:variant ${basename(resolve(distDir))}\` first`,
+    );
+  }
+  return require(file) as HakmemAddon;
+}

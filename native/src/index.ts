@@ -1,0 +1,31 @@
+export {
+  SLOT_ORDER,
+  isSlotName,
+  defineSlot,
+  HakmemManifestError,
+  type SlotName,
+  type TunableInt,
+  type TunableBool,
+  type TunableEnum,
+  type Tunable,
+  type TunableValue,
+  type CapabilityRequirement,
+  type BoxManifest,
+  type SlotPackage,
+  type SlotSpec,
+} from './manifest.js';
+export { nativeRoot, includeDir, coreDir, addonSource, publicHeader } from './paths.js';
+export {
+  loadHakmem,
+  probe,
+  probeNumber,
+  classOf,
+  classSize,
+  classCount,
+  variantInfo,
+  type HakmemAddon,
+  type HakmemOsStats,
+  type ProbeNames,
+  type ProbeSlot,
+  type VariantJson,
+} from './addon.js';

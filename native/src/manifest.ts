@@ -1,0 +1,162 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The slots, in the fixed order the generated unit includes them (docs/contract.md). */
+export const SLOT_ORDER = [
+  'stats',
+  'superslab',
+  'sharedpool',
+  'front',
+  'refill',
+  'large',
+  'freegate',
+] as const;
+
+/** One of the seven slots of the allocator. */
+export type SlotName = (typeof SLOT_ORDER)[number];
+
+export function isSlotName(x: unknown): x is SlotName {
+  return typeof x === 'string' && (SLOT_ORDER as readonly string[]).includes(x);
+}
+
+/** An integer constant; `HK_CFG_<SLOT>_<NAME>` in the generated header. */
+export interface TunableInt {
+  readonly type: 'int';
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  readonly description: string;
+  /** Unit for humans ("blocks", "bytes", ...). */
+  readonly unit?: string;
+}
+
+/** A flag; generated as 0 or 1. */
+export interface TunableBool {
+  readonly type: 'bool';
+  readonly default: boolean;
+  readonly description: string;
+}
+
+/** One of a fixed set of names; generated as the index of the value, plus one define per value. */
+export interface TunableEnum<V extends string = string> {
+  readonly type: 'enum';
+  readonly values: readonly V[];
+  readonly default: V;
+  readonly description: string;
+}
+
+export type Tunable = TunableInt | TunableBool | TunableEnum;
+
+/** The value a config gives a tunable: number, boolean, or one of the enum's names. */
+export type TunableValue<T> = T extends { readonly type: 'int' }
+  ? number
+  : T extends { readonly type: 'bool' }
+    ? boolean
+    : T extends { readonly type: 'enum'; readonly values: readonly (infer V)[] }
+      ? V
+      : never;
+
+/** A capability a box needs from the box chosen for another slot. */
+export interface CapabilityRequirement {
+  readonly slot: SlotName;
+  readonly capability: string;
+}
+
+/** One box: an implementation of a slot. */
+export interface BoxManifest {
+  /** Equal to its key in `SlotPackage.boxes`. */
+  readonly name: string;
+  readonly description: string;
+  /** C sources, relative to the package root, e.g. 'c/tcache/hk_front_tcache.c'. */
+  readonly sources: readonly string[];
+  /** Capabilities this box offers to boxes of other slots. */
+  readonly provides?: readonly string[];
+  /** Capabilities this box needs from the boxes chosen for other slots. */
+  readonly requires?: readonly CapabilityRequirement[];
+  readonly tunables: Readonly<Record<string, Tunable>>;
+}
+
+/** What a slot package default-exports: its slot, where it lives, its boxes. */
+export interface SlotPackage<
+  S extends SlotName = SlotName,
+  B extends Readonly<Record<string, BoxManifest>> = Readonly<Record<string, BoxManifest>>,
+> {
+  readonly slot: S;
+  /** npm name, e.g. '@hakmem/front'. */
+  readonly packageName: string;
+  /** Absolute path of the package directory (holds package.json and c/). */
+  readonly root: string;
+  readonly boxes: B;
+}
+
+export interface SlotSpec<S extends SlotName, B extends Readonly<Record<string, BoxManifest>>> {
+  readonly slot: S;
+  readonly packageName: string;
+  readonly boxes: B;
+}
+
+/** Thrown when a slot package's manifest is malformed (a bug in that package). */
+export class HakmemManifestError extends Error {
+  override name = 'HakmemManifestError';
+}
+
+/**
+ * Declares a slot package. Literal types (box names, tunable names, enum values)
+ * are preserved so that `defineConfig` can type-check a config against them.
+ *
+ * `moduleUrl` is the caller's `import.meta.url`; the package root is the parent of
+ * the directory holding that module (`dist/index.js` or `src/index.ts` -> package dir).
+ */
+export function defineSlot<
+  const S extends SlotName,
+  const B extends Readonly<Record<string, BoxManifest>>,
+>(moduleUrl: string | URL, spec: SlotSpec<S, B>): SlotPackage<S, B> {
+  const root = resolve(dirname(fileURLToPath(moduleUrl)), '..');
+  checkSlotSpec(spec);
+  return Object.freeze({ slot: spec.slot, packageName: spec.packageName, root, boxes: spec.boxes });
+}
+
+function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManifest>>>): void {
+  const where = `${spec.packageName} (slot ${String(spec.slot)})`;
+  const fail = (msg: string): never => {
+    throw new HakmemManifestError(`${where}: ${msg}`);
+  };
+  if (!isSlotName(spec.slot)) fail(`unknown slot; slots: ${SLOT_ORDER.join(', ')}`);
+  const names = Object.keys(spec.boxes);
+  if (names.length === 0) fail('declares no boxes');
+  for (const [key, box] of Object.entries(spec.boxes)) {
+    if (!/^[a-z][a-z0-9_]*$/.test(key)) fail(`box name '${key}' must match /^[a-z][a-z0-9_]*$/`);
+    if (box.name !== key) fail(`box '${key}' has name '${box.name}'`);
+    if (box.sources.length === 0) fail(`box '${key}' lists no sources`);
+    for (const src of box.sources) {
+      if (isAbsolute(src) || src.split(/[\\/]/).includes('..')) {
+        fail(`box '${key}' source '${src}' must be relative to the package root`);
+      }
+    }
+    for (const req of box.requires ?? []) {
+      if (!isSlotName(req.slot)) fail(`box '${key}' requires from unknown slot '${req.slot}'`);
+      if (req.slot === spec.slot) fail(`box '${key}' requires from its own slot`);
+    }
+    for (const [tname, t] of Object.entries(box.tunables)) {
+      if (!/^[a-z][A-Za-z0-9]*$/.test(tname)) fail(`tunable '${key}.${tname}' must be camelCase`);
+      const tw = `tunable '${key}.${tname}'`;
+      switch (t.type) {
+        case 'int':
+          if (![t.default, t.min, t.max].every(Number.isSafeInteger)) fail(`${tw}: default, min, max must be integers`);
+          if (t.min > t.max) fail(`${tw}: min > max`);
+          if (t.default < t.min || t.default > t.max) fail(`${tw}: default ${t.default} outside [${t.min}, ${t.max}]`);
+          break;
+        case 'bool':
+          if (typeof t.default !== 'boolean') fail(`${tw}: default must be a boolean`);
+          break;
+        case 'enum':
+          if (t.values.length === 0) fail(`${tw}: no values`);
+          if (!t.values.includes(t.default)) fail(`${tw}: default '${t.default}' not among values`);
+          for (const v of t.values) if (!/^[a-z][a-z0-9_]*$/.test(v)) fail(`${tw}: value '${v}' must match /^[a-z][a-z0-9_]*$/`);
+          break;
+        default:
+          fail(`${tw}: unknown type '${(t as { type: unknown }).type as string}'`);
+      }
+    }
+  }
+}

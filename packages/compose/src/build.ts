@@ -1,0 +1,74 @@
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { publicHeader } from '@hakmem/native';
+import { BASE_CFLAGS, compilePlan, findToolchain, runPlan } from './compile.js';
+import { CONFIG_HEADER, VARIANT_UNIT, configHeader, variantJson, variantUnit } from './generate.js';
+import { pkgConfig } from './pkgconfig.js';
+import { getVariant, type LoadedConfig, type ResolvedVariant } from './validate.js';
+
+export interface BuildOptions {
+  /** Environment used to find the toolchain (PATH, npm_config_nodedir). */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface BuildResult {
+  readonly variant: string;
+  /** dist/<variant>, absolute. */
+  readonly distDir: string;
+  /** .hakmem/build/<variant>, absolute. */
+  readonly buildDir: string;
+  /** Compiler warnings, if any. */
+  readonly diagnostics: string;
+}
+
+export const buildDirOf = (rootDir: string, variant: string): string => resolve(rootDir, '.hakmem', 'build', variant);
+export const distDirOf = (rootDir: string, variant: string): string => resolve(rootDir, 'dist', variant);
+
+/** Writes hk_variant_config.h and hakmem_variant.c into buildDir. */
+export function writeGenerated(v: ResolvedVariant, buildDir: string): void {
+  mkdirSync(buildDir, { recursive: true });
+  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS] });
+  writeFileSync(join(buildDir, CONFIG_HEADER), configHeader(v, json));
+  writeFileSync(join(buildDir, VARIANT_UNIT), variantUnit(v));
+}
+
+/**
+ * Builds one variant into dist/<variant>/. Everything is written to
+ * dist/.<variant>.tmp-<pid>/ first and swapped in at the end, so a failed build
+ * leaves the previous dist/<variant>/ (or none) as it was.
+ */
+export async function buildVariant(config: LoadedConfig, name: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const v = getVariant(config, name);
+  const buildDir = buildDirOf(config.rootDir, name);
+  const distDir = distDirOf(config.rootDir, name);
+  const distRoot = resolve(distDir, '..');
+  const tmp = join(distRoot, `.${name}.tmp-${process.pid}`);
+  const old = join(distRoot, `.${name}.old-${process.pid}`);
+
+  const tc = findToolchain(opts.env);
+  rmSync(buildDir, { recursive: true, force: true });
+  writeGenerated(v, buildDir);
+  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS] });
+
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(join(tmp, 'include'), { recursive: true });
+  try {
+    const diagnostics = await runPlan(compilePlan(tc, buildDir, tmp), config.rootDir);
+    copyFileSync(publicHeader, join(tmp, 'include', 'hakmem.h'));
+    writeFileSync(join(tmp, 'hakmem.pc'), pkgConfig(v, distDir));
+    writeFileSync(join(tmp, 'variant.json'), `${JSON.stringify(json, null, 2)}\n`);
+    rmSync(old, { recursive: true, force: true });
+    const hadOld = existsSync(distDir);
+    if (hadOld) renameSync(distDir, old);
+    try {
+      renameSync(tmp, distDir);
+    } catch (err) {
+      if (hadOld) renameSync(old, distDir);
+      throw err;
+    }
+    rmSync(old, { recursive: true, force: true });
+    return { variant: name, distDir, buildDir, diagnostics };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}

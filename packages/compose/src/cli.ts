@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+import { buildVariant } from './build.js';
+import { loadConfig } from './config-load.js';
+import { runDemo } from './demo.js';
+import { HakmemError } from './errors.js';
+import { formatListing, listing } from './list.js';
+import { getVariant } from './validate.js';
+
+const USAGE = `usage: hakmem <command> [options]
+
+commands:
+  build <variant...>   compose and compile variants into dist/<variant>/
+  build --all          build every variant of the config
+  list [--json]        slots, boxes, tunables and variants
+  demo [variant]       run a Python workload on dist/<variant>/libhakmem.so (default: default)
+
+options:
+  --config <path>      the config (default: hakmem.config.ts in this or a parent directory)
+  -h, --help           this text
+`;
+
+/** Runs the CLI; returns the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === 'help') {
+      process.stdout.write(USAGE);
+      return command === undefined && !values.help ? 1 : 0;
+    }
+    switch (command) {
+      case 'build': {
+        const config = await loadConfig(values.config);
+        const names = values.all ? Object.keys(config.variants) : rest;
+        if (names.length === 0) {
+          throw new HakmemError(`name a variant to build, or --all; variants: ${Object.keys(config.variants).join(', ')}`);
+        }
+        for (const n of names) getVariant(config, n);
+        for (const n of names) {
+          const started = Date.now();
+          const r = await buildVariant(config, n);
+          if (r.diagnostics) process.stderr.write(r.diagnostics);
+          process.stdout.write(`hakmem: built ${n} -> ${r.distDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        }
+        return 0;
+      }
+      case 'list': {
+        const l = listing(await loadConfig(values.config));
+        process.stdout.write(values.json ? `${JSON.stringify(l, null, 2)}\n` : formatListing(l));
+        return 0;
+      }
+      case 'demo': {
+        const config = await loadConfig(values.config);
+        const variant = rest[0] ?? 'default';
+        const r = await runDemo(config, variant);
+        process.stdout.write(r.output);
+        process.stdout.write(`\nhakmem (${variant}) reported:\n${r.report.map((l) => `  ${l}`).join('\n')}\n`);
+        return 0;
+      }
+      default:
+        throw new HakmemError(`unknown command '${command}'; commands: build, list, demo\n\n${USAGE}`);
+    }
+  } catch (err) {
+    const e = err as Error;
+    const known = err instanceof HakmemError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`hakmem: ${known || !process.env.HAKMEM_DEBUG ? e.message : e.stack}\n`);
+    return 1;
+  }
+}

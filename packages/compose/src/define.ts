@@ -1,0 +1,48 @@
+import type { BoxManifest, SlotName, SlotPackage, TunableValue } from '@hakmem/native';
+
+/** One slot package per slot, keyed by slot name. */
+export type SlotMap = { readonly [S in SlotName]: SlotPackage<S> };
+
+/** Box names a slot package declares. */
+export type BoxName<P extends SlotMap, S extends SlotName> = keyof P[S]['boxes'] & string;
+
+/** A variant's choice: one box per slot. */
+export type BoxChoice<P extends SlotMap> = { readonly [S in SlotName]: BoxName<P, S> };
+
+/** Values for the tunables of one box; every one is optional (defaults fill the rest). */
+export type TunableValues<B> = B extends BoxManifest
+  ? { readonly [K in keyof B['tunables']]?: TunableValue<B['tunables'][K]> }
+  : never;
+
+/** Tunable values per slot, typed by the box the variant chose for that slot. */
+export type VariantTunables<P extends SlotMap, C extends BoxChoice<P>> = {
+  readonly [S in SlotName]?: TunableValues<P[S]['boxes'][C[S]]>;
+};
+
+/** One variant: a box per slot, and tunables for those boxes. */
+export interface VariantConfig<P extends SlotMap, C extends BoxChoice<P>> {
+  readonly description: string;
+  readonly boxes: C;
+  readonly tunables?: VariantTunables<P, C>;
+}
+
+/** What hakmem.config.ts default-exports. */
+export interface HakmemConfig<
+  P extends SlotMap = SlotMap,
+  V extends Readonly<Record<string, BoxChoice<P>>> = Readonly<Record<string, BoxChoice<P>>>,
+> {
+  readonly slots: P;
+  readonly variants: { readonly [K in keyof V]: VariantConfig<P, V[K]> };
+}
+
+/**
+ * Declares the variants of hakmem. Types only: a misspelt slot, box or tunable,
+ * or a tunable of the wrong type, is a compile error. The composer validates the
+ * same things (and ranges) at run time, for plain-JS configs.
+ */
+export function defineConfig<
+  const P extends SlotMap,
+  const V extends Readonly<Record<string, BoxChoice<P>>>,
+>(config: HakmemConfig<P, V>): HakmemConfig<P, V> {
+  return config;
+}

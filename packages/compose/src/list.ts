@@ -1,0 +1,115 @@
+import { SLOT_ORDER, type SlotName, type Tunable } from '@hakmem/native';
+import type { LoadedConfig, TunableSetting } from './validate.js';
+import { hakmemVersion } from './validate.js';
+
+export interface TunableInfo {
+  name: string;
+  type: Tunable['type'];
+  default: TunableSetting;
+  description: string;
+  min?: number;
+  max?: number;
+  unit?: string;
+  values?: string[];
+}
+
+export interface BoxInfo {
+  name: string;
+  description: string;
+  sources: string[];
+  provides: string[];
+  requires: { slot: SlotName; capability: string }[];
+  tunables: TunableInfo[];
+}
+
+export interface SlotInfo {
+  slot: SlotName;
+  package: string;
+  version: string;
+  boxes: BoxInfo[];
+}
+
+export interface VariantInfo {
+  name: string;
+  description: string;
+  boxes: Record<SlotName, string>;
+  tunables: Record<SlotName, Record<string, TunableSetting>>;
+}
+
+/** What `hakmem list --json` prints. */
+export interface Listing {
+  config: string | null;
+  version: string;
+  slots: SlotInfo[];
+  variants: VariantInfo[];
+}
+
+function tunableInfo(name: string, t: Tunable): TunableInfo {
+  const base = { name, type: t.type, default: t.default, description: t.description };
+  switch (t.type) {
+    case 'int':
+      return { ...base, min: t.min, max: t.max, ...(t.unit ? { unit: t.unit } : {}) };
+    case 'bool':
+      return base;
+    case 'enum':
+      return { ...base, values: [...t.values] };
+  }
+}
+
+export function listing(config: LoadedConfig): Listing {
+  const versions = Object.values(config.variants)[0]?.boxes;
+  return {
+    config: config.path ?? null,
+    version: hakmemVersion(),
+    slots: SLOT_ORDER.map((slot) => {
+      const pkg = config.slots[slot];
+      return {
+        slot,
+        package: pkg.packageName,
+        version: versions?.[slot].version ?? '',
+        boxes: Object.entries(pkg.boxes).map(([name, b]) => ({
+          name,
+          description: b.description,
+          sources: [...b.sources],
+          provides: [...(b.provides ?? [])],
+          requires: (b.requires ?? []).map((r) => ({ slot: r.slot, capability: r.capability })),
+          tunables: Object.entries(b.tunables).map(([n, t]) => tunableInfo(n, t)),
+        })),
+      };
+    }),
+    variants: Object.values(config.variants).map((v) => ({
+      name: v.name,
+      description: v.description,
+      boxes: Object.fromEntries(SLOT_ORDER.map((s) => [s, v.boxes[s].box])) as Record<SlotName, string>,
+      tunables: Object.fromEntries(SLOT_ORDER.map((s) => [s, { ...v.tunables[s] }])) as VariantInfo['tunables'],
+    })),
+  };
+}
+
+const fmt = (v: TunableSetting): string => (typeof v === 'string' ? `'${v}'` : String(v));
+
+/** `hakmem list` for people. */
+export function formatListing(l: Listing): string {
+  const out: string[] = [`hakmem ${l.version}${l.config ? ` (${l.config})` : ''}`, '', 'slots (in include order):'];
+  for (const s of l.slots) {
+    out.push(`  ${s.slot}  ${s.package}@${s.version}`);
+    for (const b of s.boxes) {
+      out.push(`    ${b.name}: ${b.description}`);
+      if (b.provides.length) out.push(`      provides: ${b.provides.join(', ')}`);
+      if (b.requires.length) out.push(`      requires: ${b.requires.map((r) => `${r.slot}:${r.capability}`).join(', ')}`);
+      for (const t of b.tunables) {
+        const range =
+          t.type === 'int' ? ` [${t.min}, ${t.max}]${t.unit ? ` ${t.unit}` : ''}` : t.type === 'enum' ? ` {${t.values!.join(', ')}}` : '';
+        out.push(`      ${t.name} (${t.type}) = ${fmt(t.default)}${range}: ${t.description}`);
+      }
+    }
+  }
+  out.push('', 'variants:');
+  for (const v of l.variants) {
+    out.push(`  ${v.name}${v.description ? `: ${v.description}` : ''}`);
+    out.push(`    ${SLOT_ORDER.map((s) => `${s}=${v.boxes[s]}`).join(' ')}`);
+    const ts = SLOT_ORDER.flatMap((s) => Object.entries(v.tunables[s]).map(([k, x]) => `${s}.${k}=${fmt(x)}`));
+    if (ts.length) out.push(`    ${ts.join(' ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,78 @@
+// Build failures; these need gcc but not hakmem's C sources.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { includeDir, coreDir, addonSource } from '@hakmem/native';
+import {
+  buildVariant,
+  compilePlan,
+  findToolchain,
+  HakmemBuildError,
+  NO_COMPILER,
+  validateConfig,
+} from '../src/index.js';
+import { fakeSlot, rawConfig, tempDir, variant } from './helpers.js';
+
+describe('building a variant', () => {
+  it('runs the commands of the contract', () => {
+    const tc = { cc: 'gcc', cxx: 'g++', ar: 'ar', nodeInclude: '/n', napiInclude: '/napi' };
+    const plan = compilePlan(tc, '/b', '/o');
+    const [obj, addonObj, glue] = plan.compile;
+    expect(obj!.args).toEqual(expect.arrayContaining(['-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-c', '/b/hakmem_variant.c', '-o', '/b/hakmem.o']));
+    expect(obj!.args.join(' ')).toContain(`-I ${includeDir} -I ${coreDir} -I /b`);
+    expect(obj!.args.slice(0, 3)).toEqual(['-std=gnu11', '-O2', '-g']);
+    expect(addonObj!.args).toEqual(expect.arrayContaining(['-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '/b/hakmem-addon.o']));
+    expect(glue!.exe).toBe('g++');
+    expect(glue!.args).toEqual(expect.arrayContaining(['-std=c++17', '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', addonSource, '/b/hk_addon.o']));
+    expect(glue!.args.join(' ')).toContain(`-I /n -I /napi -I ${includeDir}`);
+    const [so, a, node] = plan.link;
+    expect(so!.args).toEqual(['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-o', '/o/libhakmem.so', '/b/hakmem.o', '-lpthread']);
+    expect(a).toMatchObject({ exe: 'ar', args: ['rcs', '/o/libhakmem.a', '/b/hakmem.o'] });
+    expect(node!.args).toEqual(['-shared', '-o', '/o/hakmem.node', '/b/hakmem-addon.o', '/b/hk_addon.o', '-lpthread']);
+  });
+
+  it('finds the toolchain, or says how to install it', () => {
+    const tc = findToolchain();
+    expect(existsSync(join(tc.nodeInclude, 'node_api.h'))).toBe(true);
+    expect(existsSync(join(tc.napiInclude, 'napi.h'))).toBe(true);
+    const t = tempDir('nocc');
+    try {
+      expect(() => findToolchain({ PATH: t.dir })).toThrow(NO_COMPILER);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('a failed build leaves no dist directory, and keeps a previous one intact', async () => {
+    const t = tempDir('fail');
+    try {
+      const stats = fakeSlot(
+        join(t.dir, 'pkg'),
+        'stats',
+        { broken: { name: 'broken', description: 'does not compile', sources: ['c/broken/hk_stats_broken.c'], tunables: {} } },
+        { 'c/broken/hk_stats_broken.c': '#error deliberately broken box\n' },
+      );
+      const config = validateConfig(rawConfig({ broken: variant({ boxes: { stats: 'broken' } }) }, { stats }), {
+        rootDir: t.dir,
+      });
+      const err = await buildVariant(config, 'broken').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(HakmemBuildError);
+      expect((err as Error).message).toMatch(/building hakmem(-addon)?\.o failed/);
+      expect(readdirSync(join(t.dir, 'dist'))).toEqual([]);
+      // The generated files stay in .hakmem/build/<variant>/ for inspection.
+      const unit = readFileSync(join(t.dir, '.hakmem', 'build', 'broken', 'hakmem_variant.c'), 'utf8');
+      expect(unit).toContain('hk_stats_broken.c');
+
+      mkdirSync(join(t.dir, 'dist', 'broken'), { recursive: true });
+      writeFileSync(join(t.dir, 'dist', 'broken', 'marker'), 'previous build');
+      await expect(buildVariant(config, 'broken')).rejects.toThrow(HakmemBuildError);
+      expect(readdirSync(join(t.dir, 'dist'))).toEqual(['broken']);
+      expect(readFileSync(join(t.dir, 'dist', 'broken', 'marker'), 'utf8')).toBe('previous build');
+
+      await expect(buildVariant(config, 'broken', { env: { PATH: t.dir } })).rejects.toThrow(NO_COMPILER);
+      expect(readdirSync(join(t.dir, 'dist'))).toEqual(['broken']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SLOT_ORDER } from '@hakmem/native';
+import type { Listing } from '../src/index.js';
+import { cliBin, configSource, repoRoot, tempDir } from './helpers.js';
+
+const hakmem = (args: string[], cwd = repoRoot) => {
+  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+describe('hakmem CLI', () => {
+  it('list --json describes slots, boxes, tunables and variants', () => {
+    const r = hakmem(['list', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const l = JSON.parse(r.stdout) as Listing;
+    expect(l.config).toBe(join(repoRoot, 'hakmem.config.ts'));
+    expect(l.version).toBe('0.1.0');
+    expect(l.slots.map((s) => s.slot)).toEqual([...SLOT_ORDER]);
+    const front = l.slots.find((s) => s.slot === 'front')!;
+    expect(front).toMatchObject({ package: '@hakmem/front', version: '0.1.0' });
+    expect(front.boxes[0]).toMatchObject({
+      name: 'tcache',
+      sources: ['c/tcache/hk_front_tcache.c'],
+      provides: [],
+      requires: [],
+    });
+    expect(front.boxes[0]!.tunables).toEqual([
+      expect.objectContaining({ name: 'maxBlocks', type: 'int', default: 256, min: 8, max: 4096 }),
+      expect.objectContaining({ name: 'maxBytes', type: 'int', default: 262144, min: 4096, max: 16777216 }),
+    ]);
+    const freegate = l.slots.find((s) => s.slot === 'freegate')!.boxes[0]!;
+    expect(freegate.requires).toEqual([{ slot: 'superslab', capability: 'registry' }]);
+    expect(freegate.tunables[0]).toMatchObject({ name: 'onForeign', type: 'enum', values: ['report', 'abort'], default: 'report' });
+    const superslab = l.slots.find((s) => s.slot === 'superslab')!.boxes[0]!;
+    expect(superslab.provides).toEqual(['registry', 'chunks']);
+    const def = l.variants.find((v) => v.name === 'default')!;
+    expect(def.boxes).toEqual({
+      stats: 'off', superslab: 'lazy', sharedpool: 'lockfree', front: 'tcache', refill: 'batch', large: 'bigcache', freegate: 'fast',
+    });
+    expect(def.tunables.front).toEqual({ maxBlocks: 256, maxBytes: 262144 });
+    expect(typeof def.description).toBe('string');
+  });
+
+  it('list prints a table for people', () => {
+    const r = hakmem(['list']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('maxBlocks (int) = 256 [8, 4096]');
+    expect(r.stdout).toContain('variants:');
+  });
+
+  it('exits 1 with the message, and no stack trace, on a config error', () => {
+    const r = hakmem(['build', 'nope']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("hakmem: variant 'nope' not found; variants: default\n");
+
+    const t = tempDir('cli');
+    try {
+      writeFileSync(join(t.dir, 'hakmem.config.ts'), configSource('v', '{ front: { maxBlocks: 9999 } }'));
+      const r2 = hakmem(['list'], t.dir);
+      expect(r2.status).toBe(1);
+      expect(r2.stderr).toBe('hakmem: variant v: front.maxBlocks = 9999 is out of range [8, 4096]\n');
+      const r3 = hakmem(['build', '--config', join(t.dir, 'hakmem.config.ts'), 'v']);
+      expect(r3.status).toBe(1);
+      expect(r3.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('explains usage errors', () => {
+    expect(hakmem(['frobnicate']).stderr).toContain("unknown command 'frobnicate'");
+    expect(hakmem(['build']).stderr).toContain('name a variant to build, or --all; variants: default');
+    expect(hakmem(['list', '--bogus']).status).toBe(1);
+    const help = hakmem(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('usage: hakmem');
+  });
+});

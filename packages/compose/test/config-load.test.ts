@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineSlot, HakmemManifestError, SLOT_ORDER } from '@hakmem/native';
+import { findConfig, HakmemConfigError, importConfig, loadConfig } from '../src/index.js';
+import { configSource, repoRoot, slots, tempDir } from './helpers.js';
+
+describe('slot manifests', () => {
+  it('every slot package declares its slot, package, root and boxes', () => {
+    for (const slot of SLOT_ORDER) {
+      const pkg = slots[slot];
+      expect(pkg.slot).toBe(slot);
+      expect(pkg.packageName).toBe(`@hakmem/${slot}`);
+      expect(pkg.root).toBe(join(repoRoot, 'packages', slot));
+      expect(existsSync(join(pkg.root, 'package.json'))).toBe(true);
+      for (const [name, box] of Object.entries(pkg.boxes)) {
+        expect(box.name).toBe(name);
+        for (const src of box.sources) expect(src).toMatch(new RegExp(`^c/${name}/hk_${slot}_${name}\\.c$`));
+      }
+    }
+  });
+
+  it('defineSlot refuses a malformed manifest', () => {
+    const url = import.meta.url;
+    const box = { name: 'b', description: '', sources: ['c/b/b.c'], tunables: {} };
+    expect(() => defineSlot(url, { slot: 'front', packageName: 'p', boxes: { b: { ...box, name: 'c' } } })).toThrow(
+      HakmemManifestError,
+    );
+    expect(() => defineSlot(url, { slot: 'front', packageName: 'p', boxes: { b: { ...box, sources: ['/abs/b.c'] } } })).toThrow(
+      /relative to the package root/,
+    );
+    expect(() =>
+      defineSlot(url, {
+        slot: 'front',
+        packageName: 'p',
+        boxes: { b: { ...box, tunables: { n: { type: 'int', default: 1, min: 2, max: 3, description: '' } } } },
+      }),
+    ).toThrow(/default 1 outside \[2, 3\]/);
+    expect(() =>
+      defineSlot(url, {
+        slot: 'front',
+        packageName: 'p',
+        boxes: { b: { ...box, tunables: { e: { type: 'enum', values: ['a'], default: 'z' as 'a', description: '' } } } },
+      }),
+    ).toThrow(/not among values/);
+  });
+});
+
+describe('loading hakmem.config.ts', () => {
+  it('finds the repository config by walking up, and loads it', async () => {
+    expect(findConfig(join(repoRoot, 'packages', 'compose', 'src'))).toBe(join(repoRoot, 'hakmem.config.ts'));
+    const c = await loadConfig(join(repoRoot, 'hakmem.config.ts'));
+    expect(c.rootDir).toBe(repoRoot);
+    expect(Object.keys(c.variants)).toContain('default');
+    const v = c.variants.default!;
+    expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, v.boxes[s].box]))).toEqual({
+      stats: 'off',
+      superslab: 'lazy',
+      sharedpool: 'lockfree',
+      front: 'tcache',
+      refill: 'batch',
+      large: 'bigcache',
+      freegate: 'fast',
+    });
+    // The root config leaves no temporary bundle behind.
+    expect(readdirSync(repoRoot).filter((f) => f.includes('.tmp.mjs'))).toEqual([]);
+  });
+
+  it('loads a TS config from another directory, and a plain JS one', async () => {
+    const t = tempDir('load');
+    try {
+      writeFileSync(join(t.dir, 'hakmem.config.ts'), configSource('mine', '{ front: { maxBlocks: 128 } }'));
+      mkdirSync(join(t.dir, 'deep', 'er'), { recursive: true });
+      expect(findConfig(join(t.dir, 'deep', 'er'))).toBe(join(t.dir, 'hakmem.config.ts'));
+      const c = await loadConfig(join(t.dir, 'hakmem.config.ts'));
+      expect(c.rootDir).toBe(t.dir);
+      expect(c.variants.mine!.tunables.front.maxBlocks).toBe(128);
+      expect(readdirSync(t.dir).sort()).toEqual(['deep', 'hakmem.config.ts']);
+
+      const js = join(t.dir, 'plain.mjs');
+      writeFileSync(
+        js,
+        configSource('plain', '{ front: { maxBlocks: 99999 } }')
+          .replace("import { defineConfig } from '@hakmem/compose';", 'const defineConfig = (c) => c;'),
+      );
+      await expect(loadConfig(js)).rejects.toThrow('variant plain: front.maxBlocks = 99999 is out of range [8, 4096]');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('reports a config that does not compile or has no default export', async () => {
+    const t = tempDir('broken');
+    try {
+      const bad = join(t.dir, 'bad.config.ts');
+      writeFileSync(bad, 'export default {{;\n');
+      await expect(importConfig(bad)).rejects.toThrow(HakmemConfigError);
+      await expect(importConfig(bad)).rejects.toThrow(/cannot compile/);
+      const none = join(t.dir, 'none.config.ts');
+      writeFileSync(none, 'export const x: number = 1;\n');
+      await expect(importConfig(none)).rejects.toThrow(/no default export/);
+      await expect(importConfig(join(t.dir, 'missing.ts'))).rejects.toThrow(/config not found/);
+      expect(readdirSync(t.dir).sort()).toEqual(['bad.config.ts', 'none.config.ts']);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

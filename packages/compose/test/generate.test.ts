@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { SLOT_ORDER } from '@hakmem/native';
+import {
+  BASE_CFLAGS,
+  cInt,
+  configHeader,
+  cString,
+  getVariant,
+  pkgConfig,
+  screamingSnake,
+  validateConfig,
+  variantJson,
+  variantUnit,
+} from '../src/index.js';
+import { rawConfig, slots, variant } from './helpers.js';
+
+const config = validateConfig(
+  rawConfig({
+    default: variant({
+      description: 'say "hi"\\',
+      tunables: { front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } },
+    }),
+  }),
+  { rootDir: '/r' },
+);
+const v = getVariant(config, 'default');
+const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS] });
+
+describe('generated C', () => {
+  it('names tunables in SCREAMING_SNAKE and writes C literals', () => {
+    expect(screamingSnake('maxBlocks')).toBe('MAX_BLOCKS');
+    expect(screamingSnake('onForeign')).toBe('ON_FOREIGN');
+    expect(screamingSnake('sharedpool')).toBe('SHAREDPOOL');
+    expect(cInt(256)).toBe('256');
+    expect(cInt(2147483647)).toBe('2147483647');
+    expect(cInt(2147483648)).toBe('2147483648ULL');
+    expect(cString('a"b\\c\n')).toBe('"a\\"b\\\\c\\n"');
+  });
+
+  it('the unit includes config, prelude, every box source in slot order, then the core', () => {
+    const unit = variantUnit(v);
+    const includes = unit.split('\n').filter((l) => l.startsWith('#include'));
+    expect(includes[0]).toBe('#include "hk_variant_config.h"');
+    expect(includes[1]).toBe('#include "hk_prelude.h"');
+    expect(includes.at(-1)).toBe('#include "hk_core.c"');
+    const boxes = includes.slice(2, -1);
+    expect(boxes).toEqual(SLOT_ORDER.map((s) => `#include ${JSON.stringify(v.boxes[s].sources[0])}`));
+    expect(boxes[0]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
+    expect(boxes[6]).toBe(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);
+  });
+
+  it('the header defines the variant, its boxes and every tunable with its value', () => {
+    const h = configHeader(v, json);
+    const defines = new Map(
+      h
+        .split('\n')
+        .filter((l) => l.startsWith('#define '))
+        .map((l) => {
+          const m = /^#define (\S+)(?: (.*?))?(?: \/\*.*\*\/)?$/.exec(l)!;
+          return [m[1]!, m[2] ?? ''];
+        }),
+    );
+    expect(defines.get('HK_VARIANT_NAME')).toBe('"default"');
+    expect(defines.get('HK_VERSION')).toBe('"0.1.0"');
+    expect(defines.get('HK_BOX_FRONT')).toBe('"tcache"');
+    expect(defines.get('HK_BOX_SUPERSLAB')).toBe('"lazy"');
+    expect(defines.get('HK_BOX_STATS')).toBe('"off"');
+    expect(defines.get('HK_CFG_FRONT_MAX_BLOCKS')).toBe('512');
+    expect(defines.get('HK_CFG_FRONT_MAX_BYTES')).toBe('262144');
+    expect(defines.get('HK_CFG_REFILL_BATCH_BLOCKS')).toBe('64');
+    expect(defines.get('HK_CFG_REFILL_BATCH_BYTES')).toBe('65536');
+    expect(defines.get('HK_CFG_SUPERSLAB_RESERVE_CHUNKS')).toBe('0');
+    expect(defines.get('HK_CFG_SHAREDPOOL_RETAIN_SLABS')).toBe('64');
+    expect(defines.get('HK_CFG_LARGE_CACHE_ENTRIES')).toBe('16');
+    expect(defines.get('HK_CFG_LARGE_CACHE_BYTES')).toBe('4294967296ULL');
+    expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN')).toBe('1');
+    expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN_REPORT')).toBe('0');
+    expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN_ABORT')).toBe('1');
+    // Every tunable of every chosen box is defined.
+    for (const slot of SLOT_ORDER) {
+      for (const t of Object.keys(v.boxes[slot].manifest.tunables)) {
+        expect(defines.has(`HK_CFG_${slot.toUpperCase()}_${screamingSnake(t)}`)).toBe(true);
+      }
+    }
+    // HK_VARIANT_JSON is variant.json as a C string.
+    const literal = defines.get('HK_VARIANT_JSON')!;
+    const unescaped = literal.slice(1, -1).replace(/\\(.)/g, '$1');
+    expect(JSON.parse(unescaped)).toEqual(json);
+  });
+
+  it('variant.json holds boxes with packages and versions, every tunable, compiler and files', () => {
+    expect(json.name).toBe('default');
+    expect(json.version).toBe('0.1.0');
+    expect(json.boxes.front).toEqual({ box: 'tcache', package: '@hakmem/front', version: '0.1.0' });
+    expect(Object.keys(json.boxes)).toEqual([...SLOT_ORDER]);
+    expect(json.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
+    expect(json.tunables.freegate).toEqual({ onForeign: 'abort' });
+    expect(json.compiler.cc).toBe('gcc');
+    expect(json.compiler.cflags).toContain('-fvisibility=hidden');
+    expect(json.files.sort()).toEqual(
+      ['hakmem.node', 'hakmem.pc', 'include/hakmem.h', 'libhakmem.a', 'libhakmem.so', 'variant.json'].sort(),
+    );
+  });
+
+  it('hakmem.pc points at the dist directory', () => {
+    const pc = pkgConfig(v, '/abs/dist/default');
+    expect(pc).toMatch(/^prefix=\/abs\/dist\/default$/m);
+    expect(pc).toMatch(/^Name: hakmem$/m);
+    expect(pc).toMatch(/^Version: 0\.1\.0$/m);
+    expect(pc).toMatch(/^Cflags: -I\$\{prefix\}\/include$/m);
+    expect(pc).toMatch(/^Libs: -L\$\{prefix\} -lhakmem -lpthread$/m);
+  });
+});

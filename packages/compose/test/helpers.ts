@@ -1,0 +1,84 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { defineSlot, type BoxManifest, type SlotName, type SlotPackage } from '@hakmem/native';
+import freegate from '@hakmem/freegate';
+import front from '@hakmem/front';
+import large from '@hakmem/large';
+import refill from '@hakmem/refill';
+import sharedpool from '@hakmem/sharedpool';
+import stats from '@hakmem/stats';
+import superslab from '@hakmem/superslab';
+
+export const composeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repoRoot = resolve(composeRoot, '../..');
+export const cliBin = join(composeRoot, 'bin', 'hakmem.mjs');
+export const fixturesDir = join(composeRoot, 'test', 'fixtures');
+
+export const slots = { front, refill, superslab, sharedpool, freegate, large, stats };
+
+export const defaultBoxes = {
+  front: 'tcache',
+  refill: 'batch',
+  superslab: 'lazy',
+  sharedpool: 'lockfree',
+  freegate: 'fast',
+  large: 'bigcache',
+  stats: 'off',
+} as const;
+
+/** A plain (untyped) config, as a JS config file would give. */
+export function rawConfig(variants: Record<string, unknown>, slotOverrides: Record<string, unknown> = {}): unknown {
+  return { slots: { ...slots, ...slotOverrides }, variants };
+}
+
+/** A variant with the default boxes plus `extra` merged in. */
+export function variant(extra: { boxes?: Record<string, unknown>; tunables?: unknown; description?: unknown } = {}): unknown {
+  return { description: 'test', ...extra, boxes: { ...defaultBoxes, ...(extra.boxes ?? {}) } };
+}
+
+/** A fresh temporary directory inside the repo (test/fixtures/tmp-*, gitignored). */
+export function tempDir(name: string): { dir: string; cleanup: () => void } {
+  const dir = join(fixturesDir, `tmp-${name}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A synthetic slot package rooted at `root`, its C sources written from `files`. */
+export function fakeSlot<S extends SlotName>(
+  root: string,
+  slot: S,
+  boxes: Record<string, BoxManifest>,
+  files: Record<string, string> = {},
+): SlotPackage<S> {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  writeFileSync(join(root, 'package.json'), JSON.stringify({ name: `@test/${slot}`, version: '9.9.9' }));
+  return defineSlot(pathToFileURL(join(root, 'dist', 'index.js')), { slot, packageName: `@test/${slot}`, boxes });
+}
+
+/** The import lines a config file in test/fixtures/tmp-* needs. */
+export const CONFIG_IMPORTS = `import { defineConfig } from '@hakmem/compose';
+import freegate from '@hakmem/freegate';
+import front from '@hakmem/front';
+import large from '@hakmem/large';
+import refill from '@hakmem/refill';
+import sharedpool from '@hakmem/sharedpool';
+import stats from '@hakmem/stats';
+import superslab from '@hakmem/superslab';
+`;
+
+/** A typed config file whose only variant is `name`, with `tunables` (TS source text). */
+export function configSource(name: string, tunables = '{}', boxes = JSON.stringify(defaultBoxes)): string {
+  return `${CONFIG_IMPORTS}
+export default defineConfig({
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats },
+  variants: {
+    ${JSON.stringify(name)}: { description: 'test variant', boxes: ${boxes}, tunables: ${tunables} },
+  },
+});
+`;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { configSource, defaultBoxes, repoRoot, tempDir } from './helpers.js';
+
+const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+
+/** Writes each config into a temp project inside the repo and runs tsc --noEmit on it. */
+function typecheck(files: Record<string, string>): { status: number | null; output: string } {
+  const t = tempDir('types');
+  try {
+    writeFileSync(
+      join(t.dir, 'tsconfig.json'),
+      JSON.stringify({ extends: join(repoRoot, 'tsconfig.base.json'), include: ['*.ts'] }),
+    );
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(t.dir, name), text);
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', '.'], { cwd: t.dir, encoding: 'utf8' });
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  } finally {
+    t.cleanup();
+  }
+}
+
+const boxes = (over: Record<string, string>) => JSON.stringify({ ...defaultBoxes, ...over });
+const withoutStats = JSON.stringify({ ...defaultBoxes, stats: undefined });
+
+describe('hakmem.config.ts is type-checked', () => {
+  it('a good config type-checks', () => {
+    const r = typecheck({
+      'good.ts': configSource('fast', "{ front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } }"),
+    });
+    expect(r.output).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('a misspelt box, tunable or slot, or a value of the wrong type, does not', () => {
+    const bad: Record<string, [string, RegExp]> = {
+      'bad-box.ts': [configSource('v', '{}', boxes({ front: 'tcach' })), /"tcach"/],
+      'bad-tunable.ts': [configSource('v', '{ front: { maxBlock: 256 } }'), /'maxBlock'/],
+      'bad-type.ts': [configSource('v', "{ front: { maxBlocks: '256' } }"), /not assignable to type 'number'/],
+      'bad-enum.ts': [configSource('v', "{ freegate: { onForeign: 'ignore' } }"), /"ignore"/],
+      'bad-slot.ts': [configSource('v', '{ frnt: { maxBlocks: 8 } }'), /'frnt'/],
+      'bad-missing.ts': [configSource('v', '{}', withoutStats), /'stats' is missing/],
+    };
+    const r = typecheck(Object.fromEntries(Object.entries(bad).map(([f, [src]]) => [f, src])));
+    expect(r.status).not.toBe(0);
+    for (const [file, [, why]] of Object.entries(bad)) {
+      const lines = r.output.split('\n').filter((l) => l.startsWith(`${file}(`));
+      expect(lines.length, `${file} should fail to type-check:\n${r.output}`).toBeGreaterThan(0);
+      expect(lines.join('\n')).toMatch(why);
+    }
+  });
+});

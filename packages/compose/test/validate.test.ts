@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getVariant, HakmemConfigError, validateConfig } from '../src/index.js';
+import { fakeSlot, rawConfig, slots, variant } from './helpers.js';
+
+const errorOf = (f: () => unknown): HakmemConfigError => {
+  try {
+    f();
+  } catch (err) {
+    expect(err).toBeInstanceOf(HakmemConfigError);
+    return err as HakmemConfigError;
+  }
+  throw new Error('expected a HakmemConfigError');
+};
+const check = (variants: Record<string, unknown>, overrides?: Record<string, unknown>) => () =>
+  validateConfig(rawConfig(variants, overrides), { rootDir: '/nowhere' });
+
+describe('validateConfig', () => {
+  it('accepts the default boxes and fills every tunable with its default', () => {
+    const c = validateConfig(rawConfig({ default: variant({ tunables: { front: { maxBlocks: 512 } } }) }), { rootDir: '/r' });
+    const v = getVariant(c, 'default');
+    expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
+    expect(v.tunables.freegate).toEqual({ onForeign: 'report' });
+    expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 67108864 });
+    expect(v.tunables.stats).toEqual({});
+    expect(v.boxes.front.sources).toEqual([join(slots.front.root, 'c/tcache/hk_front_tcache.c')]);
+    expect(v.boxes.front.packageName).toBe('@hakmem/front');
+    expect(v.boxes.front.version).toBe('0.1.0');
+    expect(v.version).toBe('0.1.0');
+    expect(c.rootDir).toBe('/r');
+  });
+
+  it('names the variants when one is not found', () => {
+    const c = validateConfig(rawConfig({ default: variant(), lean: variant() }), { rootDir: '/r' });
+    expect(errorOf(() => getVariant(c, 'x')).message).toBe("variant 'x' not found; variants: default, lean");
+  });
+
+  it('names the boxes of a slot for an unknown box', () => {
+    const e = errorOf(check({ default: variant({ boxes: { front: 'tcach' } }) }));
+    expect(e.message).toContain("slot front has no box 'tcach'; boxes: tcache");
+    expect(e.message).toContain('variant default');
+  });
+
+  it('names the slots for an unknown slot, in boxes and in tunables', () => {
+    expect(errorOf(check({ v: variant({ boxes: { frnt: 'tcache' } }) })).message).toContain(
+      "unknown slot 'frnt'; slots: stats, superslab, sharedpool, front, refill, large, freegate",
+    );
+    expect(errorOf(check({ v: variant({ tunables: { frnt: {} } }) })).message).toContain("unknown slot 'frnt'");
+    expect(errorOf(check({ v: variant() }, { frnt: slots.front })).message).toContain("unknown slot 'frnt' in config.slots");
+  });
+
+  it('requires a box for every slot and a package for every slot', () => {
+    const v = { description: 'd', boxes: { front: 'tcache' } };
+    expect(errorOf(check({ v })).message).toContain('no box chosen for slot stats; boxes: off');
+    expect(errorOf(check({ v: variant() }, { large: undefined })).message).toContain(
+      "config.slots.large is missing; import it from '@hakmem/large'",
+    );
+    expect(errorOf(check({ v: variant() }, { front: slots.refill })).message).toContain(
+      'config.slots.front is @hakmem/refill, a package for slot refill',
+    );
+    expect(errorOf(check({ v: variant() }, { front: { hello: 1 } })).message).toContain('is not a slot package');
+  });
+
+  it('names the tunables of the box for an unknown tunable', () => {
+    expect(errorOf(check({ v: variant({ tunables: { front: { maxBlock: 1 } } }) })).message).toContain(
+      'tunable front.maxBlock unknown for box tcache; tunables: maxBlocks, maxBytes',
+    );
+    expect(errorOf(check({ v: variant({ tunables: { stats: { on: true } } }) })).message).toContain(
+      'tunable stats.on unknown for box off; tunables: (none)',
+    );
+  });
+
+  it('rejects a value of the wrong type', () => {
+    expect(errorOf(check({ v: variant({ tunables: { front: { maxBlocks: '256' } } }) })).message).toContain(
+      "front.maxBlocks must be an integer, got '256'",
+    );
+    expect(errorOf(check({ v: variant({ tunables: { front: { maxBlocks: 25.5 } } }) })).message).toContain(
+      'front.maxBlocks must be an integer, got 25.5',
+    );
+    expect(errorOf(check({ v: variant({ tunables: { freegate: { onForeign: 1 } } }) })).message).toContain(
+      'freegate.onForeign must be one of report, abort, got 1',
+    );
+  });
+
+  it('rejects a value out of range, with the range', () => {
+    expect(errorOf(check({ v: variant({ tunables: { front: { maxBlocks: 9999 } } }) })).message).toContain(
+      'front.maxBlocks = 9999 is out of range [8, 4096]',
+    );
+    expect(errorOf(check({ v: variant({ tunables: { front: { maxBlocks: 7 } } }) })).message).toContain(
+      'front.maxBlocks = 7 is out of range [8, 4096]',
+    );
+    // The top of a range above 2^32 is accepted.
+    const c = validateConfig(rawConfig({ v: variant({ tunables: { large: { cacheBytes: 4294967296 } } }) }));
+    expect(getVariant(c, 'v').tunables.large.cacheBytes).toBe(4294967296);
+  });
+
+  it('rejects an enum value that is not allowed, with the values', () => {
+    expect(errorOf(check({ v: variant({ tunables: { freegate: { onForeign: 'ignore' } } }) })).message).toContain(
+      "freegate.onForeign = 'ignore' is not allowed; values: report, abort",
+    );
+  });
+
+  it('rejects a variant whose box needs a capability another slot does not provide', () => {
+    const root = mkdtempSync(join(tmpdir(), 'hakmem-slot-'));
+    const bare = fakeSlot(root, 'superslab', {
+      x: { name: 'x', description: 'no registry', sources: ['c/x/x.c'], provides: ['chunks'], tunables: {} },
+    });
+    const e = errorOf(check({ v: variant({ boxes: { superslab: 'x' } }) }, { superslab: bare }));
+    expect(e.message).toContain(
+      "freegate/fast needs capability 'registry' from slot superslab, which superslab/x does not provide",
+    );
+  });
+
+  it('validates every variant, and the shape of the config', () => {
+    expect(errorOf(check({ good: variant(), bad: variant({ tunables: { front: { maxBytes: 1 } } }) })).message).toContain(
+      'variant bad: front.maxBytes = 1 is out of range [4096, 16777216]',
+    );
+    expect(errorOf(check({})).message).toContain('declares no variants');
+    expect(errorOf(check({ '../x': variant() })).message).toContain("variant name '../x'");
+    expect(errorOf(() => validateConfig(undefined)).message).toContain('default-export defineConfig');
+    expect(errorOf(() => validateConfig({ variants: {} })).message).toContain('config.slots is missing');
+  });
+});

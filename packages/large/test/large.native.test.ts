@@ -1,0 +1,58 @@
+// Checks the bigcache box through the real build: dist/default/hakmem.node.
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadHakmem, variantInfo } from '@hakmem/native';
+import large, { largeCached, largeCachedBytes } from '../src/index.js';
+
+const hk = loadHakmem(resolve(large.root, '../../dist/default'));
+const MiB = 1024 * 1024;
+
+describe('large/bigcache in the default variant', () => {
+  it('its sources exist and the variant uses it', () => {
+    for (const src of large.boxes.bigcache.sources) expect(existsSync(join(large.root, src)), src).toBe(true);
+    expect(variantInfo(hk).boxes.large).toMatchObject({ box: 'bigcache', package: '@hakmem/large' });
+  });
+
+  it('a freed 4 MiB block is cached and the next malloc of that size reuses it', () => {
+    const p = hk.malloc(4 * MiB);
+    expect(p).not.toBe(0n);
+    expect(hk.usableSize(p)).toBeGreaterThanOrEqual(4 * MiB);
+    hk.fill(p, 0xab, 4 * MiB);
+    expect(hk.check(p, 0xab, 4 * MiB)).toBe(true);
+    const cached = largeCached(hk);
+    const bytes = largeCachedBytes(hk);
+    hk.free(p);
+    expect(largeCached(hk)).toBe(cached + 1);
+    expect(largeCachedBytes(hk)).toBeGreaterThanOrEqual(bytes + 4 * MiB);
+    const q = hk.malloc(4 * MiB);
+    expect(q).toBe(p);
+    expect(largeCached(hk)).toBe(cached);
+    hk.free(q);
+  });
+
+  it('calloc from the cache returns zeroed memory', () => {
+    const p = hk.malloc(4 * MiB);
+    hk.fill(p, 0xff, 4 * MiB);
+    hk.free(p);
+    const q = hk.calloc(1, 4 * MiB);
+    expect(hk.check(q, 0, 4 * MiB)).toBe(true);
+    hk.free(q);
+  });
+
+  it('the cache is bounded by cacheEntries and cacheBytes', () => {
+    const blocks = Array.from({ length: 24 }, () => hk.malloc(4 * MiB));
+    for (const p of blocks) hk.free(p);
+    expect(largeCached(hk)).toBeLessThanOrEqual(16);
+    expect(largeCachedBytes(hk)).toBeLessThanOrEqual(64 * MiB);
+  });
+
+  it('realloc of a large block keeps its contents', () => {
+    const p = hk.malloc(3 * MiB);
+    hk.fill(p, 0x3c, 3 * MiB);
+    const q = hk.realloc(p, 9 * MiB);
+    expect(q).not.toBe(0n);
+    expect(hk.check(q, 0x3c, 3 * MiB)).toBe(true);
+    hk.free(q);
+  });
+});
