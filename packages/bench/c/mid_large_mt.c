@@ -4,7 +4,7 @@
  *
  * <threads> threads each keep <slots-per-thread> blocks; each op picks a random
  * slot, frees what is there and allocates a new block of a random size in
- * [min, max) (default 1 KiB .. 64 KiB), writing its first and last bytes.
+ * [min, max) (default 1 KiB .. 64 KiB), writing its first bytes and its last byte.
  * <ops> is the total over all threads. Reports ops/s. */
 #include "bench.h"
 #include <pthread.h>

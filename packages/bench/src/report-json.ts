@@ -1,0 +1,264 @@
+/** The report's data: rows with medians, spreads and ratios to the best peer; the JSON files. */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpus, release, arch, platform, totalmem, availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Allocator, AllocatorKind, Skipped } from './allocators.js';
+import type { InstructionCount } from './callgrind.js';
+import type { Sample } from './run.js';
+import { bestPeer, ratio, relativeSpread, spread } from './stats.js';
+
+export const SCHEMA = 'hakmem-bench/1';
+
+/** What the runner gathered for one benchmark × allocator. */
+export interface RawResult {
+  benchmark: string;
+  allocator: Allocator;
+  /** repetitions asked for */
+  reps: number;
+  samples: Sample[];
+  errors: string[];
+  instructions?: InstructionCount | { error: string };
+}
+
+export interface RowSample {
+  opsPerSec: number;
+  seconds: number;
+  ops: number;
+  peakRssKb: number;
+  wallSeconds: number;
+  userSeconds: number;
+  sysSeconds: number;
+}
+
+export interface Row {
+  benchmark: string;
+  allocator: string;
+  kind: AllocatorKind;
+  isPeer: boolean;
+  variant?: string;
+  /** repetitions asked for, and how many gave a result */
+  reps: number;
+  okReps: number;
+  /** median over the reps, with min..max */
+  opsPerSec: number | null;
+  opsPerSecMin: number | null;
+  opsPerSecMax: number | null;
+  /** (max-min)/2/median */
+  opsPerSecSpread: number | null;
+  seconds: number | null;
+  peakRssKb: number | null;
+  peakRssKbMin: number | null;
+  peakRssKbMax: number | null;
+  /** opsPerSec / best peer's (higher is better) */
+  ratioToBestPeer: number | null;
+  /** peakRssKb / best (lowest) peer's (lower is better) */
+  rssRatioToBestPeer: number | null;
+  /** present when --instructions: exact instructions per op, and / best (lowest) peer's */
+  instructionsPerOp?: number | null;
+  instructionsRatioToBestPeer?: number | null;
+  instructions?: InstructionCount;
+  /** the program's own parameters (threads, sizes, ...) from its result line */
+  params: Record<string, unknown>;
+  samples: RowSample[];
+  error?: string;
+}
+
+export interface BestPeers {
+  throughput: { name: string; value: number } | null;
+  rss: { name: string; value: number } | null;
+  instructions?: { name: string; value: number } | null;
+}
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  availableParallelism: number;
+  kernel: string;
+  platform: string;
+  arch: string;
+  memoryKb: number;
+  node: string;
+  glibc: string | null;
+}
+
+export interface BenchmarkInfo {
+  name: string;
+  description: string;
+  args: string[];
+  instructionOps?: number;
+}
+
+export interface Report {
+  schema: typeof SCHEMA;
+  date: string;
+  machine: Machine;
+  options: Record<string, unknown>;
+  allocators: { name: string; kind: AllocatorKind; isPeer: boolean; preload: string | null; variant?: string }[];
+  skipped: Skipped[];
+  /** each hakmem variant's dist/<v>/variant.json (null when absent) */
+  variants: Record<string, unknown>;
+  benchmarks: BenchmarkInfo[];
+  bestPeers: Record<string, BestPeers>;
+  rows: Row[];
+  failures: { benchmark: string; allocator: string; error: string }[];
+}
+
+const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+const PARAM_SKIP = new Set(['benchmark', 'ops', 'seconds', 'opsPerSec', 'peakRssKb']);
+
+/** Turn raw results into rows: medians, spreads, and ratios to the best peer of the same benchmark. */
+export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers: Record<string, BestPeers> } {
+  const rows: Row[] = raw.map((r) => {
+    const ops = spread(r.samples.map((s) => s.opsPerSec));
+    const rss = spread(r.samples.map((s) => s.peakRssKb));
+    const secs = spread(r.samples.map((s) => s.seconds));
+    const first = r.samples[0]?.result ?? {};
+    const params = Object.fromEntries(Object.entries(first).filter(([k]) => !PARAM_SKIP.has(k)));
+    const row: Row = {
+      benchmark: r.benchmark,
+      allocator: r.allocator.name,
+      kind: r.allocator.kind,
+      isPeer: r.allocator.isPeer,
+      ...(r.allocator.variant !== undefined ? { variant: r.allocator.variant } : {}),
+      reps: r.reps,
+      okReps: r.samples.length,
+      opsPerSec: finiteOrNull(ops.median),
+      opsPerSecMin: finiteOrNull(ops.min),
+      opsPerSecMax: finiteOrNull(ops.max),
+      opsPerSecSpread: finiteOrNull(relativeSpread(ops)),
+      seconds: finiteOrNull(secs.median),
+      peakRssKb: finiteOrNull(rss.median),
+      peakRssKbMin: finiteOrNull(rss.min),
+      peakRssKbMax: finiteOrNull(rss.max),
+      ratioToBestPeer: null,
+      rssRatioToBestPeer: null,
+      params,
+      samples: r.samples.map(({ result: _r, ...s }) => s),
+    };
+    if (r.instructions !== undefined) {
+      if ('error' in r.instructions) {
+        row.instructionsPerOp = null;
+        row.instructionsRatioToBestPeer = null;
+      } else {
+        row.instructionsPerOp = r.instructions.perOp;
+        row.instructionsRatioToBestPeer = null;
+        row.instructions = r.instructions;
+      }
+    }
+    const errors = [...r.errors];
+    if (r.instructions && 'error' in r.instructions) errors.push(`instructions: ${r.instructions.error}`);
+    if (errors.length > 0) row.error = [...new Set(errors)].join('; ');
+    return row;
+  });
+
+  const bestPeers: Record<string, BestPeers> = {};
+  for (const bench of [...new Set(rows.map((r) => r.benchmark))]) {
+    const mine = rows.filter((r) => r.benchmark === bench);
+    const cands = (f: (r: Row) => number | null | undefined) => mine.map((r) => ({ name: r.allocator, isPeer: r.isPeer, value: f(r) }));
+    const best: BestPeers = {
+      throughput: bestPeer(cands((r) => r.opsPerSec), 'higher'),
+      rss: bestPeer(cands((r) => r.peakRssKb), 'lower'),
+    };
+    const withInstr = mine.some((r) => r.instructionsPerOp !== undefined);
+    if (withInstr) best.instructions = bestPeer(cands((r) => r.instructionsPerOp), 'lower');
+    bestPeers[bench] = best;
+    for (const r of mine) {
+      r.ratioToBestPeer = ratio(r.opsPerSec, best.throughput?.value);
+      r.rssRatioToBestPeer = ratio(r.peakRssKb, best.rss?.value);
+      if (r.instructionsPerOp !== undefined) r.instructionsRatioToBestPeer = ratio(r.instructionsPerOp, best.instructions?.value);
+    }
+  }
+  return { rows, bestPeers };
+}
+
+function glibcVersion(): string | null {
+  try {
+    const rep = process.report?.getReport() as unknown as { header?: { glibcVersionRuntime?: string } } | undefined;
+    return rep?.header?.glibcVersionRuntime ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m?.[1]) return m[1].trim();
+  } catch {
+    // not Linux
+  }
+  return cpus()[0]?.model ?? 'unknown';
+}
+
+export function machineInfo(): Machine {
+  return {
+    cpuModel: cpuModel(),
+    cores: cpus().length,
+    availableParallelism: availableParallelism(),
+    kernel: release(),
+    platform: platform(),
+    arch: arch(),
+    memoryKb: Math.round(totalmem() / 1024),
+    node: process.version,
+    glibc: glibcVersion(),
+  };
+}
+
+export interface ReportInput {
+  date: Date;
+  machine: Machine;
+  options: Record<string, unknown>;
+  allocators: readonly Allocator[];
+  skipped: readonly Skipped[];
+  benchmarks: BenchmarkInfo[];
+  raw: readonly RawResult[];
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { rows, bestPeers } = computeRows(input.raw);
+  const variants: Record<string, unknown> = {};
+  for (const a of input.allocators) if (a.kind === 'hakmem' && a.variant) variants[a.variant] = a.variantJson ?? null;
+  return {
+    schema: SCHEMA,
+    date: input.date.toISOString(),
+    machine: input.machine,
+    options: input.options,
+    allocators: input.allocators.map((a) => ({
+      name: a.name,
+      kind: a.kind,
+      isPeer: a.isPeer,
+      preload: a.preload,
+      ...(a.variant !== undefined ? { variant: a.variant } : {}),
+    })),
+    skipped: [...input.skipped],
+    variants,
+    benchmarks: input.benchmarks,
+    bestPeers,
+    rows,
+    failures: rows.filter((r) => r.error).map((r) => ({ benchmark: r.benchmark, allocator: r.allocator, error: r.error as string })),
+  };
+}
+
+/** 2025-01-31T12-34-56Z: a file-name-safe UTC timestamp. */
+export function timestampName(d: Date): string {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+/** Write via a .tmp file and rename, so a reader never sees half a report. */
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+/** bench-results/<timestamp>.json and latest.json; returns their paths. */
+export function writeJsonReports(outDir: string, report: Report): string[] {
+  const text = `${JSON.stringify(report, null, 2)}\n`;
+  const stamped = join(outDir, `${timestampName(new Date(report.date))}.json`);
+  const latest = join(outDir, 'latest.json');
+  writeFileAtomic(stamped, text);
+  writeFileAtomic(latest, text);
+  return [stamped, latest];
+}

@@ -1,0 +1,106 @@
+/** bench-results/latest.md: the run as Markdown tables. Pure. */
+import type { Report, Row } from './report-json.js';
+import { fmtInstr, fmtKb, fmtRate, fmtRatio, hasInstructions, mdTable, rowCells, rowHeaders, type Align } from './table.js';
+
+function matrix(report: Report, cell: (r: Row | undefined, best: boolean) => string, bestOf: (b: string) => string | undefined): string {
+  const allocs = report.allocators.map((a) => a.name);
+  const benches = [...new Set(report.rows.map((r) => r.benchmark))];
+  const rows = benches.map((b) => [
+    b,
+    ...allocs.map((a) => {
+      const r = report.rows.find((x) => x.benchmark === b && x.allocator === a);
+      return cell(r, bestOf(b) === a);
+    }),
+  ]);
+  const align: Align[] = ['left', ...allocs.map((): Align => 'right')];
+  return mdTable(['benchmark', ...allocs], rows, align);
+}
+
+const bold = (s: string, on: boolean) => (on && s !== '—' ? `**${s}**` : s);
+
+export function summaryLine(report: Report): string {
+  const m = report.machine;
+  const o = report.options;
+  const parts = [
+    report.date.replace('T', ' ').replace(/\.\d+Z$/, ' UTC'),
+    `${m.cpuModel} (${m.cores} cores)`,
+    `Linux ${m.kernel}`,
+    ...(m.glibc ? [`glibc ${m.glibc}`] : []),
+    `suite ${String(o.suite)}`,
+    `${String(o.reps)} run(s) each`,
+    `${String(o.threads)} threads`,
+  ];
+  return parts.join(' · ');
+}
+
+export function renderMarkdown(report: Report): string {
+  const out: string[] = [];
+  out.push('# hakmem benchmarks', '', summaryLine(report), '');
+  out.push(
+    'Every allocator runs the same binaries as separate processes (hakmem variants and peers by `LD_PRELOAD`, glibc without), ' +
+      'interleaved; figures are medians, ratios are to the best peer (any non-hakmem allocator, glibc included) of the same run. ' +
+      'The best peer is in bold.',
+    '',
+  );
+
+  out.push('## Throughput vs best peer (higher is better)', '');
+  out.push(
+    matrix(
+      report,
+      (r, best) => (r?.opsPerSec == null ? (r?.error ? 'failed' : '—') : bold(`${fmtRatio(r.ratioToBestPeer)} (${fmtRate(r.opsPerSec)}/s)`, best)),
+      (b) => report.bestPeers[b]?.throughput?.name,
+    ),
+  );
+  out.push('![throughput relative to the best peer](throughput.svg)', '');
+
+  out.push('## Peak RSS vs best peer (lower is better)', '');
+  out.push(
+    matrix(
+      report,
+      (r, best) => (r?.peakRssKb == null ? '—' : bold(`${fmtRatio(r.rssRatioToBestPeer)} (${fmtKb(r.peakRssKb)})`, best)),
+      (b) => report.bestPeers[b]?.rss?.name,
+    ),
+  );
+  out.push('![peak RSS relative to the best peer](rss.svg)', '');
+
+  const withInstr = hasInstructions(report);
+  if (withInstr) {
+    out.push('## Instructions per op (callgrind, exact; lower is better)', '');
+    out.push(
+      matrix(
+        report,
+        (r, best) => (r?.instructionsPerOp == null ? '—' : bold(`${fmtInstr(r.instructionsPerOp)} (${fmtRatio(r.instructionsRatioToBestPeer)})`, best)),
+        (b) => report.bestPeers[b]?.instructions?.name,
+      ),
+    );
+    out.push('Counted as (I(2N) − I(N)) / N with `valgrind --tool=callgrind`, so start-up cancels out.', '');
+  }
+
+  out.push('## Details', '');
+  const { headers, align } = rowHeaders(withInstr);
+  out.push(mdTable(headers, report.rows.map((r) => rowCells(r, withInstr)), align));
+
+  out.push('## Benchmarks', '');
+  for (const b of report.benchmarks) {
+    out.push(`- **${b.name}**: ${b.description} (\`${b.name} ${b.args.join(' ')}\`)`);
+  }
+  out.push('');
+
+  out.push('## Allocators', '');
+  for (const a of report.allocators) {
+    out.push(`- **${a.name}** (${a.kind}): ${a.preload ? `\`LD_PRELOAD=${a.preload}\`` : 'no preload (the system malloc)'}`);
+  }
+  for (const s of report.skipped) out.push(`- ~~${s.name}~~ skipped: ${s.reason}`);
+  out.push('');
+
+  for (const [v, json] of Object.entries(report.variants)) {
+    out.push(`<details><summary>variant.json of ${v}</summary>`, '', '```json', JSON.stringify(json, null, 2), '```', '', '</details>', '');
+  }
+
+  if (report.failures.length > 0) {
+    out.push('## Failures', '');
+    for (const f of report.failures) out.push(`- ${f.benchmark} / ${f.allocator}: ${f.error.replace(/\n/g, ' ')}`);
+    out.push('');
+  }
+  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+}

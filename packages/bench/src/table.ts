@@ -1,0 +1,127 @@
+/** Number formatting and plain-text / Markdown tables. Pure. */
+import type { Report, Row } from './report-json.js';
+
+const DASH = '—';
+
+/** 3 significant digits with k/M/G: 123M, 12.3M, 1.23k, 950. */
+export function fmtRate(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return DASH;
+  const units: [number, string][] = [
+    [1e9, 'G'],
+    [1e6, 'M'],
+    [1e3, 'k'],
+  ];
+  for (const [k, u] of units) {
+    if (Math.abs(v) >= k) return `${sig3(v / k)}${u}`;
+  }
+  return sig3(v);
+}
+
+function sig3(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 100) return x.toFixed(0);
+  if (a >= 10) return x.toFixed(1);
+  return x.toFixed(2);
+}
+
+/** KiB as KiB/MiB/GiB. */
+export function fmtKb(kb: number | null | undefined): string {
+  if (kb == null || !Number.isFinite(kb)) return DASH;
+  if (kb >= 1024 * 1024) return `${sig3(kb / 1024 / 1024)} GiB`;
+  if (kb >= 1024) return `${sig3(kb / 1024)} MiB`;
+  return `${Math.round(kb)} KiB`;
+}
+
+/** 1.23× */
+export function fmtRatio(r: number | null | undefined): string {
+  if (r == null || !Number.isFinite(r)) return DASH;
+  return `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
+}
+
+export function fmtRange(min: number | null | undefined, max: number | null | undefined): string {
+  if (min == null || max == null || !Number.isFinite(min) || !Number.isFinite(max)) return DASH;
+  return `${fmtRate(min)}..${fmtRate(max)}`;
+}
+
+export function fmtInstr(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return DASH;
+  return v >= 1000 ? v.toFixed(0) : v.toFixed(1);
+}
+
+export type Align = 'left' | 'right';
+
+/** Display width, counting each code point as one column. */
+const width = (s: string): number => [...s].length;
+const pad = (s: string, w: number, align: Align): string =>
+  align === 'right' ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s));
+
+/** A plain-text table with a rule under the header; `groupBreaks` puts a blank line before those row indexes. */
+export function textTable(headers: string[], rows: string[][], align: Align[], groupBreaks: ReadonlySet<number> = new Set()): string {
+  const w = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, w[i] ?? 0, align[i] ?? 'left'))
+      .join('  ')
+      .trimEnd();
+  const out = [line(headers), w.map((n) => '─'.repeat(n)).join('  ')];
+  rows.forEach((r, i) => {
+    if (groupBreaks.has(i) && i > 0) out.push('');
+    out.push(line(r));
+  });
+  return `${out.join('\n')}\n`;
+}
+
+const mdCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** A GitHub-flavoured Markdown table. */
+export function mdTable(headers: string[], rows: string[][], align: Align[]): string {
+  const sep = headers.map((_, i) => (align[i] === 'right' ? '---:' : ':---'));
+  const line = (cells: string[]) => `| ${cells.map(mdCell).join(' | ')} |`;
+  return `${[line(headers), line(sep), ...rows.map(line)].join('\n')}\n`;
+}
+
+/** The detailed columns for one row, shared by the terminal and Markdown tables. */
+export function rowCells(r: Row, withInstr: boolean): string[] {
+  const cells = [
+    r.benchmark,
+    r.allocator,
+    r.error && r.opsPerSec == null ? 'FAILED' : fmtRate(r.opsPerSec),
+    fmtRange(r.opsPerSecMin, r.opsPerSecMax),
+    fmtRatio(r.ratioToBestPeer),
+    fmtKb(r.peakRssKb),
+    fmtRatio(r.rssRatioToBestPeer),
+  ];
+  if (withInstr) cells.push(fmtInstr(r.instructionsPerOp), fmtRatio(r.instructionsRatioToBestPeer));
+  return cells;
+}
+
+export function rowHeaders(withInstr: boolean): { headers: string[]; align: Align[] } {
+  const headers = ['benchmark', 'allocator', 'ops/s', 'min..max', 'vs best peer', 'peak RSS', 'RSS vs best'];
+  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right'];
+  if (withInstr) {
+    headers.push('instr/op', 'instr vs best');
+    align.push('right', 'right');
+  }
+  return { headers, align };
+}
+
+export const hasInstructions = (report: Report): boolean => report.rows.some((r) => r.instructionsPerOp !== undefined);
+
+/** The table printed in the terminal at the end of a run. */
+export function terminalTable(report: Report): string {
+  const withInstr = hasInstructions(report);
+  const { headers, align } = rowHeaders(withInstr);
+  const breaks = new Set<number>();
+  const rows = report.rows.map((r, i) => {
+    if (i > 0 && report.rows[i - 1]?.benchmark !== r.benchmark) breaks.add(i);
+    const cells = rowCells(r, withInstr);
+    if (i > 0 && report.rows[i - 1]?.benchmark === r.benchmark) cells[0] = '';
+    return cells;
+  });
+  let out = textTable(headers, rows, align, breaks);
+  const reps = report.rows[0]?.reps ?? 0;
+  out += `\nmedian of ${reps} run${reps === 1 ? '' : 's'} each; ratios are to the best peer (non-hakmem allocator, glibc included) in this run:\n`;
+  out += 'throughput: higher is better; RSS and instructions: lower is better.\n';
+  for (const f of report.failures) out += `FAILED ${f.benchmark} / ${f.allocator}: ${f.error}\n`;
+  return out;
+}
