@@ -8,25 +8,37 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
     h = hk_thread_start();
     if (!h) { errno = ENOMEM; return NULL; }
   }
-  hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
+  uint64_t t0 = hk_stats_clock();
   void *p = hk_refill(h, cls);
-  if (HK_UNLIKELY(!p)) errno = ENOMEM;
+  hk_stats_time(HK_EV_REFILL, cls, t0);
+  hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
+  if (HK_UNLIKELY(!p)) { errno = ENOMEM; return NULL; }
+  hk_freegate_on_alloc(p);
   return p;
 }
 
 static inline void *hk_malloc_class(uint32_t cls) {
+  uint64_t t0 = hk_stats_clock();
   void *p = hk_front_pop(cls);
   if (HK_LIKELY(p != NULL)) {
-    hk_stats_count(HK_EV_MALLOC_HIT, cls, 1);
+    hk_freegate_on_alloc(p);
+    hk_stats_time(HK_EV_MALLOC_HIT, cls, t0);
     return p;
   }
   return hk_malloc_miss(cls);
 }
 
+static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
+  hk_init();
+  uint64_t t0 = hk_stats_clock();
+  void *p = hk_large_alloc(n, alignment, zero);
+  if (p) hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
+  return p;
+}
+
 static HK_NOINLINE void *hk_malloc_big(size_t n) {
   if (n <= HK_SLAB_MAX) return hk_malloc_class(hk_class_of_big(n));
-  hk_init();
-  return hk_large_alloc(n, 16, 0);
+  return hk_malloc_large(n, 16, 0);
 }
 
 HK_INLINE void *hk_malloc(size_t n) {
@@ -39,7 +51,7 @@ HK_INLINE void hk_free(void *p) { hk_freegate_free(p); }
 static void *hk_calloc(size_t n, size_t size) {
   size_t total;
   if (__builtin_mul_overflow(n, size, &total)) { errno = ENOMEM; return NULL; }
-  if (total > HK_SLAB_MAX) { hk_init(); return hk_large_alloc(total, 16, 1); }
+  if (total > HK_SLAB_MAX) return hk_malloc_large(total, 16, 1);
   void *p = hk_malloc(total);
   if (p) memset(p, 0, total);
   return p;
@@ -53,8 +65,7 @@ static void *hk_alloc_aligned(size_t alignment, size_t n) {
     for (uint32_t c = hk_class_of(n < alignment ? alignment : n); c < HK_NUM_CLASSES; c++)
       if ((hk_class_size[c] & (alignment - 1)) == 0) return hk_malloc_class(c);
   }
-  hk_init();
-  return hk_large_alloc(n, alignment, 0);
+  return hk_malloc_large(n, alignment, 0);
 }
 
 /* Usable bytes of a live block, 0 for anything else. */

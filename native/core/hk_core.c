@@ -3,3 +3,4 @@
 #include "hk_alloc.c"
 #include "hk_surface.c"
 #include "hk_extended.c"
+#include "hk_stats_report.c"

@@ -77,6 +77,7 @@ static void hk_thread_exit(void *arg) {
   int saved = errno;
   hk_refill_flush(h);
   hk_front_thread_reset();
+  hk_stats_thread_exit();
   hk_tls_heap = NULL;
   hk_lock(&hk_heaps_lock);
   h->state = HK_HEAP_ORPHAN;

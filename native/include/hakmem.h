@@ -16,6 +16,37 @@ typedef struct hakmem_os_stats {
   int64_t  bytes_mapped;  /* bytes mapped from the OS now */
 } hakmem_os_stats_t;
 
+/* Events the stats box counts (all zero when the variant's stats box is `off`). */
+typedef enum hakmem_event {
+  HAKMEM_EV_MALLOC_HIT,     /* malloc served by the thread's front cache */
+  HAKMEM_EV_MALLOC_MISS,    /* malloc that had to refill the front */
+  HAKMEM_EV_FREE_LOCAL,     /* free of a block of the calling thread's heap */
+  HAKMEM_EV_FREE_REMOTE,    /* free of another thread's block (one CAS onto its queue) */
+  HAKMEM_EV_REFILL,         /* refills of the front */
+  HAKMEM_EV_REFILL_BLOCKS,  /* blocks those refills moved */
+  HAKMEM_EV_DRAIN,          /* drains of a full front back to slabs */
+  HAKMEM_EV_DRAIN_BLOCKS,   /* blocks those drains moved */
+  HAKMEM_EV_CHUNK_MAP,      /* chunks and large mappings taken from the OS */
+  HAKMEM_EV_CHUNK_UNMAP,    /* mappings returned to the OS */
+  HAKMEM_EV_LARGE_ALLOC,    /* blocks above the slab range allocated */
+  HAKMEM_EV_LARGE_FREE,     /* and freed */
+  HAKMEM_EVENTS
+} hakmem_event_t;
+
+#define HAKMEM_CLASSES 52
+
+typedef struct hakmem_stats {
+  int enabled;                                   /* the stats box counts */
+  int profiled;                                  /* and measures cycles (time-stamp counter) */
+  uint64_t count[HAKMEM_EVENTS];
+  uint64_t cycles[HAKMEM_EVENTS];                /* summed over the timed paths */
+  uint64_t by_class[HAKMEM_EVENTS][HAKMEM_CLASSES];
+} hakmem_stats_t;
+
+/* Totals over every thread so far. */
+void hakmem_stats(hakmem_stats_t *out);
+const char *hakmem_event_name(int event);      /* "malloc_hit", ...; NULL out of range */
+
 const char *hakmem_version(void);       /* e.g. "0.1.0" */
 const char *hakmem_variant_name(void);  /* e.g. "default" */
 const char *hakmem_variant_json(void);  /* the variant's resolved composition (variant.json) */

@@ -7,6 +7,12 @@
 enum hk_kind { HK_KIND_FOREIGN = 0, HK_KIND_SLAB = 1, HK_KIND_LARGE = 2 };
 
 static inline void hk_freegate_free(void *p);
+/* Every free-list link (front cache and slab lists) is written and read through these, so a
+ * checking gate can keep links encoded and catch an overwritten one; `fast` stores them plain. */
+static inline void hk_link_store(void *p, void *next);
+static inline void *hk_link_load(const void *p);
+/* Called on every block malloc hands out of a slab (a checking gate clears its free mark). */
+static inline void hk_freegate_on_alloc(void *p);
 /* What p is; sets *chp (and *sp for slab blocks). Never reads unregistered memory. */
 static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp);
 /* The policy for a pointer that is not a live block of ours. */

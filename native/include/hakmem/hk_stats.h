@@ -3,14 +3,34 @@
 #ifndef HK_SLOT_STATS_H
 #define HK_SLOT_STATS_H
 
-typedef enum hk_event {
-  HK_EV_MALLOC_HIT, HK_EV_MALLOC_MISS, HK_EV_FREE_LOCAL, HK_EV_FREE_REMOTE,
-  HK_EV_REFILL, HK_EV_DRAIN, HK_EV_CHUNK_MAP, HK_EV_CHUNK_UNMAP,
-  HK_EV_LARGE_ALLOC, HK_EV_LARGE_FREE, HK_EV__COUNT
-} hk_event_t;
+#include "hakmem.h"
+
+/* The events are the public ones of hakmem.h. */
+typedef hakmem_event_t hk_event_t;
+#define HK_EV_MALLOC_HIT     HAKMEM_EV_MALLOC_HIT
+#define HK_EV_MALLOC_MISS    HAKMEM_EV_MALLOC_MISS
+#define HK_EV_FREE_LOCAL     HAKMEM_EV_FREE_LOCAL
+#define HK_EV_FREE_REMOTE    HAKMEM_EV_FREE_REMOTE
+#define HK_EV_REFILL         HAKMEM_EV_REFILL
+#define HK_EV_REFILL_BLOCKS  HAKMEM_EV_REFILL_BLOCKS
+#define HK_EV_DRAIN          HAKMEM_EV_DRAIN
+#define HK_EV_DRAIN_BLOCKS   HAKMEM_EV_DRAIN_BLOCKS
+#define HK_EV_CHUNK_MAP      HAKMEM_EV_CHUNK_MAP
+#define HK_EV_CHUNK_UNMAP    HAKMEM_EV_CHUNK_UNMAP
+#define HK_EV_LARGE_ALLOC    HAKMEM_EV_LARGE_ALLOC
+#define HK_EV_LARGE_FREE     HAKMEM_EV_LARGE_FREE
+#define HK_EV__COUNT         HAKMEM_EVENTS
+_Static_assert(HAKMEM_CLASSES == HK_NUM_CLASSES, "hakmem.h and the size classes agree");
 
 /* Count n occurrences of ev for size class cls (cls is 0 where no class applies). */
 static inline void hk_stats_count(hk_event_t ev, uint32_t cls, uint64_t n);
+/* A time stamp for hk_stats_time (0 and free where the box keeps no profile). */
+static inline uint64_t hk_stats_clock(void);
+/* One occurrence of ev for cls that began at t0 (= hk_stats_count(ev, cls, 1) plus its cycles). */
+static inline void hk_stats_time(hk_event_t ev, uint32_t cls, uint64_t t0);
+static void hk_stats_thread_exit(void);
+/* The totals over every thread so far (hakmem_stats()). */
+static void hk_stats_snapshot(hakmem_stats_t *out);
 static void hk_stats_init(void);
 static int hk_stats_probe(const char *name, int64_t arg, int64_t *out);
 

@@ -6,6 +6,11 @@
 
 static _Atomic uint64_t hk_freegate_invalid_count;
 
+/* Links are plain pointers; nothing is marked on allocation. */
+static inline void hk_link_store(void *p, void *next) { *(void **)p = next; }
+static inline void *hk_link_load(const void *p) { return *(void *const *)p; }
+static inline void hk_freegate_on_alloc(void *p) { (void)p; }
+
 static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
   uint64_t n = __atomic_fetch_add(&hk_freegate_invalid_count, 1, __ATOMIC_RELAXED);
   if (HK_CFG_FREEGATE_ON_FOREIGN == HK_CFG_FREEGATE_ON_FOREIGN_ABORT) hk_os_fatal(what, p);
@@ -37,7 +42,11 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
 static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
   hk_heap_t *o = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
   if (o == HK_OWNER_LARGE) {
-    if ((uintptr_t)p == (uintptr_t)ch + ch->large_offset) hk_large_free(ch);
+    if ((uintptr_t)p == (uintptr_t)ch + ch->large_offset) {
+      uint64_t t0 = hk_stats_clock();
+      hk_large_free(ch);
+      hk_stats_time(HK_EV_LARGE_FREE, 0, t0);
+    }
     else hk_freegate_invalid(p, "free of a pointer inside a large block:");
     return;
   }
@@ -45,11 +54,12 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
     hk_freegate_invalid(p, "free of a pointer that is not an allocated block (double free?):");
     return;
   }
+  uint64_t t0 = hk_stats_clock();
   void *head = __atomic_load_n(&o->remote, __ATOMIC_RELAXED);
   do {
-    *(void **)p = head;
+    hk_link_store(p, head);
   } while (!__atomic_compare_exchange_n(&o->remote, &head, p, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
-  hk_stats_count(HK_EV_FREE_REMOTE, s->cls, 1);
+  hk_stats_time(HK_EV_FREE_REMOTE, s->cls, t0);
 }
 
 static HK_NOINLINE void hk_freegate_unregistered(void *p) {
@@ -66,9 +76,10 @@ static inline void hk_freegate_free(void *p) {
   hk_slab_t *s = hk_slab_of(ch, a);
   hk_heap_t *h = hk_tls_heap;
   if (HK_LIKELY(s->owner == h)) {
+    uint64_t t0 = hk_stats_clock();
     uint32_t cls = s->cls;
-    hk_stats_count(HK_EV_FREE_LOCAL, cls, 1);
     if (HK_UNLIKELY(hk_front_push(cls, p))) hk_refill_drain(h, cls);
+    hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);
     return;
   }
   hk_freegate_other(ch, s, p);

@@ -16,14 +16,14 @@ static __thread hk_tcache_t hk_tcache;
 static inline void *hk_front_pop(uint32_t cls) {
   void *b = hk_tcache.head[cls];
   if (HK_LIKELY(b != NULL)) {
-    hk_tcache.head[cls] = *(void **)b;
+    hk_tcache.head[cls] = hk_link_load(b);
     hk_tcache.room[cls]++;
   }
   return b;
 }
 
 static inline int hk_front_push(uint32_t cls, void *p) {
-  *(void **)p = hk_tcache.head[cls];
+  hk_link_store(p, hk_tcache.head[cls]);
   hk_tcache.head[cls] = p;
   return --hk_tcache.room[cls] == 0;
 }
@@ -49,9 +49,10 @@ static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head) {
   void *first = hk_tcache.head[cls], *last = first;
   if (!first || !n) { *head = NULL; return 0; }
   uint32_t k = 1;
-  while (k < n && *(void **)last) { last = *(void **)last; k++; }
-  hk_tcache.head[cls] = *(void **)last;
-  *(void **)last = NULL;
+  void *next;
+  while (k < n && (next = hk_link_load(last)) != NULL) { last = next; k++; }
+  hk_tcache.head[cls] = hk_link_load(last);
+  hk_link_store(last, NULL);
   hk_tcache.room[cls] += k;
   *head = first;
   return k;

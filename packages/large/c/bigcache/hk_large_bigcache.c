@@ -117,14 +117,12 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   }
   __atomic_store_n(&ch->slabs[0].owner, HK_OWNER_LARGE, __ATOMIC_RELEASE);
   if (zero && !fresh) memset(p, 0, size);
-  hk_stats_count(HK_EV_LARGE_ALLOC, 0, 1);
   return p;
 }
 
 static void hk_large_free(hk_chunk_t *ch) {
   int saved = errno;
   size_t len = ch->map_len;
-  hk_stats_count(HK_EV_LARGE_FREE, 0, 1);
   if (ch->large_offset >= HK_CHUNK_SIZE) hk_large_find_aligned((uint8_t *)ch + ch->large_offset, 1);
   else if (hk_large_cache_put(ch, len)) { errno = saved; return; }
   hk_superslab_unmap_large(ch, len);

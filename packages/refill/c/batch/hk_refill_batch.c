@@ -23,9 +23,9 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
       s->free = NULL;
     } else {
       void *last = first;
-      for (k = 1; k < n; k++) last = *(void **)last;
-      s->free = *(void **)last;
-      *(void **)last = NULL;
+      for (k = 1; k < n; k++) last = hk_link_load(last);
+      s->free = hk_link_load(last);
+      hk_link_store(last, NULL);
     }
     s->free_count -= k;
     *head = first;
@@ -33,8 +33,8 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
     uint32_t size = s->block_size, left = (s->end - s->bump) / size;
     k = left < n ? left : n;
     uint8_t *first = hk_slab_addr(s, s->bump), *b = first;
-    for (uint32_t i = 0; i + 1 < k; i++, b += size) *(void **)b = b + size;
-    *(void **)b = NULL;
+    for (uint32_t i = 0; i + 1 < k; i++, b += size) hk_link_store(b, b + size);
+    hk_link_store(b, NULL);
     *head = first;
     s->bump += k * size;
   }
@@ -99,16 +99,16 @@ static HK_NOINLINE void *hk_refill(hk_heap_t *h, uint32_t cls) {
     if (!s) return NULL;
     got = hk_slab_take(s, want, &chain);
   }
-  hk_stats_count(HK_EV_REFILL, cls, got);
+  hk_stats_count(HK_EV_REFILL_BLOCKS, cls, got);
   void *b = chain;
-  if (got > 1) hk_front_fill(cls, *(void **)b, got - 1);
+  if (got > 1) hk_front_fill(cls, hk_link_load(b), got - 1);
   return b;
 }
 
 /* One block back to its slab; h owns the slab. */
 static void hk_refill_put(hk_heap_t *h, void *p) {
   hk_slab_t *s = hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p);
-  *(void **)p = s->free;
+  hk_link_store(p, s->free);
   s->free = p;
   s->free_count++;
   s->used--;
@@ -123,7 +123,7 @@ static void hk_refill_put(hk_heap_t *h, void *p) {
 
 static void hk_refill_put_chain(hk_heap_t *h, void *b) {
   while (b) {
-    void *next = *(void **)b;
+    void *next = hk_link_load(b);
     hk_refill_put(h, b);
     b = next;
   }
@@ -135,7 +135,8 @@ static HK_NOINLINE void hk_refill_drain(hk_heap_t *h, uint32_t cls) {
   void *chain;
   uint32_t k = hk_front_take(cls, n ? n : 1, &chain);
   hk_refill_put_chain(h, chain);
-  hk_stats_count(HK_EV_DRAIN, cls, k);
+  hk_stats_count(HK_EV_DRAIN, cls, 1);
+  hk_stats_count(HK_EV_DRAIN_BLOCKS, cls, k);
   errno = saved;
 }
 

@@ -1,10 +1,15 @@
-/* stats/off — observability compiled away: every hook is empty, so a release variant carries
- * no counter on any path. */
+/* stats/off — observability compiled away: every hook is empty and the clock is a constant, so
+ * a release variant carries no counter and no time stamp on any path. */
 
 static inline void hk_stats_count(hk_event_t ev, uint32_t cls, uint64_t n) {
   (void)ev; (void)cls; (void)n;
 }
-
+static inline uint64_t hk_stats_clock(void) { return 0; }
+static inline void hk_stats_time(hk_event_t ev, uint32_t cls, uint64_t t0) {
+  (void)ev; (void)cls; (void)t0;
+}
+static void hk_stats_thread_exit(void) {}
+static void hk_stats_snapshot(hakmem_stats_t *out) { memset(out, 0, sizeof *out); }
 static void hk_stats_init(void) {}
 
 static int hk_stats_probe(const char *name, int64_t arg, int64_t *out) {
