@@ -28,5 +28,50 @@ export default defineConfig({
         front: { maxBlocks: 256 },
       },
     },
+    secure: {
+      description:
+        'Hardened: the checked free gate encodes every free-list link with a secret key and aborts on a double, interior or foreign free, naming the address.',
+      boxes: {
+        front: 'tcache',
+        refill: 'batch',
+        superslab: 'lazy',
+        sharedpool: 'lockfree',
+        freegate: 'checked',
+        large: 'bigcache',
+        stats: 'off',
+      },
+    },
+    debug: {
+      description:
+        'For finding bugs and profiling: the checked free gate plus per-class counters and cycle profiles (HAKMEM_STATS=1 prints them at exit).',
+      boxes: {
+        front: 'tcache',
+        refill: 'batch',
+        superslab: 'lazy',
+        sharedpool: 'lockfree',
+        freegate: 'checked',
+        large: 'bigcache',
+        stats: 'profile',
+      },
+    },
+    lean: {
+      description:
+        'Lowest RSS: small per-thread caches and batches, empty slabs and large mappings returned to the OS at once.',
+      boxes: {
+        front: 'tcache',
+        refill: 'batch',
+        superslab: 'lazy',
+        sharedpool: 'lockfree',
+        freegate: 'fast',
+        large: 'bigcache',
+        stats: 'off',
+      },
+      tunables: {
+        front: { maxBlocks: 32, maxBytes: 16384 },
+        refill: { batchBlocks: 16, batchBytes: 8192 },
+        sharedpool: { retainSlabs: 0 },
+        large: { cacheEntries: 0, cacheBytes: 0 },
+      },
+    },
   },
 });

@@ -121,6 +121,27 @@ Napi::Value OsStats(const Napi::CallbackInfo &info) {
   return o;
 }
 
+Napi::Value Stats(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  static hakmem_stats_t s;  // 30 KiB: not on the stack
+  hakmem_stats(&s);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("enabled", Napi::Boolean::New(env, s.enabled != 0));
+  o.Set("profiled", Napi::Boolean::New(env, s.profiled != 0));
+  Napi::Object events = Napi::Object::New(env);
+  for (int e = 0; e < HAKMEM_EVENTS; e++) {
+    Napi::Object ev = Napi::Object::New(env);
+    ev.Set("count", Napi::Number::New(env, static_cast<double>(s.count[e])));
+    ev.Set("cycles", Napi::Number::New(env, static_cast<double>(s.cycles[e])));
+    Napi::Array by = Napi::Array::New(env, HAKMEM_CLASSES);
+    for (uint32_t c = 0; c < HAKMEM_CLASSES; c++) by.Set(c, Napi::Number::New(env, static_cast<double>(s.by_class[e][c])));
+    ev.Set("byClass", by);
+    events.Set(hakmem_event_name(e), ev);
+  }
+  o.Set("events", events);
+  return o;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("malloc", Napi::Function::New(env, Malloc));
   exports.Set("calloc", Napi::Function::New(env, Calloc));
@@ -136,6 +157,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("variantJson", Napi::Function::New(env, VariantJson));
   exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("osStats", Napi::Function::New(env, OsStats));
+  exports.Set("stats", Napi::Function::New(env, Stats));
   return exports;
 }
 

@@ -72,8 +72,7 @@ static void *hk_alloc_aligned(size_t alignment, size_t n) {
 static size_t hk_usable_size(const void *p) {
   hk_chunk_t *ch; hk_slab_t *s;
   switch (hk_freegate_classify(p, &ch, &s)) {
-    case HK_KIND_SLAB:
-      return s->block_size - ((uint32_t)((uintptr_t)p - (uintptr_t)ch) - hk_slab_start_off(s)) % s->block_size;
+    case HK_KIND_SLAB: return s->block_size;
     case HK_KIND_LARGE: return hk_large_usable(ch);
     default: return 0;
   }

@@ -32,7 +32,10 @@ typedef struct hk_slab {
   uint32_t bump;                /* offset of the next never-used block */
   uint32_t end;                 /* offset of the end of the carvable blocks */
   struct hk_slab *next, *prev;  /* the owner's partial list */
-  uint32_t pool_next;           /* shared pool link (a slab id) */
+  union {
+    uint32_t start;             /* offset of the first block, while a heap owns the slab */
+    uint32_t pool_next;         /* shared pool link (a slab id), while the pool holds it */
+  };
   uint16_t index;               /* slab index in its chunk */
   uint8_t  where;               /* enum hk_slab_where */
   uint8_t  decommitted;         /* pages were given back while in the pool */
@@ -129,12 +132,21 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
   s->free = NULL;
   s->free_count = 0;
   s->used = 0;
+  s->start = start;
   s->bump = start;
   s->end = start + (hk_slab_limit_off(s) - start) / size * size;
   s->next = s->prev = NULL;
   s->where = HK_SLAB_NONE;
   s->decommitted = 0;
   __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE);
+}
+
+/* Does chunk offset off start a block of s (not the header, not the tail, not inside a
+ * block)? Two compares and one multiply: on every free. */
+static inline int hk_slab_block_start(const hk_slab_t *s, uint32_t off) {
+  uint32_t x = off - s->start;
+  uint64_t m = hk_class_divm[s->cls];
+  return x < s->end - s->start && (uint64_t)x * m < m;
 }
 
 #endif

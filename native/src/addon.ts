@@ -10,6 +10,37 @@ export interface HakmemOsStats {
   bytesMapped: number;
 }
 
+/** Names of the events the stats box counts (hakmem.h's hakmem_event_t, in order). */
+export const STAT_EVENTS = [
+  'malloc_hit',
+  'malloc_miss',
+  'free_local',
+  'free_remote',
+  'refill',
+  'refill_blocks',
+  'drain',
+  'drain_blocks',
+  'chunk_map',
+  'chunk_unmap',
+  'large_alloc',
+  'large_free',
+] as const;
+export type StatEvent = (typeof STAT_EVENTS)[number];
+
+/** One event's totals over every thread: count, summed cycles (profile box), count per size class. */
+export interface HakmemStatEvent {
+  count: number;
+  cycles: number;
+  byClass: number[];
+}
+
+/** `stats()` of the addon: the same figures as hakmem_stats() in C. All zero when the stats box is off. */
+export interface HakmemStats {
+  enabled: boolean;
+  profiled: boolean;
+  events: Record<StatEvent, HakmemStatEvent>;
+}
+
 /** The JavaScript API of dist/<variant>/hakmem.node (docs/contract.md). Addresses are BigInt. */
 export interface HakmemAddon {
   malloc(size: number): bigint;
@@ -31,6 +62,7 @@ export interface HakmemAddon {
   /** Throws on an unknown probe. */
   probe(slot: string, name: string, arg?: bigint | number): bigint;
   osStats(): HakmemOsStats;
+  stats(): HakmemStats;
 }
 
 /** The probes of the contract, per slot ('core' for the core). */
@@ -42,7 +74,7 @@ export interface ProbeNames {
   sharedpool: 'empty_slabs' | 'empty_chunks';
   freegate: 'classify' | 'foreign_frees';
   large: 'cached' | 'cached_bytes';
-  stats: 'enabled';
+  stats: 'enabled' | 'profiled' | 'count' | 'cycles';
 }
 export type ProbeSlot = keyof ProbeNames;
 

@@ -1,6 +1,8 @@
 /* Slot `freegate`: routes free(p). Budget for the local free: a mask, a registry test, the
- * slab's owner compare and the front push. Remote: one CAS onto the owner's queue. Anything
- * not ours goes to the variant's foreign-pointer policy and nothing is corrupted. */
+ * slab's owner compare, the block-start test (two compares, one multiply), the free-mark test
+ * and the front push. Remote: the same tests and one CAS onto the owner's queue. A pointer that
+ * is not a live block (foreign, interior, freed) goes to the variant's policy and nothing is
+ * written. */
 #ifndef HK_SLOT_FREEGATE_H
 #define HK_SLOT_FREEGATE_H
 
@@ -11,8 +13,11 @@ static inline void hk_freegate_free(void *p);
  * checking gate can keep links encoded and catch an overwritten one; `fast` stores them plain. */
 static inline void hk_link_store(void *p, void *next);
 static inline void *hk_link_load(const void *p);
-/* Called on every block malloc hands out of a slab (a checking gate clears its free mark). */
+/* Called on every block malloc hands out of a slab: clears the block's free mark. */
 static inline void hk_freegate_on_alloc(void *p);
+/* The mark a freed slab block carries in its second word; a free that finds it is a double free. */
+static inline uintptr_t hk_freegate_mark(const void *p);
+static void hk_freegate_init(void);
 /* What p is; sets *chp (and *sp for slab blocks). Never reads unregistered memory. */
 static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp);
 /* The policy for a pointer that is not a live block of ours. */

@@ -15,7 +15,12 @@ describe('slot manifests', () => {
       expect(existsSync(join(pkg.root, 'package.json'))).toBe(true);
       for (const [name, box] of Object.entries(pkg.boxes)) {
         expect(box.name).toBe(name);
-        for (const src of box.sources) expect(src).toMatch(new RegExp(`^c/${name}/hk_${slot}_${name}\\.c$`));
+        // the box's own file, plus shared files of the slot under c/common/
+        expect(box.sources).toContain(`c/${name}/hk_${slot}_${name}.c`);
+        for (const src of box.sources) {
+          expect(src).toMatch(new RegExp(`^c/(${name}|common)/hk_${slot}_[a-z_]+\\.c$`));
+          expect(existsSync(join(pkg.root, src))).toBe(true);
+        }
       }
     }
   });

@@ -8,15 +8,32 @@ const freegate = defineSlot(import.meta.url, {
     fast: {
       name: 'fast',
       description:
-        'Masks p to its chunk and asks the registry; local blocks go to the front, remote ones onto their slab with one atomic push.',
-      sources: ['c/fast/hk_freegate_fast.c'],
+        'Release gate: registry bit, owner compare, block-start and free-mark checks, then the front; remote blocks with one CAS onto the owner heap. Invalid frees are reported once and ignored.',
+      sources: ['c/fast/hk_freegate_fast.c', 'c/common/hk_freegate_common.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
       tunables: {
         onForeign: {
           type: 'enum',
           values: ['report', 'abort'],
           default: 'report',
-          description: 'What free() of a pointer hakmem did not allocate does: report once and leak, or abort.',
+          description:
+            'What free() of a pointer that is not a live block (foreign, interior, double free) does: report once and ignore, or abort.',
+        },
+      },
+    },
+    checked: {
+      name: 'checked',
+      description:
+        'Hardened gate: free-list links encoded with a secret key and checked when read (use-after-free writes and overflows are caught), keyed free marks; invalid frees abort with the problem and the address.',
+      sources: ['c/checked/hk_freegate_checked.c', 'c/common/hk_freegate_common.c'],
+      requires: [{ slot: 'superslab', capability: 'registry' }],
+      tunables: {
+        onForeign: {
+          type: 'enum',
+          values: ['report', 'abort'],
+          default: 'abort',
+          description:
+            'What free() of a pointer that is not a live block (foreign, interior, double free) does: report once and ignore, or abort.',
         },
       },
     },

@@ -1,0 +1,109 @@
+/* freegate/common — the routing every free gate shares; a box adds its links, its free mark
+ * and its policy (onForeign). free(p) is three tests to reach the owner's cache: is p's chunk
+ * registered, does the calling thread own p's slab, does p start a block that is not already
+ * free. A block of another thread's heap takes the same checks and one CAS onto that heap's
+ * remote queue. NULL, foreign addresses, interior pointers and double frees go to the cold
+ * path, and nothing is written for them. */
+
+static _Atomic uint64_t hk_freegate_invalid_count;
+
+static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
+  uint64_t n = __atomic_fetch_add(&hk_freegate_invalid_count, 1, __ATOMIC_RELAXED);
+  if (HK_CFG_FREEGATE_ON_FOREIGN == HK_CFG_FREEGATE_ON_FOREIGN_ABORT) hk_os_fatal(what, p);
+  if (n == 0) {
+    hk_os_warn(what, p);
+    hk_os_warn("(further invalid frees are ignored silently; the heap is intact)", NULL);
+  }
+}
+
+/* A slab block that failed the fast checks: say which problem it is. */
+static HK_COLD void hk_freegate_bad_block(const hk_slab_t *s, const void *p, uint32_t off) {
+  if (!hk_slab_block_start(s, off)) hk_freegate_invalid(p, "free of a pointer inside a block (not a block start):");
+  else hk_freegate_invalid(p, "double free of");
+}
+
+/* Is p a live block of slab s? (start of a block, no free mark) */
+static inline int hk_freegate_live(const hk_slab_t *s, const void *p, uint32_t off) {
+  return hk_slab_block_start(s, off) && ((const uintptr_t *)p)[1] != hk_freegate_mark(p);
+}
+
+static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp) {
+  uintptr_t a = (uintptr_t)p;
+  if (!hk_registry_contains(a)) {
+    hk_chunk_t *ch = hk_large_find_aligned(p, 0);
+    *chp = ch;
+    return ch ? HK_KIND_LARGE : HK_KIND_FOREIGN;
+  }
+  hk_chunk_t *ch = hk_chunk_of(a);
+  *chp = ch;
+  if (ch->kind == HK_CHUNK_LARGE)
+    return ch->slabs[0].owner == HK_OWNER_LARGE && a == (uintptr_t)ch + ch->large_offset ? HK_KIND_LARGE : HK_KIND_FOREIGN;
+  hk_slab_t *s = hk_slab_of(ch, a);
+  if (s->owner == HK_OWNER_POOL || !hk_freegate_live(s, p, (uint32_t)(a - (uintptr_t)ch))) return HK_KIND_FOREIGN;
+  *sp = s;
+  return HK_KIND_SLAB;
+}
+
+/* Not the caller's block: another heap's, a large block, or not a live block at all. */
+static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
+  hk_heap_t *o = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
+  if (o == HK_OWNER_LARGE) {
+    if ((uintptr_t)p == (uintptr_t)ch + ch->large_offset) {
+      uint64_t t0 = hk_stats_clock();
+      hk_large_free(ch);
+      hk_stats_time(HK_EV_LARGE_FREE, 0, t0);
+    } else {
+      hk_freegate_invalid(p, "free of a pointer inside a large block:");
+    }
+    return;
+  }
+  if (o == HK_OWNER_POOL) {
+    hk_freegate_invalid(p, "free of a pointer that is not an allocated block (double free?):");
+    return;
+  }
+  uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)ch);
+  if (!hk_freegate_live(s, p, off)) { hk_freegate_bad_block(s, p, off); return; }
+  uint64_t t0 = hk_stats_clock();
+  ((uintptr_t *)p)[1] = hk_freegate_mark(p);
+  void *head = __atomic_load_n(&o->remote, __ATOMIC_RELAXED);
+  do {
+    hk_link_store(p, head);
+  } while (!__atomic_compare_exchange_n(&o->remote, &head, p, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+  hk_stats_time(HK_EV_FREE_REMOTE, s->cls, t0);
+}
+
+static HK_NOINLINE void hk_freegate_unregistered(void *p) {
+  if (!p) return;
+  hk_chunk_t *ch = hk_large_find_aligned(p, 0);
+  if (ch) { hk_large_free(ch); return; }
+  hk_freegate_invalid(p, "free of a pointer hakmem did not allocate:");
+}
+
+static inline void hk_freegate_free(void *p) {
+  uintptr_t a = (uintptr_t)p;
+  if (HK_UNLIKELY(!hk_registry_contains(a))) { hk_freegate_unregistered(p); return; }
+  hk_chunk_t *ch = hk_chunk_of(a);
+  hk_slab_t *s = hk_slab_of(ch, a);
+  hk_heap_t *h = hk_tls_heap;
+  if (HK_LIKELY(s->owner == h)) {
+    uint64_t t0 = hk_stats_clock();
+    uint32_t off = (uint32_t)(a - (uintptr_t)ch);
+    if (HK_UNLIKELY(!hk_freegate_live(s, p, off))) { hk_freegate_bad_block(s, p, off); return; }
+    ((uintptr_t *)p)[1] = hk_freegate_mark(p);
+    uint32_t cls = s->cls;
+    if (HK_UNLIKELY(hk_front_push(cls, p))) hk_refill_drain(h, cls);
+    hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);
+    return;
+  }
+  hk_freegate_other(ch, s, p);
+}
+
+static int hk_freegate_probe(const char *name, int64_t arg, int64_t *out) {
+  if (!strcmp(name, "classify")) {
+    hk_chunk_t *ch; hk_slab_t *s;
+    *out = hk_freegate_classify((const void *)(uintptr_t)arg, &ch, &s);
+    return 0;
+  }
+  if (!strcmp(name, "foreign_frees")) { *out = (int64_t)__atomic_load_n(&hk_freegate_invalid_count, __ATOMIC_RELAXED); return 0; }
+  return -1;
+}
