@@ -46,12 +46,25 @@ HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t
   return -1;
 }
 
+/* Programs may close stderr before library destructors run (coreutils' close_stdout does), so
+ * when an exit report will go to stderr, keep a private copy of it from the start. */
+static int hk_exit_stderr = 2;
+
+__attribute__((constructor)) static void hk_exit_stderr_keep(void) {
+  const char *report = getenv("HAKMEM_REPORT"), *stats = getenv("HAKMEM_STATS"), *file = getenv("HAKMEM_STATS_FILE");
+  int wanted = (report && (!strcmp(report, "/dev/stderr") || !strcmp(report, "-"))) ||
+               (stats && *stats && strcmp(stats, "0") && !(file && *file));
+  if (!wanted) return;
+  int fd = fcntl(2, F_DUPFD_CLOEXEC, 64);
+  if (fd >= 0) hk_exit_stderr = fd;
+}
+
 __attribute__((destructor)) static void hk_report_at_exit(void) {
   const char *path = getenv("HAKMEM_REPORT");
   if (!path || !*path) return;
   /* /dev/stderr cannot be opened when fd 2 is a socket: write to the descriptor itself. */
   int to_stderr = !strcmp(path, "/dev/stderr") || !strcmp(path, "-");
-  int fd = to_stderr ? 2 : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  int fd = to_stderr ? hk_exit_stderr : open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return;
   hk_line_t l = { .len = 0 };
   hk_line_str(&l, "hakmem pid=");

@@ -44,16 +44,14 @@ typedef struct hk_slab {
 _Static_assert(sizeof(hk_slab_t) == 64, "a slab descriptor is one cache line");
 
 typedef struct hk_chunk {
+  hk_slab_t slabs[HK_SLABS_PER_CHUNK]; /* first, so chunk + (index << 6) is the slab: one shift on free */
   uint32_t magic;
   uint32_t shift;               /* slab index = (p - chunk) >> shift: 16, or 21 for one slab */
   uint32_t kind;                /* enum hk_chunk_kind */
-  uint32_t reserved;
+  uint32_t pool_next;           /* shared pool link (a chunk id) */
   size_t   map_len;             /* large: bytes mapped */
   size_t   large_size;          /* large: usable bytes */
   size_t   large_offset;        /* large: the block's offset from the chunk */
-  uint32_t pool_next;           /* shared pool link (a chunk id) */
-  uint8_t  pad[HK_CACHE_LINE - 44];
-  hk_slab_t slabs[HK_SLABS_PER_CHUNK];
 } hk_chunk_t;
 
 _Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");

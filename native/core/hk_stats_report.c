@@ -78,8 +78,9 @@ __attribute__((destructor)) static void hk_stats_report_at_exit(void) {
   const char *on = getenv("HAKMEM_STATS");
   if (!on || !*on || !strcmp(on, "0")) return;
   const char *path = getenv("HAKMEM_STATS_FILE");
-  int fd = path && *path ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : 2;
+  int to_file = path && *path;
+  int fd = to_file ? open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644) : hk_exit_stderr;
   if (fd < 0) return;
   hk_stats_write_report(fd);
-  if (fd != 2) close(fd);
+  if (to_file) close(fd);
 }
