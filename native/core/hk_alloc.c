@@ -30,6 +30,7 @@ static inline void *hk_malloc_class(uint32_t cls) {
 
 static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
   hk_init();
+  if (n == 0) n = 1;   /* an over-aligned malloc(0) still owns a byte inside its mapping */
   uint64_t t0 = hk_stats_clock();
   void *p = hk_large_alloc(n, alignment, zero);
   if (p) hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
