@@ -56,21 +56,38 @@ export default defineConfig({
     },
     lean: {
       description:
-        'Lowest RSS: small per-thread caches and batches, empty slabs and large mappings returned to the OS at once.',
+        'Lowest RSS: small per-thread caches and batches, no spare slabs, empty slabs returned to the OS at once, large blocks unmapped on free.',
       boxes: {
         front: 'tcache',
         refill: 'batch',
         superslab: 'lazy',
         sharedpool: 'lockfree',
         freegate: 'fast',
-        large: 'bigcache',
+        large: 'direct',
         stats: 'off',
       },
       tunables: {
         front: { maxBlocks: 32, maxBytes: 16384 },
-        refill: { batchBlocks: 16, batchBytes: 8192 },
+        refill: { batchBlocks: 16, batchBytes: 8192, keepSpare: false },
         sharedpool: { retainSlabs: 0 },
-        large: { cacheEntries: 0, cacheBytes: 0 },
+      },
+    },
+    hugepage: {
+      description:
+        'For large, long-lived heaps: chunks on transparent huge pages, populated when mapped (no page faults later), with a deeper large-mapping cache.',
+      boxes: {
+        front: 'tcache',
+        refill: 'batch',
+        superslab: 'thp',
+        sharedpool: 'lockfree',
+        freegate: 'fast',
+        large: 'bigcache',
+        stats: 'off',
+      },
+      tunables: {
+        superslab: { populate: true, reserveChunks: 4 },
+        sharedpool: { retainSlabs: 1024 },
+        large: { cacheEntries: 64, cacheBytes: 268435456 },
       },
     },
   },

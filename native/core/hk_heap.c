@@ -36,6 +36,7 @@ static HK_COLD void hk_init_slow(void) {
   int expected = 0;
   if (__atomic_compare_exchange_n(&hk_init_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     hk_stats_init();
+    hk_freegate_init();
     hk_sharedpool_init();
     hk_large_init();
     hk_superslab_init();
@@ -98,11 +99,13 @@ static void hk_orphans_reclaim(void) {
 
 static void hk_fork_prepare(void) {
   hk_lock(&hk_heaps_lock);
+  hk_sharedpool_lock_all();
   hk_large_lock_all();
 }
 
 static void hk_fork_parent(void) {
   hk_large_unlock_all();
+  hk_sharedpool_unlock_all();
   hk_unlock(&hk_heaps_lock);
 }
 
@@ -110,6 +113,7 @@ static void hk_fork_parent(void) {
  * Blocks that sat in the other threads' front caches are lost to the child, nothing more. */
 static void hk_fork_child(void) {
   hk_large_reset_locks();
+  hk_sharedpool_reset_locks();
   hk_lock_reset(&hk_heaps_lock);
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all)
     if (h->state == HK_HEAP_ACTIVE && h != hk_tls_heap) {

@@ -12,7 +12,7 @@
 #define HK_CHUNK_MAGIC     0x6b6d6b68u /* "hkmk" */
 
 enum hk_chunk_kind { HK_CHUNK_SLABS = 1, HK_CHUNK_WHOLE = 2, HK_CHUNK_LARGE = 3 };
-enum hk_slab_where { HK_SLAB_NONE = 0, HK_SLAB_CURRENT, HK_SLAB_PARTIAL, HK_SLAB_FULL };
+enum hk_slab_where { HK_SLAB_NONE = 0, HK_SLAB_CURRENT, HK_SLAB_PARTIAL, HK_SLAB_FULL, HK_SLAB_SPARE };
 
 struct hk_heap;
 
@@ -65,6 +65,7 @@ typedef struct hk_heap {
   uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
   hk_slab_t *current[HK_NUM_CLASSES];
   hk_slab_t *partial[HK_NUM_CLASSES];
+  hk_slab_t *spare[HK_NUM_CLASSES];   /* one empty slab kept back per class (refill's keepSpare) */
   struct hk_heap *next_all;
   struct hk_heap *next_orphan;
   uint32_t state;

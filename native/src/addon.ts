@@ -70,7 +70,7 @@ export interface ProbeNames {
   core: 'class_of' | 'class_size' | 'classes';
   front: 'count' | 'capacity';
   refill: 'batch';
-  superslab: 'chunk_of' | 'chunks' | 'slab_class';
+  superslab: 'chunk_of' | 'chunks' | 'slab_class' | 'prepared';
   sharedpool: 'empty_slabs' | 'empty_chunks';
   freegate: 'classify' | 'foreign_frees';
   large: 'cached' | 'cached_bytes';

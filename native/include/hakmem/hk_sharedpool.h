@@ -9,6 +9,12 @@ static hk_chunk_t *hk_pool_take_chunk(void);   /* an empty chunk (unformatted); 
 static void hk_pool_give_slab(hk_slab_t *s);   /* s is empty and owned by nobody */
 static void hk_pool_give_chunk(hk_chunk_t *ch);
 static void hk_sharedpool_init(void);
+/* fork: a box that keeps locks takes them all before fork (after the heaps lock: a heap's
+ * trim gives slabs back under it), releases them in the parent and resets them in the child.
+ * A lock-free box makes all three no-ops. */
+static void hk_sharedpool_lock_all(void);
+static void hk_sharedpool_unlock_all(void);
+static void hk_sharedpool_reset_locks(void);
 static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out);
 
 #endif

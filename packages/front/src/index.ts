@@ -29,6 +29,31 @@ const front = defineSlot(import.meta.url, {
         },
       },
     },
+    magazine: {
+      name: 'magazine',
+      description:
+        'Thread-local array stack per size class: pop and push are one top index and one entry, and no link is written into a freed block while it is cached.',
+      sources: ['c/magazine/hk_front_magazine.c'],
+      tunables: {
+        blocks: {
+          type: 'int',
+          default: 64,
+          min: 8,
+          max: 512,
+          unit: 'blocks',
+          description:
+            'Slots per size class (thread-local: 52 x (blocks + 1) x 8 bytes, 26 KiB at 64); a full magazine drains half back.',
+        },
+        maxBytes: {
+          type: 'int',
+          default: 131072,
+          min: 4096,
+          max: 16777216,
+          unit: 'bytes',
+          description: 'Most bytes a thread caches per size class (big classes hold fewer blocks than `blocks`).',
+        },
+      },
+    },
   },
 });
 export default front;

@@ -8,8 +8,8 @@ const large = defineSlot(import.meta.url, {
     bigcache: {
       name: 'bigcache',
       description:
-        'A mid pool, then mmap with a cache of recently freed mappings reused by size.',
-      sources: ['c/bigcache/hk_large_bigcache.c'],
+        'Each block above 256 KiB (or aligned past 4 KiB) is its own 2 MiB-aligned registered mapping; freed mappings rest in a cache and the smallest that fits is reused, skipping mmap and page faults.',
+      sources: ['c/common/hk_large_common.c', 'c/bigcache/hk_large_bigcache.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
       tunables: {
         cacheEntries: {
@@ -22,13 +22,21 @@ const large = defineSlot(import.meta.url, {
         },
         cacheBytes: {
           type: 'int',
-          default: 67108864,
+          default: 33554432,
           min: 0,
           max: 4294967296,
           unit: 'bytes',
           description: 'Most bytes held by cached mappings.',
         },
       },
+    },
+    direct: {
+      name: 'direct',
+      description:
+        'No cache: every large block is a fresh mapping and every free unmaps it at once (the lowest RSS; an mmap, a munmap and page faults per block).',
+      sources: ['c/common/hk_large_common.c', 'c/direct/hk_large_direct.c'],
+      requires: [{ slot: 'superslab', capability: 'registry' }],
+      tunables: {},
     },
   },
 });

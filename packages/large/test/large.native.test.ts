@@ -4,9 +4,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadHakmem, variantInfo } from '@hakmem/native';
 import large, { largeCached, largeCachedBytes } from '../src/index.js';
+import { MiB, largeConformance } from './large.conformance.js';
 
 const hk = loadHakmem(resolve(large.root, '../../dist/default'));
-const MiB = 1024 * 1024;
 
 describe('large/bigcache in the default variant', () => {
   it('its sources exist and the variant uses it', () => {
@@ -31,15 +31,6 @@ describe('large/bigcache in the default variant', () => {
     hk.free(q);
   });
 
-  it('calloc from the cache returns zeroed memory', () => {
-    const p = hk.malloc(4 * MiB);
-    hk.fill(p, 0xff, 4 * MiB);
-    hk.free(p);
-    const q = hk.calloc(1, 4 * MiB);
-    expect(hk.check(q, 0, 4 * MiB)).toBe(true);
-    hk.free(q);
-  });
-
   it('the cache is bounded by cacheEntries and cacheBytes', () => {
     const blocks = Array.from({ length: 24 }, () => hk.malloc(4 * MiB));
     for (const p of blocks) hk.free(p);
@@ -47,12 +38,5 @@ describe('large/bigcache in the default variant', () => {
     expect(largeCachedBytes(hk)).toBeLessThanOrEqual(64 * MiB);
   });
 
-  it('realloc of a large block keeps its contents', () => {
-    const p = hk.malloc(3 * MiB);
-    hk.fill(p, 0x3c, 3 * MiB);
-    const q = hk.realloc(p, 9 * MiB);
-    expect(q).not.toBe(0n);
-    expect(hk.check(q, 0x3c, 3 * MiB)).toBe(true);
-    hk.free(q);
-  });
+  largeConformance(() => hk);
 });

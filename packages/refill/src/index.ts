@@ -1,5 +1,13 @@
 import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 
+/** Shared by every refill box (common/hk_refill_slabs.c reads HK_CFG_REFILL_KEEP_SPARE). */
+const keepSpare = {
+  type: 'bool',
+  default: true,
+  description:
+    'Keep one emptied slab per class in the thread instead of returning it to the pool at once (fewer page faults when a working set empties and refills a slab).',
+} as const;
+
 /** The refill slot: moves blocks between the front cache and slabs in batches. */
 const refill = defineSlot(import.meta.url, {
   slot: 'refill',
@@ -9,7 +17,7 @@ const refill = defineSlot(import.meta.url, {
       name: 'batch',
       description:
         'Fixed-size batches from the current slab: bump pointer over fresh memory (no memset), its free list, then remote frees.',
-      sources: ['c/batch/hk_refill_batch.c'],
+      sources: ['c/common/hk_refill_slabs.c', 'c/batch/hk_refill_batch.c'],
       tunables: {
         batchBlocks: {
           type: 'int',
@@ -27,11 +35,45 @@ const refill = defineSlot(import.meta.url, {
           unit: 'bytes',
           description: 'Most bytes moved per refill or drain (caps batchBlocks for large classes).',
         },
+        keepSpare,
+      },
+    },
+    adaptive: {
+      name: 'adaptive',
+      description:
+        'Batches that follow demand per thread and class: start at minBatch, double on every refill, halve on every drain, up to maxBatch, maxBytes and the front capacity.',
+      sources: ['c/common/hk_refill_slabs.c', 'c/adaptive/hk_refill_adaptive.c'],
+      tunables: {
+        minBatch: {
+          type: 'int',
+          default: 8,
+          min: 1,
+          max: 1024,
+          unit: 'blocks',
+          description: "A thread's first refill of a class, and the floor a drain halves down to.",
+        },
+        maxBatch: {
+          type: 'int',
+          default: 128,
+          min: 4,
+          max: 4096,
+          unit: 'blocks',
+          description: 'Most blocks one refill moves (the front capacity caps it too).',
+        },
+        maxBytes: {
+          type: 'int',
+          default: 65536,
+          min: 1024,
+          max: 4194304,
+          unit: 'bytes',
+          description: 'Most bytes one refill moves (caps maxBatch for large classes).',
+        },
+        keepSpare,
       },
     },
   },
 });
 export default refill;
 
-/** Blocks of class `cls` moved per refill. */
+/** Blocks of class `cls` the calling thread's next refill moves. */
 export const refillBatch = (hk: HakmemAddon, cls: number): number => probeNumber(hk, 'refill', 'batch', cls);

@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import refill from '../src/index.js';
 
 describe('@hakmem/refill manifest', () => {
-  it('declares the refill slot with the batch box', () => {
+  it('declares the refill slot with the batch and adaptive boxes, sharing the slab code', () => {
     expect(refill.slot).toBe('refill');
     expect(refill.packageName).toBe('@hakmem/refill');
-    expect(Object.keys(refill.boxes)).toEqual(['batch']);
-    expect(refill.boxes.batch.sources).toEqual(['c/batch/hk_refill_batch.c']);
+    expect(Object.keys(refill.boxes)).toEqual(['batch', 'adaptive']);
+    expect(refill.boxes.batch.sources).toEqual(['c/common/hk_refill_slabs.c', 'c/batch/hk_refill_batch.c']);
+    expect(refill.boxes.adaptive.sources).toEqual(['c/common/hk_refill_slabs.c', 'c/adaptive/hk_refill_adaptive.c']);
     expect(refill.boxes.batch.tunables).toMatchObject({
       batchBlocks: { type: 'int', default: 64, min: 4, max: 1024 },
       batchBytes: { type: 'int', default: 65536, min: 1024, max: 4194304 },
+    });
+    expect(refill.boxes.adaptive.tunables).toMatchObject({
+      minBatch: { type: 'int', default: 8, min: 1, max: 1024 },
+      maxBatch: { type: 'int', default: 128, min: 4, max: 4096 },
+      maxBytes: { type: 'int', default: 65536, min: 1024, max: 4194304 },
     });
   });
 });

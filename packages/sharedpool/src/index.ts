@@ -1,5 +1,15 @@
 import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 
+/** Both boxes return pages to the OS by the same policy. */
+const retainSlabs = {
+  type: 'int',
+  default: 64,
+  min: 0,
+  max: 65536,
+  unit: 'slabs',
+  description: 'Empty slabs kept resident before pages go back to the OS.',
+} as const;
+
 /** The sharedpool slot: the process-wide pool of empty and partly free slabs and chunks. */
 const sharedpool = defineSlot(import.meta.url, {
   slot: 'sharedpool',
@@ -9,17 +19,20 @@ const sharedpool = defineSlot(import.meta.url, {
       name: 'lockfree',
       description:
         'Tagged Treiber stacks of slabs and chunks; returns pages to the OS beyond retainSlabs.',
-      sources: ['c/lockfree/hk_sharedpool_lockfree.c'],
+      sources: ['c/common/hk_sharedpool_common.c', 'c/lockfree/hk_sharedpool_lockfree.c'],
       requires: [{ slot: 'superslab', capability: 'chunks' }],
       tunables: {
-        retainSlabs: {
-          type: 'int',
-          default: 64,
-          min: 0,
-          max: 65536,
-          unit: 'slabs',
-          description: 'Empty slabs kept resident before pages go back to the OS.',
-        },
+        retainSlabs,
+      },
+    },
+    mutex: {
+      name: 'mutex',
+      description:
+        'Plain LIFO lists of slabs and chunks behind one mutex (taken across fork); exact counts; returns pages to the OS beyond retainSlabs.',
+      sources: ['c/common/hk_sharedpool_common.c', 'c/mutex/hk_sharedpool_mutex.c'],
+      requires: [{ slot: 'superslab', capability: 'chunks' }],
+      tunables: {
+        retainSlabs,
       },
     },
   },

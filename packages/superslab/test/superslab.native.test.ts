@@ -2,8 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { classCount, classOf, classSize, loadHakmem, variantInfo } from '@hakmem/native';
-import superslab, { CHUNK_SIZE, chunkCount, chunkOf, slabClass } from '../src/index.js';
+import { loadHakmem, variantInfo } from '@hakmem/native';
+import superslab, { chunksPrepared } from '../src/index.js';
+import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from './superslab.conformance.js';
 
 const hk = loadHakmem(resolve(superslab.root, '../../dist/default'));
 
@@ -13,32 +14,15 @@ describe('superslab/lazy in the default variant', () => {
     expect(variantInfo(hk).boxes.superslab).toMatchObject({ box: 'lazy', package: '@hakmem/superslab' });
   });
 
-  it('maps a block to its chunk by masking', () => {
-    const p = hk.malloc(64);
-    const base = chunkOf(hk, p);
-    expect(base).not.toBe(0n);
-    expect(base).toBe(p & ~(CHUNK_SIZE - 1n));
-    expect(chunkCount(hk)).toBeGreaterThanOrEqual(1);
-    expect(hk.osStats().chunks).toBeGreaterThanOrEqual(1);
-    hk.free(p);
+  superslabConformance(() => hk);
+
+  it('a new chunk stays mostly unfaulted: only the pages blocks were carved from are resident', () => {
+    const { chunk, held } = blockInNewChunk(hk);
+    expect(residentPages(chunk, CHUNK_PAGES)).toBeLessThan(CHUNK_PAGES / 4);
+    for (const p of held) hk.free(p);
   });
 
-  it('says 0 for addresses that are not its own', () => {
-    expect(chunkOf(hk, 0n)).toBe(0n);
-    expect(chunkOf(hk, 0x1235n)).toBe(0n);
-    expect(chunkOf(hk, 0x7000_0000_1235n)).toBe(0n);
-    expect(slabClass(hk, 0x1235n)).toBe(-1);
-  });
-
-  it('every slab serves one size class', () => {
-    for (let c = 0; c < classCount(hk); c++) {
-      const size = classSize(hk, c);
-      expect(classOf(hk, size)).toBe(c);
-      const p = hk.malloc(size);
-      expect(slabClass(hk, p)).toBe(c);
-      expect(chunkOf(hk, p)).toBe(p & ~(CHUNK_SIZE - 1n));
-      expect(hk.usableSize(p)).toBeGreaterThanOrEqual(size);
-      hk.free(p);
-    }
+  it('prepares nothing: it has no `prepared` probe', () => {
+    expect(() => chunksPrepared(hk)).toThrow();
   });
 });

@@ -1,0 +1,31 @@
+/* large/direct — no cache: every large block is its own fresh mapping and every free unmaps it
+ * at once, so freed large memory never stays resident (the lowest RSS), at the price of an
+ * mmap, a munmap and the page faults on each reuse. Header and aligned-block handling are
+ * large/common's; the only lock is the side table's. */
+
+static void *hk_large_alloc(size_t size, size_t align, int zero) {
+  (void)zero;                                   /* a fresh mapping reads as zero */
+  size_t offset, len;
+  if (!hk_large_layout(size, align, &offset, &len)) return NULL;
+  hk_chunk_t *ch = hk_large_map(len, offset);
+  return ch ? hk_large_publish(ch, len, offset) : NULL;
+}
+
+static void hk_large_free(hk_chunk_t *ch) {
+  int saved = errno;
+  hk_large_forget_aligned(ch);
+  hk_superslab_unmap_large(ch, ch->map_len);
+  errno = saved;
+}
+
+static void hk_large_init(void) {}
+static void hk_large_lock_all(void) { hk_lock(&hk_large_aligned_lock); }
+static void hk_large_unlock_all(void) { hk_unlock(&hk_large_aligned_lock); }
+static void hk_large_reset_locks(void) { hk_lock_reset(&hk_large_aligned_lock); }
+
+/* Nothing is ever cached. */
+static int hk_large_probe(const char *name, int64_t arg, int64_t *out) {
+  (void)arg;
+  if (!strcmp(name, "cached") || !strcmp(name, "cached_bytes")) { *out = 0; return 0; }
+  return -1;
+}

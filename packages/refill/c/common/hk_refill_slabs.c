@@ -1,0 +1,177 @@
+/* refill/common — what every refill box shares: slabs as the heap's per-class stock. A refill
+ * takes up to `want` blocks from one slab (its free list first, then fresh memory by bump
+ * pointer: the links are the only writes, nothing is zeroed). An exhausted slab is set aside
+ * as full and the next comes from the heap's partial list, else the shared pool. Blocks come
+ * back one by one (drain, remote frees, thread exit); a slab that becomes empty and is not the
+ * current one is kept as the class's spare (keepSpare), so a working set that empties and
+ * refills a slab does not bounce it through the pool, whose pages may have gone back to the
+ * OS; the spare it replaces goes back to the pool. A box decides only how many blocks move. */
+
+/* Up to n blocks of s as a NULL-terminated chain; returns how many. */
+static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
+  uint32_t k = 0;
+  if (s->free) {
+    void *first = s->free;
+    if (s->free_count <= n) {
+      k = s->free_count;
+      s->free = NULL;
+    } else {
+      void *last = first;
+      for (k = 1; k < n; k++) last = hk_link_load(last);
+      s->free = hk_link_load(last);
+      hk_link_store(last, NULL);
+    }
+    s->free_count -= k;
+    *head = first;
+  } else if (s->bump < s->end) {
+    uint32_t size = s->block_size, left = (s->end - s->bump) / size;
+    k = left < n ? left : n;
+    uint8_t *first = hk_slab_addr(s, s->bump), *b = first;
+    for (uint32_t i = 0; i + 1 < k; i++, b += size) hk_link_store(b, b + size);
+    hk_link_store(b, NULL);
+    *head = first;
+    s->bump += k * size;
+  }
+  s->used += k;
+  return k;
+}
+
+static void hk_partial_push(hk_heap_t *h, hk_slab_t *s) {
+  hk_slab_t *first = h->partial[s->cls];
+  s->prev = NULL;
+  s->next = first;
+  if (first) first->prev = s;
+  h->partial[s->cls] = s;
+  s->where = HK_SLAB_PARTIAL;
+}
+
+static void hk_partial_unlink(hk_heap_t *h, hk_slab_t *s) {
+  if (s->prev) s->prev->next = s->next; else h->partial[s->cls] = s->next;
+  if (s->next) s->next->prev = s->prev;
+  s->next = s->prev = NULL;
+  s->where = HK_SLAB_NONE;
+}
+
+static void hk_slab_release(hk_slab_t *s) {
+  s->where = HK_SLAB_NONE;
+  if (s->cls < HK_SMALL_CLASSES) hk_pool_give_slab(s);
+  else hk_pool_give_chunk(hk_chunk_of_slab(s));
+}
+
+/* s just became empty and is in no list: keep it as the spare, or give it back. */
+static void hk_slab_retire(hk_heap_t *h, hk_slab_t *s) {
+  if (!HK_CFG_REFILL_KEEP_SPARE) { hk_slab_release(s); return; }
+  hk_slab_t *old = h->spare[s->cls];
+  h->spare[s->cls] = s;
+  s->where = HK_SLAB_SPARE;
+  if (old) hk_slab_release(old);
+}
+
+/* The current slab of cls is exhausted: set it aside and install the next one. */
+static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
+  hk_slab_t *s = h->current[cls];
+  if (s) s->where = HK_SLAB_FULL;
+  h->current[cls] = NULL;
+  s = h->partial[cls];
+  if (s) {
+    hk_partial_unlink(h, s);
+  } else if ((s = h->spare[cls]) != NULL) {
+    h->spare[cls] = NULL;
+  } else if (cls < HK_SMALL_CLASSES) {
+    s = hk_pool_take_slab();
+    if (!s) return NULL;
+    hk_slab_assign(s, h, cls);
+  } else {
+    hk_chunk_t *ch = hk_pool_take_chunk();
+    if (!ch) return NULL;
+    hk_chunk_format_whole(ch);
+    s = &ch->slabs[0];
+    hk_slab_assign(s, h, cls);
+  }
+  s->where = HK_SLAB_CURRENT;
+  h->current[cls] = s;
+  return s;
+}
+
+/* One block back to its slab; h owns the slab. */
+static void hk_refill_put(hk_heap_t *h, void *p) {
+  hk_slab_t *s = hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p);
+  hk_link_store(p, s->free);
+  s->free = p;
+  s->free_count++;
+  s->used--;
+  if (s->where == HK_SLAB_FULL) {
+    if (s->used == 0) hk_slab_retire(h, s);
+    else hk_partial_push(h, s);
+  } else if (s->where == HK_SLAB_PARTIAL && s->used == 0) {
+    hk_partial_unlink(h, s);
+    hk_slab_retire(h, s);
+  }
+}
+
+static void hk_refill_put_chain(hk_heap_t *h, void *b) {
+  while (b) {
+    void *next = hk_link_load(b);
+    hk_refill_put(h, b);
+    b = next;
+  }
+}
+
+static void hk_refill_collect(hk_heap_t *h) {
+  void *list = __atomic_exchange_n(&h->remote, NULL, __ATOMIC_ACQUIRE);
+  hk_refill_put_chain(h, list);
+}
+
+static void hk_refill_trim(hk_heap_t *h) {
+  hk_refill_collect(h);
+  for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
+    hk_slab_t *s = h->current[c];
+    if (s && s->used == 0) {
+      h->current[c] = NULL;
+      hk_slab_release(s);
+    }
+    if ((s = h->spare[c]) != NULL) {
+      h->spare[c] = NULL;
+      hk_slab_release(s);
+    }
+  }
+}
+
+static void hk_refill_flush(hk_heap_t *h) {
+  for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
+    void *chain;
+    while (hk_front_take(c, UINT32_MAX, &chain)) hk_refill_put_chain(h, chain);
+  }
+  hk_refill_trim(h);
+}
+
+/* The front of cls missed: move up to want blocks from the heap's slabs into it and return
+ * one of them (NULL on OOM). */
+static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
+  if (__atomic_load_n(&h->remote, __ATOMIC_RELAXED)) hk_refill_collect(h);
+  uint32_t got = 0;
+  void *chain = NULL;
+  hk_slab_t *s = h->current[cls];
+  if (s) got = hk_slab_take(s, want, &chain);
+  while (!got) {
+    s = hk_refill_next_slab(h, cls);
+    if (!s) return NULL;
+    got = hk_slab_take(s, want, &chain);
+  }
+  hk_stats_count(HK_EV_REFILL_BLOCKS, cls, got);
+  void *b = chain;
+  if (got > 1) hk_front_fill(cls, hk_link_load(b), got - 1);
+  return b;
+}
+
+/* The front of cls is at its limit: give half of it back to the slabs. errno is kept. */
+static void hk_refill_drain_half(hk_heap_t *h, uint32_t cls) {
+  int saved = errno;
+  uint32_t n = hk_front_capacity(cls) / 2;
+  void *chain;
+  uint32_t k = hk_front_take(cls, n ? n : 1, &chain);
+  hk_refill_put_chain(h, chain);
+  hk_stats_count(HK_EV_DRAIN, cls, 1);
+  hk_stats_count(HK_EV_DRAIN_BLOCKS, cls, k);
+  errno = saved;
+}

@@ -1,0 +1,123 @@
+/* superslab/common — what every superslab box shares: the chunk registry, the mappings, the
+ * start-up reserve and the probes. Each box lists this file first in its sources and adds
+ * only how a new chunk is prepared (lazy: not at all, prefault: populated, thp: advised for a
+ * huge page). The registry is a bitmap with one bit per 2 MiB of the 47-bit user address
+ * space (8 MiB of untouched bss). */
+
+#define HK_REGISTRY_BITS ((uintptr_t)1 << (47 - HK_CHUNK_SHIFT))
+
+static uint8_t hk_registry_map[HK_REGISTRY_BITS / 8];
+static _Atomic int64_t hk_registry_count;
+
+/* Hot (every free): one range compare, one byte load, one bit test. */
+static inline int hk_registry_contains(uintptr_t a) {
+  uintptr_t i = a >> HK_CHUNK_SHIFT;
+  if (HK_UNLIKELY(i >= HK_REGISTRY_BITS)) return 0;
+  return (__atomic_load_n(&hk_registry_map[i >> 3], __ATOMIC_RELAXED) >> (i & 7)) & 1;
+}
+
+static void hk_registry_add(const void *chunk) {
+  uintptr_t i = (uintptr_t)chunk >> HK_CHUNK_SHIFT;
+  __atomic_fetch_or(&hk_registry_map[i >> 3], (uint8_t)(1u << (i & 7)), __ATOMIC_RELEASE);
+  __atomic_fetch_add(&hk_registry_count, 1, __ATOMIC_RELAXED);
+}
+
+static void hk_registry_remove(const void *chunk) {
+  uintptr_t i = (uintptr_t)chunk >> HK_CHUNK_SHIFT;
+  __atomic_fetch_and(&hk_registry_map[i >> 3], (uint8_t)~(1u << (i & 7)), __ATOMIC_RELEASE);
+  __atomic_fetch_sub(&hk_registry_count, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- new chunks, prepared the box's way ---- */
+
+/* MADV_POPULATE_WRITE (Linux 5.14) by its number: older libc headers lack the name. */
+enum { HK_MADV_POPULATE_WRITE = 23 };
+enum { HK_PREP_HUGE = 1, HK_PREP_POPULATE = 2 };
+
+static _Atomic int64_t hk_superslab_prepared;   /* chunks advised or populated: probe `prepared` */
+static _Atomic int hk_superslab_no_populate;    /* the kernel refused MADV_POPULATE_WRITE */
+
+/* Fault in every page of [p, p + len) writable, so the first touch costs no page fault.
+ * One madvise where the kernel has MADV_POPULATE_WRITE (Linux 5.14+); else one write access
+ * per page (an atomic add of zero: one write fault, and the byte keeps its value).
+ * Advisory: any other failure (ENOMEM) leaves the pages to fault in later. */
+static void hk_superslab_populate(void *p, size_t len) {
+  if (!__atomic_load_n(&hk_superslab_no_populate, __ATOMIC_RELAXED)) {
+    if (madvise(p, len, HK_MADV_POPULATE_WRITE) == 0 || errno != EINVAL) return;
+    __atomic_store_n(&hk_superslab_no_populate, 1, __ATOMIC_RELAXED);
+  }
+  for (volatile uint8_t *b = p, *e = b + len; b < e; b += HK_PAGE) __atomic_fetch_add(b, 0, __ATOMIC_RELAXED);
+}
+
+/* A fresh 2 MiB chunk, registered and counted, header zero except magic; NULL when the OS
+ * refuses. `prep` (HK_PREP_*, a constant in each box) is applied before the first byte is
+ * written: a huge-page advice after a 4 KiB page has faulted in comes too late for the chunk.
+ * errno is kept. */
+static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
+  hk_chunk_t *ch = hk_os_map_aligned(HK_CHUNK_SIZE, HK_CHUNK_SIZE);
+  if (!ch) return NULL;
+  if (prep) {
+    int saved = errno;
+    if (prep & HK_PREP_HUGE) madvise(ch, HK_CHUNK_SIZE, MADV_HUGEPAGE);  /* advisory */
+    if (prep & HK_PREP_POPULATE) hk_superslab_populate(ch, HK_CHUNK_SIZE);
+    __atomic_fetch_add(&hk_superslab_prepared, 1, __ATOMIC_RELAXED);
+    errno = saved;
+  }
+  ch->magic = HK_CHUNK_MAGIC;
+  hk_registry_add(ch);
+  __atomic_fetch_add(&hk_os_counters.chunks, 1, __ATOMIC_RELAXED);
+  hk_stats_count(HK_EV_CHUNK_MAP, 0, 1);
+  return ch;
+}
+
+/* ---- large mappings (never prepared: a large block is touched as the user writes it) ---- */
+
+static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
+  hk_chunk_t *ch = hk_os_map_aligned(len, align > HK_CHUNK_SIZE ? align : HK_CHUNK_SIZE);
+  if (!ch) return NULL;
+  ch->magic = HK_CHUNK_MAGIC;
+  hk_registry_add(ch);
+  __atomic_fetch_add(&hk_os_counters.large_maps, 1, __ATOMIC_RELAXED);
+  hk_stats_count(HK_EV_CHUNK_MAP, 0, 1);
+  return ch;
+}
+
+static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len) {
+  hk_registry_remove(ch);
+  hk_os_unmap(ch, len);
+  hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
+}
+
+/* Chunks mapped ahead at start (tunable reserveChunks, which every box has) go straight to
+ * the pool, prepared the box's way. */
+static void hk_superslab_init(void) {
+  for (int i = 0; i < HK_CFG_SUPERSLAB_RESERVE_CHUNKS; i++) {
+    hk_chunk_t *ch = hk_superslab_chunk_new();
+    if (!ch) break;
+    hk_pool_give_chunk(ch);
+  }
+}
+
+/* The probes every box answers: chunk_of, chunks, slab_class; `prepared` where the box
+ * prepares its chunks (prepares != 0). -1 for any other name. */
+static int hk_superslab_common_probe(const char *name, int64_t arg, int64_t *out, int prepares) {
+  uintptr_t a = (uintptr_t)arg;
+  if (!strcmp(name, "chunk_of")) {
+    *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0;
+    return 0;
+  }
+  if (!strcmp(name, "chunks")) { *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED); return 0; }
+  if (prepares && !strcmp(name, "prepared")) { *out = __atomic_load_n(&hk_superslab_prepared, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "slab_class")) {
+    *out = -1;
+    if (hk_registry_contains(a)) {
+      hk_chunk_t *ch = hk_chunk_of(a);
+      if (ch->kind == HK_CHUNK_SLABS || ch->kind == HK_CHUNK_WHOLE) {
+        hk_slab_t *s = hk_slab_of(ch, a);
+        if (s->owner != HK_OWNER_POOL) *out = s->cls;
+      }
+    }
+    return 0;
+  }
+  return -1;
+}
