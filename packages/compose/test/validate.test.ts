@@ -23,7 +23,7 @@ describe('validateConfig', () => {
     const v = getVariant(c, 'default');
     expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
     expect(v.tunables.freegate).toEqual({ onForeign: 'report' });
-    expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 67108864 });
+    expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 33554432 });
     expect(v.tunables.stats).toEqual({});
     expect(v.boxes.front.sources).toEqual([join(slots.front.root, 'c/tcache/hk_front_tcache.c')]);
     expect(v.boxes.front.packageName).toBe('@hakmem/front');

@@ -79,7 +79,7 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
     if (!ch) return NULL;
     got = len;
   }
-  void *p = hk_large_publish(ch, got, offset);
+  void *p = hk_large_publish(ch, got, len, offset);
   if (p && zero && !fresh) memset(p, 0, size);
   return p;
 }

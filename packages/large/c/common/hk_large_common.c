@@ -58,15 +58,17 @@ static hk_chunk_t *hk_large_map(size_t len, size_t offset) {
   return ch;
 }
 
-/* Writes the header of a mapping of got bytes whose block starts at offset, then publishes it
- * as a live large block; returns the block. A block aligned past 2 MiB enters the side table;
+/* Writes the header of a mapping of got bytes, serving a request of len bytes (page-rounded,
+ * offset included) whose block starts at offset, then publishes it as a live large block;
+ * returns the block. The usable size is the request's: a bigger cached mapping does not make
+ * the block look bigger. A block aligned past 2 MiB enters the side table;
  * when the table is full the mapping is unmapped and the result is NULL with ENOMEM. */
-static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t offset) {
+static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t len, size_t offset) {
   ch->shift = HK_CHUNK_SHIFT;
   ch->kind = HK_CHUNK_LARGE;
   ch->map_len = got;
   ch->large_offset = offset;
-  ch->large_size = got - offset;
+  ch->large_size = len - offset;
   uint8_t *p = (uint8_t *)ch + offset;
   if (offset >= HK_CHUNK_SIZE && !hk_large_aligned_add(p, ch)) {
     hk_superslab_unmap_large(ch, got);

@@ -8,7 +8,7 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   size_t offset, len;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = hk_large_map(len, offset);
-  return ch ? hk_large_publish(ch, len, offset) : NULL;
+  return ch ? hk_large_publish(ch, len, len, offset) : NULL;
 }
 
 static void hk_large_free(hk_chunk_t *ch) {
