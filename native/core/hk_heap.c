@@ -4,7 +4,8 @@
 
 static hk_lock_t hk_heaps_lock = HK_LOCK_INIT;   /* guards the lists below */
 static hk_heap_t *hk_heaps_all;                   /* every heap ever made */
-static hk_heap_t *hk_heaps_orphans;               /* heaps of exited threads */
+static hk_heap_t *hk_heaps_orphans;               /* heaps of exited threads (written under the
+                                                     lock, read atomically without it) */
 static _Atomic int hk_init_state;                 /* 0 none, 1 running, 2 ready */
 static pthread_key_t hk_thread_key;
 static _Atomic int hk_thread_key_ready;
@@ -59,7 +60,7 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
   hk_init();
   hk_lock(&hk_heaps_lock);
   hk_heap_t *h = hk_heaps_orphans;
-  if (h) hk_heaps_orphans = h->next_orphan;
+  if (h) __atomic_store_n(&hk_heaps_orphans, h->next_orphan, __ATOMIC_RELAXED);
   else h = hk_heap_new();
   if (h) { h->state = HK_HEAP_ACTIVE; h->next_orphan = NULL; }
   hk_unlock(&hk_heaps_lock);
@@ -83,7 +84,7 @@ static void hk_thread_exit(void *arg) {
   hk_lock(&hk_heaps_lock);
   h->state = HK_HEAP_ORPHAN;
   h->next_orphan = hk_heaps_orphans;
-  hk_heaps_orphans = h;
+  __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
   hk_unlock(&hk_heaps_lock);
   errno = saved;
 }
@@ -119,6 +120,6 @@ static void hk_fork_child(void) {
     if (h->state == HK_HEAP_ACTIVE && h != hk_tls_heap) {
       h->state = HK_HEAP_ORPHAN;
       h->next_orphan = hk_heaps_orphans;
-      hk_heaps_orphans = h;
+      __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
     }
 }

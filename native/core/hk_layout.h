@@ -131,7 +131,9 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
   s->free = NULL;
   s->free_count = 0;
   s->used = 0;
-  s->start = start;
+  /* atomic: a thread that read a stale pool head may still load pool_next, which shares
+   * this word (its CAS then fails on the tag) */
+  __atomic_store_n(&s->start, start, __ATOMIC_RELAXED);
   s->bump = start;
   s->end = start + (hk_slab_limit_off(s) - start) / size * size;
   s->next = s->prev = NULL;
