@@ -94,7 +94,7 @@ static void *hk_realloc(void *p, size_t n) {
       if (n <= old && n > HK_SLAB_MAX && n >= old / 2) return p;
       break;
     default:
-      hk_freegate_invalid(p, "realloc of a pointer hakmem did not allocate:");
+      hk_freegate_invalid_realloc(p);
       errno = EINVAL;
       return NULL;
   }

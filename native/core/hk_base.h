@@ -28,7 +28,7 @@
 
 /* A test-and-test-and-set lock for cold paths (heap adoption, the large cache, fork).
  * sched_yield only under contention; never on a hot path. */
-typedef struct { _Atomic int v; } hk_lock_t;
+typedef struct { int v; } hk_lock_t;
 #define HK_LOCK_INIT { 0 }
 
 extern int sched_yield(void);

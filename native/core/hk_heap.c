@@ -6,9 +6,9 @@ static hk_lock_t hk_heaps_lock = HK_LOCK_INIT;   /* guards the lists below */
 static hk_heap_t *hk_heaps_all;                   /* every heap ever made */
 static hk_heap_t *hk_heaps_orphans;               /* heaps of exited threads (written under the
                                                      lock, read atomically without it) */
-static _Atomic int hk_init_state;                 /* 0 none, 1 running, 2 ready */
+static int hk_init_state;                 /* 0 none, 1 running, 2 ready */
 static pthread_key_t hk_thread_key;
-static _Atomic int hk_thread_key_ready;
+static int hk_thread_key_ready;
 
 static void hk_thread_exit(void *arg);
 static void hk_fork_prepare(void);

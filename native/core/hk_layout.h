@@ -61,7 +61,7 @@ enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
 /* A thread's heap: the slabs it owns per class and the queue other threads free into.
  * Heaps are never unmapped; a thread that exits leaves its heap to be adopted. */
 typedef struct hk_heap {
-  _Atomic(void *) remote;       /* blocks freed by other threads: one CAS push each */
+  void    *remote;      /* blocks freed by other threads: one CAS push each */
   uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
   hk_slab_t *current[HK_NUM_CLASSES];
   hk_slab_t *partial[HK_NUM_CLASSES];

@@ -12,9 +12,9 @@
 
 /* Process-wide figures kept on cold paths only (mapping is already a syscall). */
 typedef struct {
-  _Atomic uint64_t chunks;        /* 2 MiB chunks mapped for slabs, ever */
-  _Atomic uint64_t large_maps;    /* mappings made for large blocks, ever */
-  _Atomic int64_t  bytes_mapped;  /* bytes mapped now */
+  uint64_t chunks;        /* 2 MiB chunks mapped for slabs, ever */
+  uint64_t large_maps;    /* mappings made for large blocks, ever */
+  int64_t  bytes_mapped;  /* bytes mapped now */
 } hk_os_counters_t;
 
 static hk_os_counters_t hk_os_counters;
@@ -34,7 +34,7 @@ static void hk_os_unmap(void *p, size_t len) {
 /* A mapping of len bytes aligned to align (a power of two >= page). First try where the hint
  * says (right after our last chunk, which is usually free and aligned), then over-map and trim. */
 static void *hk_os_map_aligned(size_t len, size_t align) {
-  static _Atomic uintptr_t hint;
+  static uintptr_t hint;
   uintptr_t h = __atomic_load_n(&hint, __ATOMIC_RELAXED);
   if (h && (h & (align - 1)) == 0) {
     void *p = mmap((void *)h, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

@@ -22,6 +22,8 @@ static void hk_freegate_init(void);
 static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp);
 /* The policy for a pointer that is not a live block of ours. */
 static void hk_freegate_invalid(const void *p, const char *what);
+/* realloc(p) of something that is not a live block: say what it is, then the policy. */
+static void hk_freegate_invalid_realloc(const void *p);
 static int hk_freegate_probe(const char *name, int64_t arg, int64_t *out);
 
 #endif

@@ -10,6 +10,7 @@ export const BASE_CFLAGS = [
   '-std=gnu11', '-O2', '-g', '-fPIC', '-fvisibility=hidden', '-fno-plt', '-fno-semantic-interposition',
   '-fno-stack-protector', '-fno-builtin-malloc', '-fno-builtin-free', '-fno-builtin-calloc', '-fno-builtin-realloc',
   '-Wall', '-Wextra', '-Wno-unused-function', '-Wno-unused-parameter',
+  '-Werror=implicit-function-declaration', '-Werror=undef',
 ] as const;
 
 export const ADDON_CXXFLAGS = [
@@ -111,7 +112,7 @@ export function compilePlan(tc: Toolchain, buildDir: string, outDir: string): Co
       {
         what: 'libhakmem.so',
         exe: tc.cc,
-        args: ['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-o', join(outDir, 'libhakmem.so'), obj, '-lpthread'],
+        args: ['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-Wl,--no-undefined', '-o', join(outDir, 'libhakmem.so'), obj, '-lpthread'],
       },
       { what: 'libhakmem.a', exe: tc.ar, args: ['rcs', join(outDir, 'libhakmem.a'), obj] },
       { what: 'hakmem.node', exe: tc.cxx, args: ['-shared', '-o', join(outDir, 'hakmem.node'), addonObj, glueObj, '-lpthread'] },

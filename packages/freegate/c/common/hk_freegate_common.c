@@ -5,7 +5,7 @@
  * remote queue. NULL, foreign addresses, interior pointers and double frees go to the cold
  * path, and nothing is written for them. */
 
-static _Atomic uint64_t hk_freegate_invalid_count;
+static uint64_t hk_freegate_invalid_count;
 
 static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
   uint64_t n = __atomic_fetch_add(&hk_freegate_invalid_count, 1, __ATOMIC_RELAXED);
@@ -20,6 +20,24 @@ static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
 static HK_COLD void hk_freegate_bad_block(const hk_slab_t *s, const void *p, uint32_t off) {
   if (!hk_slab_block_start(s, off)) hk_freegate_invalid(p, "free of a pointer inside a block (not a block start):");
   else hk_freegate_invalid(p, "double free of");
+}
+
+static HK_COLD void hk_freegate_invalid_realloc(const void *p) {
+  uintptr_t a = (uintptr_t)p;
+  const char *what = "realloc of a pointer hakmem did not allocate:";
+  if (hk_registry_contains(a)) {
+    hk_chunk_t *ch = hk_chunk_of(a);
+    const hk_slab_t *s = hk_slab_of(ch, a);
+    if (ch->kind == HK_CHUNK_LARGE)
+      what = s->owner == HK_OWNER_LARGE ? "realloc of a pointer inside a large block:" : "realloc of a freed large block:";
+    else if (s->owner == HK_OWNER_POOL)
+      what = "realloc of a freed block:";
+    else if (!hk_slab_block_start(s, (uint32_t)(a - (uintptr_t)ch)))
+      what = "realloc of a pointer inside a block:";
+    else
+      what = "realloc of a freed block:";
+  }
+  hk_freegate_invalid(p, what);
 }
 
 /* Is p a live block of slab s? (start of a block, no free mark) */

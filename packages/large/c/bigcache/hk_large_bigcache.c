@@ -13,8 +13,8 @@ typedef struct { hk_chunk_t *ch; size_t len; } hk_large_entry_t;
  * test), so they are written atomically. */
 static hk_lock_t hk_large_lock = HK_LOCK_INIT;
 static hk_large_entry_t hk_large_cache[HK_LARGE_SLOTS];
-static _Atomic uint32_t hk_large_cached;
-static _Atomic size_t hk_large_cached_bytes;
+static uint32_t hk_large_cached;
+static size_t hk_large_cached_bytes;
 
 /* Remove entry i (under the lock), keeping the others oldest first. */
 static hk_large_entry_t hk_large_cache_remove(uint32_t i) {

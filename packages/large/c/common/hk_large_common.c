@@ -8,7 +8,7 @@
 
 static hk_lock_t hk_large_aligned_lock = HK_LOCK_INIT;
 static struct { const void *p; hk_chunk_t *ch; } hk_large_aligned[HK_LARGE_ALIGNED_MAX];
-static _Atomic uint32_t hk_large_aligned_count;
+static uint32_t hk_large_aligned_count;
 
 static int hk_large_aligned_add(const void *p, hk_chunk_t *ch) {
   int ok = 0;

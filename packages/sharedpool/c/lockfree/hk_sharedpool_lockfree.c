@@ -4,8 +4,8 @@
  * always safe. Where slabs come from and the retainSlabs policy are sharedpool/common's. */
 
 typedef struct {
-  _Atomic uint64_t head;              /* (tag << 32) | id */
-  _Atomic int64_t  count;
+  uint64_t head;              /* (tag << 32) | id */
+  int64_t  count;
   uint8_t pad[HK_CACHE_LINE - 16];
 } hk_pool_stack_t;
 

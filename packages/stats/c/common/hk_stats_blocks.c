@@ -8,11 +8,11 @@ typedef struct hk_stats_block {
   uint64_t cycles[HAKMEM_EVENTS];
   uint64_t by_class[HAKMEM_EVENTS][HAKMEM_CLASSES];
   struct hk_stats_block *next;   /* every block ever made */
-  _Atomic int in_use;
+  int in_use;
 } hk_stats_block_t;
 
 static __thread hk_stats_block_t *hk_stats_tls;
-static hk_stats_block_t *_Atomic hk_stats_blocks;
+static hk_stats_block_t *hk_stats_blocks;
 
 /* The calling thread's first event: reuse a block an exited thread left, or map one. */
 static HK_NOINLINE hk_stats_block_t *hk_stats_attach(void) {

@@ -7,7 +7,7 @@
 #define HK_REGISTRY_BITS ((uintptr_t)1 << (47 - HK_CHUNK_SHIFT))
 
 static uint8_t hk_registry_map[HK_REGISTRY_BITS / 8];
-static _Atomic int64_t hk_registry_count;
+static int64_t hk_registry_count;
 
 /* Hot (every free): one range compare, one byte load, one bit test. */
 static inline int hk_registry_contains(uintptr_t a) {
@@ -34,8 +34,8 @@ static void hk_registry_remove(const void *chunk) {
 enum { HK_MADV_POPULATE_WRITE = 23 };
 enum { HK_PREP_HUGE = 1, HK_PREP_POPULATE = 2 };
 
-static _Atomic int64_t hk_superslab_prepared;   /* chunks advised or populated: probe `prepared` */
-static _Atomic int hk_superslab_no_populate;    /* the kernel refused MADV_POPULATE_WRITE */
+static int64_t hk_superslab_prepared;   /* chunks advised or populated: probe `prepared` */
+static int hk_superslab_no_populate;    /* the kernel refused MADV_POPULATE_WRITE */
 
 /* Fault in every page of [p, p + len) writable, so the first touch costs no page fault.
  * One madvise where the kernel has MADV_POPULATE_WRITE (Linux 5.14+); else one write access

@@ -1,0 +1,90 @@
+// Fork and threads, out of memory, and memory returned to the OS, for every variant in
+// hakmem.config.ts (hakmem preloaded into plain builds of native/test/reliability/*.c and of
+// the existing c/churn.c):
+// - fork_exit.c: repeated fork() from the main thread and from a worker while four threads
+//   allocate, free and trade blocks; children (and grandchildren) allocate, run threads and
+//   exit(0) within a deadline, each writing its HAKMEM_REPORT line;
+// - c/churn.c: thousands of short-lived threads, VmRSS bounded;
+// - thread_reuse.c: memory freed by exited threads (by themselves, remotely into their orphaned
+//   heaps, or by a live peer) serves later threads: chunks mapped stop growing;
+// - oom.c: under RLIMIT_AS every allocation entry point returns NULL/ENOMEM without crashing,
+//   live blocks survive, and after a free-all the same allocations succeed again;
+// - rss_return.c: after a working set (192 MiB, or 128 MiB more than the policy may keep) is freed, VmRSS falls within the bound the
+//   variant's tunables set (sharedpool.retainSlabs, large.cacheBytes, front capacity).
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { buildProgram, cDir, describeRun } from './helpers.js';
+import { ensureVariant, expectProgramOk, reliabilityDir, runPreloaded, variantNames } from './reliability/variants.js';
+
+const prog = (name: string) => buildProgram(join(reliabilityDir, `${name}.c`), { mode: 'plain' });
+const names = variantNames();
+
+describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => {
+  it('fork() under concurrent allocation: children and grandchildren allocate, run threads and exit cleanly in bounded time', { timeout: 240_000 }, () => {
+    const v = ensureVariant(name);
+    const forks = 24;
+    const started = Date.now();
+    const r = runPreloaded(v, prog('fork_exit'), { args: [String(forks), '20'], timeoutMs: 200_000, requireReport: true });
+    expectProgramOk(r, name);
+    expect(r.stdout).toMatch(new RegExp(`forks=${forks} `));
+    // Every child and grandchild left through exit(): destructors ran and wrote their report.
+    const grandchildren = Math.ceil(forks / 4);
+    const pids = new Set(r.report.map((l) => l.pid));
+    expect(pids.size, describeRun(r)).toBe(1 + forks + grandchildren);
+    expect(Date.now() - started).toBeLessThan(120_000);
+  });
+
+  it('2000 short-lived threads keep VmRSS bounded (c/churn.c)', { timeout: 240_000 }, () => {
+    const v = ensureVariant(name);
+    const r = runPreloaded(v, buildProgram(join(cDir, 'churn.c'), { mode: 'plain' }), {
+      args: ['2000', '4', '200'],
+      timeoutMs: 200_000,
+      requireReport: true,
+    });
+    expectProgramOk(r, name);
+    expect(r.stdout).toMatch(/threads=2000 /);
+  });
+
+  it('memory freed by threads that have exited is reused', { timeout: 240_000 }, () => {
+    const v = ensureVariant(name);
+    const r = runPreloaded(v, prog('thread_reuse'), { args: ['30', '24'], timeoutMs: 200_000, requireReport: true });
+    expectProgramOk(r, name);
+    expect(r.stdout).toMatch(/round 29: chunks=\d+/);
+  });
+
+  for (const phase of ['small', 'whole', 'large', 'mixed']) {
+    it(`out of memory under RLIMIT_AS (${phase} blocks): NULL + ENOMEM, no crash, allocation succeeds again after free`, { timeout: 120_000 }, () => {
+      const v = ensureVariant(name);
+      const r = runPreloaded(v, prog('oom'), { args: [phase, '192'], timeoutMs: 100_000 });
+      expectProgramOk(r, name);
+      expect(r.stdout).toMatch(new RegExp(`phase=${phase} first=\\d+ blocks`));
+      expect(r.stderr).not.toMatch(/^hakmem:/m);
+    });
+  }
+
+  it.skip(
+    'KNOWN LIMITATION, not fixed yet — out of memory: address space of freed small blocks serves large blocks again ' +
+      '(chunks are never unmapped: after 171 MiB of small blocks are freed under RLIMIT_AS, malloc(>256 KiB) still fails)',
+    () => {
+      const v = ensureVariant(name);
+      const r = runPreloaded(v, prog('oom'), { args: ['cross', '192'], timeoutMs: 100_000 });
+      expectProgramOk(r, name);
+    },
+  );
+
+  for (const mode of ['thread', 'main'] as const) {
+    const what = mode === 'thread' ? 'in a thread that then exits' : 'in the main thread, which stays alive';
+    it(`memory returns to the OS: a large working set freed ${what} leaves VmRSS within the policy's bound`, { timeout: 120_000 }, () => {
+      const v = ensureVariant(name);
+      const retain = Number(v.json.tunables.sharedpool?.retainSlabs ?? 0);
+      const cache = Number(v.json.tunables.large?.cacheBytes ?? 0);
+      const r = runPreloaded(v, prog('rss_return'), { args: [mode, String(retain), String(cache), '192'], timeoutMs: 100_000 });
+      expectProgramOk(r, name);
+      const m = /rss: baseline=(\d+) peak=(\d+) after=(\d+) KiB/.exec(r.stdout);
+      const b = /bound=(\d+) KiB/.exec(r.stdout);
+      expect(m && b, describeRun(r)).toBeTruthy();
+      console.log(`[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} (retainSlabs=${retain}, cacheBytes=${cache})`);
+      expect(Number(m![3])).toBeLessThanOrEqual(Number(b![1]));
+    });
+  }
+});

@@ -1,0 +1,132 @@
+/* rss_return.c — memory goes back to the OS. A program builds a large working set (small,
+ * whole-chunk and large blocks, every page touched), frees it in random order, and its VmRSS
+ * must fall to within what the variant's policy may keep resident:
+ *
+ *   retained   sharedpool.retainSlabs x 64 KiB of empty slabs kept committed
+ *   cache      large.cacheBytes of freed large mappings kept for reuse
+ *   fronts     the front caches of live threads: sum over classes of capacity x class size
+ *              (capacity from hakmem_probe("front", "capacity"), i.e. front.maxBlocks/maxBytes)
+ *   current    the slab each live heap keeps carving per class it used (one 64 KiB slab per
+ *              small class, one 2 MiB chunk per whole-chunk class)
+ *   headers    one 4 KiB header page per chunk mapped
+ *
+ * Modes: `thread` — the working set lives in a thread that exits before the measurement (its
+ * cache is flushed, its heap trimmed: fronts and current do not apply); `main` — the main
+ * thread builds and frees it and stays alive (its front caches and current slabs count).
+ * The working set is a third small blocks, a third whole-chunk blocks, a third large blocks, and
+ * at least 128 MiB bigger than what the policy may keep (so keeping it all would fail).
+ * Usage: rss_return <thread|main> <retain_slabs> <cache_bytes> [set_mib=192] */
+#include "hk_test.h"
+
+#include <pthread.h>
+
+#include "../../include/hakmem.h"
+
+typedef struct { unsigned char *p; size_t n; } blk_t;
+static blk_t *set;
+static size_t set_len, set_cap, set_bytes, target;
+
+static void build_set(void) {
+  uint64_t r = 12345;
+  set_len = set_bytes = 0;
+  size_t by_kind[3] = {0, 0, 0};   /* small, whole-chunk, large: a third of the bytes each */
+  while (set_bytes < target && set_len < set_cap) {
+    uint64_t x = hk_rand(&r);
+    int kind = by_kind[0] <= by_kind[1] && by_kind[0] <= by_kind[2] ? 0 : by_kind[1] <= by_kind[2] ? 1 : 2;
+    size_t n = kind == 0 ? 16 + (x >> 4) % 8177                        /* small classes (64 KiB slabs) */
+             : kind == 1 ? 8193 + (x >> 4) % (262144 - 8192)           /* whole-chunk classes */
+             : 262145 + (x >> 4) % (4u << 20);                          /* large blocks */
+    unsigned char *p = malloc(n);
+    CHECK(p != NULL, "malloc(%zu)", n);
+    memset(p, (int)(n & 0xff), n);   /* every page resident */
+    set[set_len].p = p;
+    set[set_len].n = n;
+    set_len++;
+    set_bytes += n;
+    by_kind[kind] += n;
+  }
+  /* free in random order */
+  for (size_t i = set_len - 1; i > 0; i--) {
+    size_t j = hk_rand(&r) % (i + 1);
+    blk_t t = set[i]; set[i] = set[j]; set[j] = t;
+  }
+}
+
+static long peak_kib;
+static void free_set(void) {
+  peak_kib = hk_proc_status_kib("VmRSS");
+  for (size_t i = 0; i < set_len; i++) {
+    CHECK(set[i].p[set[i].n - 1] == (unsigned char)(set[i].n & 0xff), "block corrupted");
+    free(set[i].p);
+  }
+}
+
+static void *in_thread(void *arg) {
+  (void)arg;
+  build_set();
+  free_set();
+  hk_thread_checks_flush();
+  return NULL;
+}
+
+typedef int (*probe_fn)(const char *, const char *, int64_t, int64_t *);
+
+int main(int argc, char **argv) {
+  hk_require_hakmem();
+  CHECK(argc >= 4, "usage: rss_return <thread|main> <retain_slabs> <cache_bytes> [set_mib]");
+  const char *mode = argv[1];
+  long retain_slabs = strtol(argv[2], NULL, 0);
+  long long cache_bytes = strtoll(argv[3], NULL, 0);
+  target = (size_t)hk_arg_long(argc, argv, 4, 192) << 20;
+  size_t keepable = (size_t)retain_slabs * 65536 + (size_t)cache_bytes;
+  if (target < keepable + ((size_t)128 << 20)) target = keepable + ((size_t)128 << 20);
+  probe_fn probe = (probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
+  void (*os_stats)(hakmem_os_stats_t *) = (void (*)(hakmem_os_stats_t *))dlsym(RTLD_DEFAULT, "hakmem_os_stats");
+  CHECK(probe && os_stats, "hakmem_probe / hakmem_os_stats not found");
+
+  set_cap = target / 2048 + 1024;   /* small blocks average 4 KiB and carry a third of the bytes */
+  set = malloc(set_cap * sizeof *set);
+  CHECK(set != NULL, "malloc(set)");
+  memset(set, 0, set_cap * sizeof *set);   /* resident before the baseline */
+  long base_kib = hk_proc_status_kib("VmRSS");
+
+  if (!strcmp(mode, "thread")) {
+    pthread_t t;
+    CHECK(pthread_create(&t, NULL, in_thread, NULL) == 0, "pthread_create");
+    CHECK(pthread_join(t, NULL) == 0, "pthread_join");
+  } else {
+    CHECK(!strcmp(mode, "main"), "mode must be thread or main");
+    build_set();
+    free_set();
+  }
+  long after_kib = hk_proc_status_kib("VmRSS");
+
+  hakmem_os_stats_t st;
+  os_stats(&st);
+  int64_t classes = 0, cls_size, cap;
+  CHECK(probe("core", "classes", 0, &classes) == 0, "probe core.classes");
+  long long fronts = 0, current = 0;
+  if (!strcmp(mode, "main")) {
+    for (int64_t c = 0; c < classes; c++) {
+      CHECK(probe("core", "class_size", c, &cls_size) == 0, "probe class_size");
+      CHECK(probe("front", "capacity", c, &cap) == 0, "probe front.capacity");
+      fronts += (long long)cap * cls_size;
+      current += cls_size <= 8192 ? 65536 : 2 << 20;
+    }
+  }
+  long long retained = (long long)retain_slabs * 65536, headers = (long long)st.chunks * 4096;
+  long long slack = 8 << 20;   /* stdio, the thread's stack, page tables do not count but libc does */
+  long long bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
+  printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20,
+         set_len, base_kib, peak_kib, after_kib);
+  printf("bound=%lld KiB = baseline + retained %lld + cache %lld + fronts %lld + current %lld + headers %lld + slack %lld (KiB)\n",
+         bound_kib, retained >> 10, cache_bytes >> 10, fronts >> 10, current >> 10, headers >> 10, slack >> 10);
+  printf("returned=%ld KiB of %ld KiB above the baseline (%.1f%%)\n", peak_kib - after_kib, peak_kib - base_kib,
+         100.0 * (double)(peak_kib - after_kib) / (double)(peak_kib - base_kib));
+  CHECK(peak_kib - base_kib >= (long)(target >> 10) / 2, "the working set was not resident (peak %ld KiB)", peak_kib);
+  CHECK(after_kib <= bound_kib,
+        "VmRSS %ld KiB after freeing a %zu MiB working set exceeds the policy's bound %lld KiB", after_kib,
+        set_bytes >> 20, bound_kib);
+  free(set);
+  hk_done();
+}

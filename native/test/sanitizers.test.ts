@@ -1,0 +1,123 @@
+// Sanitizer builds of the allocator's own code, for every variant in hakmem.config.ts:
+// - AddressSanitizer and ThreadSanitizer: the variant's generated unit compiled with prefixed
+//   names (-DHK_BUILD_ADDON=1) and linked into reliability/san_stress.c beside the sanitizer's
+//   own malloc; the program drives the whole family, cross-thread frees, thread exit and orphan
+//   adoption, the lock-free pool and the large cache.
+// - UndefinedBehaviorSanitizer: the same program, and an instrumented libhakmem.so preloaded
+//   into the C test programs (native/test/c) and the bad-input and reliability programs.
+// Zero reports: every sanitizer halts on its first report, and stderr is searched as well.
+import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { buildProgram, cDir, describeRun, repoRoot, run, type RunResult } from './helpers.js';
+import {
+  buildCached, contractCflags, ensureVariant, expectProgramOk, reliabilityDir, runPreloaded, variantNames,
+  variantUnit, workDir, type VariantInfo,
+} from './reliability/variants.js';
+
+const SAN_ENV = {
+  ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1:exitcode=86:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1',
+  TSAN_OPTIONS: 'halt_on_error=1:exitcode=66:second_deadlock_stack=1',
+  UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1:report_error_type=1',
+};
+const REPORT = /runtime error:|ERROR: AddressSanitizer|WARNING: ThreadSanitizer|ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer/;
+
+function expectNoReport(r: RunResult): void {
+  if (r.status !== 0 || r.signal || r.error || REPORT.test(r.stderr)) {
+    throw new Error(`sanitizer report (or failure)\n${describeRun(r)}`);
+  }
+}
+
+type Sanitizer = 'address' | 'thread' | 'undefined';
+
+/** san_stress.c linked with the variant's unit, both compiled with -fsanitize=<s>. */
+function sanStress(v: VariantInfo, s: Sanitizer): string {
+  const unit = variantUnit(v);
+  const src = join(reliabilityDir, 'san_stress.c');
+  const out = workDir(v.name, 'san', `san_stress-${s}`);
+  const flags = s === 'undefined' ? ['-fsanitize=undefined', '-fno-sanitize-recover=all'] : [`-fsanitize=${s}`];
+  return buildCached(out, unit, [src, join(reliabilityDir, 'hk_prefixed.h')], [
+    {
+      cc: 'gcc',
+      args: [
+        ...contractCflags(v.name), '-O1', '-fno-omit-frame-pointer', ...flags, '-DHK_BUILD_ADDON=1',
+        `-I${reliabilityDir}`, unit, src, '-o', out, '-lpthread',
+      ],
+    },
+  ]);
+}
+
+/** libhakmem.so with -fsanitize=undefined (the shared-library flags of the contract). */
+function ubsanLibrary(v: VariantInfo): string {
+  const unit = variantUnit(v);
+  const out = workDir(v.name, 'ubsan', 'libhakmem.so');
+  return buildCached(out, unit, [], [
+    {
+      cc: 'gcc',
+      args: [
+        ...contractCflags(v.name), '-O2', '-fsanitize=undefined', '-fno-sanitize-recover=all',
+        '-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now',
+        unit, '-o', out, '-lpthread',
+      ],
+    },
+  ]);
+}
+
+const names = variantNames();
+
+describe.each(names)('sanitizers, variant %s', (name) => {
+  it('AddressSanitizer: the allocator (prefixed) inside san_stress, every phase', { timeout: 300_000 }, () => {
+    const v = ensureVariant(name);
+    const r = run(sanStress(v, 'address'), { args: ['all', '2'], env: SAN_ENV, timeoutMs: 240_000 });
+    expectNoReport(r);
+    expect(r.stdout).toMatch(/phase orphan ok/);
+    expect(r.stdout).toMatch(new RegExp(`hakmem variant=${name} `));
+  });
+
+  // No suppressions: the races it found (orphan list head, slab start vs pool link, the large
+  // cache's totals) are fixed, and a new one fails the run.
+  it('ThreadSanitizer: cross-thread frees, thread exit, orphan heaps, the lock-free pool, the large cache', { timeout: 300_000 }, () => {
+    const v = ensureVariant(name);
+    const bin = sanStress(v, 'thread');
+    for (const phase of ['xthread', 'churn', 'pool', 'orphan']) {
+      const r = run(bin, { args: [phase, '2'], env: SAN_ENV, timeoutMs: 240_000 });
+      expectNoReport(r);
+      expect(r.stdout).toContain(`phase ${phase} ok`);
+    }
+  });
+
+  it('UndefinedBehaviorSanitizer: the allocator (prefixed) inside san_stress', { timeout: 300_000 }, () => {
+    const v = ensureVariant(name);
+    const r = run(sanStress(v, 'undefined'), { args: ['all', '2'], env: SAN_ENV, timeoutMs: 240_000 });
+    expectNoReport(r);
+    expect(r.stdout).toMatch(/phase orphan ok/);
+  });
+
+  it('UndefinedBehaviorSanitizer: an instrumented libhakmem.so preloaded into the C test programs', { timeout: 400_000 }, () => {
+    const v = ensureVariant(name);
+    const lib = ubsanLibrary(v);
+    const programs: [string, string[]][] = [
+      [join(cDir, 'api.c'), []],
+      [join(cDir, 'threads.c'), ['4', '30000']],
+      [join(cDir, 'churn.c'), ['200', '4', '400']],
+      [join(cDir, 'fork.c'), ['4', '20']],
+      [join(cDir, 'realloc_stress.c'), ['2', '20000']],
+      [join(reliabilityDir, 'thread_reuse.c'), ['4']],
+      [join(reliabilityDir, 'fork_exit.c'), ['4', '20']],
+    ];
+    for (const [src, args] of programs) {
+      const bin = buildProgram(src, { mode: 'plain' });
+      const r = runPreloaded(lib, bin, { args, env: SAN_ENV, timeoutMs: 240_000, report: true });
+      expectNoReport(r);
+      expectProgramOk(r, name);
+      expect(r.report.some((l) => l.pid === r.pid && l.variant === name), `HAKMEM_REPORT for ${src}`).toBe(true);
+    }
+    // Bad input goes through the cold paths: the report-once case for reporting variants, a
+    // defined-result case for all.
+    const bad = buildProgram(join(reliabilityDir, 'bad_input.c'), { mode: 'plain' });
+    for (const c of ['overflow', 'huge-alignment', 'malloc-zero', 'double-free-small', 'free-interior-odd']) {
+      const r = runPreloaded(lib, bad, { args: [c], env: SAN_ENV, timeoutMs: 60_000 });
+      if (REPORT.test(r.stderr)) throw new Error(`UBSan report in bad_input ${c}\n${describeRun(r)}`);
+    }
+    expect(repoRoot).toBeTruthy();
+  });
+});
