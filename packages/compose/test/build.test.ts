@@ -26,7 +26,7 @@ describe('building a variant', () => {
     expect(glue!.args).toEqual(expect.arrayContaining(['-std=c++17', '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', addonSource, '/b/hk_addon.o']));
     expect(glue!.args.join(' ')).toContain(`-I /n -I /napi -I ${includeDir}`);
     const [so, a, node] = plan.link;
-    expect(so!.args).toEqual(['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-o', '/o/libhakmem.so', '/b/hakmem.o', '-lpthread']);
+    expect(so!.args).toEqual(['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-Wl,--no-undefined', '-o', '/o/libhakmem.so', '/b/hakmem.o', '-lpthread']);
     expect(a).toMatchObject({ exe: 'ar', args: ['rcs', '/o/libhakmem.a', '/b/hakmem.o'] });
     expect(node!.args).toEqual(['-shared', '-o', '/o/hakmem.node', '/b/hakmem-addon.o', '/b/hk_addon.o', '-lpthread']);
   });
