@@ -82,12 +82,15 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
   uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)ch);
   if (!hk_freegate_live(s, p, off)) { hk_freegate_bad_block(s, p, off); return; }
   uint64_t t0 = hk_stats_clock();
+  /* read before the push: once p is on the queue the owner may drain it, empty the slab and
+   * hand it to another class, so s is not ours to read after the CAS */
+  uint32_t cls = s->cls;
   ((uintptr_t *)p)[1] = hk_freegate_mark(p);
   void *head = __atomic_load_n(&o->remote, __ATOMIC_RELAXED);
   do {
     hk_link_store(p, head);
   } while (!__atomic_compare_exchange_n(&o->remote, &head, p, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
-  hk_stats_time(HK_EV_FREE_REMOTE, s->cls, t0);
+  hk_stats_time(HK_EV_FREE_REMOTE, cls, t0);
 }
 
 static HK_NOINLINE void hk_freegate_unregistered(void *p) {
