@@ -58,15 +58,32 @@ static void *hk_calloc(size_t n, size_t size) {
   return p;
 }
 
-/* alignment is a power of two. Slab blocks of a class whose size is a multiple of the
- * alignment are aligned (slabs start on 4 KiB boundaries); anything else is a large block. */
+/* alignment is a power of two. Slab blocks of a class whose stride is a multiple of the
+ * alignment are aligned up to 64 (slabs start on 4 KiB boundaries). Above 64 the block is cut
+ * from a bigger one: the caller gets the first aligned address in it, and the block's first
+ * word carries that address's tag so free, realloc and malloc_usable_size find the block.
+ * Beyond a page (or the slab classes), a large block, aligned by its mapping. */
 static void *hk_alloc_aligned(size_t alignment, size_t n) {
   if (alignment <= 16) return hk_malloc(n);
-  if (alignment <= HK_PAGE && n <= HK_SLAB_MAX) {
+  if (alignment <= 64 && n <= HK_SLAB_MAX) {
     for (uint32_t c = hk_class_of(n < alignment ? alignment : n); c < HK_NUM_CLASSES; c++)
-      if ((hk_class_size[c] & (alignment - 1)) == 0) return hk_malloc_class(c);
+      if ((hk_class_stride[c] & (alignment - 1)) == 0) return hk_malloc_class(c);
+  }
+  if (alignment <= HK_PAGE && n <= HK_SLAB_MAX - alignment) {
+    /* blocks are 16-byte aligned, so q - b <= alignment - 16; at least one byte past q keeps
+     * q inside b even for n == 0 (q must never be the next block's start) */
+    uint8_t *b = (uint8_t *)hk_malloc((n ? n : 1) + alignment - 16);
+    if (!b) return NULL;
+    uintptr_t q = ((uintptr_t)b + alignment - 1) & ~(uintptr_t)(alignment - 1);
+    if (q != (uintptr_t)b) *(uintptr_t *)b = hk_freegate_interior_tag((void *)q);
+    return (void *)q;
   }
   return hk_malloc_large(n, alignment, 0);
+}
+
+/* Usable bytes from p to the end of its block (p inside a slab block when it was aligned). */
+static size_t hk_interior_usable(const hk_slab_t *s, const void *p) {
+  return s->block_size - (size_t)((const uint8_t *)p - hk_freegate_interior_base(s, p));
 }
 
 /* Usable bytes of a live block, 0 for anything else. */
@@ -74,6 +91,7 @@ static size_t hk_usable_size(const void *p) {
   hk_chunk_t *ch; hk_slab_t *s;
   switch (hk_freegate_classify(p, &ch, &s)) {
     case HK_KIND_SLAB: return s->block_size;
+    case HK_KIND_INTERIOR: return hk_interior_usable(s, p);
     case HK_KIND_LARGE: return hk_large_usable(ch);
     default: return 0;
   }
@@ -88,6 +106,10 @@ static void *hk_realloc(void *p, size_t n) {
     case HK_KIND_SLAB:
       old = s->block_size;
       if (n <= old && (n >= old / 2 || old <= 64)) return p;
+      break;
+    case HK_KIND_INTERIOR:
+      old = hk_interior_usable(s, p);
+      if (n <= old && n >= old / 2) return p;
       break;
     case HK_KIND_LARGE:
       old = hk_large_usable(ch);

@@ -29,6 +29,11 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
     *out = hk_class_size[arg];
     return 0;
   }
+  if (!strcmp(name, "class_stride")) {   /* a block's stride and usable size */
+    if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
+    *out = hk_class_stride[arg];
+    return 0;
+  }
   if (!strcmp(name, "classes")) { *out = HK_NUM_CLASSES; return 0; }
   return -1;
 }

@@ -25,7 +25,7 @@ struct hk_heap;
 typedef struct hk_slab {
   struct hk_heap *owner;        /* read by every free: first */
   uint32_t cls;
-  uint32_t block_size;
+  uint32_t block_size;          /* the class's stride: also the usable size */
   void    *free;                /* owner-only: blocks given back by the owner */
   uint32_t free_count;
   uint32_t used;                /* blocks out of the slab (in a front cache or with the user) */
@@ -125,7 +125,7 @@ static inline uint8_t *hk_slab_addr(const hk_slab_t *s, uint32_t off) {
 
 /* Give an empty slab to a heap for one class; no block is touched (carving is lazy). */
 static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
-  uint32_t size = hk_class_size[cls], start = hk_slab_start_off(s);
+  uint32_t size = hk_class_stride[cls], start = hk_slab_start_off(s);
   s->cls = cls;
   s->block_size = size;
   s->free = NULL;

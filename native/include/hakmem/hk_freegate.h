@@ -6,7 +6,8 @@
 #ifndef HK_SLOT_FREEGATE_H
 #define HK_SLOT_FREEGATE_H
 
-enum hk_kind { HK_KIND_FOREIGN = 0, HK_KIND_SLAB = 1, HK_KIND_LARGE = 2 };
+/* HK_KIND_INTERIOR: an aligned pointer handed out inside a slab block (alignments above 64). */
+enum hk_kind { HK_KIND_FOREIGN = 0, HK_KIND_SLAB = 1, HK_KIND_LARGE = 2, HK_KIND_INTERIOR = 3 };
 
 static inline void hk_freegate_free(void *p);
 /* Every free-list link (front cache and slab lists) is written and read through these, so a
@@ -20,6 +21,11 @@ static inline uintptr_t hk_freegate_mark(const void *p);
 static void hk_freegate_init(void);
 /* What p is; sets *chp (and *sp for slab blocks). Never reads unregistered memory. */
 static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp);
+/* The tag an aligned allocation writes in the first word of the slab block it was cut from,
+ * naming the pointer the caller got; free, realloc and malloc_usable_size find the block by it. */
+static inline uintptr_t hk_freegate_interior_tag(const void *q);
+/* The block of s that q was handed out inside (by its tag), or NULL. */
+static uint8_t *hk_freegate_interior_base(const hk_slab_t *s, const void *q);
 /* The policy for a pointer that is not a live block of ours. */
 static void hk_freegate_invalid(const void *p, const char *what);
 /* realloc(p) of something that is not a live block: say what it is, then the policy. */

@@ -70,8 +70,11 @@ static void test_class_edges(void) {
   CHECK(classes > 0 && classes < 4096, "core/classes probe says %lld", (long long)classes);
   int64_t prev = 0;
   for (int64_t c = 0; c < classes; c++) {
-    int64_t cs = 0, back = -2;
+    int64_t cs = 0, stride = 0, back = -2;
     CHECK(hk_probe("core", "class_size", c, &cs), "core/class_size(%lld) failed", (long long)c);
+    CHECK(hk_probe("core", "class_stride", c, &stride), "core/class_stride(%lld) failed", (long long)c);
+    CHECK(stride >= cs && stride - cs <= 64, "class %lld: stride %lld for size %lld", (long long)c,
+          (long long)stride, (long long)cs);
     CHECK(cs > prev, "class sizes not increasing: class %lld is %lld after %lld", (long long)c,
           (long long)cs, (long long)prev);
     CHECK(hk_probe("core", "class_of", cs, &back) && back == c,
@@ -81,8 +84,8 @@ static void test_class_edges(void) {
       void *a = malloc(n), *b = malloc(n), *c2 = malloc(n);
       CHECK(a && b && c2, "malloc(%zu) at class edge returned NULL", n);
       size_t ua = fill_block(a, n, 1), ub = fill_block(b, n, 2), uc = fill_block(c2, n, 3);
-      if (d <= 0) CHECK(ua <= (size_t)cs, "usable %zu of malloc(%zu) exceeds class size %lld",
-                        ua, n, (long long)cs);
+      if (d <= 0) CHECK(ua == (size_t)stride, "usable %zu of malloc(%zu) is not the class's stride %lld",
+                        ua, n, (long long)stride);
       CHECK_PATTERN(a, ua, 1);
       CHECK_PATTERN(b, ub, 2);
       CHECK_PATTERN(c2, uc, 3);
@@ -284,9 +287,29 @@ static void check_aligned_block(const char *fn, void *p, size_t align, size_t n,
   hk_fill(p, n, seed);
 }
 
+/* Alignments above 64 are cut from a bigger slab block; many tiny ones side by side must each
+ * own their byte (none may be the next block's start) and free without a report. */
+static void test_aligned_tiny(void) {
+  enum { N = 600 };
+  static unsigned char *keep[N];
+  for (size_t align = 128; align <= 4096; align *= 2) {
+    for (int i = 0; i < N; i++) {
+      void *p = NULL;
+      CHECK(posix_memalign(&p, align, (size_t)(i & 1)) == 0, "posix_memalign(%zu, %d)", align, i & 1);
+      CHECK(((uintptr_t)p & (align - 1)) == 0, "posix_memalign(%zu) = %p: misaligned", align, p);
+      CHECK(malloc_usable_size(p) >= 1, "posix_memalign(%zu, 0): usable size 0", align);
+      keep[i] = p;
+      keep[i][0] = (unsigned char)i;
+    }
+    for (int i = 0; i < N; i++)
+      CHECK(keep[i][0] == (unsigned char)i, "aligned block %p (align %zu) was overwritten", (void *)keep[i], align);
+    for (int i = 0; i < N; i++) free(keep[i]);
+  }
+}
+
 static void test_posix_memalign(void) {
   for (size_t align = sizeof(void *); align <= ((size_t)4 << 20); align *= 2) {
-    const size_t sizes[] = {1, 8, align / 2 + 1, align - 1, align, align + 1, 3 * align + 7, 100, 5000};
+    const size_t sizes[] = {0, 1, 8, align / 2 + 1, align - 1, align, align + 1, 3 * align + 7, 100, 5000};
     enum { NS = sizeof sizes / sizeof sizes[0] };
     void *blk[NS][2];
     for (size_t i = 0; i < NS; i++)
@@ -466,6 +489,7 @@ int main(void) {
   test_posix_memalign();
   test_other_aligned();
   test_usable_size();
+  test_aligned_tiny();
   test_free_errno();
   test_free_sized();
   test_large();

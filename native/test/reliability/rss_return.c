@@ -108,7 +108,7 @@ int main(int argc, char **argv) {
   long long fronts = 0, current = 0;
   if (!strcmp(mode, "main")) {
     for (int64_t c = 0; c < classes; c++) {
-      CHECK(probe("core", "class_size", c, &cls_size) == 0, "probe class_size");
+      CHECK(probe("core", "class_stride", c, &cls_size) == 0, "probe class_stride");
       CHECK(probe("front", "capacity", c, &cap) == 0, "probe front.capacity");
       fronts += (long long)cap * cls_size;
       current += cls_size <= 8192 ? 65536 : 2 << 20;

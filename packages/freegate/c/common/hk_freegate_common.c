@@ -16,8 +16,24 @@ static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
   }
 }
 
-/* A slab block that failed the fast checks: say which problem it is. */
+static inline uintptr_t hk_freegate_interior_tag(const void *q) {
+  return (uintptr_t)q ^ 0x21676e696c61686bull;   /* "khaligng!" */
+}
+
+/* The block q lies in is found by division (cold: only aligned blocks come here); its first
+ * word must carry q's tag, which its free overwrites, so a second free of q fails here. */
+static HK_COLD uint8_t *hk_freegate_interior_base(const hk_slab_t *s, const void *q) {
+  uint32_t off = (uint32_t)((uintptr_t)q - (uintptr_t)hk_chunk_of_slab(s)), x = off - s->start;
+  if (x >= s->end - s->start || x % s->block_size == 0) return NULL;
+  uint8_t *b = hk_slab_addr(s, off - x % s->block_size);
+  return *(const uintptr_t *)b == hk_freegate_interior_tag(q) ? b : NULL;
+}
+
+/* A slab block that failed the fast checks: an aligned pointer inside a live block (freed
+ * through its block), or an invalid free: say which problem it is. */
 static HK_COLD void hk_freegate_bad_block(const hk_slab_t *s, const void *p, uint32_t off) {
+  uint8_t *b = hk_freegate_interior_base(s, p);
+  if (b) { hk_freegate_free(b); return; }
   if (!hk_slab_block_start(s, off)) hk_freegate_invalid(p, "free of a pointer inside a block (not a block start):");
   else hk_freegate_invalid(p, "double free of");
 }
@@ -57,9 +73,10 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
   if (ch->kind == HK_CHUNK_LARGE)
     return ch->slabs[0].owner == HK_OWNER_LARGE && a == (uintptr_t)ch + ch->large_offset ? HK_KIND_LARGE : HK_KIND_FOREIGN;
   hk_slab_t *s = hk_slab_of(ch, a);
-  if (s->owner == HK_OWNER_POOL || !hk_freegate_live(s, p, (uint32_t)(a - (uintptr_t)ch))) return HK_KIND_FOREIGN;
+  if (s->owner == HK_OWNER_POOL) return HK_KIND_FOREIGN;
   *sp = s;
-  return HK_KIND_SLAB;
+  if (hk_freegate_live(s, p, (uint32_t)(a - (uintptr_t)ch))) return HK_KIND_SLAB;
+  return hk_freegate_interior_base(s, p) ? HK_KIND_INTERIOR : HK_KIND_FOREIGN;
 }
 
 /* Not the caller's block: another heap's, a large block, or not a live block at all. */
