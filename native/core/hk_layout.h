@@ -74,8 +74,22 @@ typedef struct hk_heap {
 static inline hk_chunk_t *hk_chunk_of(uintptr_t a) {
   return (hk_chunk_t *)(a & ~(uintptr_t)(HK_CHUNK_SIZE - 1));
 }
+/* The descriptor line for address a: one per 64 KiB of the chunk, with no load. A chunk of
+ * one slab (whole, large) mirrors its slab's routing fields (owner, cls, block_size, start,
+ * end; index 0) into all 32 lines, so free needs no per-chunk shift and the blocks of
+ * different 64 KiB stretches read different cache lines. Anything that changes the slab (the
+ * owner's lists and counters) goes through hk_slab_primary. */
 static inline hk_slab_t *hk_slab_of(hk_chunk_t *ch, uintptr_t a) {
-  return &ch->slabs[(a - (uintptr_t)ch) >> ch->shift];
+  return &ch->slabs[(a - (uintptr_t)ch) >> HK_SLAB_SHIFT];
+}
+static inline hk_slab_t *hk_slab_primary(hk_slab_t *s) {
+  return &hk_chunk_of((uintptr_t)s)->slabs[s->index];
+}
+
+/* The owner of a one-slab chunk, in every line (release: a reader that sees the owner sees
+ * the routing fields written before it). */
+static void hk_chunk_set_owner(hk_chunk_t *ch, struct hk_heap *o) {
+  for (uint32_t i = 0; i < HK_SLABS_PER_CHUNK; i++) __atomic_store_n(&ch->slabs[i].owner, o, __ATOMIC_RELEASE);
 }
 static inline hk_chunk_t *hk_chunk_of_slab(const hk_slab_t *s) {
   return hk_chunk_of((uintptr_t)s);
@@ -108,8 +122,8 @@ static void hk_chunk_format_whole(hk_chunk_t *ch) {
   ch->magic = HK_CHUNK_MAGIC;
   ch->shift = HK_CHUNK_SHIFT;
   ch->kind = HK_CHUNK_WHOLE;
-  ch->slabs[0].owner = HK_OWNER_POOL;
-  ch->slabs[0].index = 0;
+  for (uint32_t i = 0; i < HK_SLABS_PER_CHUNK; i++) ch->slabs[i].index = 0;
+  hk_chunk_set_owner(ch, HK_OWNER_POOL);
 }
 
 /* First and one-past-last byte a slab may carve (slab 0 starts after the header page). */
@@ -140,6 +154,16 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
   s->where = HK_SLAB_NONE;
   s->decommitted = 0;
   __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE);
+  hk_chunk_t *ch = hk_chunk_of_slab(s);
+  if (ch->kind == HK_CHUNK_SLABS) return;
+  for (uint32_t i = 1; i < HK_SLABS_PER_CHUNK; i++) {   /* the mirrors of a whole-chunk slab */
+    hk_slab_t *m = &ch->slabs[i];
+    m->cls = cls;
+    m->block_size = size;
+    __atomic_store_n(&m->start, start, __ATOMIC_RELAXED);   /* shares pool_next's word: see above */
+    m->end = s->end;
+    __atomic_store_n(&m->owner, h, __ATOMIC_RELEASE);
+  }
 }
 
 /* Does chunk offset off start a block of s (not the header, not the tail, not inside a

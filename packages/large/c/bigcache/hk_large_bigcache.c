@@ -50,7 +50,7 @@ static int hk_large_cache_put(hk_chunk_t *ch, size_t len) {
   if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || len > (size_t)HK_CFG_LARGE_CACHE_BYTES) return 0;
   hk_large_entry_t evicted[4];
   uint32_t ne = 0;
-  ch->slabs[0].owner = HK_OWNER_POOL;     /* a second free of it is now an invalid free */
+  hk_chunk_set_owner(ch, HK_OWNER_POOL);     /* a second free of it is now an invalid free */
   hk_lock(&hk_large_lock);
   while ((__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED) >= HK_LARGE_SLOTS ||
           __atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED) + len > (size_t)HK_CFG_LARGE_CACHE_BYTES) &&

@@ -75,7 +75,7 @@ static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t len, size_t off
     errno = ENOMEM;
     return NULL;
   }
-  __atomic_store_n(&ch->slabs[0].owner, HK_OWNER_LARGE, __ATOMIC_RELEASE);
+  hk_chunk_set_owner(ch, HK_OWNER_LARGE);
   return p;
 }
 

@@ -95,7 +95,7 @@ static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
 
 /* One block back to its slab; h owns the slab. */
 static void hk_refill_put(hk_heap_t *h, void *p) {
-  hk_slab_t *s = hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p);
+  hk_slab_t *s = hk_slab_primary(hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p));
   hk_link_store(p, s->free);
   s->free = p;
   s->free_count++;

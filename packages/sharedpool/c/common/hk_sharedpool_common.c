@@ -55,7 +55,7 @@ static void hk_pool_give_slab(hk_slab_t *s) {
 }
 
 static void hk_pool_give_chunk(hk_chunk_t *ch) {
-  ch->slabs[0].owner = HK_OWNER_POOL;
+  hk_chunk_set_owner(ch, HK_OWNER_POOL);
   if (hk_pool_resting_slabs() + HK_SLABS_PER_CHUNK > HK_CFG_SHAREDPOOL_RETAIN_SLABS)
     hk_os_decommit((uint8_t *)ch + HK_CHUNK_HEADER, HK_CHUNK_SIZE - HK_CHUNK_HEADER);
   hk_pool_push_chunk(ch);
