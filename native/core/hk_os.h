@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 #define HK_PAGE 4096u
 
@@ -57,6 +58,17 @@ static void *hk_os_map_aligned(size_t len, size_t align) {
   __atomic_fetch_add(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
   __atomic_store_n(&hint, (uintptr_t)p + HK_ALIGN_UP(len, align), __ATOMIC_RELAXED);
   return p;
+}
+
+/* Move the pages of [old, old + len) to dst, which must be a mapping of ours at least len long:
+ * page tables move, nothing is copied or faulted again; old is no longer mapped. 0 on success.
+ * (mremap is only declared under _GNU_SOURCE, which the unit does not set: the raw call.) */
+static int hk_os_move(void *old, size_t len, void *dst) {
+  enum { HK_MREMAP_MAYMOVE = 1, HK_MREMAP_FIXED = 2 };
+  long r = syscall(SYS_mremap, old, len, len, HK_MREMAP_MAYMOVE | HK_MREMAP_FIXED, dst);
+  if (r == -1) return -1;
+  __atomic_fetch_sub(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);  /* dst's range was counted */
+  return 0;
 }
 
 /* Give the pages back; the range stays mapped and reads as zero when touched again. */

@@ -12,6 +12,10 @@ static hk_chunk_t *hk_superslab_chunk_new(void);
  * max(align, 2 MiB); NULL when the OS refuses. */
 static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align);
 static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len);
+/* A registered mapping of len bytes (2 MiB aligned) that starts with the pages of the large
+ * mapping old (old_len < len bytes), moved, not copied or faulted again; old is unregistered
+ * and gone. NULL, with old untouched, when the OS refuses. */
+static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size_t len);
 static void hk_superslab_init(void);
 static int hk_superslab_probe(const char *name, int64_t arg, int64_t *out);
 

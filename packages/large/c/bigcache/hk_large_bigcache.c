@@ -44,6 +44,24 @@ static hk_chunk_t *hk_large_cache_take(size_t len, size_t *got) {
   return e.ch;
 }
 
+/* The biggest cached mapping (all are smaller than a request that found none to fit), to be
+ * grown for it: its pages move into the new mapping instead of being unmapped later while the
+ * new one faults all of its own. NULL if the cache is empty. */
+static hk_chunk_t *hk_large_cache_take_biggest(size_t *got) {
+  if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || !__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED)) return NULL;
+  hk_large_entry_t e = { NULL, 0 };
+  hk_lock(&hk_large_lock);
+  uint32_t best = UINT32_MAX, n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
+  for (uint32_t i = 0; i < n; i++)
+    if (best == UINT32_MAX || hk_large_cache[i].len > hk_large_cache[best].len) best = i;
+  if (best != UINT32_MAX) e = hk_large_cache_remove(best);
+  hk_unlock(&hk_large_lock);
+  *got = e.len;
+  return e.ch;
+}
+
+static int hk_large_cache_put(hk_chunk_t *ch, size_t len);
+
 /* Keep a freed mapping; evict the oldest to stay within the limits. Unmapping happens
  * outside the lock. Returns 0 when the mapping is too big to keep. */
 static int hk_large_cache_put(hk_chunk_t *ch, size_t len) {
@@ -73,6 +91,12 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   size_t offset, len, got = 0;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = offset < HK_CHUNK_SIZE ? hk_large_cache_take(len, &got) : NULL;
+  if (!ch && offset < HK_CHUNK_SIZE) {
+    size_t small = 0;
+    hk_chunk_t *old = hk_large_cache_take_biggest(&small);
+    if (old && small < len && (ch = hk_superslab_grow_large(old, small, len)) != NULL) got = len;
+    else if (old && !hk_large_cache_put(old, small)) hk_superslab_unmap_large(old, small);
+  }
   int fresh = ch == NULL;
   if (fresh) {
     ch = hk_large_map(len, offset);

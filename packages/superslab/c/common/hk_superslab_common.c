@@ -88,6 +88,18 @@ static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len) {
   hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
 }
 
+static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size_t len) {
+  hk_chunk_t *ch = hk_superslab_map_large(len, HK_CHUNK_SIZE);
+  if (!ch) return NULL;
+  hk_registry_remove(old);   /* before its range goes, as in unmap */
+  if (hk_os_move(old, old_len, ch) != 0) {
+    hk_registry_add(old);
+    hk_superslab_unmap_large(ch, len);
+    return NULL;
+  }
+  return ch;
+}
+
 /* Chunks mapped ahead at start (tunable reserveChunks, which every box has) go straight to
  * the pool, prepared the box's way. */
 static void hk_superslab_init(void) {
