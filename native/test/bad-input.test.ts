@@ -33,6 +33,8 @@ const cases: Case[] = [
   { name: 'free-interior-whole', kind: 'invalid', problem: INSIDE, why: 'free inside a 20 KiB block (whole-chunk slab)' },
   { name: 'free-interior-large', kind: 'invalid', problem: INSIDE, why: 'free inside a 1 MiB block (large)' },
   { name: 'double-free-small', kind: 'invalid', problem: DOUBLE_FREE, why: 'double free of a 64-byte block' },
+  { name: 'free-interior-aligned', kind: 'invalid', problem: INSIDE, why: 'free of q + 16 where q came from aligned_alloc(256, 512)' },
+  { name: 'double-free-aligned', kind: 'invalid', problem: /double free|inside/i, why: 'double free of an aligned_alloc(256, 512) block' },
   { name: 'double-free-cross-thread', kind: 'invalid', problem: DOUBLE_FREE, why: 'double free, the second from another thread' },
   { name: 'double-free-whole', kind: 'invalid', problem: DOUBLE_FREE, why: 'double free of a 20 KiB block' },
   // A freed large block rests in the large cache (double free) or is unmapped (not ours any more).

@@ -196,6 +196,41 @@ static size_t double_free(size_t n, int cross_thread) {
   return n;
 }
 static size_t case_double_free_small(void) { return double_free(64, 0); }
+
+/* Alignments above 64 hand out a pointer inside a bigger block: q + 16 is still no block, and a
+ * second free of q is caught (the first one overwrote the tag that leads from q to its block). */
+static size_t case_free_interior_aligned(void) {
+  unsigned char *q = aligned_alloc(256, 512);
+  CHECK(q != NULL && ((uintptr_t)q & 255) == 0, "aligned_alloc(256, 512) = %p", (void *)q);
+  hk_fill(q, 512, 9);
+  say_addr(q + 16);
+  free(q + 16);
+  survived();
+  CHECK_PATTERN(q, 512, 9);
+  free(q);
+  return 512;
+}
+static size_t case_double_free_aligned(void) {
+  unsigned char *q = aligned_alloc(256, 512);
+  CHECK(q != NULL && ((uintptr_t)q & 255) == 0, "aligned_alloc(256, 512) = %p", (void *)q);
+  hk_fill(q, 512, 9);
+  free(q);
+  say_addr(q);
+  free(q);
+  survived();
+  enum { K = 400 };
+  static unsigned char *r[K];
+  int seen = 0;
+  for (int i = 0; i < K; i++) {
+    r[i] = aligned_alloc(256, 512);
+    CHECK(r[i] != NULL, "aligned_alloc(256, 512)");
+    if (r[i] == q) seen++;
+    hk_fill(r[i], 512, (uint64_t)i);
+  }
+  CHECK(seen <= 1, "after a double free, aligned_alloc handed out %p %d times", (void *)q, seen);
+  for (int i = 0; i < K; i++) { CHECK_PATTERN(r[i], 512, (uint64_t)i); free(r[i]); }
+  return 512;
+}
 static size_t case_double_free_cross_thread(void) { return double_free(64, 1); }
 static size_t case_double_free_whole(void) { return double_free(20000, 0); }
 static size_t case_double_free_large(void) { return double_free((size_t)1 << 20, 0); }
@@ -432,6 +467,8 @@ static const struct { const char *name; size_t (*fn)(void); } cases[] = {
   {"free-interior-whole", case_free_interior_whole},
   {"free-interior-large", case_free_interior_large},
   {"double-free-small", case_double_free_small},
+  {"free-interior-aligned", case_free_interior_aligned},
+  {"double-free-aligned", case_double_free_aligned},
   {"double-free-cross-thread", case_double_free_cross_thread},
   {"double-free-whole", case_double_free_whole},
   {"double-free-large", case_double_free_large},

@@ -16,8 +16,10 @@ static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
   }
 }
 
+/* Derived from the gate's free mark, so the checked gate's tag carries its secret key: a block
+ * cannot be made to look like an aligned block's container without knowing it. */
 static inline uintptr_t hk_freegate_interior_tag(const void *q) {
-  return (uintptr_t)q ^ 0x21676e696c61686bull;   /* "khaligng!" */
+  return hk_freegate_mark(q) ^ 0x21676e696c61686bull;
 }
 
 /* The block q lies in is found by division (cold: only aligned blocks come here); its first
