@@ -45,9 +45,11 @@ export default freegate;
 export const FOREIGN = 0;
 export const SLAB_BLOCK = 1;
 export const LARGE_BLOCK = 2;
-export type Classification = typeof FOREIGN | typeof SLAB_BLOCK | typeof LARGE_BLOCK;
+/** An aligned pointer handed out inside a slab block (alignments above 64 bytes). */
+export const INTERIOR_BLOCK = 3;
+export type Classification = typeof FOREIGN | typeof SLAB_BLOCK | typeof LARGE_BLOCK | typeof INTERIOR_BLOCK;
 
-/** 0 foreign, 1 slab block, 2 large block. */
+/** 0 foreign, 1 slab block, 2 large block, 3 an aligned pointer inside a slab block. */
 export const classify = (hk: HakmemAddon, addr: bigint): Classification =>
   probeNumber(hk, 'freegate', 'classify', addr) as Classification;
 /** Frees of foreign pointers seen so far. */

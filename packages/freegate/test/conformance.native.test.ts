@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadHakmem, variantInfo } from '@hakmem/native';
-import freegate, { classify, FOREIGN, foreignFrees, LARGE_BLOCK, SLAB_BLOCK } from '../src/index.js';
+import freegate, { classify, FOREIGN, foreignFrees, INTERIOR_BLOCK, LARGE_BLOCK, SLAB_BLOCK } from '../src/index.js';
 
 const repo = resolve(freegate.root, '../..');
 const MiB = 1024 * 1024;
@@ -41,6 +41,25 @@ for (const [box, variant] of Object.entries(variantFor)) {
       hk.free(small);
       hk.free(big);
       expect(classify(hk, small)).toBe(FOREIGN);
+    });
+
+    it('aligned blocks (alignment above 64) are live while held, wherever they lie in their slab blocks, and freed once', () => {
+      const hk = loadHakmem(dist);
+      const kinds = new Set<number>();
+      const held = Array.from({ length: 64 }, () => hk.memalign(256, 300));   // held together: different slab blocks
+      for (const [i, p] of held.entries()) {
+        expect(p % 256n).toBe(0n);
+        const kind = classify(hk, p);
+        expect([SLAB_BLOCK, INTERIOR_BLOCK]).toContain(kind);
+        kinds.add(kind);
+        expect(hk.usableSize(p)).toBeGreaterThanOrEqual(300);
+        hk.fill(p, i, 300);
+        expect(classify(hk, p + 16n)).toBe(FOREIGN);
+      }
+      for (const [i, p] of held.entries()) expect(hk.check(p, i, 300)).toBe(true);
+      for (const p of held) hk.free(p);
+      for (const p of held) expect(classify(hk, p)).toBe(FOREIGN);
+      expect(kinds.has(INTERIOR_BLOCK)).toBe(true);
     });
 
     it('a block freed by another thread comes back to its owner, contents of others intact', () => {
