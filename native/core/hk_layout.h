@@ -153,17 +153,16 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
   s->next = s->prev = NULL;
   s->where = HK_SLAB_NONE;
   s->decommitted = 0;
-  __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE);
   hk_chunk_t *ch = hk_chunk_of_slab(s);
-  if (ch->kind == HK_CHUNK_SLABS) return;
+  if (ch->kind == HK_CHUNK_SLABS) { __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE); return; }
   for (uint32_t i = 1; i < HK_SLABS_PER_CHUNK; i++) {   /* the mirrors of a whole-chunk slab */
     hk_slab_t *m = &ch->slabs[i];
     m->cls = cls;
     m->block_size = size;
     __atomic_store_n(&m->start, start, __ATOMIC_RELAXED);   /* shares pool_next's word: see above */
     m->end = s->end;
-    __atomic_store_n(&m->owner, h, __ATOMIC_RELEASE);
   }
+  hk_chunk_set_owner(ch, h);   /* after every line's fields */
 }
 
 /* Does chunk offset off start a block of s (not the header, not the tail, not inside a

@@ -26,8 +26,10 @@ static inline uintptr_t hk_freegate_interior_tag(const void *q) {
  * word must carry q's tag, which its free overwrites, so a second free of q fails here. */
 static HK_COLD uint8_t *hk_freegate_interior_base(const hk_slab_t *s, const void *q) {
   uint32_t off = (uint32_t)((uintptr_t)q - (uintptr_t)hk_chunk_of_slab(s)), x = off - s->start;
-  if (x >= s->end - s->start || x % s->block_size == 0) return NULL;
-  uint8_t *b = hk_slab_addr(s, off - x % s->block_size);
+  if (x >= s->end - s->start) return NULL;
+  uint32_t inside = x % s->block_size;
+  if (inside == 0) return NULL;
+  uint8_t *b = hk_slab_addr(s, off - inside);
   return *(const uintptr_t *)b == hk_freegate_interior_tag(q) ? b : NULL;
 }
 

@@ -27,40 +27,24 @@ static hk_large_entry_t hk_large_cache_remove(uint32_t i) {
 }
 
 /* The smallest cached mapping of at least len bytes (whole: its pages are already faulted in,
- * and trimming it would fault them again for the next big request); NULL if none fits. */
+ * and trimming it would fault them again for the next big request). If none fits, the biggest
+ * one, which the caller grows: its pages move into the new mapping instead of being unmapped
+ * later while a fresh one faults all of its own. *got < len says which. NULL if empty. */
 static hk_chunk_t *hk_large_cache_take(size_t len, size_t *got) {
   if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || !__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED)) return NULL;
   hk_large_entry_t e = { NULL, 0 };
   hk_lock(&hk_large_lock);
-  uint32_t best = UINT32_MAX, n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
+  uint32_t fit = UINT32_MAX, biggest = UINT32_MAX, n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
   for (uint32_t i = 0; i < n; i++) {
     size_t l = hk_large_cache[i].len;
-    if (l >= len && (best == UINT32_MAX || l < hk_large_cache[best].len)) best = i;
+    if (l >= len && (fit == UINT32_MAX || l < hk_large_cache[fit].len)) fit = i;
+    if (biggest == UINT32_MAX || l > hk_large_cache[biggest].len) biggest = i;
   }
-  if (best != UINT32_MAX) e = hk_large_cache_remove(best);
-  hk_unlock(&hk_large_lock);
-  if (!e.ch) return NULL;
-  *got = e.len;
-  return e.ch;
-}
-
-/* The biggest cached mapping (all are smaller than a request that found none to fit), to be
- * grown for it: its pages move into the new mapping instead of being unmapped later while the
- * new one faults all of its own. NULL if the cache is empty. */
-static hk_chunk_t *hk_large_cache_take_biggest(size_t *got) {
-  if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || !__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED)) return NULL;
-  hk_large_entry_t e = { NULL, 0 };
-  hk_lock(&hk_large_lock);
-  uint32_t best = UINT32_MAX, n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
-  for (uint32_t i = 0; i < n; i++)
-    if (best == UINT32_MAX || hk_large_cache[i].len > hk_large_cache[best].len) best = i;
-  if (best != UINT32_MAX) e = hk_large_cache_remove(best);
+  if (n) e = hk_large_cache_remove(fit != UINT32_MAX ? fit : biggest);
   hk_unlock(&hk_large_lock);
   *got = e.len;
   return e.ch;
 }
-
-static int hk_large_cache_put(hk_chunk_t *ch, size_t len);
 
 /* Keep a freed mapping; evict the oldest to stay within the limits. Unmapping happens
  * outside the lock. Returns 0 when the mapping is too big to keep. */
@@ -91,11 +75,11 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   size_t offset, len, got = 0;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = offset < HK_CHUNK_SIZE ? hk_large_cache_take(len, &got) : NULL;
-  if (!ch && offset < HK_CHUNK_SIZE) {
-    size_t small = 0;
-    hk_chunk_t *old = hk_large_cache_take_biggest(&small);
-    if (old && small < len && (ch = hk_superslab_grow_large(old, small, len)) != NULL) got = len;
-    else if (old && !hk_large_cache_put(old, small)) hk_superslab_unmap_large(old, small);
+  if (ch && got < len) {   /* none fitted: grow the biggest, or give it back and map afresh */
+    hk_chunk_t *old = ch;
+    ch = hk_superslab_grow_large(old, got, len);
+    if (ch) got = len;
+    else if (!hk_large_cache_put(old, got)) hk_superslab_unmap_large(old, got);
   }
   int fresh = ch == NULL;
   if (fresh) {
