@@ -9,7 +9,9 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
     if (!h) { errno = ENOMEM; return NULL; }
   }
   uint64_t t0 = hk_stats_clock();
+  hk_lock(&h->lock);   /* uncontended but for a fork's prepare: see hk_layout.h */
   void *p = hk_refill(h, cls);
+  hk_unlock(&h->lock);
   hk_stats_time(HK_EV_REFILL, cls, t0);
   hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
   if (HK_UNLIKELY(!p)) { errno = ENOMEM; return NULL; }

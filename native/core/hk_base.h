@@ -39,6 +39,9 @@ static inline void hk_lock(hk_lock_t *l) {
     while (__atomic_load_n(&l->v, __ATOMIC_RELAXED)) sched_yield();
   }
 }
+static inline int hk_trylock(hk_lock_t *l) {
+  return !__atomic_load_n(&l->v, __ATOMIC_RELAXED) && !__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE);
+}
 static inline void hk_unlock(hk_lock_t *l) { __atomic_store_n(&l->v, 0, __ATOMIC_RELEASE); }
 static inline void hk_lock_reset(hk_lock_t *l) { __atomic_store_n(&l->v, 0, __ATOMIC_RELAXED); }
 

@@ -35,6 +35,8 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
     return 0;
   }
   if (!strcmp(name, "classes")) { *out = HK_NUM_CLASSES; return 0; }
+  if (!strcmp(name, "heaps_check")) { *out = hk_heaps_check(); return 0; }   /* inconsistent slabs */
+  if (!strcmp(name, "fork_handlers")) { *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE); return 0; }
   return -1;
 }
 

@@ -1,12 +1,19 @@
 /* hk_heap.c — heaps and their life cycle: process init, a thread's first allocation, thread
  * exit (its cache flushed, its heap left for the next thread to adopt), reclaiming what
- * exited threads left, and fork (the child adopts every heap whose thread it does not have). */
+ * exited threads left, and fork (the child adopts every heap whose thread it does not have).
+ *
+ * Lock order: hk_heaps_lock, then a heap's lock, then the pool's and the large cache's locks.
+ * A thread that holds its own heap's lock (a refill) and wants hk_heaps_lock (to reclaim
+ * orphans) only tries it, since fork's prepare holds hk_heaps_lock while it waits for every
+ * heap's lock. */
 
 static hk_lock_t hk_heaps_lock = HK_LOCK_INIT;   /* guards the lists below */
 static hk_heap_t *hk_heaps_all;                   /* every heap ever made */
 static hk_heap_t *hk_heaps_orphans;               /* heaps of exited threads (written under the
                                                      lock, read atomically without it) */
 static int hk_init_state;                 /* 0 none, 1 running, 2 ready */
+static __thread int hk_init_running;      /* this thread is running the init */
+static int hk_fork_handlers;              /* pthread_atfork was called (once) */
 static pthread_key_t hk_thread_key;
 static int hk_thread_key_ready;
 
@@ -33,6 +40,18 @@ static hk_heap_t *hk_heap_new(void) {
   return h;
 }
 
+/* The fork handlers, once. Never from inside a handler: glibc runs them under the lock that
+ * pthread_atfork takes. */
+static void hk_fork_handlers_register(void) {
+  int expected = 0;
+  if (__atomic_compare_exchange_n(&hk_fork_handlers, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+    pthread_atfork(hk_fork_prepare, hk_fork_parent, hk_fork_child);
+}
+
+/* The boxes first; then the thread-exit key and the fork handlers, which may allocate: this
+ * thread's allocations go ahead (hk_init_running) while every other thread waits for state
+ * 2, so no allocation returns to a thread that could fork before the handlers are in place.
+ * The library's constructor runs this at load, before main and its threads, in any case. */
 static HK_COLD void hk_init_slow(void) {
   int expected = 0;
   if (__atomic_compare_exchange_n(&hk_init_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -41,13 +60,15 @@ static HK_COLD void hk_init_slow(void) {
     hk_sharedpool_init();
     hk_large_init();
     hk_superslab_init();
-    __atomic_store_n(&hk_init_state, 2, __ATOMIC_RELEASE);
-    /* Both may allocate; allocation already works. */
+    hk_init_running = 1;
     if (pthread_key_create(&hk_thread_key, hk_thread_exit) == 0)
       __atomic_store_n(&hk_thread_key_ready, 1, __ATOMIC_RELEASE);
-    pthread_atfork(hk_fork_prepare, hk_fork_parent, hk_fork_child);
+    hk_fork_handlers_register();
+    hk_init_running = 0;
+    __atomic_store_n(&hk_init_state, 2, __ATOMIC_RELEASE);
     return;
   }
+  if (hk_init_running) return;   /* an allocation made by the key or the handler registration */
   while (__atomic_load_n(&hk_init_state, __ATOMIC_ACQUIRE) != 2) sched_yield();
 }
 
@@ -77,7 +98,9 @@ static void hk_thread_exit(void *arg) {
   hk_heap_t *h = hk_tls_heap;
   if (!h) return;
   int saved = errno;
+  hk_lock(&h->lock);
   hk_refill_flush(h);
+  hk_unlock(&h->lock);
   hk_front_thread_reset();
   hk_stats_thread_exit();
   hk_tls_heap = NULL;
@@ -89,17 +112,34 @@ static void hk_thread_exit(void *arg) {
   errno = saved;
 }
 
-/* The pool ran dry: take back what other threads freed into exited threads' heaps. */
+/* The pool ran dry: take back what other threads freed into exited threads' heaps. The
+ * caller holds its own heap's lock (a refill), so hk_heaps_lock is only tried (see the lock
+ * order at the top): when it is busy the caller maps instead, and the next miss tries again. */
 static void hk_orphans_reclaim(void) {
   if (!__atomic_load_n(&hk_heaps_orphans, __ATOMIC_RELAXED)) return;
-  hk_lock(&hk_heaps_lock);
+  if (!hk_trylock(&hk_heaps_lock)) return;
   for (hk_heap_t *h = hk_heaps_orphans; h; h = h->next_orphan)
-    if (__atomic_load_n(&h->remote, __ATOMIC_RELAXED)) hk_refill_trim(h);
+    if (__atomic_load_n(&h->remote, __ATOMIC_RELAXED)) {
+      hk_lock(&h->lock);
+      hk_refill_trim(h);
+      hk_unlock(&h->lock);
+    }
   hk_unlock(&hk_heaps_lock);
 }
 
+static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {
+  hk_lock(&h->lock);
+  hk_refill_drain(h, cls);
+  hk_unlock(&h->lock);
+}
+
+/* Fork waits until no heap is in the middle of a change, then holds every lock, so the child
+ * inherits whole heaps and free locks. A fork that races the first allocation finishes the
+ * init first (prepare may run before any allocation, or while another thread initialises). */
 static void hk_fork_prepare(void) {
+  hk_init();
   hk_lock(&hk_heaps_lock);
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_lock(&h->lock);
   hk_sharedpool_lock_all();
   hk_large_lock_all();
 }
@@ -107,6 +147,7 @@ static void hk_fork_prepare(void) {
 static void hk_fork_parent(void) {
   hk_large_unlock_all();
   hk_sharedpool_unlock_all();
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_unlock(&h->lock);
   hk_unlock(&hk_heaps_lock);
 }
 
@@ -115,11 +156,65 @@ static void hk_fork_parent(void) {
 static void hk_fork_child(void) {
   hk_large_reset_locks();
   hk_sharedpool_reset_locks();
-  hk_lock_reset(&hk_heaps_lock);
-  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all)
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
+    hk_lock_reset(&h->lock);
     if (h->state == HK_HEAP_ACTIVE && h != hk_tls_heap) {
       h->state = HK_HEAP_ORPHAN;
       h->next_orphan = hk_heaps_orphans;
       __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
     }
+  }
+  hk_lock_reset(&hk_heaps_lock);
+}
+
+/* Initialise at load: the fork handlers are then in place before main and its threads. */
+__attribute__((constructor)) static void hk_init_at_load(void) { hk_init(); }
+
+/* ---- consistency check (probe core/heaps_check: tests, the fork soak) ---- */
+
+/* Does slab s, which h holds in list `where` for class cls, keep its counts? Every block is
+ * in exactly one place: on the free list (free_count, each link inside [start, bump) on a
+ * block boundary), still to be carved (end - bump), or out (used). The walk stops at the
+ * first bad link, before following it. */
+static int hk_slab_check(const hk_heap_t *h, const hk_slab_t *s, uint32_t cls, uint8_t where) {
+  if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != h || s->cls != cls || s->where != where) return 1;
+  uint32_t size = s->block_size, start = s->start;
+  if (size != hk_class_stride[cls] || s->bump < start || s->bump > s->end || (s->bump - start) % size) return 1;
+  if ((uint64_t)s->used + s->free_count + (s->end - s->bump) / size != (s->end - start) / size) return 1;
+  uint32_t n = 0;
+  for (const uint8_t *b = s->free; b; b = hk_link_load(b)) {
+    uintptr_t off = (uintptr_t)b - (uintptr_t)hk_chunk_of_slab(s);
+    if (++n > s->free_count || off < start || off >= s->bump || (off - start) % size) return 1;
+  }
+  return n != s->free_count;
+}
+
+/* Inconsistent slabs in h's lists (0: whole). The caller keeps h still: its lock, or a fork
+ * child before any other thread runs. */
+static int64_t hk_heap_check(const hk_heap_t *h) {
+  int64_t bad = 0;
+  for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
+    const hk_slab_t *s = h->current[c], *prev = NULL;
+    if (s) bad += hk_slab_check(h, s, c, HK_SLAB_CURRENT);
+    if ((s = h->spare[c]) != NULL) bad += hk_slab_check(h, s, c, HK_SLAB_SPARE) || s->used != 0;
+    uint32_t n = 0;
+    for (s = h->partial[c]; s; prev = s, s = s->next) {
+      if (s->prev != prev || ++n > (1u << 24)) { bad++; break; }
+      bad += hk_slab_check(h, s, c, HK_SLAB_PARTIAL);
+    }
+  }
+  return bad;
+}
+
+/* Every heap, each under its lock (safe at any time). */
+static int64_t hk_heaps_check(void) {
+  int64_t bad = 0;
+  hk_lock(&hk_heaps_lock);
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
+    hk_lock(&h->lock);
+    bad += hk_heap_check(h);
+    hk_unlock(&h->lock);
+  }
+  hk_unlock(&hk_heaps_lock);
+  return bad;
 }

@@ -1,5 +1,29 @@
 /* hk_layout.h — the shared shapes: chunks (2 MiB, aligned), the slabs cut from them, and the
- * per-thread heap that owns slabs. Pointer -> chunk is a mask; chunk -> slab is a shift. */
+ * per-thread heap that owns slabs. Pointer -> chunk is a mask; chunk -> slab is a shift.
+ *
+ * Who may touch a shared field, and how (every access in the allocator follows this):
+ *  - Published fields are written with __atomic_store_n(RELEASE) and read with
+ *    __atomic_load_n: ACQUIRE where the reader goes on to read what was written before them,
+ *    RELAXED where it only compares (the free fast path's owner test: a slab that is the
+ *    caller's was published by the caller itself). They are a slab's `owner` (in every line
+ *    of a one-slab chunk) and the registry bits.
+ *  - Routing fields (a slab's cls, block_size, start, end; a chunk's magic, shift, kind and
+ *    large_*) are written plainly, only while no heap owns the slab (in the pool, being
+ *    assigned, being mapped) and before `owner` is published; every other thread reads them
+ *    only after it read `owner` (or holds a block of the slab, which the program handed over
+ *    with its own synchronisation). `start` shares a word with `pool_next`, which a stale
+ *    pool reader may load at any time, so it is written atomically (RELAXED).
+ *  - Lock-free links and counters (`remote`, `pool_next`, the pool heads and counts, the
+ *    orphan list head) are only accessed atomically.
+ *  - Owner-only fields (a slab's free, free_count, used, bump, next, prev, where,
+ *    decommitted; a heap's current, partial, spare) change only under the heap's `lock`,
+ *    which its thread holds for the whole of a refill slow path (refill, drain, thread-exit
+ *    flush) and which the reclaimer of an orphan heap holds too. Fork's prepare handler takes
+ *    every heap's lock, so a child never inherits a heap in the middle of a change: a child
+ *    that adopted a heap a thread was changing (a slab whose free list had advanced but not
+ *    its count) is the `lean` fork crash this rule closes. The hit paths (the front's pop and
+ *    push) touch only thread-local state and never take it.
+ *  - Heap-list fields (`next_all`, `next_orphan`, `state`) change only under hk_heaps_lock. */
 #ifndef HK_LAYOUT_H
 #define HK_LAYOUT_H
 
@@ -63,6 +87,7 @@ enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
 typedef struct hk_heap {
   void    *remote;      /* blocks freed by other threads: one CAS push each */
   uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
+  hk_lock_t lock;       /* held while the slabs below change (see the rule at the top) */
   hk_slab_t *current[HK_NUM_CLASSES];
   hk_slab_t *partial[HK_NUM_CLASSES];
   hk_slab_t *spare[HK_NUM_CLASSES];   /* one empty slab kept back per class (refill's keepSpare) */
@@ -81,6 +106,10 @@ static inline hk_chunk_t *hk_chunk_of(uintptr_t a) {
  * owner's lists and counters) goes through hk_slab_primary. */
 static inline hk_slab_t *hk_slab_of(hk_chunk_t *ch, uintptr_t a) {
   return &ch->slabs[(a - (uintptr_t)ch) >> HK_SLAB_SHIFT];
+}
+/* A slab's owner for a reader that goes on to read its routing fields (see the rule above). */
+static inline struct hk_heap *hk_slab_owner(const hk_slab_t *s) {
+  return __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
 }
 static inline hk_slab_t *hk_slab_primary(hk_slab_t *s) {
   return &hk_chunk_of((uintptr_t)s)->slabs[s->index];
@@ -112,8 +141,8 @@ static void hk_chunk_format_slabs(hk_chunk_t *ch) {
   ch->kind = HK_CHUNK_SLABS;
   for (uint32_t i = 0; i < HK_SLABS_PER_CHUNK; i++) {
     hk_slab_t *s = &ch->slabs[i];
-    s->owner = HK_OWNER_POOL;
     s->index = (uint16_t)i;
+    __atomic_store_n(&s->owner, HK_OWNER_POOL, __ATOMIC_RELEASE);
   }
 }
 

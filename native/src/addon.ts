@@ -67,7 +67,7 @@ export interface HakmemAddon {
 
 /** The probes of the contract, per slot ('core' for the core). */
 export interface ProbeNames {
-  core: 'class_of' | 'class_size' | 'classes';
+  core: 'class_of' | 'class_size' | 'class_stride' | 'classes' | 'heaps_check' | 'fork_handlers';
   front: 'count' | 'capacity';
   refill: 'batch';
   superslab: 'chunk_of' | 'chunks' | 'slab_class' | 'prepared';

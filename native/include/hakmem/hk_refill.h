@@ -1,6 +1,8 @@
 /* Slot `refill`: moves blocks between the front and the heap's slabs in batches. On a miss it
  * takes from the current slab (its free list, then fresh memory by bump pointer, no memset),
- * then partial slabs, then remote frees, then the shared pool. */
+ * then partial slabs, then remote frees, then the shared pool.
+ * Every function below except the probe is called with h->lock held (the core takes it: see
+ * the access rule in hk_layout.h), so a box never locks; it may call hk_orphans_reclaim. */
 #ifndef HK_SLOT_REFILL_H
 #define HK_SLOT_REFILL_H
 

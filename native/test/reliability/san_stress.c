@@ -6,7 +6,7 @@
  * every free, so it is also a correctness test.
  *
  * Usage: san_stress <phase|all> [scale=1]
- *   phases: api xthread churn pool orphan
+ *   phases: api xthread churn pool orphan (a checker thread checks every heap throughout)
  * Prints "phase <name> ok" per phase and "ok <n> checks" at the end. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hk_prefixed.h"
@@ -275,6 +276,24 @@ static void phase_orphan(void) {
   }
 }
 
+/* ---- beside every phase: a thread checks every heap, each under its lock, so the sanitizer
+ * sees any owner-only field that changes outside the heap's lock (the rule in hk_layout.h),
+ * and the check sees any heap caught inconsistent at a lock boundary ---- */
+static int checker_stop;
+static long checker_rounds;
+
+static void *checker(void *arg) {
+  (void)arg;
+  while (!__atomic_load_n(&checker_stop, __ATOMIC_ACQUIRE)) {
+    int64_t bad = -1;
+    CHECK(hakmem_probe("core", "heaps_check", 0, &bad) == 0 && bad == 0, "heaps_check: %lld inconsistent slabs", (long long)bad);
+    checker_rounds++;
+    struct timespec ts = {0, 200 * 1000};
+    nanosleep(&ts, NULL);
+  }
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   const char *phase = argc > 1 ? argv[1] : "all";
   if (argc > 2) scale = strtol(argv[2], NULL, 0);
@@ -286,12 +305,17 @@ int main(int argc, char **argv) {
     { "pool", phase_pool }, { "orphan", phase_orphan },
   };
   int ran = 0;
+  pthread_t chk;
+  CHECK(pthread_create(&chk, NULL, checker, NULL) == 0, "pthread_create");
   for (size_t i = 0; i < sizeof phases / sizeof phases[0]; i++)
     if (!strcmp(phase, "all") || !strcmp(phase, phases[i].name)) {
       phases[i].fn();
       printf("phase %s ok\n", phases[i].name);
       ran++;
     }
+  __atomic_store_n(&checker_stop, 1, __ATOMIC_RELEASE);
+  pthread_join(chk, NULL);
+  printf("heaps checked %ld times\n", checker_rounds);
   CHECK(ran > 0, "unknown phase '%s'", phase);
   printf("ok %lu checks\n", __atomic_load_n(&checks, __ATOMIC_RELAXED));
   return 0;

@@ -49,8 +49,8 @@ static HK_COLD void hk_freegate_invalid_realloc(const void *p) {
     hk_chunk_t *ch = hk_chunk_of(a);
     const hk_slab_t *s = hk_slab_of(ch, a);
     if (ch->kind == HK_CHUNK_LARGE)
-      what = s->owner == HK_OWNER_LARGE ? "realloc of a pointer inside a large block:" : "realloc of a freed large block:";
-    else if (s->owner == HK_OWNER_POOL)
+      what = hk_slab_owner(s) == HK_OWNER_LARGE ? "realloc of a pointer inside a large block:" : "realloc of a freed large block:";
+    else if (hk_slab_owner(s) == HK_OWNER_POOL)
       what = "realloc of a freed block:";
     else if (!hk_slab_block_start(s, (uint32_t)(a - (uintptr_t)ch)))
       what = "realloc of a pointer inside a block:";
@@ -75,9 +75,9 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
   hk_chunk_t *ch = hk_chunk_of(a);
   *chp = ch;
   if (ch->kind == HK_CHUNK_LARGE)
-    return ch->slabs[0].owner == HK_OWNER_LARGE && a == (uintptr_t)ch + ch->large_offset ? HK_KIND_LARGE : HK_KIND_FOREIGN;
+    return hk_slab_owner(&ch->slabs[0]) == HK_OWNER_LARGE && a == (uintptr_t)ch + ch->large_offset ? HK_KIND_LARGE : HK_KIND_FOREIGN;
   hk_slab_t *s = hk_slab_of(ch, a);
-  if (s->owner == HK_OWNER_POOL) return HK_KIND_FOREIGN;
+  if (hk_slab_owner(s) == HK_OWNER_POOL) return HK_KIND_FOREIGN;
   *sp = s;
   if (hk_freegate_live(s, p, (uint32_t)(a - (uintptr_t)ch))) return HK_KIND_SLAB;
   return hk_freegate_interior_base(s, p) ? HK_KIND_INTERIOR : HK_KIND_FOREIGN;
@@ -85,7 +85,7 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
 
 /* Not the caller's block: another heap's, a large block, or not a live block at all. */
 static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
-  hk_heap_t *o = __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
+  hk_heap_t *o = hk_slab_owner(s);
   if (o == HK_OWNER_LARGE) {
     if ((uintptr_t)p == (uintptr_t)ch + ch->large_offset) {
       uint64_t t0 = hk_stats_clock();
@@ -127,13 +127,13 @@ static inline void hk_freegate_free(void *p) {
   hk_chunk_t *ch = hk_chunk_of(a);
   hk_slab_t *s = hk_slab_of(ch, a);
   hk_heap_t *h = hk_tls_heap;
-  if (HK_LIKELY(s->owner == h)) {
+  if (HK_LIKELY(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == h)) {   /* only h publishes h */
     uint64_t t0 = hk_stats_clock();
     uint32_t off = (uint32_t)(a - (uintptr_t)ch);
     if (HK_UNLIKELY(!hk_freegate_live(s, p, off))) { hk_freegate_bad_block(s, p, off); return; }
     ((uintptr_t *)p)[1] = hk_freegate_mark(p);
     uint32_t cls = s->cls;
-    if (HK_UNLIKELY(hk_front_push(cls, p))) hk_refill_drain(h, cls);
+    if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(h, cls);
     hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);
     return;
   }

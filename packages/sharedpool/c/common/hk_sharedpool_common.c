@@ -45,7 +45,7 @@ static hk_chunk_t *hk_pool_take_chunk(void) {
 }
 
 static void hk_pool_give_slab(hk_slab_t *s) {
-  s->owner = HK_OWNER_POOL;
+  __atomic_store_n(&s->owner, HK_OWNER_POOL, __ATOMIC_RELEASE);
   if (hk_pool_resting_slabs() >= HK_CFG_SHAREDPOOL_RETAIN_SLABS && !s->decommitted) {
     uint32_t start = hk_slab_start_off(s);
     hk_os_decommit(hk_slab_addr(s, start), hk_slab_limit_off(s) - start);

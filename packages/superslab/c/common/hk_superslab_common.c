@@ -126,7 +126,7 @@ static int hk_superslab_common_probe(const char *name, int64_t arg, int64_t *out
       hk_chunk_t *ch = hk_chunk_of(a);
       if (ch->kind == HK_CHUNK_SLABS || ch->kind == HK_CHUNK_WHOLE) {
         hk_slab_t *s = hk_slab_of(ch, a);
-        if (s->owner != HK_OWNER_POOL) *out = s->cls;
+        if (hk_slab_owner(s) != HK_OWNER_POOL) *out = s->cls;
       }
     }
     return 0;
