@@ -2,6 +2,7 @@ import { defineConfig } from '@hakmem/compose';
 import freegate from '@hakmem/freegate';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
+import purge from '@hakmem/purge';
 import refill from '@hakmem/refill';
 import sharedpool from '@hakmem/sharedpool';
 import stats from '@hakmem/stats';
@@ -19,14 +20,15 @@ const fastest = {
   freegate: 'fast',
   large: 'bigcache',
   stats: 'off',
+  purge: 'decay',
 } as const;
 
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats },
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
   variants: {
     default: {
       description:
-        'The fastest: thread caches with batch refill, lazy 2 MiB chunks, a lock-free shared pool, cached large mappings, no stats.',
+        'The fastest: thread caches with batch refill, lazy 2 MiB chunks, a lock-free shared pool, cached large mappings, idle memory back to the OS after a delay, no stats.',
       boxes: fastest,
       tunables: {
         front: { maxBlocks: 256 },
@@ -45,20 +47,19 @@ export default defineConfig({
     lean: {
       description:
         'Lowest RSS: small per-thread caches and batches, no spare slabs, empty slabs returned to the OS at once, large blocks unmapped on free.',
-      boxes: { ...fastest, large: 'direct' },
+      boxes: { ...fastest, large: 'direct', purge: 'eager' },
       tunables: {
         front: { maxBlocks: 32, maxBytes: 16384 },
         refill: { batchBlocks: 16, batchBytes: 8192, keepSpare: false },
-        sharedpool: { retainSlabs: 0 },
+        purge: { keepSlabs: 0 },
       },
     },
     hugepage: {
       description:
-        'For large, long-lived heaps: chunks on transparent huge pages, populated when mapped (no page faults later), with a deeper large-mapping cache.',
-      boxes: { ...fastest, superslab: 'thp' },
+        'For large, long-lived heaps: chunks on transparent huge pages, populated when mapped (no page faults later), with a deeper large-mapping cache; idle memory stays until malloc_trim.',
+      boxes: { ...fastest, superslab: 'thp', purge: 'retain' },
       tunables: {
         superslab: { populate: true, reserveChunks: 4 },
-        sharedpool: { retainSlabs: 1024 },
         large: { cacheEntries: 64, cacheBytes: 268435456 },
       },
     },

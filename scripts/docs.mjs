@@ -215,7 +215,7 @@ export function renderSlotDocs(dir, pkg, root = repoRoot) {
   const tunableLine = Object.entries(first.tunables)
     .map(([k, t]) => `${k}: ${t.type === 'enum' ? `'${t.default}'` : t.default}`)
     .join(', ');
-  const others = ['front', 'refill', 'superslab', 'sharedpool', 'freegate', 'large', 'stats'].filter((s) => s !== slot);
+  const others = ['front', 'refill', 'superslab', 'sharedpool', 'freegate', 'large', 'stats', 'purge'].filter((s) => s !== slot);
   out.push(
     '',
     '## In a variant',

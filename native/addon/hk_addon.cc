@@ -121,6 +121,10 @@ Napi::Value OsStats(const Napi::CallbackInfo &info) {
   return o;
 }
 
+Napi::Value Trim(const Napi::CallbackInfo &info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(hakmem_trim()));
+}
+
 Napi::Value Stats(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   static hakmem_stats_t s;  // 30 KiB: not on the stack
@@ -158,6 +162,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("probe", Napi::Function::New(env, Probe));
   exports.Set("osStats", Napi::Function::New(env, OsStats));
   exports.Set("stats", Napi::Function::New(env, Stats));
+  exports.Set("trim", Napi::Function::New(env, Trim));
   return exports;
 }
 

@@ -13,6 +13,13 @@ HK_EXT const char *hakmem_version(void) { return HK_VERSION; }
 HK_EXT const char *hakmem_variant_name(void) { return HK_VARIANT_NAME; }
 HK_EXT const char *hakmem_variant_json(void) { return HK_VARIANT_JSON; }
 
+HK_EXT size_t hakmem_trim(void) {
+  int saved = errno;
+  size_t bytes = hk_trim();
+  errno = saved;
+  return bytes;
+}
+
 HK_EXT void hakmem_os_stats(hakmem_os_stats_t *out) {
   out->chunks = __atomic_load_n(&hk_os_counters.chunks, __ATOMIC_RELAXED);
   out->large_maps = __atomic_load_n(&hk_os_counters.large_maps, __ATOMIC_RELAXED);
@@ -46,6 +53,7 @@ HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t
     { "refill", hk_refill_probe },     { "superslab", hk_superslab_probe },
     { "sharedpool", hk_sharedpool_probe }, { "freegate", hk_freegate_probe },
     { "large", hk_large_probe },       { "stats", hk_stats_probe },
+    { "purge", hk_purge_probe },
   };
   if (!slot || !name || !out) return -1;
   for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)

@@ -56,6 +56,7 @@ static HK_COLD void hk_init_slow(void) {
   int expected = 0;
   if (__atomic_compare_exchange_n(&hk_init_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     hk_stats_init();
+    hk_purge_init();
     hk_freegate_init();
     hk_sharedpool_init();
     hk_large_init();
@@ -101,6 +102,7 @@ static void hk_thread_exit(void *arg) {
   hk_lock(&h->lock);
   hk_refill_flush(h);
   hk_unlock(&h->lock);
+  hk_purge_tick();
   hk_front_thread_reset();
   hk_stats_thread_exit();
   hk_tls_heap = NULL;
@@ -125,6 +127,27 @@ static void hk_orphans_reclaim(void) {
       hk_unlock(&h->lock);
     }
   hk_unlock(&hk_heaps_lock);
+}
+
+/* malloc_trim, hakmem_trim: the calling thread's front back to its slabs, the queues and
+ * empty slabs of exited threads' heaps, then every resting page: the pool's resident slabs
+ * and chunks, the large cache. Returns the bytes given back to the OS. */
+static size_t hk_trim(void) {
+  hk_init();
+  hk_heap_t *h = hk_tls_heap;
+  if (h) {
+    hk_lock(&h->lock);
+    hk_refill_flush(h);
+    hk_unlock(&h->lock);
+  }
+  hk_lock(&hk_heaps_lock);
+  for (hk_heap_t *o = hk_heaps_orphans; o; o = o->next_orphan) {
+    hk_lock(&o->lock);
+    hk_refill_trim(o);
+    hk_unlock(&o->lock);
+  }
+  hk_unlock(&hk_heaps_lock);
+  return hk_pool_purge(UINT64_MAX) + hk_large_purge(UINT64_MAX);
 }
 
 static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {

@@ -50,7 +50,10 @@ typedef struct hk_slab {
   struct hk_heap *owner;        /* read by every free: first */
   uint32_t cls;
   uint32_t block_size;          /* the class's stride: also the usable size */
-  void    *free;                /* owner-only: blocks given back by the owner */
+  union {
+    void  *free;                /* owner-only: blocks given back by the owner */
+    uint64_t idle_since;        /* while resting in the pool: when it came to rest (ms) */
+  };
   uint32_t free_count;
   uint32_t used;                /* blocks out of the slab (in a front cache or with the user) */
   uint32_t bump;                /* offset of the next never-used block */
@@ -76,6 +79,7 @@ typedef struct hk_chunk {
   size_t   map_len;             /* large: bytes mapped */
   size_t   large_size;          /* large: usable bytes */
   size_t   large_offset;        /* large: the block's offset from the chunk */
+  uint64_t idle_since;          /* while resting in the pool: when it came to rest (ms) */
 } hk_chunk_t;
 
 _Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");

@@ -72,6 +72,14 @@ static int hk_os_move(void *old, size_t len, void *dst) {
 }
 
 /* Give the pages back; the range stays mapped and reads as zero when touched again. */
+/* A coarse monotonic clock in ms (the vDSO's CLOCK_MONOTONIC_COARSE: no syscall, a tick of
+ * a few ms). Cold paths only: the purge slot reads it on a fraction of its slow paths. */
+static uint64_t hk_clock_ms(void) {
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0) return 0;
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 static void hk_os_decommit(void *p, size_t len) {
   uintptr_t a = HK_ALIGN_UP((uintptr_t)p, HK_PAGE);
   uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)(HK_PAGE - 1);

@@ -13,6 +13,7 @@
 static __thread hk_heap_t *hk_tls_heap;
 
 #include "hakmem/hk_stats.h"
+#include "hakmem/hk_purge.h"
 #include "hakmem/hk_superslab.h"
 #include "hakmem/hk_sharedpool.h"
 #include "hakmem/hk_front.h"

@@ -60,6 +60,16 @@ HK_PUBLIC void *HK_NAME(pvalloc)(size_t n) {
 
 HK_PUBLIC size_t HK_NAME(malloc_usable_size)(void *p) { return p ? hk_usable_size(p) : 0; }
 
+/* glibc's contract: 1 when memory went back to the OS, else 0. `pad` (what glibc keeps at the
+ * top of its heap) has no meaning here: hakmem has no heap top. */
+HK_PUBLIC int HK_NAME(malloc_trim)(size_t pad) {
+  (void)pad;
+  int saved = errno;
+  size_t bytes = hk_trim();
+  errno = saved;
+  return bytes != 0;
+}
+
 HK_PUBLIC void HK_NAME(free_sized)(void *p, size_t n) { (void)n; hk_free(p); }
 
 HK_PUBLIC void HK_NAME(free_aligned_sized)(void *p, size_t alignment, size_t n) {

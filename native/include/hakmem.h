@@ -57,6 +57,12 @@ int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out);
 
 void hakmem_os_stats(hakmem_os_stats_t *out);
 
+/* malloc_trim's work, with its figure: the calling thread's cache back to its slabs, what
+ * exited threads left, then every resting page given back to the OS (the shared pool's
+ * resident slabs and chunks, the large cache), whatever the purge box's delay. Returns the
+ * bytes given back. malloc_trim(pad) does the same and returns 1 when that is not zero. */
+size_t hakmem_trim(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,6 +63,8 @@ export interface HakmemAddon {
   probe(slot: string, name: string, arg?: bigint | number): bigint;
   osStats(): HakmemOsStats;
   stats(): HakmemStats;
+  /** hakmem_trim(): everything resting goes back to the OS now; returns the bytes. */
+  trim(): number;
 }
 
 /** The probes of the contract, per slot ('core' for the core). */
@@ -71,10 +73,11 @@ export interface ProbeNames {
   front: 'count' | 'capacity';
   refill: 'batch';
   superslab: 'chunk_of' | 'chunks' | 'slab_class' | 'prepared';
-  sharedpool: 'empty_slabs' | 'empty_chunks';
+  sharedpool: 'empty_slabs' | 'empty_chunks' | 'resident_slabs';
   freegate: 'classify' | 'foreign_frees';
   large: 'cached' | 'cached_bytes';
   stats: 'enabled' | 'profiled' | 'count' | 'cycles';
+  purge: 'delay_ms' | 'passes' | 'released';
 }
 export type ProbeSlot = keyof ProbeNames;
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 /** The slots, in the fixed order the generated unit includes them (docs/contract.md). */
 export const SLOT_ORDER = [
   'stats',
+  'purge',
   'superslab',
   'sharedpool',
   'front',
@@ -12,7 +13,7 @@ export const SLOT_ORDER = [
   'freegate',
 ] as const;
 
-/** One of the seven slots of the allocator. */
+/** One of the eight slots of the allocator. */
 export type SlotName = (typeof SLOT_ORDER)[number];
 
 export function isSlotName(x: unknown): x is SlotName {

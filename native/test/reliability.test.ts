@@ -10,7 +10,9 @@
 // - oom.c: under RLIMIT_AS every allocation entry point returns NULL/ENOMEM without crashing,
 //   live blocks survive, and after a free-all the same allocations succeed again;
 // - rss_return.c: after a working set (192 MiB, or 128 MiB more than the policy may keep) is freed, VmRSS falls within the bound the
-//   variant's tunables set (sharedpool.retainSlabs, large.cacheBytes, front capacity).
+//   variant's purge policy sets (purge/eager keepSlabs at once, purge/decay after its delay of
+//   light activity, purge/retain only on malloc_trim; large.cacheBytes, front capacity), and
+//   within baseline + headers after malloc_trim(0) in every variant.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { buildProgram, cDir, describeRun } from './helpers.js';
@@ -76,15 +78,24 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
     const what = mode === 'thread' ? 'in a thread that then exits' : 'in the main thread, which stays alive';
     it(`memory returns to the OS: a large working set freed ${what} leaves VmRSS within the policy's bound`, { timeout: 120_000 }, () => {
       const v = ensureVariant(name);
-      const retain = Number(v.json.tunables.sharedpool?.retainSlabs ?? 0);
+      const purgeBox = v.json.boxes.purge?.box;
+      const pt = v.json.tunables.purge ?? {};
+      const retain = Number(purgeBox === 'eager' ? (pt.keepSlabs ?? 0) : purgeBox === 'decay' ? (pt.maxSlabs ?? 0) : 0);
+      const delay = purgeBox === 'decay' ? Number(pt.delayMs ?? 0) : purgeBox === 'retain' ? -1 : 0;
       const cache = Number(v.json.tunables.large?.cacheBytes ?? 0);
-      const r = runPreloaded(v, prog('rss_return'), { args: [mode, String(retain), String(cache), '192'], timeoutMs: 100_000 });
+      const r = runPreloaded(v, prog('rss_return'), {
+        args: [mode, String(retain), String(cache), String(delay), '192'],
+        timeoutMs: 100_000,
+      });
       expectProgramOk(r, name);
       const m = /rss: baseline=(\d+) peak=(\d+) after=(\d+) KiB/.exec(r.stdout);
       const b = /bound=(\d+) KiB/.exec(r.stdout);
       expect(m && b, describeRun(r)).toBeTruthy();
-      console.log(`[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} (retainSlabs=${retain}, cacheBytes=${cache})`);
-      expect(Number(m![3])).toBeLessThanOrEqual(Number(b![1]));
+      const t = /malloc_trim\(0\)=(\d) rss=(\d+) KiB bound=(\d+) KiB/.exec(r.stdout);
+      expect(t, describeRun(r)).toBeTruthy();
+      console.log(`[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} ${t![0]} (purge=${purgeBox} keep=${retain} delay=${delay} ms, cacheBytes=${cache})`);
+      if (delay >= 0) expect(Number(m![3])).toBeLessThanOrEqual(Number(b![1]));
+      expect(Number(t![2])).toBeLessThanOrEqual(Number(t![3]));
     });
   }
 });

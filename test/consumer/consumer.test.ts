@@ -22,7 +22,7 @@ import {
 } from './fixture.js';
 
 /** What a user installs: the composer and one package per slot (the core comes with them). */
-const PACKAGES = ['native', 'packages/compose', ...['front', 'refill', 'superslab', 'sharedpool', 'freegate', 'large', 'stats'].map((s) => `packages/${s}`)];
+const PACKAGES = ['native', 'packages/compose', ...['front', 'refill', 'superslab', 'sharedpool', 'freegate', 'large', 'stats', 'purge'].map((s) => `packages/${s}`)];
 const KEEP = process.env.HAKMEM_KEEP_CONSUMER === '1';
 
 let root: string;

@@ -124,12 +124,14 @@ export const STOCK_BOXES = {
   freegate: 'fast',
   large: 'bigcache',
   stats: 'off',
+  purge: 'decay',
 } as const;
 
 const IMPORTS = `import { defineConfig } from '@hakmem/compose';
 import freegate from '@hakmem/freegate';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
+import purge from '@hakmem/purge';
 import refill from '@hakmem/refill';
 import sharedpool from '@hakmem/sharedpool';
 import stats from '@hakmem/stats';
@@ -141,7 +143,7 @@ const stock = JSON.stringify(STOCK_BOXES).slice(1, -1).replace(/"(\w+)":/g, '$1:
 
 /** The consumer's hakmem.config.ts: `mine` with the third-party front, `stock` with ours. */
 export const consumerConfig = `${IMPORTS}
-const published = { refill, superslab, sharedpool, freegate, large, stats };
+const published = { refill, superslab, sharedpool, freegate, large, stats, purge };
 
 export default defineConfig({
   slots: { front: acmeFront, ...published },
@@ -159,7 +161,7 @@ export default defineConfig({
 /** A second config of the same project, with the published front box: \`hakmem build stock --config stock.config.ts\`. */
 export const stockConfig = `${IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats },
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
   variants: {
     stock: { description: 'the published boxes only', boxes: { front: 'tcache', ${stock} } },
   },
@@ -168,7 +170,7 @@ export default defineConfig({
 
 /** Type errors that must be caught: tsc passes only if each @ts-expect-error is used. */
 export const typeChecks = `${IMPORTS}
-const published = { refill, superslab, sharedpool, freegate, large, stats };
+const published = { refill, superslab, sharedpool, freegate, large, stats, purge };
 defineConfig({
   slots: { front: acmeFront, ...published },
   variants: {

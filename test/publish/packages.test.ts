@@ -12,7 +12,7 @@ const dirs = publishableDirs();
 describe('publishable packages', () => {
   it('are the core, the composer, the bench and every slot package', () => {
     const names = dirs.map((d) => readJson(join(d, 'package.json')).name);
-    for (const n of ['@hakmem/native', '@hakmem/compose', '@hakmem/bench', '@hakmem/front', '@hakmem/refill', '@hakmem/superslab', '@hakmem/sharedpool', '@hakmem/freegate', '@hakmem/large', '@hakmem/stats']) {
+    for (const n of ['@hakmem/native', '@hakmem/compose', '@hakmem/bench', '@hakmem/front', '@hakmem/refill', '@hakmem/superslab', '@hakmem/sharedpool', '@hakmem/freegate', '@hakmem/large', '@hakmem/stats', '@hakmem/purge']) {
       expect(names).toContain(n);
     }
   });

@@ -10,6 +10,9 @@ static void hk_large_free(hk_chunk_t *ch);
  * is not one. remove != 0 forgets it (the block is being freed). */
 static hk_chunk_t *hk_large_find_aligned(const void *p, int remove);
 static size_t hk_large_usable(const hk_chunk_t *ch);
+/* Unmap cached mappings stamped before `before` (ms; UINT64_MAX: all), oldest first; returns
+ * the bytes. Called by the purge slot and trim. */
+static size_t hk_large_purge(uint64_t before);
 static void hk_large_init(void);
 static void hk_large_lock_all(void);    /* fork: prepare */
 static void hk_large_unlock_all(void);  /* fork: parent */

@@ -1,6 +1,7 @@
 /* Slot `sharedpool`: the process-wide pool of empty slabs and empty whole chunks. Heaps take
- * from it when their slabs run out and give slabs back when they empty; the pool decides when
- * pages return to the OS. */
+ * from it when their slabs run out and give slabs back when they empty. Resting memory is
+ * resident or cold; when pages go back to the OS is the purge slot's decision (hk_purge_keep
+ * as memory comes to rest, hk_pool_purge later). */
 #ifndef HK_SLOT_SHAREDPOOL_H
 #define HK_SLOT_SHAREDPOOL_H
 
@@ -8,6 +9,9 @@ static hk_slab_t *hk_pool_take_slab(void);     /* an empty 64 KiB slab, owner PO
 static hk_chunk_t *hk_pool_take_chunk(void);   /* an empty chunk (unformatted); NULL on OOM */
 static void hk_pool_give_slab(hk_slab_t *s);   /* s is empty and owned by nobody */
 static void hk_pool_give_chunk(hk_chunk_t *ch);
+/* Give back the pages of resident resting slabs and chunks stamped before `before` (ms;
+ * UINT64_MAX: all), oldest first; returns the bytes. Called by the purge slot and trim. */
+static size_t hk_pool_purge(uint64_t before);
 static void hk_sharedpool_init(void);
 /* fork: a box that keeps locks takes them all before fork (after the heaps lock: a heap's
  * trim gives slabs back under it), releases them in the parent and resets them in the child.

@@ -1,8 +1,9 @@
 /* rss_return.c — memory goes back to the OS. A program builds a large working set (small,
  * whole-chunk and large blocks, every page touched), frees it in random order, and its VmRSS
- * must fall to within what the variant's policy may keep resident:
+ * must fall to within what the variant's purge policy may keep resident:
  *
- *   retained   sharedpool.retainSlabs x 64 KiB of empty slabs kept committed
+ *   retained   keep_slabs x 64 KiB of resting slabs kept resident (purge/eager keepSlabs; after
+ *              the delay of purge/decay, nothing; purge/retain: everything, until trim)
  *   cache      large.cacheBytes of freed large mappings kept for reuse
  *   fronts     the front caches of live threads: sum over classes of capacity x class size
  *              (capacity from hakmem_probe("front", "capacity"), i.e. front.maxBlocks/maxBytes)
@@ -15,10 +16,18 @@
  * thread builds and frees it and stays alive (its front caches and current slabs count).
  * The working set is a third small blocks, a third whole-chunk blocks, a third large blocks, and
  * at least 128 MiB bigger than what the policy may keep (so keeping it all would fail).
- * Usage: rss_return <thread|main> <retain_slabs> <cache_bytes> [set_mib=192] */
+ *
+ * delay_ms says when the bound applies: 0 (eager) at once; > 0 (decay) after 1.5 x the delay
+ * + 0.5 s of light activity (small blocks and one 300 KiB block every 10 ms), with retained and
+ * cache then 0; -1 (retain) not at all. Then, in every case, malloc_trim(0) must give back
+ * everything that still rests: VmRSS within baseline + headers + slack (+ the fronts and
+ * current slabs of no thread: trim flushed the caller's).
+ * Usage: rss_return <thread|main> <keep_slabs> <cache_bytes> <delay_ms> [set_mib=192] */
 #include "hk_test.h"
 
+#include <malloc.h>
 #include <pthread.h>
+#include <time.h>
 
 #include "../../include/hakmem.h"
 
@@ -71,13 +80,33 @@ static void *in_thread(void *arg) {
 
 typedef int (*probe_fn)(const char *, const char *, int64_t, int64_t *);
 
+/* A program that carries on lightly: a few small blocks and one large one every 10 ms. */
+static void light_activity(long ms) {
+  struct timespec t0, now, tick = {0, 10 * 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  void *p[64];
+  for (long round = 0;; round++) {
+    for (int i = 0; i < 64; i++) CHECK((p[i] = malloc(16 + (size_t)((round * 64 + i) * 37 % 2000))) != NULL, "malloc");
+    void *big = malloc(300 << 10);
+    CHECK(big != NULL, "malloc(300 KiB)");
+    memset(big, 1, 4096);
+    free(big);
+    for (int i = 0; i < 64; i++) free(p[i]);
+    nanosleep(&tick, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if ((now.tv_sec - t0.tv_sec) * 1000 + (now.tv_nsec - t0.tv_nsec) / 1000000 >= ms) break;
+  }
+}
+
 int main(int argc, char **argv) {
   hk_require_hakmem();
-  CHECK(argc >= 4, "usage: rss_return <thread|main> <retain_slabs> <cache_bytes> [set_mib]");
+  CHECK(argc >= 5, "usage: rss_return <thread|main> <keep_slabs> <cache_bytes> <delay_ms> [set_mib]");
   const char *mode = argv[1];
   long retain_slabs = strtol(argv[2], NULL, 0);
   long long cache_bytes = strtoll(argv[3], NULL, 0);
-  target = (size_t)hk_arg_long(argc, argv, 4, 192) << 20;
+  long delay_ms = strtol(argv[4], NULL, 0);
+  target = (size_t)hk_arg_long(argc, argv, 5, 192) << 20;
+  if (delay_ms != 0) retain_slabs = 0;   /* decay: checked after the delay; retain: not bounded */
   size_t keepable = (size_t)retain_slabs * 65536 + (size_t)cache_bytes;
   if (target < keepable + ((size_t)128 << 20)) target = keepable + ((size_t)128 << 20);
   probe_fn probe = (probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
@@ -100,13 +129,18 @@ int main(int argc, char **argv) {
     free_set();
   }
   long after_kib = hk_proc_status_kib("VmRSS");
+  if (delay_ms > 0) {
+    light_activity(delay_ms * 3 / 2 + 500);
+    cache_bytes = 0;   /* decay gives back the large cache too */
+  }
+  long idle_kib = hk_proc_status_kib("VmRSS");
 
   hakmem_os_stats_t st;
   os_stats(&st);
   int64_t classes = 0, cls_size, cap;
   CHECK(probe("core", "classes", 0, &classes) == 0, "probe core.classes");
   long long fronts = 0, current = 0;
-  if (!strcmp(mode, "main")) {
+  if (!strcmp(mode, "main") || delay_ms > 0) {   /* light activity runs in main */
     for (int64_t c = 0; c < classes; c++) {
       CHECK(probe("core", "class_stride", c, &cls_size) == 0, "probe class_stride");
       CHECK(probe("front", "capacity", c, &cap) == 0, "probe front.capacity");
@@ -118,15 +152,26 @@ int main(int argc, char **argv) {
   long long slack = 8 << 20;   /* stdio, the thread's stack, page tables do not count but libc does */
   long long bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
   printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20,
-         set_len, base_kib, peak_kib, after_kib);
+         set_len, base_kib, peak_kib, delay_ms < 0 ? after_kib : idle_kib);
+  printf("delay=%ld ms: after the free %ld KiB, after %ld ms of light activity %ld KiB\n", delay_ms, after_kib,
+         delay_ms > 0 ? delay_ms * 3 / 2 + 500 : 0, idle_kib);
   printf("bound=%lld KiB = baseline + retained %lld + cache %lld + fronts %lld + current %lld + headers %lld + slack %lld (KiB)\n",
          bound_kib, retained >> 10, cache_bytes >> 10, fronts >> 10, current >> 10, headers >> 10, slack >> 10);
-  printf("returned=%ld KiB of %ld KiB above the baseline (%.1f%%)\n", peak_kib - after_kib, peak_kib - base_kib,
-         100.0 * (double)(peak_kib - after_kib) / (double)(peak_kib - base_kib));
+  printf("returned=%ld KiB of %ld KiB above the baseline (%.1f%%)\n", peak_kib - idle_kib, peak_kib - base_kib,
+         100.0 * (double)(peak_kib - idle_kib) / (double)(peak_kib - base_kib));
   CHECK(peak_kib - base_kib >= (long)(target >> 10) / 2, "the working set was not resident (peak %ld KiB)", peak_kib);
-  CHECK(after_kib <= bound_kib,
-        "VmRSS %ld KiB after freeing a %zu MiB working set exceeds the policy's bound %lld KiB", after_kib,
-        set_bytes >> 20, bound_kib);
+  if (delay_ms >= 0)
+    CHECK(idle_kib <= bound_kib,
+          "VmRSS %ld KiB after freeing a %zu MiB working set exceeds the policy's bound %lld KiB", idle_kib,
+          set_bytes >> 20, bound_kib);
+
+  /* malloc_trim: everything resting goes back, whatever the policy */
+  int trimmed = malloc_trim(0);
+  long trim_kib = hk_proc_status_kib("VmRSS");
+  long long trim_bound_kib = base_kib + (current + headers + slack) / 1024;
+  printf("malloc_trim(0)=%d rss=%ld KiB bound=%lld KiB\n", trimmed, trim_kib, trim_bound_kib);
+  CHECK(trim_kib <= trim_bound_kib, "VmRSS %ld KiB after malloc_trim(0) exceeds %lld KiB", trim_kib, trim_bound_kib);
+  if (idle_kib - trim_kib > 16 << 10) CHECK(trimmed == 1, "malloc_trim gave back %ld KiB but returned 0", idle_kib - trim_kib);
   free(set);
   hk_done();
 }

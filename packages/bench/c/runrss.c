@@ -5,8 +5,11 @@
  * Forks, sets LD_PRELOAD=LIB in the child only (so runrss itself is never
  * preloaded), execs COMMAND, waits with wait4() and prints, after the child
  * has exited, one line on stdout:
- *   {"runrss":{"exit":E,"signal":S,"maxRssKb":K,"wallSeconds":W,"userSeconds":U,"sysSeconds":Y,"timedOut":false}}
- * ru_maxrss is the child's own peak resident set size in KiB. With --timeout
+ *   {"runrss":{"exit":E,"signal":S,"maxRssKb":K,"minorFaults":F,"majorFaults":M,
+ *              "wallSeconds":W,"userSeconds":U,"sysSeconds":Y,"timedOut":false}}
+ * ru_maxrss is the child's own peak resident set size in KiB; ru_minflt and
+ * ru_majflt its page faults (minor: a page mapped without I/O, e.g. the first
+ * touch of fresh memory; major: one that needed I/O). With --timeout
  * the child is killed (SIGKILL) after that many seconds. runrss exits 0 when
  * it could run the command, 127 when exec failed, 2 on a usage error. */
 #define _GNU_SOURCE
@@ -80,9 +83,10 @@ int main(int argc, char **argv) {
   if (r < 0) { perror("runrss: wait4"); return 2; }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  printf("{\"runrss\":{\"exit\":%d,\"signal\":%d,\"maxRssKb\":%ld,\"wallSeconds\":%.6f,\"userSeconds\":%.6f,"
-         "\"sysSeconds\":%.6f,\"timedOut\":%s}}\n",
-         code, sig, ru.ru_maxrss, wall, tv(ru.ru_utime), tv(ru.ru_stime), timed_out ? "true" : "false");
+  printf("{\"runrss\":{\"exit\":%d,\"signal\":%d,\"maxRssKb\":%ld,\"minorFaults\":%ld,\"majorFaults\":%ld,"
+         "\"wallSeconds\":%.6f,\"userSeconds\":%.6f,\"sysSeconds\":%.6f,\"timedOut\":%s}}\n",
+         code, sig, ru.ru_maxrss, ru.ru_minflt, ru.ru_majflt, wall, tv(ru.ru_utime), tv(ru.ru_stime),
+         timed_out ? "true" : "false");
   fflush(stdout);
   return code == 127 ? 127 : 0;
 }

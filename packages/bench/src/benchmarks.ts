@@ -1,6 +1,6 @@
 /** The benchmark programs (packages/bench/c/*.c) and their parameters per suite. */
 
-export const BENCHMARKS = ['larson', 'random_mixed', 'tiny_hot', 'mid_large_mt', 'vm', 'xthread', 'churn'] as const;
+export const BENCHMARKS = ['larson', 'random_mixed', 'tiny_hot', 'mid_large_mt', 'vm', 'xthread', 'churn', 'handoff', 'burst_idle'] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
 export const SUITES = ['tiny', 'quick', 'full'] as const;
@@ -15,7 +15,7 @@ export interface BenchParams {
 
 export interface BenchDef {
   name: BenchName;
-  /** C source file in packages/bench/c/ */
+  /** C source file in packages/bench/c/; several benchmarks may share one program (see programOf) */
   source: string;
   description: string;
   /** arguments of a timed run */
@@ -26,10 +26,16 @@ export interface BenchDef {
   instructionOps(suite: Suite): number;
 }
 
+/** The program a benchmark runs: its binary's name, and the name its result line carries (handoff runs xthread). */
+export const programOf = (b: BenchDef): string => b.source.replace(/\.c$/, '');
+
 const pick = <T>(suite: Suite, tiny: T, quick: T, full: T): T => (suite === 'tiny' ? tiny : suite === 'quick' ? quick : full);
 const instr = (n: number) => (suite: Suite) => (suite === 'tiny' ? Math.max(1, Math.round(n / 4)) : n);
 const s = (n: number) => String(n);
 const pairs = (threads: number) => Math.max(1, Math.floor(threads / 2));
+
+// handoff: xthread with one producer-consumer pair, exactly 64 B blocks ([64, 65)) and a 262144-slot ring (a backlog of up to 16 MiB, so slabs empty and fill again)
+const handoffArgs = (n: number, p: BenchParams) => [s(n), '1', s(p.seed), '64', '65', '262144'];
 
 const larsonArgs = (seconds: number, p: BenchParams, ops?: number) => {
   // classic order: seconds, min size, max size, blocks per thread, rounds, seed, threads [, ops]
@@ -95,6 +101,25 @@ export const BENCH_DEFS: Record<BenchName, BenchDef> = {
     args: (p) => [s(pick(p.suite, 500_000, 2_000_000, 20_000_000)), s(p.threads), '5000', '256', s(p.seed)],
     opsArgs: (n, p) => [s(n), s(p.threads), '5000', '256', s(p.seed)],
     instructionOps: instr(50_000),
+  },
+  handoff: {
+    name: 'handoff',
+    source: 'xthread.c',
+    description: 'one thread allocates 64 B blocks and hands them through a queue to one other thread, which frees them',
+    args: (p) => handoffArgs(pick(p.suite, 300_000, 1_000_000, 10_000_000), p),
+    opsArgs: handoffArgs,
+    instructionOps: instr(50_000),
+  },
+  burst_idle: {
+    name: 'burst_idle',
+    source: 'burst_idle.c',
+    description:
+      "two threads allocate a burst of 16-1024 B blocks, each frees half of its own and half of the other's, then the process idles lightly; RSS sampled every 10 ms",
+    // burst MiB, idle seconds, seed; ops/s is the burst's (allocation and frees), the idle tail is for RSS only
+    args: (p) => [s(pick(p.suite, 32, 96, 256)), s(pick(p.suite, 0.5, 1.5, 2)), s(p.seed)],
+    // a burst of exactly n blocks with no idle tail (the MiB argument is then unused)
+    opsArgs: (n, p) => ['1', '0', s(p.seed), s(n)],
+    instructionOps: instr(20_000),
   },
 };
 

@@ -4,14 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveAllocators, SetupError, type Allocator } from './allocators.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
-import { BENCH_DEFS, runTimeout, type BenchParams } from './benchmarks.js';
+import { BENCH_DEFS, programOf, runTimeout, type BenchParams } from './benchmarks.js';
 import { BuildError, buildPrograms, HELPER } from './build.js';
 import { instructionsPerOp, valgrindVersion } from './callgrind.js';
 import { Progress, type ProgressStream } from './progress.js';
 import { buildReport, machineInfo, writeFileAtomic, writeJsonReports, type RawResult, type Report } from './report-json.js';
 import { renderMarkdown } from './report-md.js';
 import { runOnce } from './run.js';
-import { rssSvg, throughputSvg } from './svg.js';
+import { rssSvg, rssTimelineSvg, throughputSvg } from './svg.js';
 import { fmtInstr, fmtKb, fmtRate, terminalTable } from './table.js';
 
 /** packages/bench (one level above src/ or dist/) */
@@ -53,7 +53,7 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
 
   const benches = opts.benches.map((b) => BENCH_DEFS[b]);
   let announced = false;
-  const bins = await buildPrograms([HELPER, ...benches.map((b) => b.source.replace(/\.c$/, ''))], {
+  const bins = await buildPrograms([HELPER, ...new Set(benches.map(programOf))], {
     sourceDir: join(PACKAGE_DIR, 'c'),
     cacheDir: process.env.HAKMEM_BENCH_BUILD_DIR ?? join(PACKAGE_DIR, '.build'),
     onCompile: (name) => {
@@ -80,13 +80,13 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
   try {
     // Timed runs, interleaved: for each benchmark, A B C A B C ...
     for (const b of benches) {
-      const bin = bins.get(b.source.replace(/\.c$/, '')) as string;
+      const bin = bins.get(programOf(b)) as string;
       const args = b.args(params);
       for (let rep = 1; rep <= opts.reps; rep++) {
         for (const a of allocators) {
           const label = `${b.name} · ${a.name} · rep ${rep}/${opts.reps}`;
           progress.start(label);
-          const r = await runOnce({ runrss, binary: bin, args, benchmark: b.name, allocator: a, timeoutSeconds: timeout });
+          const r = await runOnce({ runrss, binary: bin, args, benchmark: programOf(b), allocator: a, timeoutSeconds: timeout });
           const slot = raw.get(key(b.name, a)) as RawResult;
           if (r.ok) {
             slot.samples.push(r.sample);
@@ -102,7 +102,7 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
     // Instruction counts: deterministic, so order does not matter.
     if (opts.instructions) {
       for (const b of benches) {
-        const bin = bins.get(b.source.replace(/\.c$/, '')) as string;
+        const bin = bins.get(programOf(b)) as string;
         const n = b.instructionOps(opts.suite);
         for (const a of allocators) {
           const label = `${b.name} · ${a.name} · callgrind N=${n}`;
@@ -141,6 +141,7 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
     skipped,
     benchmarks: benches.map((b) => ({
       name: b.name,
+      ...(programOf(b) !== b.name ? { program: programOf(b) } : {}),
       description: b.description,
       args: b.args(params),
       ...(opts.instructions ? { instructionOps: b.instructionOps(opts.suite) } : {}),
@@ -156,6 +157,12 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
   writeFileAtomic(tp, throughputSvg(report));
   writeFileAtomic(rss, rssSvg(report));
   files.push(md, tp, rss);
+  const timeline = rssTimelineSvg(report); // only when burst_idle ran
+  if (timeline) {
+    const f = join(outDir, 'rss-timeline.svg');
+    writeFileAtomic(f, timeline);
+    files.push(f);
+  }
   if (opts.readmeAssets) {
     const assets = join(root, 'docs', 'bench');
     mkdirSync(assets, { recursive: true });

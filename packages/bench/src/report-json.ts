@@ -4,7 +4,7 @@ import { cpus, release, arch, platform, totalmem, availableParallelism } from 'n
 import { dirname, join } from 'node:path';
 import type { Allocator, AllocatorKind, Skipped } from './allocators.js';
 import type { InstructionCount } from './callgrind.js';
-import type { Sample } from './run.js';
+import type { BenchLine, Sample } from './run.js';
 import { bestPeer, ratio, relativeSpread, spread } from './stats.js';
 
 export const SCHEMA = 'hakmem-bench/1';
@@ -25,6 +25,9 @@ export interface RowSample {
   seconds: number;
   ops: number;
   peakRssKb: number;
+  /** null when runrss did not report them */
+  minorFaults: number | null;
+  majorFaults: number | null;
   wallSeconds: number;
   userSeconds: number;
   sysSeconds: number;
@@ -53,6 +56,14 @@ export interface Row {
   ratioToBestPeer: number | null;
   /** peakRssKb / best (lowest) peer's (lower is better) */
   rssRatioToBestPeer: number | null;
+  /** minor page faults of the whole process (median), and the median of minorFaults / ops */
+  minorFaults: number | null;
+  faultsPerOp: number | null;
+  /** faultsPerOp / best (lowest) peer's (lower is better) */
+  faultsRatioToBestPeer: number | null;
+  /** programs that sample their RSS (burst_idle): the first successful run's samples, KiB, one every timelineSampleMs */
+  timelineKb?: number[];
+  timelineSampleMs?: number;
   /** present when --instructions: exact instructions per op, and / best (lowest) peer's */
   instructionsPerOp?: number | null;
   instructionsRatioToBestPeer?: number | null;
@@ -66,6 +77,7 @@ export interface Row {
 export interface BestPeers {
   throughput: { name: string; value: number } | null;
   rss: { name: string; value: number } | null;
+  faults: { name: string; value: number } | null;
   instructions?: { name: string; value: number } | null;
 }
 
@@ -83,6 +95,8 @@ export interface Machine {
 
 export interface BenchmarkInfo {
   name: string;
+  /** the program it runs when that differs from the name (handoff: xthread) */
+  program?: string;
   description: string;
   args: string[];
   instructionOps?: number;
@@ -105,7 +119,23 @@ export interface Report {
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
 
-const PARAM_SKIP = new Set(['benchmark', 'ops', 'seconds', 'opsPerSec', 'peakRssKb']);
+// the timeline goes to its own row field rather than params
+const PARAM_SKIP = new Set(['benchmark', 'ops', 'seconds', 'opsPerSec', 'peakRssKb', 'rssTimelineKb']);
+
+/** The RSS timeline a result line carries (burst_idle's rssTimelineKb), or null. */
+export function timelineOf(line: BenchLine | undefined): { kb: number[]; sampleMs: number } | null {
+  const kb = line?.rssTimelineKb;
+  if (!Array.isArray(kb) || kb.length === 0 || !kb.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+  const ms = line?.sampleMs;
+  return { kb: kb as number[], sampleMs: typeof ms === 'number' && ms > 0 ? ms : 10 };
+}
+
+const rowSample = ({ result: _r, ...s }: Sample): RowSample => ({
+  ...s,
+  // NaN (not reported) would become null in JSON anyway: say so in the type
+  minorFaults: finiteOrNull(s.minorFaults),
+  majorFaults: finiteOrNull(s.majorFaults),
+});
 
 /** Turn raw results into rows: medians, spreads, and ratios to the best peer of the same benchmark. */
 export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers: Record<string, BestPeers> } {
@@ -113,6 +143,9 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
     const ops = spread(r.samples.map((s) => s.opsPerSec));
     const rss = spread(r.samples.map((s) => s.peakRssKb));
     const secs = spread(r.samples.map((s) => s.seconds));
+    const faults = spread(r.samples.map((s) => s.minorFaults));
+    const perOpFaults = spread(r.samples.map((s) => (s.ops > 0 ? s.minorFaults / s.ops : Number.NaN)));
+    const timeline = timelineOf(r.samples[0]?.result);
     const first = r.samples[0]?.result ?? {};
     const params = Object.fromEntries(Object.entries(first).filter(([k]) => !PARAM_SKIP.has(k)));
     const row: Row = {
@@ -133,8 +166,12 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
       peakRssKbMax: finiteOrNull(rss.max),
       ratioToBestPeer: null,
       rssRatioToBestPeer: null,
+      minorFaults: finiteOrNull(faults.median),
+      faultsPerOp: finiteOrNull(perOpFaults.median),
+      faultsRatioToBestPeer: null,
+      ...(timeline ? { timelineKb: timeline.kb, timelineSampleMs: timeline.sampleMs } : {}),
       params,
-      samples: r.samples.map(({ result: _r, ...s }) => s),
+      samples: r.samples.map(rowSample),
     };
     if (r.instructions !== undefined) {
       if ('error' in r.instructions) {
@@ -159,6 +196,7 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
     const best: BestPeers = {
       throughput: bestPeer(cands((r) => r.opsPerSec), 'higher'),
       rss: bestPeer(cands((r) => r.peakRssKb), 'lower'),
+      faults: bestPeer(cands((r) => r.faultsPerOp), 'lower'),
     };
     const withInstr = mine.some((r) => r.instructionsPerOp !== undefined);
     if (withInstr) best.instructions = bestPeer(cands((r) => r.instructionsPerOp), 'lower');
@@ -166,6 +204,7 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
     for (const r of mine) {
       r.ratioToBestPeer = ratio(r.opsPerSec, best.throughput?.value);
       r.rssRatioToBestPeer = ratio(r.peakRssKb, best.rss?.value);
+      r.faultsRatioToBestPeer = ratio(r.faultsPerOp, best.faults?.value);
       if (r.instructionsPerOp !== undefined) r.instructionsRatioToBestPeer = ratio(r.instructionsPerOp, best.instructions?.value);
     }
   }

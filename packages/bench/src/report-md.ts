@@ -1,6 +1,7 @@
 /** bench-results/latest.md: the run as Markdown tables. Pure. */
 import type { Report, Row } from './report-json.js';
-import { fmtInstr, fmtKb, fmtRate, fmtRatio, hasInstructions, mdTable, rowCells, rowHeaders, type Align } from './table.js';
+import { numParam, timelineRows, TIMELINE_BENCH } from './svg.js';
+import { fmtFaults, fmtInstr, fmtKb, fmtRate, fmtRatio, hasInstructions, mdTable, rowCells, rowHeaders, type Align } from './table.js';
 
 function matrix(report: Report, cell: (r: Row | undefined, best: boolean) => string, bestOf: (b: string) => string | undefined): string {
   const allocs = report.allocators.map((a) => a.name);
@@ -33,6 +34,26 @@ export function summaryLine(report: Report): string {
   return parts.join(' · ');
 }
 
+/** burst_idle's RSS over time: the chart, and its key figures from the same (first) run. */
+function timelineSection(report: Report): string[] {
+  const rows = timelineRows(report);
+  if (rows.length === 0) return [];
+  const kb = (r: Row, k: string) => fmtKb(numParam(r.params, k));
+  return [
+    `## RSS over time after a burst (${TIMELINE_BENCH}; lower is better)`,
+    '',
+    '![RSS over time: a burst freed across two threads, then light activity](rss-timeline.svg)',
+    '',
+    mdTable(
+      ['allocator', 'before the burst', 'peak', 'end of the idle tail', 'after malloc_trim(0)'],
+      rows.map((r) => [r.allocator, kb(r, 'rssStartKb'), kb(r, 'rssPeakKb'), kb(r, 'rssEndKb'), kb(r, 'rssAfterTrimKb')]),
+      ['left', 'right', 'right', 'right', 'right'],
+    ),
+    'Sampled from `/proc/self/statm` every 10 ms by the program itself; the first run of each allocator.',
+    '',
+  ];
+}
+
 export function renderMarkdown(report: Report): string {
   const out: string[] = [];
   out.push('# hakmem benchmarks', '', summaryLine(report), '');
@@ -63,6 +84,22 @@ export function renderMarkdown(report: Report): string {
   );
   out.push('![peak RSS relative to the best peer](rss.svg)', '');
 
+  out.push('## Minor page faults per operation (lower is better)', '');
+  out.push(
+    matrix(
+      report,
+      (r, best) => (r?.faultsPerOp == null ? '—' : bold(`${fmtFaults(r.faultsPerOp)} (${fmtRatio(r.faultsRatioToBestPeer)})`, best)),
+      (b) => report.bestPeers[b]?.faults?.name,
+    ),
+  );
+  out.push(
+    "The process's minor page faults (`wait4`'s `ru_minflt`, start-up included) divided by its ops, median: each is the kernel " +
+      'mapping a page on its first touch, so they count the memory the allocator takes from the OS, including memory it gave back and faults in again.',
+    '',
+  );
+
+  out.push(...timelineSection(report));
+
   const withInstr = hasInstructions(report);
   if (withInstr) {
     out.push('## Instructions per op (callgrind, exact; lower is better)', '');
@@ -82,7 +119,7 @@ export function renderMarkdown(report: Report): string {
 
   out.push('## Benchmarks', '');
   for (const b of report.benchmarks) {
-    out.push(`- **${b.name}**: ${b.description} (\`${b.name} ${b.args.join(' ')}\`)`);
+    out.push(`- **${b.name}**: ${b.description} (\`${b.program ?? b.name} ${b.args.join(' ')}\`)`);
   }
   out.push('');
 

@@ -17,6 +17,9 @@ export interface RunrssLine {
   exit: number;
   signal: number;
   maxRssKb: number;
+  /** wait4's ru_minflt / ru_majflt; NaN from an older runrss that did not print them */
+  minorFaults: number;
+  majorFaults: number;
   wallSeconds: number;
   userSeconds: number;
   sysSeconds: number;
@@ -29,6 +32,9 @@ export interface Sample {
   ops: number;
   /** peak RSS of the benchmark process (wait4's ru_maxrss), KiB */
   peakRssKb: number;
+  /** page faults of the whole process (ru_minflt, ru_majflt), start-up included; NaN when unknown */
+  minorFaults: number;
+  majorFaults: number;
   wallSeconds: number;
   userSeconds: number;
   sysSeconds: number;
@@ -64,10 +70,17 @@ export function parseBenchLine(stdout: string, expected?: string): BenchLine | n
   return null;
 }
 
+/** runrss's line; the fault counts are optional (NaN when absent) so an older helper's output still parses. */
 export function parseRunrssLine(stdout: string): RunrssLine | null {
   for (const o of jsonLines(stdout).reverse()) {
     const r = o.runrss as Record<string, unknown> | undefined;
-    if (r && typeof r === 'object' && num(r.maxRssKb) && num(r.exit)) return r as unknown as RunrssLine;
+    if (r && typeof r === 'object' && num(r.maxRssKb) && num(r.exit)) {
+      return {
+        ...(r as unknown as RunrssLine),
+        minorFaults: num(r.minorFaults) ? r.minorFaults : Number.NaN,
+        majorFaults: num(r.majorFaults) ? r.majorFaults : Number.NaN,
+      };
+    }
   }
   return null;
 }
@@ -82,6 +95,7 @@ export interface RunSpec {
   runrss: string;
   binary: string;
   args: readonly string[];
+  /** the name the program's result line carries (programOf: handoff's is xthread) */
   benchmark: string;
   allocator: Allocator;
   timeoutSeconds: number;
@@ -114,6 +128,8 @@ export async function runOnce(spec: RunSpec): Promise<RunOutcome> {
       seconds: line.seconds,
       ops: line.ops,
       peakRssKb: rr.maxRssKb,
+      minorFaults: rr.minorFaults,
+      majorFaults: rr.majorFaults,
       wallSeconds: rr.wallSeconds,
       userSeconds: rr.userSeconds,
       sysSeconds: rr.sysSeconds,

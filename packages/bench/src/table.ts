@@ -43,6 +43,15 @@ export function fmtRange(min: number | null | undefined, max: number | null | un
   return `${fmtRate(min)}..${fmtRate(max)}`;
 }
 
+/** Faults per op, 3 significant digits: 2.51k, 512, 0.0123, 7.50e-6 (tiny_hot's start-up faults over millions of ops). */
+export function fmtFaults(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return DASH;
+  if (v === 0) return '0';
+  if (Math.abs(v) < 0.001) return v.toExponential(2);
+  const r = Number(v.toPrecision(3));
+  return Math.abs(r) >= 1000 ? fmtRate(r) : String(r);
+}
+
 export function fmtInstr(v: number | null | undefined): string {
   if (v == null || !Number.isFinite(v)) return DASH;
   return v >= 1000 ? v.toFixed(0) : v.toFixed(1);
@@ -90,14 +99,15 @@ export function rowCells(r: Row, withInstr: boolean): string[] {
     fmtRatio(r.ratioToBestPeer),
     fmtKb(r.peakRssKb),
     fmtRatio(r.rssRatioToBestPeer),
+    fmtFaults(r.faultsPerOp),
   ];
   if (withInstr) cells.push(fmtInstr(r.instructionsPerOp), fmtRatio(r.instructionsRatioToBestPeer));
   return cells;
 }
 
 export function rowHeaders(withInstr: boolean): { headers: string[]; align: Align[] } {
-  const headers = ['benchmark', 'allocator', 'ops/s', 'min..max', 'vs best peer', 'peak RSS', 'RSS vs best'];
-  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right'];
+  const headers = ['benchmark', 'allocator', 'ops/s', 'min..max', 'vs best peer', 'peak RSS', 'RSS vs best', 'faults/op'];
+  const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
   if (withInstr) {
     headers.push('instr/op', 'instr vs best');
     align.push('right', 'right');
@@ -121,7 +131,7 @@ export function terminalTable(report: Report): string {
   let out = textTable(headers, rows, align, breaks);
   const reps = report.rows[0]?.reps ?? 0;
   out += `\nmedian of ${reps} run${reps === 1 ? '' : 's'} each; ratios are to the best peer (non-hakmem allocator, glibc included) in this run:\n`;
-  out += 'throughput: higher is better; RSS and instructions: lower is better.\n';
+  out += 'throughput: higher is better; RSS, faults/op (minor page faults per op) and instructions: lower is better.\n';
   for (const f of report.failures) out += `FAILED ${f.benchmark} / ${f.allocator}: ${f.error}\n`;
   return out;
 }

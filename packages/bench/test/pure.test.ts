@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/args.js';
 import { parseLdconfig, resolveAllocators, type Allocator } from '../src/allocators.js';
-import { BENCHMARKS, BENCH_DEFS } from '../src/benchmarks.js';
+import { BENCHMARKS, BENCH_DEFS, programOf } from '../src/benchmarks.js';
 import { parseCollected } from '../src/callgrind.js';
 import { renderBar, Progress } from '../src/progress.js';
-import { buildReport, computeRows, timestampName, type RawResult } from '../src/report-json.js';
+import { buildReport, computeRows, timelineOf, timestampName, type RawResult, type Report } from '../src/report-json.js';
 import { renderMarkdown } from '../src/report-md.js';
 import { parseBenchLine, parseRunrssLine, preloadFailure, type Sample } from '../src/run.js';
 import { bestPeer, median, perOp, ratio, relativeSpread, spread } from '../src/stats.js';
-import { barChart, escapeXml, niceScale, rssSvg, throughputSvg } from '../src/svg.js';
-import { fmtKb, fmtRate, fmtRatio, mdTable, terminalTable, textTable } from '../src/table.js';
+import { barChart, escapeXml, lineChart, niceScale, rssSvg, rssTimelineSvg, throughputSvg } from '../src/svg.js';
+import { fmtFaults, fmtKb, fmtRate, fmtRatio, mdTable, rowCells, rowHeaders, terminalTable, textTable } from '../src/table.js';
 import { checkXml } from './xml.js';
 
 describe('stats', () => {
@@ -55,36 +55,40 @@ const alloc = (name: string, kind: Allocator['kind']): Allocator => ({
   ...(kind === 'hakmem' ? { variant: name.replace('hakmem-', ''), variantJson: { name: 'default', slots: { front: 'tcache' } } } : {}),
 });
 
-const sample = (opsPerSec: number, peakRssKb: number): Sample => ({
+const sample = (opsPerSec: number, peakRssKb: number, minorFaults = 1000, extra: Record<string, unknown> = {}): Sample => ({
   opsPerSec,
   seconds: 0.1,
   ops: opsPerSec / 10,
   peakRssKb,
+  minorFaults,
+  majorFaults: Number.isNaN(minorFaults) ? Number.NaN : 0,
   wallSeconds: 0.11,
   userSeconds: 0.1,
   sysSeconds: 0.01,
-  result: { benchmark: 'b', ops: opsPerSec / 10, seconds: 0.1, opsPerSec, peakRssKb, threads: 2 },
+  result: { benchmark: 'b', ops: opsPerSec / 10, seconds: 0.1, opsPerSec, peakRssKb, threads: 2, ...extra },
 });
 
 function fakeRaw(): { allocators: Allocator[]; raw: RawResult[] } {
   const allocators = [alloc('hakmem-default', 'hakmem'), alloc('glibc', 'glibc'), alloc('mimalloc', 'peer')];
   const raw: RawResult[] = [];
-  const data: Record<string, [number[], number[]]> = {
-    'larson/hakmem-default': [[300, 100, 200], [5000, 5100, 4900]],
-    'larson/glibc': [[100, 100, 100], [2000, 2000, 2000]],
-    'larson/mimalloc': [[150, 140, 160], [4000, 4000, 4000]],
-    'vm/hakmem-default': [[10, 10, 10], [40000, 40000, 40000]],
-    'vm/glibc': [[20, 20, 20], [30000, 30000, 30000]],
-    'vm/mimalloc': [[], []],
+  // ops/s, peak RSS, minor faults per sample; a sample does opsPerSec / 10 ops
+  const data: Record<string, [number[], number[], number[]]> = {
+    'larson/hakmem-default': [[300, 100, 200], [5000, 5100, 4900], [600, 300, 300]],
+    'larson/glibc': [[100, 100, 100], [2000, 2000, 2000], [100, 120, 110]],
+    'larson/mimalloc': [[150, 140, 160], [4000, 4000, 4000], [300, 280, 320]],
+    'vm/hakmem-default': [[10, 10, 10], [40000, 40000, 40000], [5000, 5000, 5000]],
+    // the middle run came from a runrss that did not report faults
+    'vm/glibc': [[20, 20, 20], [30000, 30000, 30000], [2000, Number.NaN, 2000]],
+    'vm/mimalloc': [[], [], []],
   };
   for (const b of ['larson', 'vm']) {
     for (const a of allocators) {
-      const [ops, rss] = data[`${b}/${a.name}`] as [number[], number[]];
+      const [ops, rss, faults] = data[`${b}/${a.name}`] as [number[], number[], number[]];
       raw.push({
         benchmark: b,
         allocator: a,
         reps: 3,
-        samples: ops.map((o, i) => sample(o, rss[i] as number)),
+        samples: ops.map((o, i) => sample(o, rss[i] as number, faults[i] as number)),
         errors: ops.length === 0 ? ['killed by signal 11'] : [],
         instructions: a.name === 'glibc' ? { n: 10, atN: 1000, at2N: 1500, perOp: 50 } : { n: 10, atN: 1000, at2N: 2000, perOp: 100 },
       });
@@ -108,6 +112,22 @@ describe('rows and ratios', () => {
     expect(get('larson', 'glibc')?.instructionsRatioToBestPeer).toBe(1);
     expect(get('larson', 'mimalloc')?.instructionsRatioToBestPeer).toBe(2);
     expect(hk?.params).toEqual({ threads: 2 });
+    // minor faults: median of the counts, and median of faults / ops per run (20, 30, 15 for hakmem)
+    expect(hk?.minorFaults).toBe(300);
+    expect(hk?.faultsPerOp).toBe(20);
+    expect(get('larson', 'glibc')?.faultsPerOp).toBe(11);
+    expect(bestPeers.larson?.faults).toEqual({ name: 'glibc', value: 11 });
+    expect(hk?.faultsRatioToBestPeer).toBeCloseTo(20 / 11);
+    expect(hk?.samples[0]?.minorFaults).toBe(600);
+    // a run without fault counts is left out of the medians and says null, not NaN
+    const vmGlibc = get('vm', 'glibc');
+    expect(vmGlibc?.minorFaults).toBe(2000);
+    expect(vmGlibc?.faultsPerOp).toBe(1000);
+    expect(vmGlibc?.samples.map((x) => x.minorFaults)).toEqual([2000, null, 2000]);
+    expect(vmGlibc?.samples[1]?.majorFaults).toBeNull();
+    expect(get('vm', 'hakmem-default')?.faultsRatioToBestPeer).toBe(5);
+    expect(get('vm', 'mimalloc')?.faultsPerOp).toBeNull();
+    expect(hk?.timelineKb).toBeUndefined();
     // a failed allocator: no numbers, an error, no effect on the best peer
     const failed = get('vm', 'mimalloc');
     expect(failed?.opsPerSec).toBeNull();
@@ -142,6 +162,11 @@ describe('rows and ratios', () => {
     expect(md).toMatch(/\| benchmark \| hakmem-default \| glibc \| mimalloc \|/);
     expect(md).toContain('**1.00× (150/s)**'); // best peer in bold
     expect(md).toContain('Instructions per op');
+    expect(md).toContain('## Minor page faults per operation (lower is better)');
+    expect(md).toContain('**11 (1.00×)**'); // glibc, the best peer for faults in larson
+    expect(md).toContain('| faults/op |');
+    expect(md).not.toContain('rss-timeline.svg'); // no burst_idle in this report
+    expect(rssTimelineSvg(report)).toBeNull();
     expect(md).toContain('variant.json of default');
     expect(md).toContain('~~tcmalloc~~ skipped');
     expect(md).toContain('## Failures');
@@ -150,6 +175,10 @@ describe('rows and ratios', () => {
     expect(table).toContain('hakmem-default');
     expect(table).toContain('FAILED vm / mimalloc');
     expect(table).toContain('instr/op');
+    expect(table).toContain('faults/op');
+    const hkRow = report.rows.find((r) => r.benchmark === 'larson' && r.allocator === 'hakmem-default') as Report['rows'][number];
+    expect(rowCells(hkRow, false).at(-1)).toBe('20');
+    expect(rowHeaders(false).headers.at(-1)).toBe('faults/op');
 
     for (const svg of [throughputSvg(report), rssSvg(report)]) {
       const x = checkXml(svg);
@@ -158,6 +187,96 @@ describe('rows and ratios', () => {
       for (const a of allocators) expect(svg).toContain(a.name);
       expect(svg).toContain('larson');
     }
+  });
+});
+
+describe('RSS timeline (burst_idle)', () => {
+  const timeline = (peakKb: number, endKb: number) => [1500, peakKb / 2, peakKb, endKb, endKb, endKb];
+  function fakeTimelineReport(): Report {
+    const allocators = [alloc('hakmem-default', 'hakmem'), alloc('glibc', 'glibc'), alloc('mimalloc', 'peer'), alloc('odd & <co>', 'peer')];
+    const line = (peak: number, end: number, trim: number) => ({
+      burstMib: 32,
+      rssStartKb: 1500,
+      rssPeakKb: peak,
+      rssEndKb: end,
+      rssAfterTrimKb: trim,
+      sampleMs: 10,
+      rssTimelineKb: timeline(peak, end),
+    });
+    const raw: RawResult[] = [
+      { benchmark: 'burst_idle', allocator: allocators[0] as Allocator, reps: 2, errors: [], samples: [sample(1000, 40000, 9000, line(38000, 2000, 1700)), sample(1000, 41000, 9000, line(39000, 3000, 1800))] },
+      { benchmark: 'burst_idle', allocator: allocators[1] as Allocator, reps: 2, errors: [], samples: [sample(900, 39000, 8800, line(37000, 36000, 35000))] },
+      { benchmark: 'burst_idle', allocator: allocators[2] as Allocator, reps: 2, errors: ['killed by signal 9'], samples: [] },
+      { benchmark: 'burst_idle', allocator: allocators[3] as Allocator, reps: 2, errors: [], samples: [sample(800, 45000, 9900, line(44000, 44000, 44000))] },
+      { benchmark: 'tiny_hot', allocator: allocators[1] as Allocator, reps: 1, errors: [], samples: [sample(1e6, 1500)] },
+    ];
+    return buildReport({
+      date: new Date('2025-01-02T03:04:05Z'),
+      machine: { cpuModel: 'Test CPU', cores: 2, availableParallelism: 2, kernel: '6.1', platform: 'linux', arch: 'x64', memoryKb: 1, node: 'v20', glibc: null },
+      options: { suite: 'tiny', reps: 2, threads: 2 },
+      allocators,
+      skipped: [],
+      benchmarks: [{ name: 'burst_idle', description: 'd', args: ['32', '0.5', '1'] }],
+      raw,
+    });
+  }
+
+  it('keeps the first successful run\'s timeline in its own row field, not in params', () => {
+    const report = fakeTimelineReport();
+    const hk = report.rows.find((r) => r.allocator === 'hakmem-default' && r.benchmark === 'burst_idle');
+    expect(hk?.timelineKb).toEqual(timeline(38000, 2000));
+    expect(hk?.timelineSampleMs).toBe(10);
+    expect(hk?.params.rssTimelineKb).toBeUndefined();
+    expect(hk?.params.rssAfterTrimKb).toBe(1700);
+    expect(report.rows.find((r) => r.allocator === 'mimalloc')?.timelineKb).toBeUndefined();
+    expect(report.rows.find((r) => r.benchmark === 'tiny_hot')?.timelineKb).toBeUndefined();
+    expect(timelineOf({ benchmark: 'x', ops: 1, seconds: 1, opsPerSec: 1, peakRssKb: 1, rssTimelineKb: [1, 'two'] })).toBeNull();
+    expect(timelineOf({ benchmark: 'x', ops: 1, seconds: 1, opsPerSec: 1, peakRssKb: 1, rssTimelineKb: [1, 2] })).toEqual({ kb: [1, 2], sampleMs: 10 });
+  });
+
+  it('rss-timeline.svg: one line per allocator with a timeline, a legend, axes and the title', () => {
+    const report = fakeTimelineReport();
+    const svg = rssTimelineSvg(report) as string;
+    expect(svg).not.toBeNull();
+    expect(checkXml(svg)).toEqual({ ok: true, root: 'svg' });
+    expect(svg).toContain('RSS over time: burst of 32 MiB freed across two threads, then light activity');
+    expect(svg.match(/<polyline /g)).toHaveLength(3); // hakmem-default, glibc, the odd one; mimalloc failed
+    for (const name of ['hakmem-default', 'glibc', 'odd &amp; &lt;co&gt;']) expect(svg).toContain(`>${name}</text>`);
+    expect(svg).not.toContain('>mimalloc<');
+    expect(svg).toContain('>RSS (MiB)<');
+    expect(svg).toContain('>time since the burst started (s)<');
+    expect(svg).toContain('after malloc_trim(0)');
+    expect(svg.match(/<circle /g)).toHaveLength(4); // an after-trim dot per line, and the legend's
+    // six samples 10 ms apart: the last point is at 0.05 s, so the x axis reaches 0.05
+    expect(svg).toContain('>0.05<');
+    // hakmem's line has 6 points, the first at x = the plot's left edge
+    const hkLine = /<polyline points="([^"]*)"[^>]*stroke="#d62728"/.exec(svg);
+    expect(hkLine?.[1]?.split(' ')).toHaveLength(6);
+    expect(hkLine?.[1]?.startsWith('64,')).toBe(true);
+  });
+
+  it('markdown links the chart and lists start, peak, end and after-trim RSS', () => {
+    const md = renderMarkdown(fakeTimelineReport());
+    expect(md).toContain('](rss-timeline.svg)');
+    expect(md).toContain('## RSS over time after a burst (burst_idle; lower is better)');
+    expect(md).toMatch(/^\| hakmem-default \| 1\.46 MiB \| 37\.1 MiB \| 1\.95 MiB \| 1\.66 MiB \|$/m);
+    expect(md).toContain('## Minor page faults per operation (lower is better)');
+  });
+
+  it('line chart: escapes, empty series, no points at all', () => {
+    const svg = lineChart({
+      title: 'T <&>',
+      xLabel: 'x',
+      yLabel: 'y',
+      series: [
+        { name: 'a & b', points: [[0, 1], [1, 2]] },
+        { name: 'empty', points: [] },
+      ],
+    });
+    expect(checkXml(svg)).toEqual({ ok: true, root: 'svg' });
+    expect(svg.match(/<polyline /g)).toHaveLength(1);
+    expect(svg).toContain('a &amp; b');
+    expect(checkXml(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [] }))).toEqual({ ok: true, root: 'svg' });
   });
 });
 
@@ -173,6 +292,14 @@ describe('formatting', () => {
     expect(fmtKb(2 * 1024 * 1024)).toBe('2.00 GiB');
     expect(fmtRatio(1)).toBe('1.00×');
     expect(fmtRatio(12.34)).toBe('12.3×');
+    expect(fmtFaults(2512.3)).toBe('2.51k');
+    expect(fmtFaults(512.4)).toBe('512');
+    expect(fmtFaults(12.345)).toBe('12.3');
+    expect(fmtFaults(0.012345)).toBe('0.0123');
+    expect(fmtFaults(0.0000075)).toBe('7.50e-6');
+    expect(fmtFaults(0)).toBe('0');
+    expect(fmtFaults(null)).toBe('—');
+    expect(fmtFaults(Number.NaN)).toBe('—');
   });
 
   it('text and markdown tables line up', () => {
@@ -232,6 +359,14 @@ describe('parsing', () => {
     expect(parseBenchLine(out, 'tiny_hot')?.size).toBe(64);
     expect(parseBenchLine(out, 'larson')).toBeNull();
     expect(parseRunrssLine(out)?.maxRssKb).toBe(1200);
+    // an older runrss without fault counts still parses, with NaN for them
+    expect(Number.isNaN(parseRunrssLine(out)?.minorFaults)).toBe(true);
+    expect(Number.isNaN(parseRunrssLine(out)?.majorFaults)).toBe(true);
+    const withFaults = parseRunrssLine(
+      '{"runrss":{"exit":0,"signal":0,"maxRssKb":1200,"minorFaults":345,"majorFaults":2,"wallSeconds":0.6,"userSeconds":0.5,"sysSeconds":0.0,"timedOut":false}}\n',
+    );
+    expect(withFaults?.minorFaults).toBe(345);
+    expect(withFaults?.majorFaults).toBe(2);
     expect(parseCollected('==12== Events    : Ir\n==12== Collected : 23717237\n==12==\n')).toBe(23717237);
     expect(parseCollected('nothing')).toBeNull();
     expect(preloadFailure("ERROR: ld.so: object '/x.so' from LD_PRELOAD cannot be preloaded (invalid ELF header): ignored.")).toContain(
@@ -282,6 +417,21 @@ describe('parsing', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--quick=1'])).toThrow(/takes no value/);
     expect(() => parseArgs(['--peer', 'glibc=/x.so'])).toThrow(/reserved/);
+  });
+
+  it('handoff runs xthread with one pair of exactly 64 B blocks; the others run their own program', () => {
+    const p = { suite: 'tiny' as const, threads: 4, seed: 9 };
+    const h = BENCH_DEFS.handoff;
+    expect(programOf(h)).toBe('xthread');
+    expect(h.args(p)).toEqual(['300000', '1', '9', '64', '65', '262144']);
+    expect(h.args({ ...p, suite: 'quick' })[0]).toBe('1000000');
+    expect(h.args({ ...p, suite: 'full' })[0]).toBe('10000000');
+    expect(h.opsArgs(500, p)).toEqual(['500', '1', '9', '64', '65', '262144']);
+    expect(programOf(BENCH_DEFS.burst_idle)).toBe('burst_idle');
+    expect(BENCH_DEFS.burst_idle.args(p)).toEqual(['32', '0.5', '9']);
+    expect(BENCH_DEFS.burst_idle.args({ ...p, suite: 'quick' })).toEqual(['96', '1.5', '9']);
+    expect(BENCH_DEFS.burst_idle.args({ ...p, suite: 'full' })).toEqual(['256', '2', '9']);
+    for (const name of BENCHMARKS) if (name !== 'handoff') expect(programOf(BENCH_DEFS[name])).toBe(name);
   });
 
   it('every benchmark has a timed and a fixed-op-count form', () => {

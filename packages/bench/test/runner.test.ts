@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BENCHMARKS, BENCH_DEFS } from '../src/benchmarks.js';
+import { BENCHMARKS, BENCH_DEFS, programOf } from '../src/benchmarks.js';
 import { buildPrograms, HELPER } from '../src/build.js';
 import { main, PACKAGE_DIR, type Io } from '../src/cli.js';
 import type { Report, Row } from '../src/report-json.js';
@@ -66,7 +66,13 @@ function expectCompleteRow(r: Row | undefined, reps: number) {
   expect(row.samples).toHaveLength(reps);
   for (const s of row.samples) {
     expect(positive(s.opsPerSec) && positive(s.peakRssKb) && positive(s.wallSeconds)).toBe(true);
+    expect(positive(s.minorFaults), `${row.benchmark}/${row.allocator} minorFaults=${s.minorFaults}`).toBe(true);
+    expect(s.majorFaults).toBeGreaterThanOrEqual(0);
   }
+  // every process faults pages in at least at start-up
+  expect(positive(row.minorFaults) && positive(row.faultsPerOp), `${row.benchmark}/${row.allocator} faults`).toBe(true);
+  expect(row.faultsPerOp).toBeCloseTo((row.samples[0]?.minorFaults as number) / (row.samples[0]?.ops as number));
+  expect(positive(row.faultsRatioToBestPeer)).toBe(true);
   // every allocator has ratios once at least one peer ran (glibc always does)
   expect(positive(row.ratioToBestPeer), `${row.benchmark}/${row.allocator} ratioToBestPeer`).toBe(true);
   expect(positive(row.rssRatioToBestPeer)).toBe(true);
@@ -74,21 +80,23 @@ function expectCompleteRow(r: Row | undefined, reps: number) {
 
 describe('benchmark programs', () => {
   it('each one does exactly the op count it is given, and runrss reports the child', async () => {
-    const bins = await buildPrograms([HELPER, ...BENCHMARKS], {
+    const bins = await buildPrograms([HELPER, ...new Set(BENCHMARKS.map((b) => programOf(BENCH_DEFS[b])))], {
       sourceDir: join(PACKAGE_DIR, 'c'),
       cacheDir: join(PACKAGE_DIR, '.build'),
     });
     const p = { suite: 'tiny' as const, threads: 2, seed: 7 };
     for (const name of BENCHMARKS) {
       const n = name === 'vm' ? 20 : 20_000;
-      const out = execFileSync(bins.get(name) as string, BENCH_DEFS[name].opsArgs(n, p), { encoding: 'utf8' });
-      const line = parseBenchLine(out, name);
+      const program = programOf(BENCH_DEFS[name]);
+      const out = execFileSync(bins.get(program) as string, BENCH_DEFS[name].opsArgs(n, p), { encoding: 'utf8' });
+      const line = parseBenchLine(out, program);
       expect(line, `${name} printed ${out}`).not.toBeNull();
       expect(line?.ops).toBe(n);
       expect(positive(line?.opsPerSec)).toBe(true);
     }
     const rr = execFileSync(bins.get(HELPER) as string, ['--', 'sh', '-c', 'exit 3'], { encoding: 'utf8' });
     expect(parseRunrssLine(rr)?.exit).toBe(3);
+    expect(parseRunrssLine(rr)?.minorFaults).toBeGreaterThan(0);
     const usage = (() => {
       try {
         execFileSync(bins.get('larson') as string, [], { stdio: 'pipe' });
@@ -98,6 +106,30 @@ describe('benchmark programs', () => {
       }
     })();
     expect(usage).toBe(2);
+  });
+});
+
+describe('burst_idle', () => {
+  it('samples RSS every 10 ms from before the burst, through the idle tail, and after malloc_trim', async () => {
+    const bins = await buildPrograms(['burst_idle'], { sourceDir: join(PACKAGE_DIR, 'c'), cacheDir: join(PACKAGE_DIR, '.build') });
+    const out = execFileSync(bins.get('burst_idle') as string, ['8', '0.2', '3'], { encoding: 'utf8' });
+    const line = parseBenchLine(out, 'burst_idle') as Record<string, unknown>;
+    expect(line).not.toBeNull();
+    const tl = line.rssTimelineKb as number[];
+    expect(line.sampleMs).toBe(10);
+    expect(line.burstMib).toBe(8);
+    expect(line.burstBytes as number).toBeGreaterThanOrEqual(8 * 1024 * 1024);
+    expect(line.burstBytes as number).toBeLessThan(8 * 1024 * 1024 + 2 * 1025);
+    // 0.2 s of idle tail alone is 20 samples, plus the one before the burst and the burst's
+    expect(tl.length).toBeGreaterThanOrEqual(21);
+    expect(tl.every((v) => Number.isInteger(v) && v > 0)).toBe(true);
+    expect(line.rssStartKb).toBe(tl[0]);
+    expect(line.rssEndKb).toBe(tl[tl.length - 1]);
+    expect(line.rssPeakKb).toBe(Math.max(...tl));
+    // the burst's 8 MiB were resident at some point
+    expect((line.rssPeakKb as number) - (line.rssStartKb as number)).toBeGreaterThan(6 * 1024);
+    expect(positive(line.rssAfterTrimKb)).toBe(true);
+    expect(line.ops as number).toBeGreaterThan((8 * 1024 * 1024) / 1024);
   });
 });
 
@@ -172,6 +204,22 @@ describe('runner, tiny suite', () => {
     } else {
       expect(report.variants).toEqual({});
     }
+  });
+
+  it('burst_idle rows carry their RSS timeline, and rss-timeline.svg has a line per allocator', () => {
+    for (const a of report.allocators) {
+      const row = report.rows.find((r) => r.benchmark === 'burst_idle' && r.allocator === a.name) as Row;
+      expect(row.timelineSampleMs).toBe(10);
+      expect(row.timelineKb?.length ?? 0).toBeGreaterThanOrEqual(50); // 0.5 s of idle tail
+      expect(row.params.rssTimelineKb).toBeUndefined();
+      for (const k of ['rssStartKb', 'rssPeakKb', 'rssEndKb', 'rssAfterTrimKb']) expect(positive(row.params[k]), k).toBe(true);
+    }
+    const svg = readFileSync(join(out, 'rss-timeline.svg'), 'utf8');
+    expect(checkXml(svg)).toEqual({ ok: true, root: 'svg' });
+    expect(svg.match(/<polyline /g)).toHaveLength(report.allocators.length);
+    for (const a of report.allocators) expect(svg).toContain(`>${a.name}</text>`);
+    expect(svg).toContain('burst of 32 MiB');
+    expect(readFileSync(join(out, 'latest.md'), 'utf8')).toContain('](rss-timeline.svg)');
   });
 
   it('writes <timestamp>.json, latest.json, latest.md and two well-formed SVGs', () => {

@@ -39,7 +39,7 @@ describe('hakmem CLI', () => {
     expect(superslab.provides).toEqual(['registry', 'chunks']);
     const def = l.variants.find((v) => v.name === 'default')!;
     expect(def.boxes).toEqual({
-      stats: 'off', superslab: 'lazy', sharedpool: 'lockfree', front: 'tcache', refill: 'batch', large: 'bigcache', freegate: 'fast',
+      stats: 'off', purge: 'decay', superslab: 'lazy', sharedpool: 'lockfree', front: 'tcache', refill: 'batch', large: 'bigcache', freegate: 'fast',
     });
     expect(def.tunables.front).toEqual({ maxBlocks: 256, maxBytes: 262144 });
     expect(typeof def.description).toBe('string');

@@ -60,6 +60,7 @@ describe('loading hakmem.config.ts', () => {
     const v = c.variants.default!;
     expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, v.boxes[s].box]))).toEqual({
       stats: 'off',
+      purge: 'decay',
       superslab: 'lazy',
       sharedpool: 'lockfree',
       front: 'tcache',

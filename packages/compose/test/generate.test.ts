@@ -71,7 +71,9 @@ describe('generated C', () => {
     expect(defines.get('HK_CFG_REFILL_BATCH_BLOCKS')).toBe('64');
     expect(defines.get('HK_CFG_REFILL_BATCH_BYTES')).toBe('65536');
     expect(defines.get('HK_CFG_SUPERSLAB_RESERVE_CHUNKS')).toBe('0');
-    expect(defines.get('HK_CFG_SHAREDPOOL_RETAIN_SLABS')).toBe('64');
+    expect(defines.get('HK_BOX_PURGE')).toBe('"decay"');
+    expect(defines.get('HK_CFG_PURGE_DELAY_MS')).toBe('500');
+    expect(defines.get('HK_CFG_PURGE_MAX_SLABS')).toBe('4096');
     expect(defines.get('HK_CFG_LARGE_CACHE_ENTRIES')).toBe('16');
     expect(defines.get('HK_CFG_LARGE_CACHE_BYTES')).toBe('4294967296ULL');
     expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN')).toBe('1');

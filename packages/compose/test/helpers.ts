@@ -8,6 +8,7 @@ import {
 import freegate from '@hakmem/freegate';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
+import purge from '@hakmem/purge';
 import refill from '@hakmem/refill';
 import sharedpool from '@hakmem/sharedpool';
 import stats from '@hakmem/stats';
@@ -19,7 +20,7 @@ export const repoRoot = resolve(composeRoot, '../..');
 export const cliBin = join(composeRoot, 'bin', 'hakmem.mjs');
 export const fixturesDir = join(composeRoot, 'test', 'fixtures');
 
-export const slots = { front, refill, superslab, sharedpool, freegate, large, stats };
+export const slots = { front, refill, superslab, sharedpool, freegate, large, stats, purge };
 
 export const defaultBoxes = {
   front: 'tcache',
@@ -29,6 +30,7 @@ export const defaultBoxes = {
   freegate: 'fast',
   large: 'bigcache',
   stats: 'off',
+  purge: 'decay',
 } as const;
 
 /** A plain (untyped) config, as a JS config file would give. */
@@ -69,6 +71,7 @@ export const CONFIG_IMPORTS = `import { defineConfig } from '@hakmem/compose';
 import freegate from '@hakmem/freegate';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
+import purge from '@hakmem/purge';
 import refill from '@hakmem/refill';
 import sharedpool from '@hakmem/sharedpool';
 import stats from '@hakmem/stats';
@@ -79,7 +82,7 @@ import superslab from '@hakmem/superslab';
 export function configSource(name: string, tunables = '{}', boxes = JSON.stringify(defaultBoxes)): string {
   return `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats },
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
   variants: {
     ${JSON.stringify(name)}: { description: 'test variant', boxes: ${boxes}, tunables: ${tunables} },
   },

@@ -45,7 +45,7 @@ describe('validateConfig', () => {
 
   it('names the slots for an unknown slot, in boxes and in tunables', () => {
     expect(errorOf(check({ v: variant({ boxes: { frnt: 'tcache' } }) })).message).toContain(
-      "unknown slot 'frnt'; slots: stats, superslab, sharedpool, front, refill, large, freegate",
+      "unknown slot 'frnt'; slots: stats, purge, superslab, sharedpool, front, refill, large, freegate",
     );
     expect(errorOf(check({ v: variant({ tunables: { frnt: {} } }) })).message).toContain("unknown slot 'frnt'");
     expect(errorOf(check({ v: variant() }, { frnt: slots.front })).message).toContain("unknown slot 'frnt' in config.slots");

@@ -22,11 +22,11 @@ beforeAll(() => {
   const config = `import { defineConfig } from '@hakmem/compose';
 import freegate from '@hakmem/freegate'; import front from '@hakmem/front'; import large from '@hakmem/large';
 import refill from '@hakmem/refill'; import sharedpool from '@hakmem/sharedpool'; import stats from '@hakmem/stats';
-import superslab from '@hakmem/superslab';
+import superslab from '@hakmem/superslab'; import purge from '@hakmem/purge';
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats },
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
   variants: { '${countersName}': { description: 'stats/counters under test', boxes: { front: 'tcache', refill: 'batch',
-    superslab: 'lazy', sharedpool: 'lockfree', freegate: 'fast', large: 'bigcache', stats: 'counters' } } },
+    superslab: 'lazy', sharedpool: 'lockfree', freegate: 'fast', large: 'bigcache', stats: 'counters', purge: 'decay' } } },
 });
 `;
   writeFileSync(join(tmp, 'hakmem.config.ts'), config);

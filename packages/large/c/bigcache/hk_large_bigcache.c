@@ -7,7 +7,7 @@
 
 #define HK_LARGE_SLOTS (HK_CFG_LARGE_CACHE_ENTRIES > 0 ? HK_CFG_LARGE_CACHE_ENTRIES : 1)
 
-typedef struct { hk_chunk_t *ch; size_t len; } hk_large_entry_t;
+typedef struct { hk_chunk_t *ch; size_t len; uint64_t since; } hk_large_entry_t;   /* since: hk_purge_stamp */
 
 /* The lock guards the array; the two totals are also read without it (probes, the empty
  * test), so they are written atomically. */
@@ -32,7 +32,7 @@ static hk_large_entry_t hk_large_cache_remove(uint32_t i) {
  * later while a fresh one faults all of its own. *got < len says which. NULL if empty. */
 static hk_chunk_t *hk_large_cache_take(size_t len, size_t *got) {
   if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || !__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED)) return NULL;
-  hk_large_entry_t e = { NULL, 0 };
+  hk_large_entry_t e = { NULL, 0, 0 };
   hk_lock(&hk_large_lock);
   uint32_t fit = UINT32_MAX, biggest = UINT32_MAX, n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
   for (uint32_t i = 0; i < n; i++) {
@@ -62,7 +62,7 @@ static int hk_large_cache_put(hk_chunk_t *ch, size_t len) {
   size_t bytes = __atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED);
   int kept = n < HK_LARGE_SLOTS && bytes + len <= (size_t)HK_CFG_LARGE_CACHE_BYTES;
   if (kept) {
-    hk_large_cache[n] = (hk_large_entry_t){ ch, len };
+    hk_large_cache[n] = (hk_large_entry_t){ ch, len, hk_purge_stamp() };
     __atomic_store_n(&hk_large_cached_bytes, bytes + len, __ATOMIC_RELAXED);
     __atomic_store_n(&hk_large_cached, n + 1, __ATOMIC_RELAXED);
   }
@@ -96,7 +96,25 @@ static void hk_large_free(hk_chunk_t *ch) {
   int saved = errno;
   size_t len = ch->map_len;
   if (hk_large_forget_aligned(ch) || !hk_large_cache_put(ch, len)) hk_superslab_unmap_large(ch, len);
+  hk_purge_tick();
   errno = saved;
+}
+
+/* Entries are oldest first: those stamped before `before` leave from the front. */
+static size_t hk_large_purge(uint64_t before) {
+  if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || !__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED)) return 0;
+  hk_large_entry_t gone[HK_LARGE_SLOTS];
+  uint32_t n = 0;
+  hk_lock(&hk_large_lock);
+  while (__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED) && hk_large_cache[0].since < before)
+    gone[n++] = hk_large_cache_remove(0);
+  hk_unlock(&hk_large_lock);
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < n; i++) {
+    hk_superslab_unmap_large(gone[i].ch, gone[i].len);
+    bytes += gone[i].len;
+  }
+  return bytes;
 }
 
 static void hk_large_init(void) {}

@@ -1,71 +1,49 @@
-/* sharedpool/mutex — two plain LIFO lists (empty 64 KiB slabs, empty whole chunks) behind one
- * mutex. Simpler than the lock-free stacks: no tags, no ABA guard, no CAS loops; a cut chunk's
- * 31 slabs enter in one step; and the counts change under the lock with the lists, so they are
+/* sharedpool/mutex — four plain LIFO lists (resting slabs and chunks, resident and cold)
+ * behind one mutex. Simpler than the lock-free stacks: no tags, no ABA guard, no CAS loops; a
+ * chain enters in one step; and the counts change under the lock with the lists, so they are
  * exact at every moment. The cost is contention when many threads refill at once. Only list
- * operations run under the lock: mapping a chunk, reclaiming orphans and returning pages happen
- * outside it (sharedpool/common, which also holds the retainSlabs policy). Fork: the lock is
- * taken before fork and re-initialised in the child. */
+ * operations run under the lock: mapping a chunk, reclaiming orphans and returning pages
+ * happen outside it (sharedpool/common). Fork: the lock is taken before fork and
+ * re-initialised in the child. */
 
 static pthread_mutex_t hk_pool_mutex = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t hk_pool_slab_head, hk_pool_chunk_head;   /* ids, 0 = empty */
-static int64_t hk_pool_slab_count, hk_pool_chunk_count;  /* written under the lock */
+static uint32_t hk_pool_heads[HK_POOL_LISTS];   /* ids, 0 = empty; under the lock */
+static int64_t hk_pool_counts[HK_POOL_LISTS];   /* written under the lock, read without it */
 
-/* Read without the lock: an estimate for the retainSlabs policy, as in lockfree. */
-static int64_t hk_pool_resting_slabs(void) {
-  return __atomic_load_n(&hk_pool_slab_count, __ATOMIC_RELAXED) +
-         HK_SLABS_PER_CHUNK * __atomic_load_n(&hk_pool_chunk_count, __ATOMIC_RELAXED);
+static void hk_pool_count_add(int list, int64_t d) {
+  __atomic_store_n(&hk_pool_counts[list], hk_pool_counts[list] + d, __ATOMIC_RELAXED);
 }
 
-/* Under the lock: count += d (atomic stores, for the unlocked reader above). */
-static void hk_pool_count_add(int64_t *count, int64_t d) { __atomic_store_n(count, *count + d, __ATOMIC_RELAXED); }
-
-static hk_slab_t *hk_pool_pop_slab(void) {
-  hk_slab_t *s = NULL;
+static uint32_t hk_pool_pop(int list) {
   pthread_mutex_lock(&hk_pool_mutex);
-  if (hk_pool_slab_head) {
-    s = hk_slab_from_id(hk_pool_slab_head);
-    hk_pool_slab_head = s->pool_next;
-    hk_pool_count_add(&hk_pool_slab_count, -1);
+  uint32_t id = hk_pool_heads[list];
+  if (id) {
+    hk_pool_heads[list] = hk_pool_next(list, id);
+    hk_pool_count_add(list, -1);
   }
   pthread_mutex_unlock(&hk_pool_mutex);
-  return s;
+  return id;
 }
 
-static hk_chunk_t *hk_pool_pop_chunk(void) {
-  hk_chunk_t *ch = NULL;
+static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n) {
   pthread_mutex_lock(&hk_pool_mutex);
-  if (hk_pool_chunk_head) {
-    ch = hk_pool_chunk_from_id(hk_pool_chunk_head);
-    hk_pool_chunk_head = ch->pool_next;
-    hk_pool_count_add(&hk_pool_chunk_count, -1);
-  }
-  pthread_mutex_unlock(&hk_pool_mutex);
-  return ch;
-}
-
-static void hk_pool_push_slab(hk_slab_t *s) {
-  pthread_mutex_lock(&hk_pool_mutex);
-  s->pool_next = hk_pool_slab_head;
-  hk_pool_slab_head = hk_slab_id(s);
-  hk_pool_count_add(&hk_pool_slab_count, 1);
+  hk_pool_set_next(list, last, hk_pool_heads[list]);
+  hk_pool_heads[list] = first;
+  hk_pool_count_add(list, n);
   pthread_mutex_unlock(&hk_pool_mutex);
 }
 
-static void hk_pool_push_chunk(hk_chunk_t *ch) {
+static uint32_t hk_pool_take_all(int list) {
   pthread_mutex_lock(&hk_pool_mutex);
-  ch->pool_next = hk_pool_chunk_head;
-  hk_pool_chunk_head = hk_pool_chunk_id(ch);
-  hk_pool_count_add(&hk_pool_chunk_count, 1);
+  uint32_t id = hk_pool_heads[list];
+  hk_pool_heads[list] = 0;
+  hk_pool_count_add(list, -hk_pool_counts[list]);
   pthread_mutex_unlock(&hk_pool_mutex);
+  return id;
 }
 
-static void hk_pool_push_cut(hk_chunk_t *ch) {
-  pthread_mutex_lock(&hk_pool_mutex);
-  ch->slabs[HK_SLABS_PER_CHUNK - 1].pool_next = hk_pool_slab_head;
-  hk_pool_slab_head = hk_slab_id(&ch->slabs[1]);
-  hk_pool_count_add(&hk_pool_slab_count, HK_SLABS_PER_CHUNK - 1);
-  pthread_mutex_unlock(&hk_pool_mutex);
-}
+/* Read without the lock: an estimate for the purge slot's capacity rule, as in lockfree. */
+static int64_t hk_pool_count(int list) { return __atomic_load_n(&hk_pool_counts[list], __ATOMIC_RELAXED); }
 
 static void hk_sharedpool_init(void) {}
 static void hk_sharedpool_lock_all(void) { pthread_mutex_lock(&hk_pool_mutex); }
@@ -75,11 +53,13 @@ static void hk_sharedpool_reset_locks(void) { pthread_mutex_init(&hk_pool_mutex,
 /* Exact: read under the lock. */
 static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  const int64_t *count = !strcmp(name, "empty_slabs") ? &hk_pool_slab_count
-                       : !strcmp(name, "empty_chunks") ? &hk_pool_chunk_count : NULL;
-  if (!count) return -1;
+  int a, b;
+  if (!strcmp(name, "empty_slabs")) { a = HK_POOL_SLABS; b = HK_POOL_SLABS_COLD; }
+  else if (!strcmp(name, "empty_chunks")) { a = HK_POOL_CHUNKS; b = HK_POOL_CHUNKS_COLD; }
+  else if (!strcmp(name, "resident_slabs")) { *out = hk_pool_resident_slabs(); return 0; }
+  else return -1;
   pthread_mutex_lock(&hk_pool_mutex);
-  *out = *count;
+  *out = hk_pool_counts[a] + hk_pool_counts[b];
   pthread_mutex_unlock(&hk_pool_mutex);
   return 0;
 }

@@ -1,0 +1,25 @@
+/* Slot `purge`: when idle memory goes back to the OS. Idle memory is what rests in the shared
+ * pool (empty slabs and chunks whose pages are still resident) and the large cache (freed
+ * mappings). Its holders ask this slot two things: whether what comes to rest stays resident
+ * (hk_purge_keep: the box's capacity rule), and they call hk_purge_tick on their slow paths
+ * (the pool's take and give, a large free, thread exit), where a box may give back what has
+ * been idle too long (its time rule), through hk_pool_purge and hk_large_purge. Never on a hit
+ * path: nothing here runs on the malloc hit or the local free.
+ *
+ * A box defines the functions below. It may call hk_pool_purge, hk_large_purge,
+ * hk_orphans_reclaim, hk_clock_ms and hk_os_warn; it writes into no block, slab or chunk. */
+#ifndef HK_SLOT_PURGE_H
+#define HK_SLOT_PURGE_H
+
+/* Memory comes to rest in the pool while `resident` slabs (a chunk counting as 32) already
+ * rest there resident: 1 keeps its pages for now, 0 gives them back at once. */
+static int hk_purge_keep(int64_t resident);
+/* The time stamp (ms, hk_clock_ms's clock) of what comes to rest now; a box without a time
+ * rule returns 0 and reads no clock. */
+static uint64_t hk_purge_stamp(void);
+/* A slow path ran: the box may purge (the caller may hold its own heap's lock). */
+static void hk_purge_tick(void);
+static void hk_purge_init(void);   /* at start-up: runtime options (no allocation) */
+static int hk_purge_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif

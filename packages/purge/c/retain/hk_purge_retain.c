@@ -1,0 +1,15 @@
+/* purge/retain — nothing goes back on its own: what rests in the pool stays resident until
+ * malloc_trim (hakmem_trim) gives it back. For large, long-lived heaps on huge pages, where a
+ * page given back and faulted again costs the most (the hugepage variant's choice). */
+
+static int hk_purge_keep(int64_t resident) { (void)resident; return 1; }
+static uint64_t hk_purge_stamp(void) { return 0; }
+static void hk_purge_tick(void) {}
+static void hk_purge_init(void) {}
+
+static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
+  (void)arg;
+  if (!strcmp(name, "delay_ms")) { *out = -1; return 0; }   /* never */
+  if (!strcmp(name, "passes") || !strcmp(name, "released")) { *out = 0; return 0; }
+  return -1;
+}

@@ -1,0 +1,64 @@
+import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+
+/** The purge slot: when idle memory (the pool's resting slabs and chunks, the large cache) goes back to the OS. */
+const purge = defineSlot(import.meta.url, {
+  slot: 'purge',
+  packageName: '@hakmem/purge',
+  boxes: {
+    decay: {
+      name: 'decay',
+      description:
+        'What has rested longer than delayMs goes back to the OS, oldest first, in passes amortised on slow paths with a rate-limited clock; up to maxSlabs resting slabs stay resident until then.',
+      sources: ['c/common/hk_purge_env.c', 'c/decay/hk_purge_decay.c'],
+      tunables: {
+        delayMs: {
+          type: 'int',
+          default: 500,
+          min: 0,
+          max: 3600000,
+          unit: 'ms',
+          description: 'How long memory rests before it goes back to the OS (HAKMEM_PURGE_DELAY_MS overrides it at start-up).',
+        },
+        maxSlabs: {
+          type: 'int',
+          default: 4096,
+          min: 0,
+          max: 1048576,
+          unit: 'slabs',
+          description: 'Most resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
+        },
+      },
+    },
+    eager: {
+      name: 'eager',
+      description:
+        'No clock: what comes to rest past keepSlabs resident slabs gives its pages back at once (the lowest RSS; an madvise and page faults per slab that empties).',
+      sources: ['c/eager/hk_purge_eager.c'],
+      tunables: {
+        keepSlabs: {
+          type: 'int',
+          default: 0,
+          min: 0,
+          max: 1048576,
+          unit: 'slabs',
+          description: 'Resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
+        },
+      },
+    },
+    retain: {
+      name: 'retain',
+      description:
+        'Nothing goes back on its own: resting memory stays resident until malloc_trim (or hakmem_trim).',
+      sources: ['c/retain/hk_purge_retain.c'],
+      tunables: {},
+    },
+  },
+});
+export default purge;
+
+/** The delay in force (ms; -1: never, 0 for eager). */
+export const purgeDelayMs = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'delay_ms');
+/** Purge passes run so far. */
+export const purgePasses = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'passes');
+/** Bytes given back by purge passes so far. */
+export const purgeReleased = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'released');

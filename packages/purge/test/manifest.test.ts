@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest';
+import purge from '../src/index.js';
+
+describe('@hakmem/purge manifest', () => {
+  it('declares the purge slot with the decay, eager and retain boxes', () => {
+    expect(purge.slot).toBe('purge');
+    expect(purge.packageName).toBe('@hakmem/purge');
+    expect(Object.keys(purge.boxes)).toEqual(['decay', 'eager', 'retain']);
+    expect(purge.boxes.decay.tunables).toMatchObject({ delayMs: { type: 'int', min: 0 }, maxSlabs: { type: 'int' } });
+    expect(purge.boxes.eager.tunables).toMatchObject({ keepSlabs: { type: 'int', default: 0 } });
+    expect(purge.boxes.retain.tunables).toEqual({});
+    for (const [name, b] of Object.entries(purge.boxes)) expect(b.sources.at(-1)).toBe(`c/${name}/hk_purge_${name}.c`);
+  });
+});
