@@ -13,12 +13,7 @@ HK_EXT const char *hakmem_version(void) { return HK_VERSION; }
 HK_EXT const char *hakmem_variant_name(void) { return HK_VARIANT_NAME; }
 HK_EXT const char *hakmem_variant_json(void) { return HK_VARIANT_JSON; }
 
-HK_EXT size_t hakmem_trim(void) {
-  int saved = errno;
-  size_t bytes = hk_trim();
-  errno = saved;
-  return bytes;
-}
+HK_EXT size_t hakmem_trim(void) { return hk_trim(); }
 
 HK_EXT void hakmem_os_stats(hakmem_os_stats_t *out) {
   out->chunks = __atomic_load_n(&hk_os_counters.chunks, __ATOMIC_RELAXED);

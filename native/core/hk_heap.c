@@ -94,14 +94,19 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
   return h;
 }
 
+/* The calling thread's front back to its heap's slabs, then the heap's empty slabs back. */
+static void hk_heap_flush(hk_heap_t *h) {
+  hk_lock(&h->lock);
+  hk_refill_flush(h);
+  hk_unlock(&h->lock);
+}
+
 static void hk_thread_exit(void *arg) {
   (void)arg;
   hk_heap_t *h = hk_tls_heap;
   if (!h) return;
   int saved = errno;
-  hk_lock(&h->lock);
-  hk_refill_flush(h);
-  hk_unlock(&h->lock);
+  hk_heap_flush(h);
   hk_purge_tick();
   hk_front_thread_reset();
   hk_stats_thread_exit();
@@ -114,40 +119,39 @@ static void hk_thread_exit(void *arg) {
   errno = saved;
 }
 
+/* Under hk_heaps_lock: trim the orphans (all, or those with remote frees waiting). */
+static void hk_orphans_trim(int all) {
+  for (hk_heap_t *h = hk_heaps_orphans; h; h = h->next_orphan)
+    if (all || __atomic_load_n(&h->remote, __ATOMIC_RELAXED)) {
+      hk_lock(&h->lock);
+      hk_refill_trim(h);
+      hk_unlock(&h->lock);
+    }
+}
+
 /* The pool ran dry: take back what other threads freed into exited threads' heaps. The
  * caller holds its own heap's lock (a refill), so hk_heaps_lock is only tried (see the lock
  * order at the top): when it is busy the caller maps instead, and the next miss tries again. */
 static void hk_orphans_reclaim(void) {
   if (!__atomic_load_n(&hk_heaps_orphans, __ATOMIC_RELAXED)) return;
   if (!hk_trylock(&hk_heaps_lock)) return;
-  for (hk_heap_t *h = hk_heaps_orphans; h; h = h->next_orphan)
-    if (__atomic_load_n(&h->remote, __ATOMIC_RELAXED)) {
-      hk_lock(&h->lock);
-      hk_refill_trim(h);
-      hk_unlock(&h->lock);
-    }
+  hk_orphans_trim(0);
   hk_unlock(&hk_heaps_lock);
 }
 
 /* malloc_trim, hakmem_trim: the calling thread's front back to its slabs, the queues and
  * empty slabs of exited threads' heaps, then every resting page: the pool's resident slabs
- * and chunks, the large cache. Returns the bytes given back to the OS. */
+ * and chunks, the large cache. Returns the bytes given back to the OS; errno is kept. */
 static size_t hk_trim(void) {
+  int saved = errno;
   hk_init();
-  hk_heap_t *h = hk_tls_heap;
-  if (h) {
-    hk_lock(&h->lock);
-    hk_refill_flush(h);
-    hk_unlock(&h->lock);
-  }
+  if (hk_tls_heap) hk_heap_flush(hk_tls_heap);
   hk_lock(&hk_heaps_lock);
-  for (hk_heap_t *o = hk_heaps_orphans; o; o = o->next_orphan) {
-    hk_lock(&o->lock);
-    hk_refill_trim(o);
-    hk_unlock(&o->lock);
-  }
+  hk_orphans_trim(1);
   hk_unlock(&hk_heaps_lock);
-  return hk_pool_purge(UINT64_MAX) + hk_large_purge(UINT64_MAX);
+  size_t bytes = hk_pool_purge(UINT64_MAX) + hk_large_purge(UINT64_MAX);
+  errno = saved;
+  return bytes;
 }
 
 static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {

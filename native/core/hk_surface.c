@@ -64,10 +64,7 @@ HK_PUBLIC size_t HK_NAME(malloc_usable_size)(void *p) { return p ? hk_usable_siz
  * top of its heap) has no meaning here: hakmem has no heap top. */
 HK_PUBLIC int HK_NAME(malloc_trim)(size_t pad) {
   (void)pad;
-  int saved = errno;
-  size_t bytes = hk_trim();
-  errno = saved;
-  return bytes != 0;
+  return hk_trim() != 0;
 }
 
 HK_PUBLIC void HK_NAME(free_sized)(void *p, size_t n) { (void)n; hk_free(p); }

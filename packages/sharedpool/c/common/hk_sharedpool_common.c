@@ -79,13 +79,21 @@ static hk_chunk_t *hk_pool_take_chunk(void) {
   return id ? hk_pool_chunk_from_id(id) : hk_superslab_chunk_new();
 }
 
+/* A resting slab's or chunk's pages back to the OS (the header page stays); returns the bytes. */
+static size_t hk_pool_decommit_slab(hk_slab_t *s) {
+  uint32_t start = hk_slab_start_off(s);
+  hk_os_decommit(hk_slab_addr(s, start), hk_slab_limit_off(s) - start);
+  s->decommitted = 1;
+  return hk_slab_limit_off(s) - start;
+}
+static size_t hk_pool_decommit_chunk(hk_chunk_t *ch) {
+  hk_os_decommit((uint8_t *)ch + HK_CHUNK_HEADER, HK_CHUNK_SIZE - HK_CHUNK_HEADER);
+  return HK_CHUNK_SIZE - HK_CHUNK_HEADER;
+}
+
 static void hk_pool_give_slab(hk_slab_t *s) {
   __atomic_store_n(&s->owner, HK_OWNER_POOL, __ATOMIC_RELEASE);
-  if (!s->decommitted && !hk_purge_keep(hk_pool_resident_slabs())) {
-    uint32_t start = hk_slab_start_off(s);
-    hk_os_decommit(hk_slab_addr(s, start), hk_slab_limit_off(s) - start);
-    s->decommitted = 1;
-  }
+  if (!s->decommitted && !hk_purge_keep(hk_pool_resident_slabs())) hk_pool_decommit_slab(s);
   s->idle_since = hk_purge_stamp();
   uint32_t id = hk_slab_id(s);
   hk_pool_push(s->decommitted ? HK_POOL_SLABS_COLD : HK_POOL_SLABS, id, id, 1);
@@ -95,7 +103,7 @@ static void hk_pool_give_slab(hk_slab_t *s) {
 static void hk_pool_give_chunk(hk_chunk_t *ch) {
   hk_chunk_set_owner(ch, HK_OWNER_POOL);
   int cold = !hk_purge_keep(hk_pool_resident_slabs() + HK_SLABS_PER_CHUNK - 1);
-  if (cold) hk_os_decommit((uint8_t *)ch + HK_CHUNK_HEADER, HK_CHUNK_SIZE - HK_CHUNK_HEADER);
+  if (cold) hk_pool_decommit_chunk(ch);
   ch->idle_since = hk_purge_stamp();
   uint32_t id = hk_pool_chunk_id(ch);
   hk_pool_push(cold ? HK_POOL_CHUNKS_COLD : HK_POOL_CHUNKS, id, id, 1);
@@ -106,42 +114,32 @@ static uint64_t hk_pool_stamp_of(int list, uint32_t id) {
   return list == HK_POOL_SLABS ? hk_slab_from_id(id)->idle_since : hk_pool_chunk_from_id(id)->idle_since;
 }
 
+/* A chain being built from ids the caller holds, in the order they are added. */
+typedef struct { uint32_t first, last; int64_t n; } hk_pool_chain_t;
+
+static void hk_pool_chain_add(int list, hk_pool_chain_t *c, uint32_t id) {
+  if (c->last) hk_pool_set_next(list, c->last, id); else c->first = id;
+  c->last = id;
+  c->n++;
+}
+
 /* Give back the pages of one resident list's members stamped before `before`; returns bytes. */
 static size_t hk_pool_purge_list(int list, uint64_t before) {
-  uint32_t id = hk_pool_take_all(list);
-  if (!id) return 0;
-  uint32_t keep = 0, keep_last = 0, old = 0, old_last = 0;
-  int64_t nkeep = 0, nold = 0;
-  while (id) {   /* the chain is ours alone: split it, each part in its order */
-    uint32_t next = hk_pool_next(list, id);
-    if (hk_pool_stamp_of(list, id) < before) {
-      if (old_last) hk_pool_set_next(list, old_last, id); else old = id;
-      old_last = id;
-      nold++;
-    } else {
-      if (keep_last) hk_pool_set_next(list, keep_last, id); else keep = id;
-      keep_last = id;
-      nkeep++;
-    }
-    id = next;
+  hk_pool_chain_t keep = { 0, 0, 0 }, old = { 0, 0, 0 };
+  /* the taken chain is ours alone: split it, each part in its order */
+  for (uint32_t id = hk_pool_take_all(list), next; id; id = next) {
+    next = hk_pool_next(list, id);
+    hk_pool_chain_add(list, hk_pool_stamp_of(list, id) < before ? &old : &keep, id);
   }
-  if (nkeep) hk_pool_push(list, keep, keep_last, nkeep);   /* back first: others may want them */
-  if (!nold) return 0;
+  if (keep.n) hk_pool_push(list, keep.first, keep.last, keep.n);   /* back first: others may want them */
+  if (!old.n) return 0;
   size_t bytes = 0;
-  for (id = old;; id = hk_pool_next(list, id)) {
-    if (list == HK_POOL_SLABS) {
-      hk_slab_t *s = hk_slab_from_id(id);
-      uint32_t start = hk_slab_start_off(s);
-      hk_os_decommit(hk_slab_addr(s, start), hk_slab_limit_off(s) - start);
-      s->decommitted = 1;
-      bytes += hk_slab_limit_off(s) - start;
-    } else {
-      hk_os_decommit((uint8_t *)hk_pool_chunk_from_id(id) + HK_CHUNK_HEADER, HK_CHUNK_SIZE - HK_CHUNK_HEADER);
-      bytes += HK_CHUNK_SIZE - HK_CHUNK_HEADER;
-    }
-    if (id == old_last) break;
+  for (uint32_t id = old.first;; id = hk_pool_next(list, id)) {
+    bytes += list == HK_POOL_SLABS ? hk_pool_decommit_slab(hk_slab_from_id(id))
+                                   : hk_pool_decommit_chunk(hk_pool_chunk_from_id(id));
+    if (id == old.last) break;
   }
-  hk_pool_push(list + 1, old, old_last, nold);   /* the cold list follows its resident one */
+  hk_pool_push(list + 1, old.first, old.last, old.n);   /* the cold list follows its resident one */
   return bytes;
 }
 
