@@ -154,6 +154,20 @@ static size_t hk_trim(void) {
   return bytes;
 }
 
+/* A mapping failed (address space, a limit): give back what rests idle now, whatever the
+ * purge box's delay, so that one retry may succeed. A refill holds its heap's lock and cannot
+ * flush its own front: then only the pool and the large cache are purged. */
+static void hk_pressure(int heap_locked) {
+  int saved = errno;
+  if (heap_locked) {
+    hk_pool_purge(UINT64_MAX);
+    hk_large_purge(UINT64_MAX);
+  } else {
+    hk_trim();
+  }
+  errno = saved;
+}
+
 static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {
   hk_lock(&h->lock);
   hk_refill_drain(h, cls);

@@ -76,6 +76,7 @@ typedef struct hk_chunk {
   uint32_t shift;               /* slab index = (p - chunk) >> shift: 16, or 21 for one slab */
   uint32_t kind;                /* enum hk_chunk_kind */
   uint32_t pool_next;           /* shared pool link (a chunk id) */
+  uint32_t tally;               /* the pool's release: its resting cold slabs (the releaser's alone) */
   size_t   map_len;             /* large: bytes mapped */
   size_t   large_size;          /* large: usable bytes */
   size_t   large_offset;        /* large: the block's offset from the chunk */

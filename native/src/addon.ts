@@ -72,7 +72,7 @@ export interface ProbeNames {
   core: 'class_of' | 'class_size' | 'class_stride' | 'classes' | 'heaps_check' | 'fork_handlers';
   front: 'count' | 'capacity';
   refill: 'batch';
-  superslab: 'chunk_of' | 'chunks' | 'slab_class' | 'prepared';
+  superslab: 'chunk_of' | 'chunks' | 'unmapped' | 'slab_class' | 'prepared';
   sharedpool: 'empty_slabs' | 'empty_chunks' | 'resident_slabs';
   freegate: 'classify' | 'foreign_frees';
   large: 'cached' | 'cached_bytes';

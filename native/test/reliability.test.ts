@@ -64,15 +64,13 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
     });
   }
 
-  it.skip(
-    'KNOWN LIMITATION, not fixed yet — out of memory: address space of freed small blocks serves large blocks again ' +
-      '(chunks are never unmapped: after 171 MiB of small blocks are freed under RLIMIT_AS, malloc(>256 KiB) still fails)',
-    () => {
-      const v = ensureVariant(name);
-      const r = runPreloaded(v, prog('oom'), { args: ['cross', '192'], timeoutMs: 100_000 });
-      expectProgramOk(r, name);
-    },
-  );
+  it('out of memory: the address space of freed small blocks comes back whole (one block of 168 MiB of 192 fits, then large blocks)', { timeout: 120_000 }, () => {
+    const v = ensureVariant(name);
+    const r = runPreloaded(v, prog('oom'), { args: ['cross', '192'], timeoutMs: 100_000 });
+    expectProgramOk(r, name);
+    expect(r.stdout).toMatch(/phase=cross one block of 168 MiB fits/);
+    expect(r.stdout).toMatch(/phase=cross small=\d+ blocks/);
+  });
 
   for (const mode of ['thread', 'main'] as const) {
     const what = mode === 'thread' ? 'in a thread that then exits' : 'in the main thread, which stays alive';

@@ -18,6 +18,7 @@ const SAN_ENV = {
   ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1:exitcode=86:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1',
   TSAN_OPTIONS: 'halt_on_error=1:exitcode=66:second_deadlock_stack=1',
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1:report_error_type=1',
+  HAKMEM_PURGE_DELAY_MS: '0', // decay passes (and whole chunks unmapped) on every few slow paths
 };
 const REPORT = /runtime error:|ERROR: AddressSanitizer|WARNING: ThreadSanitizer|ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer/;
 

@@ -10,7 +10,9 @@ static hk_chunk_t *hk_pool_take_chunk(void);   /* an empty chunk (unformatted); 
 static void hk_pool_give_slab(hk_slab_t *s);   /* s is empty and owned by nobody */
 static void hk_pool_give_chunk(hk_chunk_t *ch);
 /* Give back the pages of resident resting slabs and chunks stamped before `before` (ms;
- * UINT64_MAX: all), oldest first; returns the bytes. Called by the purge slot and trim. */
+ * UINT64_MAX: all; 0: none), oldest first, then unmap every chunk that rests whole and cold
+ * (address space returns); returns the bytes of pages given back. Called by the purge slot
+ * and trim. */
 static size_t hk_pool_purge(uint64_t before);
 static void hk_sharedpool_init(void);
 /* fork: a box that keeps locks takes them all before fork (after the heaps lock: a heap's

@@ -8,6 +8,8 @@ static inline int hk_registry_contains(uintptr_t a);
 
 /* A fresh chunk, registered, header zero except magic; NULL when the OS refuses. */
 static hk_chunk_t *hk_superslab_chunk_new(void);
+/* Unregister and unmap a chunk of slabs that nobody can reach any more (the pool's release). */
+static void hk_superslab_chunk_unmap(hk_chunk_t *ch);
 /* A registered mapping of len bytes (page multiple) whose start is aligned to
  * max(align, 2 MiB); NULL when the OS refuses. */
 static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align);

@@ -6,8 +6,10 @@
  *   whole  blocks of 8 KiB .. 256 KiB (whole-chunk slabs) until NULL; free all; again
  *   large  blocks of 256 KiB .. 8 MiB until NULL; free all; again
  *   mixed  all sizes at random until NULL; free all; again, then each range in turn
- *   cross  small blocks until NULL; free all; then large blocks (address space held by empty
- *          slabs must come back to serve another size range)
+ *   cross  small blocks until NULL; free all; then one block of headroom - 24 MiB, then large
+ *          blocks (address space held by empty slabs must come back to serve another size range)
+ *   ulimit small blocks up to 190 MiB, freed, then one block of 360 MiB, under the caller's
+ *          own limit (`ulimit -v 400000`) and any allocator: the issue's scenario, for peers
  * Every block is linked through its first word and carries a seed in its second, so the
  * program needs no memory of its own once the limit is set. */
 #include "hk_test.h"
@@ -109,8 +111,31 @@ static void set_limit(size_t headroom) {
 }
 
 int main(int argc, char **argv) {
-  hk_require_hakmem();
   const char *phase = argc > 1 ? argv[1] : "mixed";
+  if (!strcmp(phase, "ulimit")) {
+    /* The issue's scenario under the caller's own limit (ulimit -v 400000): small blocks up to
+     * arg2 MiB (default 190), all freed, then one block of arg3 MiB (default 360). Runs under
+     * any allocator, so peers can be compared. */
+    size_t small = (size_t)hk_arg_long(argc, argv, 2, 190) << 20, big = (size_t)hk_arg_long(argc, argv, 3, 360) << 20;
+    uint64_t r = 1;
+    while (live_bytes < small) {
+      size_t n = pick("small", &r);
+      node_t *b = malloc(n);
+      if (!b) break;
+      b->next = live;
+      b->seed = 0;
+      b->n = sizeof *b;
+      live = b;
+      live_bytes += n;
+    }
+    size_t got = live_bytes;
+    free_all();
+    void *p = malloc(big);
+    printf("phase=ulimit small=%zu MiB freed, then malloc(%zu MiB) %s\n", got >> 20, big >> 20, p ? "fits" : "fails");
+    free(p);
+    return p ? 0 : 1;
+  }
+  hk_require_hakmem();
   size_t headroom = (size_t)hk_arg_long(argc, argv, 2, 192) << 20;
   CHECK(!strcmp(phase, "small") || !strcmp(phase, "whole") || !strcmp(phase, "large") || !strcmp(phase, "mixed") ||
         !strcmp(phase, "cross"), "unknown phase %s", phase);
@@ -123,6 +148,16 @@ int main(int argc, char **argv) {
     size_t bytes = live_bytes;
     at_the_limit();
     free_all();
+    /* The address space of the freed small blocks comes back whole: one block of nearly all
+     * the headroom fits (24 MiB spare for the slabs' headers, stdio and alignment slack). */
+    size_t one = headroom - (24u << 20);
+    errno = 0;
+    void *big = malloc(one);
+    CHECK(big != NULL, "after freeing %zu MiB of small blocks, malloc(%zu MiB) failed (errno %d): the address "
+          "space of empty slabs is not given back", bytes >> 20, one >> 20, errno);
+    memset(big, 1, 4096);
+    free(big);
+    printf("phase=cross one block of %zu MiB fits\n", one >> 20);
     size_t again = exhaust("large", 2);
     printf("phase=cross small=%zu blocks (%zu MiB), then large=%zu blocks (%zu MiB)\n", n, bytes >> 20, again,
            live_bytes >> 20);

@@ -278,7 +278,7 @@ static void phase_orphan(void) {
 
 /* ---- beside every phase: a thread checks every heap, each under its lock, so the sanitizer
  * sees any owner-only field that changes outside the heap's lock (the rule in hk_layout.h),
- * and the check sees any heap caught inconsistent at a lock boundary ---- */
+ * and the check sees any heap caught inconsistent at a lock boundary; it trims as well ---- */
 static int checker_stop;
 static long checker_rounds;
 
@@ -287,7 +287,9 @@ static void *checker(void *arg) {
   while (!__atomic_load_n(&checker_stop, __ATOMIC_ACQUIRE)) {
     int64_t bad = -1;
     CHECK(hakmem_probe("core", "heaps_check", 0, &bad) == 0 && bad == 0, "heaps_check: %lld inconsistent slabs", (long long)bad);
-    checker_rounds++;
+    /* and every few rounds a trim: whole chunks leave the pool (and are unmapped) while the
+     * phase's threads pop from it, so the release's quiescence is under the sanitizer too */
+    if (++checker_rounds % 8 == 0) hakmem_trim();
     struct timespec ts = {0, 200 * 1000};
     nanosleep(&ts, NULL);
   }

@@ -53,8 +53,22 @@ for (const [box, variant] of Object.entries(boxes)) {
       const released = hk.trim();
       expect(resident(hk)).toBe(0);
       if (box !== 'eager') expect(released).toBeGreaterThan(16 * MiB); // eager kept nothing to give
-      expect(hk.osStats().bytesMapped).toBeLessThanOrEqual(before); // decommitted, not unmapped: address space stays
+      expect(hk.osStats().bytesMapped).toBeLessThanOrEqual(before);
       expect(hk.trim()).toBe(0); // nothing left
+    });
+
+    it('chunks whose every slab rests go back whole: address space returns (trim, or the box on its own)', () => {
+      hk.trim();
+      const unmapped = () => probeNumber(hk, 'superslab', 'unmapped');
+      const u0 = unmapped();
+      const blocks = Array.from({ length: 12288 }, () => hk.malloc(4000)); // 48 MiB: about 24 chunks of one class
+      const held = hk.osStats().bytesMapped;
+      for (const p of blocks) hk.free(p);
+      hk.trim();
+      expect(unmapped() - u0).toBeGreaterThanOrEqual(16);
+      expect(held - hk.osStats().bytesMapped).toBeGreaterThanOrEqual(32 * MiB);
+      burst(hk); // the same again maps afresh and works
+      hk.trim();
     });
 
     if (box === 'eager') {

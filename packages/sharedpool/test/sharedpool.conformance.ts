@@ -24,13 +24,17 @@ export function sharedpoolConformance(hk: () => HakmemAddon): void {
     const seen = new Set<bigint>();
     const held: bigint[] = [];
     let exact = 0;
+    const unmapped = () => probeNumber(h, 'superslab', 'unmapped');
     for (let i = 0; i < 4000; i++) {
       const r0 = resting();
       const c0 = h.osStats().chunks;
+      const u0 = unmapped();
       const p = h.malloc(size);
       held.push(p);
       const slab = p >> 16n;
-      if (seen.has(slab)) {
+      if (unmapped() !== u0) {
+        seen.add(slab); // the purge slot gave whole chunks back meanwhile: no exact count to expect
+      } else if (seen.has(slab)) {
         expect(resting()).toBe(r0);
       } else {
         seen.add(slab);

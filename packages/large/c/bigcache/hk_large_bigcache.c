@@ -1,7 +1,8 @@
 /* large/bigcache — every block above the slab range is its own registered mapping (2 MiB
  * aligned, so free finds its header by the same mask as a slab block). Freed mappings rest in
  * a small cache (cacheEntries, cacheBytes; the oldest is evicted first) and a request takes
- * the smallest one that fits, which skips the mmap and the page faults. cacheBytes bounds
+ * the smallest one that fits, which skips the mmap and the page faults (past twice the request,
+ * the fit's tail is unmapped first). cacheBytes bounds
  * what the cache keeps resident. Header and aligned-block handling (blocks aligned to 2 MiB or more,
  * found by a side table and never cached) are large/common's. */
 
@@ -75,6 +76,11 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   size_t offset, len, got = 0;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = offset < HK_CHUNK_SIZE ? hk_large_cache_take(len, &got) : NULL;
+  if (ch && got / 2 > len) {   /* a fit more than twice too big: its tail goes back to the OS,
+                                  or one small block would hold a big block's address space */
+    hk_os_unmap((uint8_t *)ch + len, got - len);
+    got = len;
+  }
   if (ch && got < len) {   /* none fitted: grow the biggest, or give it back and map afresh */
     hk_chunk_t *old = ch;
     ch = hk_superslab_grow_large(old, got, len);

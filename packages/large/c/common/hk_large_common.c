@@ -51,9 +51,16 @@ static int hk_large_layout(size_t size, size_t align, size_t *offset, size_t *le
   return 1;
 }
 
-/* A fresh registered mapping of len bytes for a block at offset; NULL with ENOMEM. */
+/* A fresh registered mapping of len bytes for a block at offset; NULL with ENOMEM. When the
+ * OS refuses, everything idle goes back first (malloc_trim's work: the caller's front, the
+ * pool's whole chunks, the large cache) and the mapping is tried once more. */
 static hk_chunk_t *hk_large_map(size_t len, size_t offset) {
-  hk_chunk_t *ch = hk_superslab_map_large(len, offset >= HK_CHUNK_SIZE ? offset : HK_CHUNK_SIZE);
+  size_t align = offset >= HK_CHUNK_SIZE ? offset : HK_CHUNK_SIZE;
+  hk_chunk_t *ch = hk_superslab_map_large(len, align);
+  if (!ch) {
+    hk_pressure(0);
+    ch = hk_superslab_map_large(len, align);
+  }
   if (!ch) errno = ENOMEM;
   return ch;
 }

@@ -1,16 +1,28 @@
 /* purge/eager — no clock: what comes to rest in the pool past keepSlabs resident slabs gives
  * its pages back at once (0: everything, at once). The lowest RSS, at the price of an madvise
  * and the page faults of the next use for every slab that empties (the lean variant's choice).
- * The large cache keeps only its capacity rule. */
+ * Every HK_PURGE_RELEASE_EVERY slow paths of a thread, the chunks that rest whole and cold go
+ * back to the OS (hk_pool_purge(0) purges nothing resident). The large cache keeps only its
+ * capacity rule. */
+
+enum { HK_PURGE_RELEASE_EVERY = 64 };
+
+static __thread uint32_t hk_purge_events;
+static uint64_t hk_purge_passes;
 
 static int hk_purge_keep(int64_t resident) { return resident < HK_CFG_PURGE_KEEP_SLABS; }
 static uint64_t hk_purge_stamp(void) { return 0; }
-static void hk_purge_tick(void) {}
+static void hk_purge_tick(void) {
+  if (++hk_purge_events % HK_PURGE_RELEASE_EVERY) return;
+  hk_pool_purge(0);
+  __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
+}
 static void hk_purge_init(void) {}
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
   if (!strcmp(name, "delay_ms")) { *out = 0; return 0; }
-  if (!strcmp(name, "passes") || !strcmp(name, "released")) { *out = 0; return 0; }
+  if (!strcmp(name, "passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "released")) { *out = 0; return 0; }   /* pages go back as they come to rest */
   return -1;
 }

@@ -5,8 +5,8 @@
  * Resting slabs and chunks are either resident (their pages still in memory, stamped with
  * the time they came to rest) or cold (pages given back). A heap takes resident before cold,
  * slabs before chunks: a resident slab, a resident chunk cut into slabs, a cold slab, a cold
- * chunk, what exited threads left, a new chunk (whose untouched pages count as resident: a
- * purge of them costs nothing). What comes to rest stays resident when the purge slot keeps
+ * chunk, what exited threads left, a new chunk (whose untouched pages are listed resident
+ * within the purge slot's capacity, cold past it: either way no madvise is needed). What comes to rest stays resident when the purge slot keeps
  * it (hk_purge_keep); otherwise its pages go back before it is listed, never after, since
  * another thread may take it at once. hk_pool_purge moves resident ones stamped before a time
  * to the cold lists, giving their pages back, oldest first. */
@@ -18,6 +18,9 @@ static uint32_t hk_pool_pop(int list);            /* an id, or 0 */
 static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n);
 static uint32_t hk_pool_take_all(int list);       /* the whole list as a chain (0: empty) */
 static int64_t hk_pool_count(int list);           /* an estimate, read without a lock */
+/* What was taken off the lists may be unmapped: no reader still holds one of its ids (1), or
+ * readers kept coming (0: the caller lists it again). */
+static int hk_pool_quiesce(void);
 
 static hk_chunk_t *hk_pool_chunk_from_id(uint32_t id) { return (hk_chunk_t *)((uintptr_t)id << HK_CHUNK_SHIFT); }
 static uint32_t hk_pool_chunk_id(const hk_chunk_t *ch) { return (uint32_t)((uintptr_t)ch >> HK_CHUNK_SHIFT); }
@@ -52,6 +55,17 @@ static hk_slab_t *hk_pool_split(hk_chunk_t *ch, int cold) {
   return &ch->slabs[0];
 }
 
+/* A new chunk; when the OS refuses, what rests idle goes back (whole chunks, cached large
+ * mappings) and the mapping is tried once more. The caller is a refill (its heap locked). */
+static hk_chunk_t *hk_pool_map_chunk(void) {
+  hk_chunk_t *ch = hk_superslab_chunk_new();
+  if (!ch) {
+    hk_pressure(1);
+    ch = hk_superslab_chunk_new();
+  }
+  return ch;
+}
+
 static hk_slab_t *hk_pool_take_slab(void) {
   hk_purge_tick();
   for (int round = 0; round < 2; round++) {
@@ -62,10 +76,12 @@ static hk_slab_t *hk_pool_take_slab(void) {
     if ((id = hk_pool_pop(HK_POOL_CHUNKS_COLD)) != 0) return hk_pool_split(hk_pool_chunk_from_id(id), 1);
     if (round == 0) hk_orphans_reclaim();   /* takes the heaps lock: never under a pool lock */
   }
-  hk_chunk_t *ch = hk_superslab_chunk_new();
+  hk_chunk_t *ch = hk_pool_map_chunk();
   if (!ch) return NULL;
   ch->idle_since = hk_purge_stamp();
-  return hk_pool_split(ch, 0);
+  /* its untouched pages are resident only in name: past the purge slot's capacity they are
+   * listed cold, with no madvise, so they count against no keep rule */
+  return hk_pool_split(ch, !hk_purge_keep(hk_pool_resident_slabs() + HK_SLABS_PER_CHUNK - 1));
 }
 
 static hk_chunk_t *hk_pool_take_chunk(void) {
@@ -76,7 +92,7 @@ static hk_chunk_t *hk_pool_take_chunk(void) {
     hk_orphans_reclaim();
     if (!(id = hk_pool_pop(HK_POOL_CHUNKS))) id = hk_pool_pop(HK_POOL_CHUNKS_COLD);
   }
-  return id ? hk_pool_chunk_from_id(id) : hk_superslab_chunk_new();
+  return id ? hk_pool_chunk_from_id(id) : hk_pool_map_chunk();
 }
 
 /* A resting slab's or chunk's pages back to the OS (the header page stays); returns the bytes. */
@@ -143,6 +159,52 @@ static size_t hk_pool_purge_list(int list, uint64_t before) {
   return bytes;
 }
 
+/* Chunks go back whole: the cold chunks, and every chunk whose 32 slabs all rest cold, are
+ * unmapped, so address space returns (a big block can be mapped where small ones were).
+ * One thread at a time (others skip: the next pass will do it). Both cold lists are taken
+ * whole; their slabs are tallied per chunk in the chunk's header (ours: every slab of a
+ * chunk we tally rests in our chain, or else no tally reaches 32); the chunks that are
+ * complete come out, the rest goes back. A chunk is unmapped only after hk_pool_quiesce:
+ * a pop that read one of its ids as a stale head may still read its link. Returns chunks. */
+static int hk_pool_releasing;
+
+static size_t hk_pool_release(void) {
+  if (!hk_pool_count(HK_POOL_CHUNKS_COLD) && hk_pool_count(HK_POOL_SLABS_COLD) < HK_SLABS_PER_CHUNK) return 0;
+  if (__atomic_exchange_n(&hk_pool_releasing, 1, __ATOMIC_ACQUIRE)) return 0;
+  hk_pool_chain_t whole = { 0, 0, 0 }, rest = { 0, 0, 0 };
+  uint32_t slabs = hk_pool_take_all(HK_POOL_SLABS_COLD), id, next;
+  for (id = slabs; id; id = hk_pool_next(HK_POOL_SLABS, id)) hk_chunk_of_slab(hk_slab_from_id(id))->tally = 0;
+  for (id = slabs; id; id = hk_pool_next(HK_POOL_SLABS, id)) hk_chunk_of_slab(hk_slab_from_id(id))->tally++;
+  for (id = slabs; id; id = next) {
+    next = hk_pool_next(HK_POOL_SLABS, id);
+    hk_chunk_t *ch = hk_chunk_of_slab(hk_slab_from_id(id));
+    if (ch->tally < HK_SLABS_PER_CHUNK) hk_pool_chain_add(HK_POOL_SLABS, &rest, id);
+    else if (ch->tally == HK_SLABS_PER_CHUNK) {   /* its first slab seen: the chunk goes, once */
+      ch->tally = HK_SLABS_PER_CHUNK + 1;
+      hk_pool_chain_add(HK_POOL_CHUNKS, &whole, hk_pool_chunk_id(ch));
+    }
+  }
+  if (rest.n) hk_pool_push(HK_POOL_SLABS_COLD, rest.first, rest.last, rest.n);
+  for (id = hk_pool_take_all(HK_POOL_CHUNKS_COLD); id; id = next) {
+    next = hk_pool_next(HK_POOL_CHUNKS, id);
+    hk_pool_chain_add(HK_POOL_CHUNKS, &whole, id);
+  }
+  size_t n = 0;
+  if (whole.n && !hk_pool_quiesce()) {
+    hk_pool_push(HK_POOL_CHUNKS_COLD, whole.first, whole.last, whole.n);   /* whole, cold: as given */
+  } else if (whole.n) {
+    for (id = whole.first; id; id = next) {
+      next = id == whole.last ? 0 : hk_pool_next(HK_POOL_CHUNKS, id);
+      hk_superslab_chunk_unmap(hk_pool_chunk_from_id(id));
+      n++;
+    }
+  }
+  __atomic_store_n(&hk_pool_releasing, 0, __ATOMIC_RELEASE);
+  return n;
+}
+
 static size_t hk_pool_purge(uint64_t before) {
-  return hk_pool_purge_list(HK_POOL_SLABS, before) + hk_pool_purge_list(HK_POOL_CHUNKS, before);
+  size_t bytes = hk_pool_purge_list(HK_POOL_SLABS, before) + hk_pool_purge_list(HK_POOL_CHUNKS, before);
+  hk_pool_release();
+  return bytes;
 }

@@ -1,7 +1,15 @@
 /* sharedpool/lockfree — four tagged Treiber stacks (resting slabs and chunks, resident and
  * cold). A head packs a 32-bit tag (ABA guard) and a 32-bit id, so a plain 64-bit CAS
- * suffices. Chunks that feed these stacks are never unmapped, so reading a popped neighbour's
- * link is always safe. What the lists mean and where slabs come from are sharedpool/common's. */
+ * suffices. What the lists mean and where slabs come from are sharedpool/common's.
+ *
+ * A pop reads the link of the head it loaded, and by then another thread may have popped that
+ * head; the tag makes the CAS fail, but the read itself must not fault. Chunks go back to the
+ * OS whole (sharedpool/common's release), so a pop counts itself in hk_pool_readers for its
+ * duration, and the releaser, having taken the chunks off every list, unmaps them only once it
+ * has seen the count at zero (hk_pool_quiesce): any pop that could still hold one of their ids
+ * began before the take and has ended. Sequentially consistent on both sides (the count's add
+ * then the head's load; the take's CAS then the count's load), so one of the two sees the
+ * other. Pops are slow-path events (one per 64 KiB slab), so a shared counter costs little. */
 
 typedef struct {
   uint64_t head;              /* (tag << 32) | id */
@@ -10,6 +18,7 @@ typedef struct {
 } hk_pool_stack_t;
 
 static hk_pool_stack_t hk_pool_stacks[HK_POOL_LISTS] __attribute__((aligned(HK_CACHE_LINE)));
+static int64_t hk_pool_readers __attribute__((aligned(HK_CACHE_LINE)));   /* pops in progress */
 
 static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n) {
   hk_pool_stack_t *st = &hk_pool_stacks[list];
@@ -23,14 +32,16 @@ static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n) {
 
 static uint32_t hk_pool_pop(int list) {
   hk_pool_stack_t *st = &hk_pool_stacks[list];
-  uint64_t old = __atomic_load_n(&st->head, __ATOMIC_ACQUIRE), nw;
+  __atomic_fetch_add(&hk_pool_readers, 1, __ATOMIC_SEQ_CST);
+  uint64_t old = __atomic_load_n(&st->head, __ATOMIC_SEQ_CST), nw;
   uint32_t id;
   do {
     id = (uint32_t)old;
-    if (!id) return 0;
+    if (!id) break;
     nw = (((old >> 32) + 1) << 32) | hk_pool_next(list, id);
-  } while (!__atomic_compare_exchange_n(&st->head, &old, nw, true, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
-  __atomic_fetch_sub(&st->count, 1, __ATOMIC_RELAXED);
+  } while (!__atomic_compare_exchange_n(&st->head, &old, nw, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+  __atomic_fetch_sub(&hk_pool_readers, 1, __ATOMIC_RELEASE);
+  if (id) __atomic_fetch_sub(&st->count, 1, __ATOMIC_RELAXED);
   return id;
 }
 
@@ -40,7 +51,7 @@ static uint32_t hk_pool_take_all(int list) {
   uint64_t old = __atomic_load_n(&st->head, __ATOMIC_ACQUIRE);
   do {
     if (!(uint32_t)old) return 0;
-  } while (!__atomic_compare_exchange_n(&st->head, &old, ((old >> 32) + 1) << 32, true, __ATOMIC_ACQUIRE, __ATOMIC_ACQUIRE));
+  } while (!__atomic_compare_exchange_n(&st->head, &old, ((old >> 32) + 1) << 32, true, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
   int64_t n = 0;
   for (uint32_t id = (uint32_t)old; id; id = hk_pool_next(list, id)) n++;
   __atomic_fetch_sub(&st->count, n, __ATOMIC_RELAXED);
@@ -51,6 +62,17 @@ static uint32_t hk_pool_take_all(int list) {
 static int64_t hk_pool_count(int list) {
   int64_t n = __atomic_load_n(&hk_pool_stacks[list].count, __ATOMIC_RELAXED);
   return n > 0 ? n : 0;
+}
+
+/* After the caller took what it will unmap off every list: 1 once no pop that began before
+ * can still read it (the count seen at zero), 0 when pops kept coming for too long (the caller
+ * lists them again). */
+static int hk_pool_quiesce(void) {
+  for (int i = 0; i < 1000; i++) {
+    if (__atomic_load_n(&hk_pool_readers, __ATOMIC_SEQ_CST) == 0) return 1;
+    sched_yield();
+  }
+  return 0;
 }
 
 static void hk_sharedpool_init(void) {}

@@ -70,6 +70,18 @@ static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
   return ch;
 }
 
+/* A chunk of slabs that rests whole and cold goes back to the OS (the pool's release, after no
+ * reader can still hold its id): out of the registry first, so a stale free of one of its
+ * addresses is foreign, then unmapped. */
+static int64_t hk_superslab_unmapped;   /* chunks given back whole: probe `unmapped` */
+
+static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
+  hk_registry_remove(ch);
+  hk_os_unmap(ch, HK_CHUNK_SIZE);
+  __atomic_fetch_add(&hk_superslab_unmapped, 1, __ATOMIC_RELAXED);
+  hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
+}
+
 /* ---- large mappings (never prepared: a large block is touched as the user writes it) ---- */
 
 static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
@@ -110,7 +122,7 @@ static void hk_superslab_init(void) {
   }
 }
 
-/* The probes every box answers: chunk_of, chunks, slab_class; `prepared` where the box
+/* The probes every box answers: chunk_of, chunks (registered now), unmapped, slab_class; `prepared` where the box
  * prepares its chunks (prepares != 0). -1 for any other name. */
 static int hk_superslab_common_probe(const char *name, int64_t arg, int64_t *out, int prepares) {
   uintptr_t a = (uintptr_t)arg;
@@ -119,6 +131,7 @@ static int hk_superslab_common_probe(const char *name, int64_t arg, int64_t *out
     return 0;
   }
   if (!strcmp(name, "chunks")) { *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "unmapped")) { *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED); return 0; }
   if (prepares && !strcmp(name, "prepared")) { *out = __atomic_load_n(&hk_superslab_prepared, __ATOMIC_RELAXED); return 0; }
   if (!strcmp(name, "slab_class")) {
     *out = -1;
