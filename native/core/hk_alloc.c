@@ -12,6 +12,7 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
   hk_lock(&h->lock);   /* uncontended but for a fork's prepare: see hk_layout.h */
   void *p = hk_refill(h, cls);
   hk_unlock(&h->lock);
+  hk_purge_unlocked();
   hk_stats_time(HK_EV_REFILL, cls, t0);
   hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
   if (HK_UNLIKELY(!p)) { errno = ENOMEM; return NULL; }

@@ -2,7 +2,8 @@
  * exit (its cache flushed, its heap left for the next thread to adopt), reclaiming what
  * exited threads left, and fork (the child adopts every heap whose thread it does not have).
  *
- * Lock order: hk_heaps_lock, then a heap's lock, then the pool's and the large cache's locks.
+ * Lock order: a purge box's pass lock (purge/background), hk_heaps_lock, then a heap's lock,
+ * then the pool's and the large cache's locks.
  * A thread that holds its own heap's lock (a refill) and wants hk_heaps_lock (to reclaim
  * orphans) only tries it, since fork's prepare holds hk_heaps_lock while it waits for every
  * heap's lock. */
@@ -179,6 +180,7 @@ static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {
  * init first (prepare may run before any allocation, or while another thread initialises). */
 static void hk_fork_prepare(void) {
   hk_init();
+  hk_purge_fork_prepare();
   hk_lock(&hk_heaps_lock);
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_lock(&h->lock);
   hk_sharedpool_lock_all();
@@ -190,6 +192,7 @@ static void hk_fork_parent(void) {
   hk_sharedpool_unlock_all();
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_unlock(&h->lock);
   hk_unlock(&hk_heaps_lock);
+  hk_purge_fork_parent();
 }
 
 /* Only the forking thread exists in the child: every other active heap becomes an orphan.
@@ -206,6 +209,7 @@ static void hk_fork_child(void) {
     }
   }
   hk_lock_reset(&hk_heaps_lock);
+  hk_purge_fork_child();
 }
 
 /* Initialise at load: the fork handlers are then in place before main and its threads. */

@@ -4,6 +4,8 @@
 #define HK_PRELUDE_H
 
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
 #include "hk_base.h"
 #include "hk_classes.h"
 #include "hk_os.h"

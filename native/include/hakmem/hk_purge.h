@@ -7,7 +7,8 @@
  * path: nothing here runs on the malloc hit or the local free.
  *
  * A box defines the functions below. It may call hk_pool_purge, hk_large_purge,
- * hk_orphans_reclaim, hk_clock_ms and hk_os_warn; it writes into no block, slab or chunk. */
+ * hk_orphans_reclaim, hk_clock_ms and hk_os_warn, and start a thread of its own that calls
+ * the same (never malloc); it writes into no block, slab or chunk. */
 #ifndef HK_SLOT_PURGE_H
 #define HK_SLOT_PURGE_H
 
@@ -19,7 +20,15 @@ static int hk_purge_keep(int64_t resident);
 static uint64_t hk_purge_stamp(void);
 /* A slow path ran: the box may purge (the caller may hold its own heap's lock). */
 static void hk_purge_tick(void);
+/* A malloc miss has finished and holds no allocator lock: a box may start a thread here (it
+ * may allocate). Every miss calls it: a box without a thread makes it empty. */
+static void hk_purge_unlocked(void);
 static void hk_purge_init(void);   /* at start-up: runtime options (no allocation) */
+/* fork: prepare runs first (before the heaps lock), parent and child last; a box with a
+ * thread holds its pass lock across fork and forgets the thread in the child. */
+static void hk_purge_fork_prepare(void);
+static void hk_purge_fork_parent(void);
+static void hk_purge_fork_child(void);
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out);
 
 #endif

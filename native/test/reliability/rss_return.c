@@ -22,7 +22,8 @@
  * cache then 0; -1 (retain) not at all. Then, in every case, malloc_trim(0) must give back
  * everything that still rests: VmRSS within baseline + headers + slack (+ the fronts and
  * current slabs of no thread: trim flushed the caller's).
- * Usage: rss_return <thread|main> <keep_slabs> <cache_bytes> <delay_ms> [set_mib=192] */
+ * With `idle` the program sleeps through that time instead, calling nothing (purge/background).
+ * Usage: rss_return <thread|main> <keep_slabs> <cache_bytes> <delay_ms> [set_mib=192] [light|idle] */
 #include "hk_test.h"
 
 #include <malloc.h>
@@ -129,7 +130,13 @@ int main(int argc, char **argv) {
     free_set();
   }
   long after_kib = hk_proc_status_kib("VmRSS");
-  if (delay_ms > 0) {
+  int idle = argc > 6 && !strcmp(argv[6], "idle");
+  if (delay_ms > 0 && idle) {   /* no allocator call at all: only a purge thread can give back */
+    long ms = delay_ms * 3 / 2 + 500;
+    struct timespec nap = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&nap, &nap) != 0) {}
+    cache_bytes = 0;
+  } else if (delay_ms > 0) {
     light_activity(delay_ms * 3 / 2 + 500);
     cache_bytes = 0;   /* decay gives back the large cache too */
   }
@@ -153,8 +160,8 @@ int main(int argc, char **argv) {
   long long bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
   printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20,
          set_len, base_kib, peak_kib, delay_ms < 0 ? after_kib : idle_kib);
-  printf("delay=%ld ms: after the free %ld KiB, after %ld ms of light activity %ld KiB\n", delay_ms, after_kib,
-         delay_ms > 0 ? delay_ms * 3 / 2 + 500 : 0, idle_kib);
+  printf("delay=%ld ms: after the free %ld KiB, after %ld ms of %s %ld KiB\n", delay_ms, after_kib,
+         delay_ms > 0 ? delay_ms * 3 / 2 + 500 : 0, idle ? "no activity" : "light activity", idle_kib);
   printf("bound=%lld KiB = baseline + retained %lld + cache %lld + fronts %lld + current %lld + headers %lld + slack %lld (KiB)\n",
          bound_kib, retained >> 10, cache_bytes >> 10, fronts >> 10, current >> 10, headers >> 10, slack >> 10);
   printf("returned=%ld KiB of %ld KiB above the baseline (%.1f%%)\n", peak_kib - idle_kib, peak_kib - base_kib,

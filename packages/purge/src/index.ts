@@ -1,5 +1,25 @@
 import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 
+/** The time rule decay and background share: how long memory rests, how much may rest resident. */
+const timeRule = {
+  delayMs: {
+    type: 'int',
+    default: 500,
+    min: 0,
+    max: 3600000,
+    unit: 'ms',
+    description: 'How long memory rests before it goes back to the OS (HAKMEM_PURGE_DELAY_MS overrides it at start-up).',
+  },
+  maxSlabs: {
+    type: 'int',
+    default: 4096,
+    min: 0,
+    max: 1048576,
+    unit: 'slabs',
+    description: 'Most resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
+  },
+} as const;
+
 /** The purge slot: when idle memory (the pool's resting slabs and chunks, the large cache) goes back to the OS. */
 const purge = defineSlot(import.meta.url, {
   slot: 'purge',
@@ -9,25 +29,15 @@ const purge = defineSlot(import.meta.url, {
       name: 'decay',
       description:
         'What has rested longer than delayMs goes back to the OS, oldest first, in passes amortised on slow paths with a rate-limited clock; up to maxSlabs resting slabs stay resident until then.',
-      sources: ['c/common/hk_purge_env.c', 'c/decay/hk_purge_decay.c'],
-      tunables: {
-        delayMs: {
-          type: 'int',
-          default: 500,
-          min: 0,
-          max: 3600000,
-          unit: 'ms',
-          description: 'How long memory rests before it goes back to the OS (HAKMEM_PURGE_DELAY_MS overrides it at start-up).',
-        },
-        maxSlabs: {
-          type: 'int',
-          default: 4096,
-          min: 0,
-          max: 1048576,
-          unit: 'slabs',
-          description: 'Most resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
-        },
-      },
+      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_pass.c', 'c/decay/hk_purge_decay.c'],
+      tunables: timeRule,
+    },
+    background: {
+      name: 'background',
+      description:
+        "decay's time rule with the passes run by hakmem's own thread every delayMs/4 (at least 10 ms), started lazily by the first refill: RSS falls while the program is idle. Fork-safe.",
+      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_pass.c', 'c/background/hk_purge_background.c'],
+      tunables: timeRule,
     },
     eager: {
       name: 'eager',
@@ -62,3 +72,5 @@ export const purgeDelayMs = (hk: HakmemAddon): number => probeNumber(hk, 'purge'
 export const purgePasses = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'passes');
 /** Bytes given back by purge passes so far. */
 export const purgeReleased = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'released');
+/** Whether purge/background's thread is running (0 for every other box). */
+export const purgeThread = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'thread');

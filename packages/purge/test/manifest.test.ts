@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import purge from '../src/index.js';
 
 describe('@hakmem/purge manifest', () => {
-  it('declares the purge slot with the decay, eager and retain boxes', () => {
+  it('declares the purge slot with the decay, background, eager and retain boxes', () => {
     expect(purge.slot).toBe('purge');
     expect(purge.packageName).toBe('@hakmem/purge');
-    expect(Object.keys(purge.boxes)).toEqual(['decay', 'eager', 'retain']);
+    expect(Object.keys(purge.boxes)).toEqual(['decay', 'background', 'eager', 'retain']);
     expect(purge.boxes.decay.tunables).toMatchObject({ delayMs: { type: 'int', min: 0 }, maxSlabs: { type: 'int' } });
     expect(purge.boxes.eager.tunables).toMatchObject({ keepSlabs: { type: 'int', default: 0 } });
     expect(purge.boxes.retain.tunables).toEqual({});

@@ -1,0 +1,84 @@
+/* purge/background — decay's time rule (purge/common) with the passes run by a thread of
+ * hakmem's own, every delayMs/4 (at least 10 ms): a program that goes idle after a burst sees
+ * its RSS fall without calling the allocator again. While the thread runs, the program's slow
+ * paths only publish the clock for stamps; if it cannot be started, they run the passes
+ * themselves, as decay's do.
+ *
+ * Started lazily, by the first malloc miss that holds no allocator lock (hk_purge_unlocked),
+ * never at load: a process that never refills never has it. pthread_create may allocate; its
+ * malloc comes back here and finds the start already claimed. The thread blocks every signal,
+ * never allocates (it has no heap) and is detached: process exit ends it.
+ *
+ * Fork: the thread holds hk_purge_pass_lock through a pass, which holds pool lists in hand, so
+ * prepare takes that lock first (before the heaps lock: a pass may try the heaps lock, never
+ * wait for it); the child resets it and forgets the thread (it does not exist there), and the
+ * child's first miss starts its own. */
+
+enum { HK_PURGE_IDLE, HK_PURGE_STARTING, HK_PURGE_RUNNING, HK_PURGE_NO_THREAD };
+
+static int hk_purge_thread_state;     /* enum above; claimed from IDLE by CAS */
+static hk_lock_t hk_purge_pass_lock = HK_LOCK_INIT;
+static __thread uint32_t hk_purge_events;
+
+static void *hk_purge_thread(void *arg) {
+  (void)arg;
+  uint64_t ms = hk_purge_step() < 10 ? 10 : hk_purge_step();
+  for (;;) {
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+    hk_lock(&hk_purge_pass_lock);
+    hk_purge_pass();
+    hk_unlock(&hk_purge_pass_lock);
+  }
+  return NULL;
+}
+
+static HK_COLD void hk_purge_thread_start(void) {
+  sigset_t all, old;
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);   /* the thread inherits it: no signal lands there */
+  pthread_attr_t attr;
+  int ok = pthread_attr_init(&attr) == 0;
+  if (ok) {
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    pthread_attr_setstacksize(&attr, 64 * 1024);
+    pthread_t t;
+    ok = pthread_create(&t, &attr, hk_purge_thread, NULL) == 0;
+    pthread_attr_destroy(&attr);
+  }
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  __atomic_store_n(&hk_purge_thread_state, ok ? HK_PURGE_RUNNING : HK_PURGE_NO_THREAD, __ATOMIC_RELEASE);
+}
+
+static void hk_purge_unlocked(void) {
+  if (HK_LIKELY(__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) != HK_PURGE_IDLE)) return;
+  int idle = HK_PURGE_IDLE;
+  if (__atomic_compare_exchange_n(&hk_purge_thread_state, &idle, HK_PURGE_STARTING, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+    hk_purge_thread_start();
+}
+
+static void hk_purge_tick(void) {
+  if (++hk_purge_events % HK_PURGE_CLOCK_EVERY) return;
+  if (__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING)
+    __atomic_store_n(&hk_purge_clock, hk_clock_ms(), __ATOMIC_RELAXED);
+  else
+    hk_purge_pass();
+}
+
+static void hk_purge_init(void) { hk_purge_pass_init(); }
+
+static void hk_purge_fork_prepare(void) { hk_lock(&hk_purge_pass_lock); }
+static void hk_purge_fork_parent(void) { hk_unlock(&hk_purge_pass_lock); }
+static void hk_purge_fork_child(void) {
+  hk_lock_reset(&hk_purge_pass_lock);
+  __atomic_store_n(&hk_purge_thread_state, HK_PURGE_IDLE, __ATOMIC_RELAXED);
+}
+
+static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
+  (void)arg;
+  if (!strcmp(name, "thread")) {
+    *out = __atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING;
+    return 0;
+  }
+  return hk_purge_pass_probe(name, out);
+}

@@ -1,0 +1,52 @@
+/* purge/common — the time rule that decay and background share: what has rested in the pool
+ * or the large cache for longer than delayMs goes back to the OS, oldest first, in passes; at
+ * most maxSlabs resting slabs stay resident meanwhile (past that, at once). The boxes differ
+ * only in who runs the passes: decay's slow paths, or background's thread.
+ *
+ * A pass collects the queues of exited threads' heaps (their emptied slabs come to rest),
+ * then gives back the pool's slabs and chunks and the large cache's mappings stamped before
+ * now - delayMs (the pool unmaps the chunks that then rest whole). One pass at a time: a pass
+ * is claimed by a CAS on hk_purge_next, at most every delayMs/4. HAKMEM_PURGE_DELAY_MS
+ * overrides delayMs at start-up. */
+
+enum { HK_PURGE_CLOCK_EVERY = 8 };   /* slow paths per clock read (a thread's own count) */
+
+static uint64_t hk_purge_delay = HK_CFG_PURGE_DELAY_MS;   /* set once, at start-up */
+static uint64_t hk_purge_clock;       /* the last clock read (ms): what comes to rest is stamped with it */
+static uint64_t hk_purge_next;        /* no pass before this (ms) */
+static uint64_t hk_purge_passes, hk_purge_released;        /* for the probes */
+
+static int hk_purge_keep(int64_t resident) { return resident < HK_CFG_PURGE_MAX_SLABS; }
+
+static uint64_t hk_purge_stamp(void) { return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED); }
+
+static uint64_t hk_purge_step(void) { return hk_purge_delay / 4 ? hk_purge_delay / 4 : 1; }
+
+/* Read the clock (publishing it for stamps); run a pass if one is due and no other thread
+ * claimed it. Returns 1 when this call ran a pass. */
+static int hk_purge_pass(void) {
+  uint64_t now = hk_clock_ms();
+  __atomic_store_n(&hk_purge_clock, now, __ATOMIC_RELAXED);
+  uint64_t next = __atomic_load_n(&hk_purge_next, __ATOMIC_RELAXED);
+  if (now < next) return 0;
+  if (!__atomic_compare_exchange_n(&hk_purge_next, &next, now + hk_purge_step(), false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    return 0;
+  hk_orphans_reclaim();
+  uint64_t before = now > hk_purge_delay ? now - hk_purge_delay : 0;
+  size_t bytes = hk_pool_purge(before) + hk_large_purge(before);
+  __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&hk_purge_released, bytes, __ATOMIC_RELAXED);
+  return 1;
+}
+
+static void hk_purge_pass_init(void) {
+  hk_purge_delay = hk_purge_env_u64("HAKMEM_PURGE_DELAY_MS", HK_CFG_PURGE_DELAY_MS, 3600000, "milliseconds");
+  __atomic_store_n(&hk_purge_clock, hk_clock_ms(), __ATOMIC_RELAXED);
+}
+
+static int hk_purge_pass_probe(const char *name, int64_t *out) {
+  if (!strcmp(name, "delay_ms")) { *out = (int64_t)hk_purge_delay; return 0; }
+  if (!strcmp(name, "passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "released")) { *out = (int64_t)__atomic_load_n(&hk_purge_released, __ATOMIC_RELAXED); return 0; }
+  return -1;
+}

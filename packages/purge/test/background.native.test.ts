@@ -1,0 +1,49 @@
+// purge/background through a real build (the default boxes with purge swapped): the thread
+// starts lazily, runs passes while the program calls nothing, survives fork (the C programs,
+// fork.c among them, run on the build), and a preloaded program that frees a big working set
+// and then sleeps is back within the policy's bound without one more allocator call.
+import { expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { probeNumber, variantInfo, type HakmemAddon } from '@hakmem/native';
+import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
+import purge, { purgeDelayMs, purgePasses, purgeThread } from '../src/index.js';
+
+const repo = resolve(purge.root, '../..');
+const resident = (h: HakmemAddon): number => probeNumber(h, 'sharedpool', 'resident_slabs');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('purge/background sources exist', () => {
+  for (const src of purge.boxes.background.sources) expect(existsSync(join(purge.root, src)), src).toBe(true);
+});
+
+describeBoxVariant('purge', 'background', (hk) => {
+  it('its thread starts with the first refills and gives back what rests while the program calls nothing', async () => {
+    const h = hk();
+    const delay = purgeDelayMs(h);
+    expect(delay).toBe(500);
+    const blocks = Array.from({ length: 12288 }, () => h.malloc(4000)); // 48 MiB
+    blocks.forEach((p, i) => h.fill(p, i & 0xff, 4000));
+    for (const p of blocks) h.free(p);
+    expect(purgeThread(h)).toBe(1);
+    const r0 = resident(h);
+    expect(r0).toBeGreaterThan(400); // resting resident at first, as under decay
+    const passes0 = purgePasses(h);
+    await sleep(delay * 1.5 + 500); // no allocator call from here on
+    expect(purgePasses(h)).toBeGreaterThan(passes0);
+    expect(resident(h)).toBeLessThan(64);
+  });
+
+  it('a preloaded program that frees 192 MiB and then sleeps is back within the bound (rss_return idle)', { timeout: 120_000 }, async () => {
+    const name = variantInfo(hk()).name;
+    const n = await nativeHelpers(name);
+    const bin = n.buildProgram(join(repo, 'native/test/reliability/rss_return.c'), { mode: 'plain' });
+    const r = n.run(bin, { args: ['thread', '0', '0', '500', '192', 'idle'], preload: true, timeoutMs: 100_000 });
+    expect(r.status, n.describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/of no activity/);
+    const m = /baseline=(\d+) peak=(\d+) after=(\d+) KiB/.exec(r.stdout);
+    expect(m, n.describeRun(r)).toBeTruthy();
+    console.log(`[rss] purge/background idle: ${m![0]}`);
+    expect(Number(m![3]) - Number(m![1])).toBeLessThanOrEqual(24 * 1024); // within 24 MiB of the start
+  });
+});
