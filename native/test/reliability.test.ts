@@ -9,6 +9,9 @@
 //   heaps, or by a live peer) serves later threads: chunks mapped stop growing;
 // - oom.c: under RLIMIT_AS every allocation entry point returns NULL/ENOMEM without crashing,
 //   live blocks survive, and after a free-all the same allocations succeed again;
+// - soft_limit.c: with HAKMEM_SOFT_LIMIT, idle memory goes back before a mapping would pass
+//   it (peak RSS held under it; without it the same program goes over, except where the purge
+//   box keeps nothing anyway);
 // - rss_return.c: after a working set (192 MiB, or 128 MiB more than the policy may keep) is freed, VmRSS falls within the bound the
 //   variant's purge policy sets (purge/eager keepSlabs at once, purge/decay after its delay of
 //   light activity, purge/retain only on malloc_trim; large.cacheBytes, front capacity), and
@@ -70,6 +73,24 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
     expectProgramOk(r, name);
     expect(r.stdout).toMatch(/phase=cross one block of 168 MiB fits/);
     expect(r.stdout).toMatch(/phase=cross small=\d+ blocks/);
+  });
+
+  it('a soft limit (HAKMEM_SOFT_LIMIT=96M) holds peak RSS under it where idle memory takes the same program over', { timeout: 120_000 }, () => {
+    const v = ensureVariant(name);
+    const peak = (env: Record<string, string>) => {
+      const r = runPreloaded(v, prog('soft_limit'), { args: ['64'], env, timeoutMs: 100_000 });
+      expectProgramOk(r, name);
+      const m = /soft_limit=(\d+) KiB limit_passes=(\d+) baseline=(\d+) KiB peak=(\d+) KiB/.exec(r.stdout);
+      expect(m, describeRun(r)).toBeTruthy();
+      return { limit: Number(m![1]), passes: Number(m![2]), peak: Number(m![4]), line: m![0] };
+    };
+    const free = peak({});
+    const held = peak({ HAKMEM_SOFT_LIMIT: '96M' });
+    console.log(`[soft-limit] variant=${name} without: ${free.line} | with: ${held.line}`);
+    expect(held.limit).toBe(96 * 1024);
+    expect(held.peak).toBeLessThanOrEqual(held.limit + 8 * 1024); // 8 MiB: the program, libc, a populated reserve
+    if (v.json.boxes.purge?.box !== 'eager') expect(free.peak).toBeGreaterThan(held.limit + 16 * 1024); // idle memory kept
+    if (free.peak > held.limit + 16 * 1024) expect(held.passes).toBeGreaterThan(0); // the limit did the work
   });
 
   for (const mode of ['thread', 'main'] as const) {

@@ -7,7 +7,7 @@
  * path: nothing here runs on the malloc hit or the local free.
  *
  * A box defines the functions below. It may call hk_pool_purge, hk_large_purge,
- * hk_orphans_reclaim, hk_clock_ms and hk_os_warn, and start a thread of its own that calls
+ * hk_orphans_reclaim, hk_clock_ms and hk_os_warn, read hk_os_counters, and start a thread of its own that calls
  * the same (never malloc); it writes into no block, slab or chunk. */
 #ifndef HK_SLOT_PURGE_H
 #define HK_SLOT_PURGE_H
@@ -24,6 +24,9 @@ static void hk_purge_tick(void);
  * may allocate). Every miss calls it: a box without a thread makes it empty. */
 static void hk_purge_unlocked(void);
 static void hk_purge_init(void);   /* at start-up: runtime options (no allocation) */
+/* superslab is about to map len bytes (the caller may hold its heap's lock): past the soft
+ * limit, a box gives back everything idle first. */
+static void hk_purge_before_map(size_t len);
 /* fork: prepare runs first (before the heaps lock), parent and child last; a box with a
  * thread holds its pass lock across fork and forgets the thread in the child. */
 static void hk_purge_fork_prepare(void);

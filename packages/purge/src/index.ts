@@ -1,5 +1,18 @@
 import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 
+/** The soft limit every box honours (purge/common/hk_purge_limit.c). */
+const limitRule = {
+  softLimit: {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1048576,
+    unit: 'MiB',
+    description:
+      'Past this much mapped, everything idle goes back before mapping more (0: none; HAKMEM_SOFT_LIMIT replaces it, cgroup v2 memory.high and memory.max lower it).',
+  },
+} as const;
+
 /** The time rule decay and background share: how long memory rests, how much may rest resident. */
 const timeRule = {
   delayMs: {
@@ -18,6 +31,7 @@ const timeRule = {
     unit: 'slabs',
     description: 'Most resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
   },
+  ...limitRule,
 } as const;
 
 /** The purge slot: when idle memory (the pool's resting slabs and chunks, the large cache) goes back to the OS. */
@@ -29,21 +43,21 @@ const purge = defineSlot(import.meta.url, {
       name: 'decay',
       description:
         'What has rested longer than delayMs goes back to the OS, oldest first, in passes amortised on slow paths with a rate-limited clock; up to maxSlabs resting slabs stay resident until then.',
-      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_pass.c', 'c/decay/hk_purge_decay.c'],
+      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/common/hk_purge_pass.c', 'c/decay/hk_purge_decay.c'],
       tunables: timeRule,
     },
     background: {
       name: 'background',
       description:
         "decay's time rule with the passes run by hakmem's own thread every delayMs/4 (at least 10 ms), started lazily by the first refill: RSS falls while the program is idle. Fork-safe.",
-      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_pass.c', 'c/background/hk_purge_background.c'],
+      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/common/hk_purge_pass.c', 'c/background/hk_purge_background.c'],
       tunables: timeRule,
     },
     eager: {
       name: 'eager',
       description:
         'No clock: what comes to rest past keepSlabs resident slabs gives its pages back at once (the lowest RSS; an madvise and page faults per slab that empties).',
-      sources: ['c/eager/hk_purge_eager.c'],
+      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/eager/hk_purge_eager.c'],
       tunables: {
         keepSlabs: {
           type: 'int',
@@ -53,14 +67,15 @@ const purge = defineSlot(import.meta.url, {
           unit: 'slabs',
           description: 'Resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
         },
+        ...limitRule,
       },
     },
     retain: {
       name: 'retain',
       description:
         'Nothing goes back on its own: resting memory stays resident until malloc_trim (or hakmem_trim).',
-      sources: ['c/retain/hk_purge_retain.c'],
-      tunables: {},
+      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/retain/hk_purge_retain.c'],
+      tunables: limitRule,
     },
   },
 });
@@ -74,3 +89,7 @@ export const purgePasses = (hk: HakmemAddon): number => probeNumber(hk, 'purge',
 export const purgeReleased = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'released');
 /** Whether purge/background's thread is running (0 for every other box). */
 export const purgeThread = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'thread');
+/** The soft limit in force (bytes; 0: none): softLimit, HAKMEM_SOFT_LIMIT, cgroup v2 memory.high / memory.max. */
+export const purgeSoftLimit = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'soft_limit');
+/** Passes run because a mapping would pass the soft limit. */
+export const purgeLimitPasses = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'limit_passes');

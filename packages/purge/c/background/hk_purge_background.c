@@ -65,7 +65,10 @@ static void hk_purge_tick(void) {
     hk_purge_pass();
 }
 
-static void hk_purge_init(void) { hk_purge_pass_init(); }
+static void hk_purge_init(void) {
+  hk_purge_pass_init();
+  hk_purge_limit_init();
+}
 
 static void hk_purge_fork_prepare(void) { hk_lock(&hk_purge_pass_lock); }
 static void hk_purge_fork_parent(void) { hk_unlock(&hk_purge_pass_lock); }
@@ -80,5 +83,5 @@ static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
     *out = __atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING;
     return 0;
   }
-  return hk_purge_pass_probe(name, out);
+  return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, out);
 }

@@ -16,7 +16,10 @@ static void hk_purge_tick(void) {
 }
 
 static void hk_purge_unlocked(void) {}
-static void hk_purge_init(void) { hk_purge_pass_init(); }
+static void hk_purge_init(void) {
+  hk_purge_pass_init();
+  hk_purge_limit_init();
+}
 static void hk_purge_fork_prepare(void) {}
 static void hk_purge_fork_parent(void) {}
 static void hk_purge_fork_child(void) {}
@@ -24,5 +27,5 @@ static void hk_purge_fork_child(void) {}
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
   if (!strcmp(name, "thread")) { *out = 0; return 0; }
-  return hk_purge_pass_probe(name, out);
+  return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, out);
 }

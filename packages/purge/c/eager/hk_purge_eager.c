@@ -17,7 +17,7 @@ static void hk_purge_tick(void) {
   hk_pool_purge(0);
   __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
 }
-static void hk_purge_init(void) {}
+static void hk_purge_init(void) { hk_purge_limit_init(); }
 static void hk_purge_unlocked(void) {}
 static void hk_purge_fork_prepare(void) {}
 static void hk_purge_fork_parent(void) {}
@@ -29,5 +29,5 @@ static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
   if (!strcmp(name, "delay_ms")) { *out = 0; return 0; }
   if (!strcmp(name, "passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0; }
   if (!strcmp(name, "released")) { *out = 0; return 0; }   /* pages go back as they come to rest */
-  return -1;
+  return hk_purge_limit_probe(name, out);
 }

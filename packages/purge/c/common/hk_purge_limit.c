@@ -1,0 +1,95 @@
+/* purge/common — the soft limit every purge box honours: when what hakmem has mapped would
+ * pass it, everything idle goes back (the pool's resting pages and whole chunks, the large
+ * cache, what exited threads left) before the mapping is made, whatever the box's delay.
+ * hk_purge_before_map is called by superslab/common before every mapping (a chunk, a large
+ * block); it costs one load and a compare when no limit is set.
+ *
+ * The limit is the smallest of: the tunable softLimit, HAKMEM_SOFT_LIMIT (bytes, K/M/G; it
+ * replaces the tunable), and the process's cgroup v2 limits, memory.high and 15/16 of
+ * memory.max (the kernel reclaims hard at high and kills at max: purge before either). They
+ * are read once at start-up with open/read into stack buffers (no allocation); a file that is
+ * missing or says "max" sets nothing. Mapped memory is an upper bound on what is resident
+ * (decommitted slabs stay mapped), so the rule errs towards purging early. While mapped stays
+ * above the limit, a pass runs at most every HK_PURGE_LIMIT_EVERY_MS, so a program whose live
+ * memory itself passes the limit is not taxed on every mapping. */
+
+enum { HK_PURGE_LIMIT_EVERY_MS = 10 };
+
+static uint64_t hk_purge_limit;        /* bytes; 0: none (set once, at start-up) */
+static uint64_t hk_purge_limit_next;   /* no limit pass before this (ms) */
+static uint64_t hk_purge_limit_passes;
+
+/* The whole of a small file into buf (NUL-terminated); its length, or -1. */
+static long hk_purge_read_file(const char *path, char *buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  long n = 0;
+  while ((size_t)n + 1 < cap) {
+    ssize_t r = read(fd, buf + n, cap - 1 - (size_t)n);
+    if (r <= 0) break;
+    n += r;
+  }
+  close(fd);
+  buf[n] = 0;
+  return n;
+}
+
+/* memory.high or memory.max of this process's cgroup v2 (the "0::<path>" line of
+ * /proc/self/cgroup); 0 when absent, "max", or not cgroup v2. */
+static uint64_t hk_purge_cgroup_limit(const char *file) {
+  char buf[1024], path[1024];
+  if (hk_purge_read_file("/proc/self/cgroup", buf, sizeof buf) <= 0) return 0;
+  const char *line = buf;
+  while (line && strncmp(line, "0::", 3) != 0) {
+    line = strchr(line, '\n');
+    if (line) line++;
+  }
+  if (!line) return 0;
+  const char *cg = line + 3;
+  size_t cglen = strcspn(cg, "\n");
+  static const char root[] = "/sys/fs/cgroup";
+  size_t flen = strlen(file);
+  if (sizeof root + cglen + 1 + flen >= sizeof path) return 0;
+  memcpy(path, root, sizeof root - 1);
+  memcpy(path + sizeof root - 1, cg, cglen);
+  size_t at = sizeof root - 1 + cglen;
+  if (at == 0 || path[at - 1] != '/') path[at++] = '/';
+  memcpy(path + at, file, flen + 1);
+  if (hk_purge_read_file(path, buf, 64) <= 0 || buf[0] < '0' || buf[0] > '9') return 0;
+  uint64_t x = 0;
+  for (const char *c = buf; *c >= '0' && *c <= '9'; c++) x = x * 10 + (uint64_t)(*c - '0');
+  return x;
+}
+
+static uint64_t hk_purge_min_limit(uint64_t a, uint64_t b) { return !a ? b : !b ? a : a < b ? a : b; }
+
+static void hk_purge_limit_init(void) {
+  uint64_t lim = hk_purge_env_size("HAKMEM_SOFT_LIMIT", (uint64_t)HK_CFG_PURGE_SOFT_LIMIT << 20);
+  lim = hk_purge_min_limit(lim, hk_purge_cgroup_limit("memory.high"));
+  uint64_t max = hk_purge_cgroup_limit("memory.max");
+  lim = hk_purge_min_limit(lim, max - max / 16);
+  hk_purge_limit = lim;
+}
+
+/* Superslab is about to map len bytes (the caller may hold its heap's lock). */
+static void hk_purge_before_map(size_t len) {
+  if (HK_LIKELY(!hk_purge_limit)) return;
+  int64_t mapped = __atomic_load_n(&hk_os_counters.bytes_mapped, __ATOMIC_RELAXED);
+  if (mapped < 0) mapped = 0;
+  if ((uint64_t)mapped + len <= hk_purge_limit) return;
+  uint64_t now = hk_clock_ms(), next = __atomic_load_n(&hk_purge_limit_next, __ATOMIC_RELAXED);
+  if (now < next) return;
+  if (!__atomic_compare_exchange_n(&hk_purge_limit_next, &next, now + HK_PURGE_LIMIT_EVERY_MS, false,
+                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+    return;
+  hk_orphans_reclaim();
+  hk_pool_purge(UINT64_MAX);
+  hk_large_purge(UINT64_MAX);
+  __atomic_fetch_add(&hk_purge_limit_passes, 1, __ATOMIC_RELAXED);
+}
+
+static int hk_purge_limit_probe(const char *name, int64_t *out) {
+  if (!strcmp(name, "soft_limit")) { *out = (int64_t)hk_purge_limit; return 0; }
+  if (!strcmp(name, "limit_passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_limit_passes, __ATOMIC_RELAXED); return 0; }
+  return -1;
+}
