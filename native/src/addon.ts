@@ -77,7 +77,7 @@ export interface ProbeNames {
   freegate: 'classify' | 'foreign_frees';
   large: 'cached' | 'cached_bytes';
   stats: 'enabled' | 'profiled' | 'count' | 'cycles';
-  purge: 'delay_ms' | 'passes' | 'released' | 'thread' | 'soft_limit' | 'limit_passes';
+  purge: 'delay_ms' | 'passes' | 'released' | 'thread' | 'soft_limit' | 'limit_passes' | 'cgroup_limit_of';
 }
 export type ProbeSlot = keyof ProbeNames;
 

@@ -17,6 +17,8 @@
 //   light activity, purge/retain only on malloc_trim; large.cacheBytes, front capacity), and
 //   within baseline + headers after malloc_trim(0) in every variant.
 import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, cDir, describeRun } from './helpers.js';
 import { ensureVariant, expectProgramOk, reliabilityDir, runPreloaded, variantNames } from './reliability/variants.js';
@@ -91,6 +93,27 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
     expect(held.peak).toBeLessThanOrEqual(held.limit + 8 * 1024); // 8 MiB: the program, libc, a populated reserve
     if (v.json.boxes.purge?.box !== 'eager') expect(free.peak).toBeGreaterThan(held.limit + 16 * 1024); // idle memory kept
     if (free.peak > held.limit + 16 * 1024) expect(held.passes).toBeGreaterThan(0); // the limit did the work
+  });
+
+  it('cgroup v2 limits: memory.high, else 15/16 of memory.max, the lower of the two; "max" or no file sets none', () => {
+    const v = ensureVariant(name);
+    const limitOf = (files: Record<string, string>) => {
+      const dir = mkdtempSync(join(tmpdir(), 'hk-cgroup-'));
+      try {
+        for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
+        const r = runPreloaded(v, prog('soft_limit'), { args: ['cgroup', dir], timeoutMs: 30_000 });
+        expectProgramOk(r, name);
+        return Number(/cgroup_limit=(-?\d+)/.exec(r.stdout)![1]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    const MiB = 1 << 20;
+    expect(limitOf({ 'memory.high': 'max\n', 'memory.max': `${256 * MiB}\n` })).toBe(240 * MiB);
+    expect(limitOf({ 'memory.high': `${100 * MiB}\n`, 'memory.max': `${256 * MiB}\n` })).toBe(100 * MiB);
+    expect(limitOf({ 'memory.high': `${300 * MiB}\n`, 'memory.max': `${256 * MiB}\n` })).toBe(240 * MiB);
+    expect(limitOf({ 'memory.high': 'max\n', 'memory.max': 'max\n' })).toBe(0);
+    expect(limitOf({})).toBe(0);
   });
 
   for (const mode of ['thread', 'main'] as const) {

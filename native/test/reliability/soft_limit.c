@@ -4,13 +4,21 @@
  * cannot serve them), written. Without a limit RSS peaks near both phases together; with
  * HAKMEM_SOFT_LIMIT below that, the resting slabs go back before the large blocks are mapped.
  * Prints the peak RSS (VmHWM) and the probes; the test compares two runs.
- * Usage: soft_limit [mib=64] */
+ * Usage: soft_limit [mib=64]
+ *        soft_limit cgroup DIR   (the limit a cgroup v2 directory's memory.high/.max set) */
 #include "hk_test.h"
 
 typedef int (*probe_fn)(const char *, const char *, int64_t, int64_t *);
 
 int main(int argc, char **argv) {
   hk_require_hakmem();
+  if (argc > 2 && !strcmp(argv[1], "cgroup")) {   /* soft_limit cgroup DIR: the limit DIR's files set */
+    probe_fn probe = (probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
+    int64_t lim = -1;
+    CHECK(probe && probe("purge", "cgroup_limit_of", (int64_t)(uintptr_t)argv[2], &lim) == 0, "probe cgroup_limit_of");
+    printf("cgroup_limit=%lld\n", (long long)lim);
+    hk_done();
+  }
   size_t mib = (size_t)hk_arg_long(argc, argv, 1, 64);
   probe_fn probe = (probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
   CHECK(probe != NULL, "hakmem_probe not found");

@@ -78,10 +78,9 @@ static void hk_purge_fork_child(void) {
 }
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
   if (!strcmp(name, "thread")) {
     *out = __atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING;
     return 0;
   }
-  return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, out);
+  return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, arg, out);
 }

@@ -34,10 +34,10 @@ static long hk_purge_read_file(const char *path, char *buf, size_t cap) {
   return n;
 }
 
-/* memory.high or memory.max of this process's cgroup v2 (the "0::<path>" line of
- * /proc/self/cgroup); 0 when absent, "max", or not cgroup v2. */
-static uint64_t hk_purge_cgroup_limit(const char *file) {
-  char buf[1024], path[1024];
+/* This process's cgroup v2 directory (/sys/fs/cgroup + the "0::<path>" line of
+ * /proc/self/cgroup) into dir; 0 when there is none. */
+static int hk_purge_cgroup_dir(char *dir, size_t cap) {
+  char buf[1024];
   if (hk_purge_read_file("/proc/self/cgroup", buf, sizeof buf) <= 0) return 0;
   const char *line = buf;
   while (line && strncmp(line, "0::", 3) != 0) {
@@ -48,26 +48,39 @@ static uint64_t hk_purge_cgroup_limit(const char *file) {
   const char *cg = line + 3;
   size_t cglen = strcspn(cg, "\n");
   static const char root[] = "/sys/fs/cgroup";
-  size_t flen = strlen(file);
-  if (sizeof root + cglen + 1 + flen >= sizeof path) return 0;
-  memcpy(path, root, sizeof root - 1);
-  memcpy(path + sizeof root - 1, cg, cglen);
-  size_t at = sizeof root - 1 + cglen;
-  if (at == 0 || path[at - 1] != '/') path[at++] = '/';
-  memcpy(path + at, file, flen + 1);
-  if (hk_purge_read_file(path, buf, 64) <= 0 || buf[0] < '0' || buf[0] > '9') return 0;
+  if (sizeof root + cglen >= cap) return 0;
+  memcpy(dir, root, sizeof root - 1);
+  memcpy(dir + sizeof root - 1, cg, cglen);
+  dir[sizeof root - 1 + cglen] = 0;
+  return 1;
+}
+
+/* The number in file `file` of directory dir; 0 when absent or not a number ("max"). */
+static uint64_t hk_purge_cgroup_value(const char *dir, const char *file) {
+  char path[1100], buf[64];
+  size_t dlen = strlen(dir), flen = strlen(file);
+  if (dlen + 1 + flen + 1 > sizeof path) return 0;
+  memcpy(path, dir, dlen);
+  if (dlen == 0 || path[dlen - 1] != '/') path[dlen++] = '/';
+  memcpy(path + dlen, file, flen + 1);
+  if (hk_purge_read_file(path, buf, sizeof buf) <= 0 || buf[0] < '0' || buf[0] > '9') return 0;
   uint64_t x = 0;
-  for (const char *c = buf; *c >= '0' && *c <= '9'; c++) x = x * 10 + (uint64_t)(*c - '0');
+  for (const char *c = buf; *c >= '0' && *c <= '9' && x < ((uint64_t)1 << 60); c++) x = x * 10 + (uint64_t)(*c - '0');
   return x;
 }
 
 static uint64_t hk_purge_min_limit(uint64_t a, uint64_t b) { return !a ? b : !b ? a : a < b ? a : b; }
 
+/* What a cgroup directory's limits allow: memory.high, or 15/16 of memory.max (0: none). */
+static uint64_t hk_purge_cgroup_limit(const char *dir) {
+  uint64_t max = hk_purge_cgroup_value(dir, "memory.max");
+  return hk_purge_min_limit(hk_purge_cgroup_value(dir, "memory.high"), max - max / 16);
+}
+
 static void hk_purge_limit_init(void) {
   uint64_t lim = hk_purge_env_size("HAKMEM_SOFT_LIMIT", (uint64_t)HK_CFG_PURGE_SOFT_LIMIT << 20);
-  lim = hk_purge_min_limit(lim, hk_purge_cgroup_limit("memory.high"));
-  uint64_t max = hk_purge_cgroup_limit("memory.max");
-  lim = hk_purge_min_limit(lim, max - max / 16);
+  char dir[1024];
+  if (hk_purge_cgroup_dir(dir, sizeof dir)) lim = hk_purge_min_limit(lim, hk_purge_cgroup_limit(dir));
   hk_purge_limit = lim;
 }
 
@@ -88,7 +101,12 @@ static void hk_purge_before_map(size_t len) {
   __atomic_fetch_add(&hk_purge_limit_passes, 1, __ATOMIC_RELAXED);
 }
 
-static int hk_purge_limit_probe(const char *name, int64_t *out) {
+/* cgroup_limit_of: arg is a C string, a directory laid out as a cgroup v2 one (tests). */
+static int hk_purge_limit_probe(const char *name, int64_t arg, int64_t *out) {
+  if (!strcmp(name, "cgroup_limit_of")) {
+    *out = arg ? (int64_t)hk_purge_cgroup_limit((const char *)(uintptr_t)arg) : 0;
+    return 0;
+  }
   if (!strcmp(name, "soft_limit")) { *out = (int64_t)hk_purge_limit; return 0; }
   if (!strcmp(name, "limit_passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_limit_passes, __ATOMIC_RELAXED); return 0; }
   return -1;

@@ -12,9 +12,8 @@ static void hk_purge_fork_parent(void) {}
 static void hk_purge_fork_child(void) {}
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
   if (!strcmp(name, "thread")) { *out = 0; return 0; }
   if (!strcmp(name, "delay_ms")) { *out = -1; return 0; }   /* never */
   if (!strcmp(name, "passes") || !strcmp(name, "released")) { *out = 0; return 0; }
-  return hk_purge_limit_probe(name, out);
+  return hk_purge_limit_probe(name, arg, out);
 }
