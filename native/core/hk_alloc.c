@@ -9,6 +9,7 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
     if (!h) { errno = ENOMEM; return NULL; }
   }
   uint64_t t0 = hk_stats_clock();
+  hk_remote_flush();   /* blocks this thread holds for other heaps go first (no lock held) */
   hk_lock(&h->lock);   /* uncontended but for a fork's prepare: see hk_layout.h */
   void *p = hk_refill(h, cls);
   hk_unlock(&h->lock);

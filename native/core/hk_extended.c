@@ -43,17 +43,9 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
 }
 
 HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {
-  static const struct { const char *slot; int (*probe)(const char *, int64_t, int64_t *); } table[] = {
-    { "core", hk_core_probe },         { "front", hk_front_probe },
-    { "refill", hk_refill_probe },     { "superslab", hk_superslab_probe },
-    { "sharedpool", hk_sharedpool_probe }, { "freegate", hk_freegate_probe },
-    { "large", hk_large_probe },       { "stats", hk_stats_probe },
-    { "purge", hk_purge_probe },
-  };
   if (!slot || !name || !out) return -1;
-  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-    if (!strcmp(slot, table[i].slot)) return table[i].probe(name, arg, out);
-  return -1;
+  if (!strcmp(slot, "core")) return hk_core_probe(name, arg, out);
+  return hk_slots_probe(slot, name, arg, out);   /* generated from the slot list */
 }
 
 /* Programs may close stderr before library destructors run (coreutils' close_stdout does), so

@@ -56,12 +56,7 @@ static void hk_fork_handlers_register(void) {
 static HK_COLD void hk_init_slow(void) {
   int expected = 0;
   if (__atomic_compare_exchange_n(&hk_init_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-    hk_stats_init();
-    hk_purge_init();
-    hk_freegate_init();
-    hk_sharedpool_init();
-    hk_large_init();
-    hk_superslab_init();
+    hk_slots_init();
     hk_init_running = 1;
     if (pthread_key_create(&hk_thread_key, hk_thread_exit) == 0)
       __atomic_store_n(&hk_thread_key_ready, 1, __ATOMIC_RELEASE);
@@ -88,7 +83,7 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
   if (h) { h->state = HK_HEAP_ACTIVE; h->next_orphan = NULL; }
   hk_unlock(&hk_heaps_lock);
   if (!h) return NULL;
-  hk_front_thread_init();
+  hk_slots_thread_init();
   hk_tls_heap = h;
   if (__atomic_load_n(&hk_thread_key_ready, __ATOMIC_ACQUIRE))
     pthread_setspecific(hk_thread_key, h);   /* may allocate; this thread is ready */
@@ -109,8 +104,7 @@ static void hk_thread_exit(void *arg) {
   int saved = errno;
   hk_heap_flush(h);
   hk_purge_tick();
-  hk_front_thread_reset();
-  hk_stats_thread_exit();
+  hk_slots_thread_exit();
   hk_tls_heap = NULL;
   hk_lock(&hk_heaps_lock);
   h->state = HK_HEAP_ORPHAN;
@@ -120,10 +114,10 @@ static void hk_thread_exit(void *arg) {
   errno = saved;
 }
 
-/* Under hk_heaps_lock: trim the orphans (all, or those with remote frees waiting). */
+/* Under hk_heaps_lock: trim the orphans (all, or those with blocks handed back waiting). */
 static void hk_orphans_trim(int all) {
   for (hk_heap_t *h = hk_heaps_orphans; h; h = h->next_orphan)
-    if (all || __atomic_load_n(&h->remote, __ATOMIC_RELAXED)) {
+    if (all || hk_remote_pending(h)) {
       hk_lock(&h->lock);
       hk_refill_trim(h);
       hk_unlock(&h->lock);
@@ -140,12 +134,14 @@ static void hk_orphans_reclaim(void) {
   hk_unlock(&hk_heaps_lock);
 }
 
-/* malloc_trim, hakmem_trim: the calling thread's front back to its slabs, the queues and
+/* malloc_trim, hakmem_trim: the blocks the calling thread holds for other heaps to their
+ * owners, its front back to its slabs, the queues and
  * empty slabs of exited threads' heaps, then every resting page: the pool's resident slabs
  * and chunks, the large cache. Returns the bytes given back to the OS; errno is kept. */
 static size_t hk_trim(void) {
   int saved = errno;
   hk_init();
+  hk_remote_flush();
   if (hk_tls_heap) hk_heap_flush(hk_tls_heap);
   hk_lock(&hk_heaps_lock);
   hk_orphans_trim(1);
@@ -180,26 +176,23 @@ static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {
  * init first (prepare may run before any allocation, or while another thread initialises). */
 static void hk_fork_prepare(void) {
   hk_init();
-  hk_purge_fork_prepare();
+  hk_slots_fork_prepare();
   hk_lock(&hk_heaps_lock);
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_lock(&h->lock);
-  hk_sharedpool_lock_all();
-  hk_large_lock_all();
+  hk_slots_lock_all();
 }
 
 static void hk_fork_parent(void) {
-  hk_large_unlock_all();
-  hk_sharedpool_unlock_all();
+  hk_slots_unlock_all();
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_unlock(&h->lock);
   hk_unlock(&hk_heaps_lock);
-  hk_purge_fork_parent();
+  hk_slots_fork_parent();
 }
 
 /* Only the forking thread exists in the child: every other active heap becomes an orphan.
  * Blocks that sat in the other threads' front caches are lost to the child, nothing more. */
 static void hk_fork_child(void) {
-  hk_large_reset_locks();
-  hk_sharedpool_reset_locks();
+  hk_slots_reset_locks();
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
     hk_lock_reset(&h->lock);
     if (h->state == HK_HEAP_ACTIVE && h != hk_tls_heap) {
@@ -209,7 +202,7 @@ static void hk_fork_child(void) {
     }
   }
   hk_lock_reset(&hk_heaps_lock);
-  hk_purge_fork_child();
+  hk_slots_fork_child();
 }
 
 /* Initialise at load: the fork handlers are then in place before main and its threads. */

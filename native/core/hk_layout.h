@@ -90,7 +90,7 @@ enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
 /* A thread's heap: the slabs it owns per class and the queue other threads free into.
  * Heaps are never unmapped; a thread that exits leaves its heap to be adopted. */
 typedef struct hk_heap {
-  void    *remote;      /* blocks freed by other threads: one CAS push each */
+  void    *remote;      /* the remote slot's channel: blocks other threads handed back */
   uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
   hk_lock_t lock;       /* held while the slabs below change (see the rule at the top) */
   hk_slab_t *current[HK_NUM_CLASSES];

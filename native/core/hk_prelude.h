@@ -1,5 +1,8 @@
-/* hk_prelude.h — first include of every generated variant unit: the core's shapes, then the
- * slot headers that every box of a slot implements. The boxes follow, then hk_core.c. */
+/* hk_prelude.h — first include of every generated variant unit: the core's shapes and the core
+ * services a box may call. The generated unit then includes the slot headers (every box of a
+ * slot implements its header) and the boxes, in slot order (native/src/slots.ts), then the
+ * core's calls into the slots (hk_slots_*: start-up, thread start and exit, fork, probes), then
+ * hk_core.c. */
 #ifndef HK_PRELUDE_H
 #define HK_PRELUDE_H
 
@@ -13,15 +16,6 @@
 
 /* The calling thread's heap; NULL until its first allocation (and after it exits). */
 static __thread hk_heap_t *hk_tls_heap;
-
-#include "hakmem/hk_stats.h"
-#include "hakmem/hk_purge.h"
-#include "hakmem/hk_superslab.h"
-#include "hakmem/hk_sharedpool.h"
-#include "hakmem/hk_front.h"
-#include "hakmem/hk_refill.h"
-#include "hakmem/hk_large.h"
-#include "hakmem/hk_freegate.h"
 
 /* Core services the boxes may call (defined in hk_core.c). */
 static void hk_orphans_reclaim(void);   /* give back what exited threads left, before mapping more */

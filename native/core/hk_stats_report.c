@@ -4,6 +4,7 @@
 static const char *const hk_event_names[HAKMEM_EVENTS] = {
   "malloc_hit", "malloc_miss", "free_local", "free_remote", "refill", "refill_blocks",
   "drain", "drain_blocks", "chunk_map", "chunk_unmap", "large_alloc", "large_free",
+  "remote_atomics",
 };
 
 HK_EXT const char *hakmem_event_name(int event) {

@@ -21,7 +21,7 @@ typedef enum hakmem_event {
   HAKMEM_EV_MALLOC_HIT,     /* malloc served by the thread's front cache */
   HAKMEM_EV_MALLOC_MISS,    /* malloc that had to refill the front */
   HAKMEM_EV_FREE_LOCAL,     /* free of a block of the calling thread's heap */
-  HAKMEM_EV_FREE_REMOTE,    /* free of another thread's block (one CAS onto its queue) */
+  HAKMEM_EV_FREE_REMOTE,    /* free of another thread's block (handed to its heap by the remote slot) */
   HAKMEM_EV_REFILL,         /* refills of the front */
   HAKMEM_EV_REFILL_BLOCKS,  /* blocks those refills moved */
   HAKMEM_EV_DRAIN,          /* drains of a full front back to slabs */
@@ -30,6 +30,7 @@ typedef enum hakmem_event {
   HAKMEM_EV_CHUNK_UNMAP,    /* mappings returned to the OS */
   HAKMEM_EV_LARGE_ALLOC,    /* blocks above the slab range allocated */
   HAKMEM_EV_LARGE_FREE,     /* and freed */
+  HAKMEM_EV_REMOTE_ATOMICS, /* atomic operations (CAS attempts) that handed blocks to other heaps */
   HAKMEM_EVENTS
 } hakmem_event_t;
 

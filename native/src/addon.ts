@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
-import type { SlotName } from './manifest.js';
+import type { ProbeNames, SlotName } from './slots.js';
+
+export type { ProbeNames };
 
 /** `osStats()` of the addon: what hakmem holds from the OS. */
 export interface HakmemOsStats {
@@ -24,6 +26,7 @@ export const STAT_EVENTS = [
   'chunk_unmap',
   'large_alloc',
   'large_free',
+  'remote_atomics',
 ] as const;
 export type StatEvent = (typeof STAT_EVENTS)[number];
 
@@ -67,18 +70,7 @@ export interface HakmemAddon {
   trim(): number;
 }
 
-/** The probes of the contract, per slot ('core' for the core). */
-export interface ProbeNames {
-  core: 'class_of' | 'class_size' | 'class_stride' | 'classes' | 'heaps_check' | 'fork_handlers';
-  front: 'count' | 'capacity';
-  refill: 'batch';
-  superslab: 'chunk_of' | 'chunks' | 'unmapped' | 'slab_class' | 'prepared';
-  sharedpool: 'empty_slabs' | 'empty_chunks' | 'resident_slabs';
-  freegate: 'classify' | 'foreign_frees';
-  large: 'cached' | 'cached_bytes';
-  stats: 'enabled' | 'profiled' | 'count' | 'cycles';
-  purge: 'delay_ms' | 'passes' | 'released' | 'thread' | 'soft_limit' | 'limit_passes' | 'cgroup_limit_of';
-}
+/** The probes of the contract, per slot ('core' for the core): from the slot list (slots.ts). */
 export type ProbeSlot = keyof ProbeNames;
 
 /** Typed `hk.probe(...)`: only the probes the contract names type-check. */

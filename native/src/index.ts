@@ -14,6 +14,18 @@ export {
   type SlotPackage,
   type SlotSpec,
 } from './manifest.js';
+export {
+  SLOTS,
+  SLOT_HOOKS,
+  HOOK_ORDER,
+  REVERSE_HOOKS,
+  CORE_PROBES,
+  slotDecl,
+  defaultSlotPackage,
+  hookSuffix,
+  type SlotDecl,
+  type SlotHook,
+} from './slots.js';
 export { nativeRoot, includeDir, coreDir, addonSource, publicHeader } from './paths.js';
 export {
   loadHakmem,

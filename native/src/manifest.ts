@@ -1,24 +1,9 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The slots, in the fixed order the generated unit includes them (docs/contract.md). */
-export const SLOT_ORDER = [
-  'stats',
-  'purge',
-  'superslab',
-  'sharedpool',
-  'front',
-  'refill',
-  'large',
-  'freegate',
-] as const;
+import { SLOT_ORDER, isSlotName, type SlotName } from './slots.js';
 
-/** One of the eight slots of the allocator. */
-export type SlotName = (typeof SLOT_ORDER)[number];
-
-export function isSlotName(x: unknown): x is SlotName {
-  return typeof x === 'string' && (SLOT_ORDER as readonly string[]).includes(x);
-}
+export { SLOT_ORDER, isSlotName, type SlotName };
 
 /** An integer constant; `HK_CFG_<SLOT>_<NAME>` in the generated header. */
 export interface TunableInt {
@@ -81,6 +66,7 @@ export interface BoxManifest {
 export interface SlotPackage<
   S extends SlotName = SlotName,
   B extends Readonly<Record<string, BoxManifest>> = Readonly<Record<string, BoxManifest>>,
+  D extends keyof B & string = keyof B & string,
 > {
   readonly slot: S;
   /** npm name, e.g. '@hakmem/front'. */
@@ -88,12 +74,21 @@ export interface SlotPackage<
   /** Absolute path of the package directory (holds package.json and c/). */
   readonly root: string;
   readonly boxes: B;
+  /** The box a variant gets when it names none for this slot. */
+  readonly defaultBox: D;
 }
 
-export interface SlotSpec<S extends SlotName, B extends Readonly<Record<string, BoxManifest>>> {
+export interface SlotSpec<
+  S extends SlotName,
+  B extends Readonly<Record<string, BoxManifest>>,
+  D extends keyof B & string = keyof B & string,
+> {
   readonly slot: S;
   readonly packageName: string;
   readonly boxes: B;
+  /** The box a variant gets when it names none for this slot, so a config written before the
+   * slot existed still builds (default: the first box). */
+  readonly defaultBox?: D;
 }
 
 /** Thrown when a slot package's manifest is malformed (a bug in that package). */
@@ -111,13 +106,15 @@ export class HakmemManifestError extends Error {
 export function defineSlot<
   const S extends SlotName,
   const B extends Readonly<Record<string, BoxManifest>>,
->(moduleUrl: string | URL, spec: SlotSpec<S, B>): SlotPackage<S, B> {
+  const D extends keyof B & string = keyof B & string,
+>(moduleUrl: string | URL, spec: SlotSpec<S, B, D>): SlotPackage<S, B, D> {
   const root = resolve(dirname(fileURLToPath(moduleUrl)), '..');
   checkSlotSpec(spec);
-  return Object.freeze({ slot: spec.slot, packageName: spec.packageName, root, boxes: spec.boxes });
+  const defaultBox = (spec.defaultBox ?? Object.keys(spec.boxes)[0]) as D;
+  return Object.freeze({ slot: spec.slot, packageName: spec.packageName, root, boxes: spec.boxes, defaultBox });
 }
 
-function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManifest>>>): void {
+function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManifest>>, string>): void {
   const where = `${spec.packageName} (slot ${String(spec.slot)})`;
   const fail = (msg: string): never => {
     throw new HakmemManifestError(`${where}: ${msg}`);
@@ -125,6 +122,7 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
   if (!isSlotName(spec.slot)) fail(`unknown slot; slots: ${SLOT_ORDER.join(', ')}`);
   const names = Object.keys(spec.boxes);
   if (names.length === 0) fail('declares no boxes');
+  if (spec.defaultBox !== undefined && !Object.hasOwn(spec.boxes, spec.defaultBox)) fail(`default box '${String(spec.defaultBox)}' is not one of its boxes: ${names.join(', ')}`);
   for (const [key, box] of Object.entries(spec.boxes)) {
     if (!/^[a-z][a-z0-9_]*$/.test(key)) fail(`box name '${key}' must match /^[a-z][a-z0-9_]*$/`);
     if (box.name !== key) fail(`box '${key}' has name '${box.name}'`);

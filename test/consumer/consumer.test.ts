@@ -8,6 +8,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLOT_ORDER } from '../../native/src/slots.js';
 import { pack, readJson, repoRoot } from '../../scripts/packages.mjs';
 import {
   acmeFrontC,
@@ -22,7 +23,7 @@ import {
 } from './fixture.js';
 
 /** What a user installs: the composer and one package per slot (the core comes with them). */
-const PACKAGES = ['native', 'packages/compose', ...['front', 'refill', 'superslab', 'sharedpool', 'freegate', 'large', 'stats', 'purge'].map((s) => `packages/${s}`)];
+const PACKAGES = ['native', 'packages/compose', ...SLOT_ORDER.map((s) => `packages/${s}`)];
 const KEEP = process.env.HAKMEM_KEEP_CONSUMER === '1';
 
 let root: string;

@@ -106,7 +106,7 @@ static void hk_front_thread_init(void) {
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) acme_stack.limit[c] = hk_front_capacity(c);
 }
 
-static void hk_front_thread_reset(void) { memset(&acme_stack, 0, sizeof acme_stack); }
+static void hk_front_thread_exit(void) { memset(&acme_stack, 0, sizeof acme_stack); }
 
 static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;

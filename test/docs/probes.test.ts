@@ -1,18 +1,18 @@
-// The probe names the addon's types allow (ProbeNames in native/src/addon.ts) are exactly the
-// names the C sources answer: every `strcmp(name, "...")` in a slot's boxes (or, for `core`,
+// The probe names the addon's types allow (ProbeNames, from the slot list native/src/slots.ts)
+// are exactly the names the C sources answer: every `strcmp(name, "...")` in a slot's boxes (or, for `core`,
 // in native/core/hk_extended.c). A probe added in C without its type, or a type left behind
 // by a removed probe, fails here.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CORE_PROBES, SLOTS } from '../../native/src/slots.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const addon = readFileSync(join(root, 'native/src/addon.ts'), 'utf8');
-const body = /export interface ProbeNames \{([^}]*)\}/.exec(addon)![1]!;
-const typed = Object.fromEntries(
-  [...body.matchAll(/^\s*(\w+): ([^;]+);/gm)].map((m) => [m[1]!, new Set([...m[2]!.matchAll(/'(\w+)'/g)].map((x) => x[1]!))]),
-);
+const typed: Record<string, Set<string>> = {
+  core: new Set(CORE_PROBES),
+  ...Object.fromEntries(SLOTS.map((s) => [s.name, new Set<string>(s.probes)])),
+};
 
 function cFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SLOT_ORDER } from '../../native/src/slots.js';
 import { checkPackage, publishableDirs, readJson, repoRoot } from '../../scripts/packages.mjs';
 
 const dirs = publishableDirs();
@@ -12,7 +13,7 @@ const dirs = publishableDirs();
 describe('publishable packages', () => {
   it('are the core, the composer, the bench and every slot package', () => {
     const names = dirs.map((d) => readJson(join(d, 'package.json')).name);
-    for (const n of ['@hakmem/native', '@hakmem/compose', '@hakmem/bench', '@hakmem/front', '@hakmem/refill', '@hakmem/superslab', '@hakmem/sharedpool', '@hakmem/freegate', '@hakmem/large', '@hakmem/stats', '@hakmem/purge']) {
+    for (const n of ['@hakmem/native', '@hakmem/compose', '@hakmem/bench', ...SLOT_ORDER.map((s) => `@hakmem/${s}`)]) {
       expect(names).toContain(n);
     }
   });

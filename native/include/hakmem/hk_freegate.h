@@ -1,6 +1,6 @@
 /* Slot `freegate`: routes free(p). Budget for the local free: a mask, a registry test, the
  * slab's owner compare, the block-start test (two compares, one multiply), the free-mark test
- * and the front push. Remote: the same tests and one CAS onto the owner's queue. A pointer that
+ * and the front push. Remote: the same tests, the free mark, then hk_remote_free (the remote slot). A pointer that
  * is not a live block (foreign, interior, freed) goes to the variant's policy and nothing is
  * written. */
 #ifndef HK_SLOT_FREEGATE_H

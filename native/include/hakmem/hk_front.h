@@ -14,7 +14,7 @@ static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head);
 static uint32_t hk_front_count(uint32_t cls);
 static uint32_t hk_front_capacity(uint32_t cls);
 static void hk_front_thread_init(void);                     /* limits for this thread */
-static void hk_front_thread_reset(void);                    /* after a flush: empty, limits 0 */
+static void hk_front_thread_exit(void);                     /* thread exit, after the flush: empty, limits 0 */
 static int hk_front_probe(const char *name, int64_t arg, int64_t *out);
 
 #endif

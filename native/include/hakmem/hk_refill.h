@@ -1,6 +1,7 @@
 /* Slot `refill`: moves blocks between the front and the heap's slabs in batches. On a miss it
  * takes from the current slab (its free list, then fresh memory by bump pointer, no memset),
- * then partial slabs, then remote frees, then the shared pool.
+ * then partial slabs, then the blocks other threads handed back (hk_remote_collect), then the
+ * shared pool.
  * Every function below except the probe is called with h->lock held (the core takes it: see
  * the access rule in hk_layout.h), so a box never locks; it may call hk_orphans_reclaim. */
 #ifndef HK_SLOT_REFILL_H
@@ -9,7 +10,6 @@
 static void *hk_refill(hk_heap_t *h, uint32_t cls);     /* refill the front, return one block; NULL on OOM */
 static void hk_refill_drain(hk_heap_t *h, uint32_t cls);/* the front hit its limit: return a batch */
 static void hk_refill_put(hk_heap_t *h, void *p);       /* one block of h back to its slab */
-static void hk_refill_collect(hk_heap_t *h);            /* take blocks other threads freed */
 static void hk_refill_trim(hk_heap_t *h);               /* collect, then give empty slabs back */
 static void hk_refill_flush(hk_heap_t *h);              /* thread exit: the calling thread's cache back, then trim */
 static int hk_refill_probe(const char *name, int64_t arg, int64_t *out);

@@ -19,6 +19,7 @@ typedef hakmem_event_t hk_event_t;
 #define HK_EV_CHUNK_UNMAP    HAKMEM_EV_CHUNK_UNMAP
 #define HK_EV_LARGE_ALLOC    HAKMEM_EV_LARGE_ALLOC
 #define HK_EV_LARGE_FREE     HAKMEM_EV_LARGE_FREE
+#define HK_EV_REMOTE_ATOMICS HAKMEM_EV_REMOTE_ATOMICS
 #define HK_EV__COUNT         HAKMEM_EVENTS
 _Static_assert(HAKMEM_CLASSES == HK_NUM_CLASSES, "hakmem.h and the size classes agree");
 

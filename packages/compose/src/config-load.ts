@@ -1,6 +1,7 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { SLOT_ORDER, defaultSlotPackage } from '@hakmem/native';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { HakmemConfigError } from './errors.js';
 import { validateConfig, type LoadedConfig } from './validate.js';
@@ -73,9 +74,51 @@ export async function importConfig(path: string): Promise<unknown> {
   }
 }
 
+/** The directory of an installed package, looked up in node_modules from `from` upwards. */
+function findPackage(name: string, from: string): string | undefined {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    const p = join(dir, 'node_modules', name);
+    if (existsSync(join(p, 'package.json'))) return p;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Imports an installed package's ESM entry (its `exports['.'].import`, else `main`). */
+async function importPackage(dir: string): Promise<unknown> {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    exports?: { '.'?: { import?: string } };
+    main?: string;
+  };
+  const entry = pkg.exports?.['.']?.import ?? pkg.main ?? 'index.js';
+  return ((await import(pathToFileURL(join(dir, entry)).href)) as { default?: unknown }).default;
+}
+
+/**
+ * A slot the config's `slots` leaves out is served by its default package (@hakmem/<slot>),
+ * found from the config's directory, else from the composer's own: so a slot added after the
+ * config was written does not break it.
+ */
+export async function withDefaultSlots(raw: unknown, configDir: string): Promise<unknown> {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const given = (raw as { slots?: unknown }).slots;
+  if (typeof given !== 'object' || given === null) return raw;
+  const slots: Record<string, unknown> = { ...(given as Record<string, unknown>) };
+  const self = dirname(fileURLToPath(import.meta.url));
+  for (const slot of SLOT_ORDER) {
+    if (slots[slot] !== undefined) continue;
+    const name = defaultSlotPackage(slot);
+    const dir = findPackage(name, configDir) ?? findPackage(name, self);
+    if (!dir) {
+      throw new HakmemConfigError(`config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`);
+    }
+    slots[slot] = await importPackage(dir);
+  }
+  return { ...(raw as object), slots };
+}
+
 /** Finds (unless given), imports and validates a config. */
 export async function loadConfig(path?: string): Promise<LoadedConfig> {
   const file = path ? resolve(path) : findConfig();
-  const raw = await importConfig(file);
+  const raw = await withDefaultSlots(await importConfig(file), dirname(file));
   return validateConfig(raw, { path: file });
 }

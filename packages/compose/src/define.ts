@@ -1,13 +1,18 @@
 import type { BoxManifest, SlotName, SlotPackage, TunableValue } from '@hakmem/native';
 
-/** One slot package per slot, keyed by slot name. */
-export type SlotMap = { readonly [S in SlotName]: SlotPackage<S> };
+/** One slot package per slot, keyed by slot name. A slot left out is served by its default
+ * package (`@hakmem/<slot>`), so a config written before a slot existed still builds. */
+export type SlotMap = { readonly [S in SlotName]?: SlotPackage<S> };
 
-/** Box names a slot package declares. */
-export type BoxName<P extends SlotMap, S extends SlotName> = keyof P[S]['boxes'] & string;
+/** Box names a slot package declares (any name for a slot the config leaves to its default package). */
+export type BoxName<P extends SlotMap, S extends SlotName> = P[S] extends SlotPackage<S> ? keyof P[S]['boxes'] & string : string;
 
-/** A variant's choice: one box per slot. */
-export type BoxChoice<P extends SlotMap> = { readonly [S in SlotName]: BoxName<P, S> };
+/** A variant's choice: a box per slot; a slot left out runs its package's default box. */
+export type BoxChoice<P extends SlotMap> = { readonly [S in SlotName]?: BoxName<P, S> };
+
+/** The manifest of the box a variant runs in slot S: its choice, else the package's default box. */
+type ChosenBox<P extends SlotMap, C extends BoxChoice<P>, S extends SlotName> =
+  P[S] extends SlotPackage<S, infer B, infer D> ? (C[S] extends keyof B ? B[C[S]] : B[D]) : never;
 
 /** Values for the tunables of one box; every one is optional (defaults fill the rest). */
 export type TunableValues<B> = B extends BoxManifest
@@ -16,10 +21,12 @@ export type TunableValues<B> = B extends BoxManifest
 
 /** Tunable values per slot, typed by the box the variant chose for that slot. */
 export type VariantTunables<P extends SlotMap, C extends BoxChoice<P>> = {
-  readonly [S in SlotName]?: TunableValues<P[S]['boxes'][C[S]]>;
+  readonly [S in SlotName]?: P[S] extends SlotPackage<S>
+    ? TunableValues<ChosenBox<P, C, S>>
+    : Readonly<Record<string, number | boolean | string>>;
 };
 
-/** One variant: a box per slot, and tunables for those boxes. */
+/** One variant: a box per slot (or the slot's default), and tunables for those boxes. */
 export interface VariantConfig<P extends SlotMap, C extends BoxChoice<P>> {
   readonly description: string;
   readonly boxes: C;

@@ -9,7 +9,7 @@ export {
   type VariantConfig,
 } from './define.js';
 export { HakmemError, HakmemConfigError, HakmemBuildError } from './errors.js';
-export { CONFIG_NAMES, findConfig, importConfig, loadConfig } from './config-load.js';
+export { CONFIG_NAMES, findConfig, importConfig, loadConfig, withDefaultSlots } from './config-load.js';
 export {
   validateConfig,
   resolveVariantInput,
@@ -25,6 +25,7 @@ export {
   VARIANT_UNIT,
   VARIANT_FILES,
   configHeader,
+  slotGlue,
   variantUnit,
   variantJson,
   tunableMacro,

@@ -26,6 +26,8 @@ export interface SlotInfo {
   slot: SlotName;
   package: string;
   version: string;
+  /** The box a variant that names none for this slot runs. */
+  defaultBox: string;
   boxes: BoxInfo[];
 }
 
@@ -67,6 +69,7 @@ export function listing(config: LoadedConfig): Listing {
         slot,
         package: pkg.packageName,
         version: versions?.[slot].version ?? '',
+        defaultBox: pkg.defaultBox ?? Object.keys(pkg.boxes)[0]!,
         boxes: Object.entries(pkg.boxes).map(([name, b]) => ({
           name,
           description: b.description,

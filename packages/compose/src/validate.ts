@@ -80,11 +80,14 @@ function checkSlots(raw: unknown): Record<SlotName, SlotPackage> {
   }
   for (const slot of SLOT_ORDER) {
     const pkg = raw[slot];
-    if (pkg === undefined) fail(`config.slots.${slot} is missing; import it from '@hakmem/${slot}'`);
+    if (pkg === undefined) fail(`config.slots.${slot} is missing; import it from '@hakmem/${slot}' (loadConfig fills it in when installed)`);
     if (!isObject(pkg) || typeof pkg.root !== 'string' || !isObject(pkg.boxes) || typeof pkg.packageName !== 'string') {
       fail(`config.slots.${slot} is not a slot package (expected the default export of a package like @hakmem/${slot})`);
     }
     if (pkg.slot !== slot) fail(`config.slots.${slot} is ${String(pkg.packageName)}, a package for slot ${String(pkg.slot)}`);
+    if (pkg.defaultBox !== undefined && (typeof pkg.defaultBox !== 'string' || !Object.hasOwn(pkg.boxes, pkg.defaultBox))) {
+      fail(`config.slots.${slot} (${String(pkg.packageName)}): default box ${show(pkg.defaultBox)} is not one of its boxes`);
+    }
   }
   return raw as unknown as Record<SlotName, SlotPackage>;
 }
@@ -117,7 +120,7 @@ export function resolveVariantInput(
   const description = raw.description ?? '';
   if (typeof description !== 'string') fail(`${at}description must be a string`);
   const boxesIn = raw.boxes;
-  if (!isObject(boxesIn)) fail(`${at}boxes is missing; choose one box per slot: ${SLOT_ORDER.join(', ')}`);
+  if (!isObject(boxesIn)) fail(`${at}boxes is missing; choose a box per slot (a slot left out runs its default): ${SLOT_ORDER.join(', ')}`);
   const tunablesIn = raw.tunables ?? {};
   if (!isObject(tunablesIn)) fail(`${at}tunables must be an object keyed by slot`);
   for (const key of [...Object.keys(boxesIn), ...Object.keys(tunablesIn)]) {
@@ -128,8 +131,8 @@ export function resolveVariantInput(
   for (const slot of SLOT_ORDER) {
     const pkg = slots[slot];
     const names = Object.keys(pkg.boxes);
-    const choice = boxesIn[slot];
-    if (choice === undefined) fail(`${at}no box chosen for slot ${slot}; boxes: ${list(names)}`);
+    /* a package made before slots had defaults has none: its first box */
+    const choice = boxesIn[slot] ?? (pkg.defaultBox as string | undefined) ?? names[0];
     if (typeof choice !== 'string' || !Object.hasOwn(pkg.boxes, choice)) {
       fail(`${at}slot ${slot} has no box ${show(choice)}; boxes: ${list(names)}`);
     }

@@ -58,16 +58,11 @@ describe('loading hakmem.config.ts', () => {
     expect(c.rootDir).toBe(repoRoot);
     expect(Object.keys(c.variants)).toContain('default');
     const v = c.variants.default!;
-    expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, v.boxes[s].box]))).toEqual({
-      stats: 'off',
-      purge: 'decay',
-      superslab: 'lazy',
-      sharedpool: 'lockfree',
-      front: 'tcache',
-      refill: 'batch',
-      large: 'bigcache',
-      freegate: 'fast',
-    });
+    // the default variant runs every slot's default box
+    expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, v.boxes[s].box]))).toEqual(
+      Object.fromEntries(SLOT_ORDER.map((s) => [s, c.slots[s].defaultBox])),
+    );
+    expect(v.boxes).toMatchObject({ stats: { box: 'off' }, purge: { box: 'decay' }, front: { box: 'tcache' }, freegate: { box: 'fast' } });
     // The root config leaves no temporary bundle behind.
     expect(readdirSync(repoRoot).filter((f) => f.includes('.tmp.mjs'))).toEqual([]);
   });
@@ -90,6 +85,34 @@ describe('loading hakmem.config.ts', () => {
           .replace("import { defineConfig } from '@hakmem/compose';", 'const defineConfig = (c) => c;'),
       );
       await expect(loadConfig(js)).rejects.toThrow('variant plain: front.maxBlocks = 99999 is out of range [8, 4096]');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('serves a slot the config leaves out from its default package, with its default box', async () => {
+    const t = tempDir('defaults');
+    try {
+      // A config written before the purge slot existed: no purge package, no purge box.
+      writeFileSync(
+        join(t.dir, 'hakmem.config.ts'),
+        `import { defineConfig } from '@hakmem/compose';
+import front from '@hakmem/front';
+
+export default defineConfig({
+  slots: { front },
+  variants: { old: { description: 'from before purge', boxes: { front: 'magazine' }, tunables: { front: { maxBytes: 4096 } } } },
+});
+`,
+      );
+      const c = await loadConfig(join(t.dir, 'hakmem.config.ts'));
+      const v = c.variants.old!;
+      expect(v.boxes.front.box).toBe('magazine');
+      expect(v.tunables.front.maxBytes).toBe(4096);
+      expect(v.boxes.purge).toMatchObject({ box: 'decay', packageName: '@hakmem/purge' });
+      expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, c.slots[s].packageName]))).toEqual(
+        Object.fromEntries(SLOT_ORDER.map((s) => [s, `@hakmem/${s}`])),
+      );
     } finally {
       t.cleanup();
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SLOT_ORDER } from '@hakmem/native';
+import { SLOTS, SLOT_ORDER } from '@hakmem/native';
 import {
   BASE_CFLAGS,
   cInt,
@@ -10,6 +10,7 @@ import {
   screamingSnake,
   validateConfig,
   variantJson,
+  slotGlue,
   variantUnit,
 } from '../src/index.js';
 import { rawConfig, slots, variant } from './helpers.js';
@@ -37,17 +38,37 @@ describe('generated C', () => {
     expect(cString('a"b\\c\n')).toBe('"a\\"b\\\\c\\n"');
   });
 
-  it('the unit includes config, prelude, every box source in slot order, then the core', () => {
+  it('the unit includes config, prelude, the slot headers and every box source in slot order, then the core', () => {
     const unit = variantUnit(v);
     const includes = unit.split('\n').filter((l) => l.startsWith('#include'));
     expect(includes[0]).toBe('#include "hk_variant_config.h"');
     expect(includes[1]).toBe('#include "hk_prelude.h"');
     expect(includes.at(-1)).toBe('#include "hk_core.c"');
-    const boxes = includes.slice(2, -1);
+    const headers = includes.slice(2, 2 + SLOT_ORDER.length);
+    expect(headers).toEqual(SLOT_ORDER.map((s) => `#include "hakmem/hk_${s}.h"`));
+    const boxes = includes.slice(2 + SLOT_ORDER.length, -1);
     expect(boxes).toEqual(SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)));
     expect(boxes[0]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
     expect(boxes).toContain(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);
     expect(boxes.at(-1)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
+  });
+
+  it("the core's calls into the slots come from the slot list, teardown in reverse", () => {
+    const glue = slotGlue().join('\n');
+    const calls = (hook: string) => {
+      const m = new RegExp(`static void hk_slots_${hook}\\(void\\) \\{(.*) \\}`).exec(glue);
+      return [...(m?.[1] ?? '').matchAll(new RegExp(`hk_([a-z]+)_${hook}\\(\\);`, 'g'))].map((x) => x[1]);
+    };
+    const having = (hook: string) => SLOTS.filter((s) => (s.hooks as readonly string[]).includes(hook)).map((s) => s.name);
+    expect(calls('init')).toEqual(having('init'));
+    expect(calls('init').slice(0, 2)).toEqual(['stats', 'purge']);   // stats first: others count from init on
+    expect(calls('thread_init')).toEqual(having('threadInit'));
+    expect(calls('thread_exit')).toEqual(having('threadExit').reverse());
+    expect(calls('lock_all')).toEqual(['sharedpool', 'large']);
+    expect(calls('unlock_all')).toEqual(['large', 'sharedpool']);
+    expect(calls('reset_locks')).toEqual(['sharedpool', 'large']);
+    expect(calls('fork_prepare')).toEqual(['purge']);
+    for (const slot of SLOT_ORDER) expect(glue).toContain(`if (!strcmp(slot, "${slot}")) return hk_${slot}_probe(name, arg, out);`);
   });
 
   it('the header defines the variant, its boxes and every tunable with its value', () => {

@@ -13,14 +13,19 @@ import refill from '@hakmem/refill';
 import sharedpool from '@hakmem/sharedpool';
 import stats from '@hakmem/stats';
 import superslab from '@hakmem/superslab';
-import { buildVariant, importConfig, validateConfig } from '../src/index.js';
+import { buildVariant, importConfig, validateConfig, withDefaultSlots } from '../src/index.js';
 
 export const composeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const repoRoot = resolve(composeRoot, '../..');
 export const cliBin = join(composeRoot, 'bin', 'hakmem.mjs');
 export const fixturesDir = join(composeRoot, 'test', 'fixtures');
 
-export const slots = { front, refill, superslab, sharedpool, freegate, large, stats, purge };
+/** Every slot's package: those imported above, and the rest (a slot added later) from its
+ * default package, as loadConfig finds them. */
+export const slots = ((await withDefaultSlots(
+  { slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge } },
+  composeRoot,
+)) as { slots: { [S in SlotName]: SlotPackage<S> } }).slots;
 
 export const defaultBoxes = {
   front: 'tcache',
@@ -115,7 +120,7 @@ export async function buildTestVariant(
   try {
     const file = join(t.dir, 'hakmem.config.ts');
     writeFileSync(file, configSource(name, tunables, JSON.stringify({ ...defaultBoxes, ...boxes })));
-    const config = validateConfig(await importConfig(file), { path: file, rootDir: repoRoot });
+    const config = validateConfig(await withDefaultSlots(await importConfig(file), t.dir), { path: file, rootDir: repoRoot });
     const r = await buildVariant(config, name);
     const dirs = [r.distDir, r.buildDir, join(repoRoot, '.hakmem', 'test-bin', name)];
     return { name, distDir: r.distDir, remove: () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })) };

@@ -23,12 +23,14 @@ function typecheck(files: Record<string, string>): { status: number | null; outp
 }
 
 const boxes = (over: Record<string, string>) => JSON.stringify({ ...defaultBoxes, ...over });
-const withoutStats = JSON.stringify({ ...defaultBoxes, stats: undefined });
+const without = (slot: string) => JSON.stringify({ ...defaultBoxes, [slot]: undefined });
 
 describe('hakmem.config.ts is type-checked', () => {
   it('a good config type-checks', () => {
     const r = typecheck({
       'good.ts': configSource('fast', "{ front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } }"),
+      // a slot with no box runs its default box, whose tunables type-check
+      'good-default.ts': configSource('d', '{ front: { maxBlocks: 64 } }', without('front')),
     });
     expect(r.output).toBe('');
     expect(r.status).toBe(0);
@@ -41,7 +43,7 @@ describe('hakmem.config.ts is type-checked', () => {
       'bad-type.ts': [configSource('v', "{ front: { maxBlocks: '256' } }"), /not assignable to type 'number'/],
       'bad-enum.ts': [configSource('v', "{ freegate: { onForeign: 'ignore' } }"), /"ignore"/],
       'bad-slot.ts': [configSource('v', '{ frnt: { maxBlocks: 8 } }'), /'frnt'/],
-      'bad-missing.ts': [configSource('v', '{}', withoutStats), /'stats' is missing/],
+      'bad-default-tunable.ts': [configSource('v', '{ front: { maxBlock: 8 } }', without('front')), /'maxBlock'/],
     };
     const r = typecheck(Object.fromEntries(Object.entries(bad).map(([f, [src]]) => [f, src])));
     expect(r.status).not.toBe(0);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SLOT_ORDER } from '@hakmem/native';
 import { getVariant, HakmemConfigError, validateConfig } from '../src/index.js';
 import { fakeSlot, rawConfig, slots, variant } from './helpers.js';
 
@@ -45,15 +46,21 @@ describe('validateConfig', () => {
 
   it('names the slots for an unknown slot, in boxes and in tunables', () => {
     expect(errorOf(check({ v: variant({ boxes: { frnt: 'tcache' } }) })).message).toContain(
-      "unknown slot 'frnt'; slots: stats, purge, superslab, sharedpool, front, refill, large, freegate",
+      `unknown slot 'frnt'; slots: ${SLOT_ORDER.join(', ')}`,
     );
     expect(errorOf(check({ v: variant({ tunables: { frnt: {} } }) })).message).toContain("unknown slot 'frnt'");
     expect(errorOf(check({ v: variant() }, { frnt: slots.front })).message).toContain("unknown slot 'frnt' in config.slots");
   });
 
-  it('requires a box for every slot and a package for every slot', () => {
-    const v = { description: 'd', boxes: { front: 'tcache' } };
-    expect(errorOf(check({ v })).message).toContain('no box chosen for slot stats; boxes: off');
+  it("runs a slot's default box where a variant names none, and requires a package for every slot", () => {
+    const c = validateConfig(rawConfig({ v: { description: 'd', boxes: { front: 'magazine' } } }), { rootDir: '/r' });
+    const v = getVariant(c, 'v');
+    expect(v.boxes.front.box).toBe('magazine');
+    for (const slot of SLOT_ORDER.filter((s) => s !== 'front')) {
+      expect(v.boxes[slot].box).toBe(slots[slot].defaultBox);
+    }
+    expect(v.boxes.purge.box).toBe('decay');
+    expect(v.tunables.purge.delayMs).toBe(500);
     expect(errorOf(check({ v: variant() }, { large: undefined })).message).toContain(
       "config.slots.large is missing; import it from '@hakmem/large'",
     );

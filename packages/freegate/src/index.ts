@@ -4,6 +4,7 @@ import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 const freegate = defineSlot(import.meta.url, {
   slot: 'freegate',
   packageName: '@hakmem/freegate',
+  defaultBox: 'fast',
   boxes: {
     fast: {
       name: 'fast',

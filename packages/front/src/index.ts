@@ -4,6 +4,7 @@ import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 const front = defineSlot(import.meta.url, {
   slot: 'front',
   packageName: '@hakmem/front',
+  defaultBox: 'tcache',
   boxes: {
     tcache: {
       name: 'tcache',

@@ -4,6 +4,7 @@ import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 const large = defineSlot(import.meta.url, {
   slot: 'large',
   packageName: '@hakmem/large',
+  defaultBox: 'bigcache',
   boxes: {
     bigcache: {
       name: 'bigcache',

@@ -38,6 +38,7 @@ const timeRule = {
 const purge = defineSlot(import.meta.url, {
   slot: 'purge',
   packageName: '@hakmem/purge',
+  defaultBox: 'decay',
   boxes: {
     decay: {
       name: 'decay',

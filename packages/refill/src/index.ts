@@ -12,6 +12,7 @@ const keepSpare = {
 const refill = defineSlot(import.meta.url, {
   slot: 'refill',
   packageName: '@hakmem/refill',
+  defaultBox: 'batch',
   boxes: {
     batch: {
       name: 'batch',

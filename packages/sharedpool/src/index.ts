@@ -4,6 +4,7 @@ import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 const sharedpool = defineSlot(import.meta.url, {
   slot: 'sharedpool',
   packageName: '@hakmem/sharedpool',
+  defaultBox: 'lockfree',
   boxes: {
     lockfree: {
       name: 'lockfree',

@@ -4,6 +4,7 @@ import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 const stats = defineSlot(import.meta.url, {
   slot: 'stats',
   packageName: '@hakmem/stats',
+  defaultBox: 'off',
   boxes: {
     off: {
       name: 'off',

@@ -17,6 +17,7 @@ const reserveChunks = {
 const superslab = defineSlot(import.meta.url, {
   slot: 'superslab',
   packageName: '@hakmem/superslab',
+  defaultBox: 'lazy',
   boxes: {
     lazy: {
       name: 'lazy',

@@ -2,7 +2,7 @@
  * and its policy (onForeign). free(p) is three tests to reach the owner's cache: is p's chunk
  * registered, does the calling thread own p's slab, does p start a block that is not already
  * free. A block of another thread's heap takes the same checks and one CAS onto that heap's
- * remote queue. NULL, foreign addresses, interior pointers and double frees go to the cold
+ * remote queue (the remote slot decides how it travels). NULL, foreign addresses, interior pointers and double frees go to the cold
  * path, and nothing is written for them. */
 
 static uint64_t hk_freegate_invalid_count;
@@ -107,10 +107,7 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
    * hand it to another class, so s is not ours to read after the CAS */
   uint32_t cls = s->cls;
   ((uintptr_t *)p)[1] = hk_freegate_mark(p);
-  void *head = __atomic_load_n(&o->remote, __ATOMIC_RELAXED);
-  do {
-    hk_link_store(p, head);
-  } while (!__atomic_compare_exchange_n(&o->remote, &head, p, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED));
+  hk_remote_free(o, p, cls);   /* the remote slot hands it over */
   hk_stats_time(HK_EV_FREE_REMOTE, cls, t0);
 }
 

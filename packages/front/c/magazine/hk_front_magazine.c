@@ -80,7 +80,7 @@ static void hk_front_thread_init(void) {
   }
 }
 
-static void hk_front_thread_reset(void) {
+static void hk_front_thread_exit(void) {
   memset(hk_mag.top, 0, sizeof hk_mag.top);   /* every pop reads class 0's sentinel: a miss */
   memset(hk_mag.lim, 0, sizeof hk_mag.lim);
 }

@@ -62,7 +62,7 @@ static void hk_front_thread_init(void) {
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) hk_tcache.room[c] = hk_front_capacity(c);
 }
 
-static void hk_front_thread_reset(void) {
+static void hk_front_thread_exit(void) {
   memset(&hk_tcache, 0, sizeof hk_tcache);
 }
 

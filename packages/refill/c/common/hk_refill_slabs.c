@@ -2,7 +2,7 @@
  * takes up to `want` blocks from one slab (its free list first, then fresh memory by bump
  * pointer: the links are the only writes, nothing is zeroed). An exhausted slab is set aside
  * as full and the next comes from the heap's partial list, else the shared pool. Blocks come
- * back one by one (drain, remote frees, thread exit); a slab that becomes empty and is not the
+ * back one by one (drain, the remote slot's collect, thread exit); a slab that becomes empty and is not the
  * current one is kept as the class's spare (keepSpare), so a working set that empties and
  * refills a slab does not bounce it through the pool, whose pages may have gone back to the
  * OS; the spare it replaces goes back to the pool. A box decides only how many blocks move. */
@@ -117,13 +117,8 @@ static void hk_refill_put_chain(hk_heap_t *h, void *b) {
   }
 }
 
-static void hk_refill_collect(hk_heap_t *h) {
-  void *list = __atomic_exchange_n(&h->remote, NULL, __ATOMIC_ACQUIRE);
-  hk_refill_put_chain(h, list);
-}
-
 static void hk_refill_trim(hk_heap_t *h) {
-  hk_refill_collect(h);
+  hk_remote_collect(h);
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
     hk_slab_t *s = h->current[c];
     if (s && s->used == 0) {
@@ -148,7 +143,7 @@ static void hk_refill_flush(hk_heap_t *h) {
 /* The front of cls missed: move up to want blocks from the heap's slabs into it and return
  * one of them (NULL on OOM). */
 static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
-  if (__atomic_load_n(&h->remote, __ATOMIC_RELAXED)) hk_refill_collect(h);
+  if (hk_remote_pending(h)) hk_remote_collect(h);
   uint32_t got = 0;
   void *chain = NULL;
   hk_slab_t *s = h->current[cls];

@@ -1,0 +1,35 @@
+/* Slot `remote`: the cross-thread free protocol. A block freed by a thread that does not own
+ * its slab is handed to the owning heap (hk_remote_free); the owner takes what was handed to
+ * it at its next refill (hk_remote_collect, under its heap's lock), and whoever trims the heap
+ * of an exited thread does the same. A box decides how blocks travel: one atomic operation per
+ * block, or gathered per destination and handed over a batch at a time.
+ *
+ * The channel is the heap's `remote` word (hk_layout.h): a lock-free stack of blocks linked
+ * through their first word, pushed with a release CAS and taken whole with an acquire
+ * exchange. Only this slot touches it (remote/common). A box may call hk_link_store,
+ * hk_link_load, hk_refill_put (in collect only: the owner's lock is held), hk_stats_count and
+ * hk_stats_time; the only write it makes into a block is the link (word 0). The free gate has
+ * validated the block and written its free mark (word 1) before handing it over, so a second
+ * free of a block that waits in a thread's batch is still reported as a double free.
+ *
+ * Blocks a box holds back are still counted as in use by their slab, so the slab (and its
+ * chunk) cannot go back to the pool or the OS while they wait: holding is always safe, and is
+ * bounded by the box's tunables. Nothing here runs on the malloc hit or the local free. */
+#ifndef HK_SLOT_REMOTE_H
+#define HK_SLOT_REMOTE_H
+
+/* p, a live block of class cls in a slab that o owns, was freed by another thread; the gate
+ * has written its free mark. No lock is held. */
+static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls);
+/* Blocks wait in h's channel (a relaxed read: a hint for the refill and the orphan trim). */
+static inline int hk_remote_pending(hk_heap_t *h);
+/* h's lock is held: every block handed to h goes back to its slab (hk_refill_put). */
+static void hk_remote_collect(hk_heap_t *h);
+/* The calling thread's held blocks go to their owners now. Called on every malloc miss before
+ * the refill and by trim; no lock is held. A box that holds nothing makes it empty. */
+static inline void hk_remote_flush(void);
+static void hk_remote_init(void);          /* start-up: no allocation */
+static void hk_remote_thread_exit(void);   /* the exiting thread's held blocks go to their owners */
+static int hk_remote_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif

@@ -1,0 +1,55 @@
+import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+
+/** The remote slot: how a block freed by another thread goes back to the heap that owns it. */
+const remote = defineSlot(import.meta.url, {
+  slot: 'remote',
+  packageName: '@hakmem/remote',
+  defaultBox: 'direct',
+  boxes: {
+    direct: {
+      name: 'direct',
+      description:
+        "One CAS per cross-thread free onto the owning heap's channel: the block is with its owner at once and nothing is held.",
+      sources: ['c/common/hk_remote_channel.c', 'c/direct/hk_remote_direct.c'],
+      tunables: {},
+    },
+    batched: {
+      name: 'batched',
+      description:
+        "Blocks freed for other heaps gather in per-thread buckets, one destination each, and go over a bucket at a time with one CAS: when it fills, on the thread's next malloc miss, at thread exit and on malloc_trim.",
+      sources: ['c/common/hk_remote_channel.c', 'c/batched/hk_remote_batched.c'],
+      tunables: {
+        buckets: {
+          type: 'int',
+          default: 8,
+          min: 1,
+          max: 64,
+          unit: 'heaps',
+          description: 'Destinations a thread gathers for at once (a direct-mapped cache of heaps).',
+        },
+        batchBlocks: {
+          type: 'int',
+          default: 64,
+          min: 1,
+          max: 4096,
+          unit: 'blocks',
+          description: 'A bucket goes to its owner when it holds this many blocks.',
+        },
+        batchBytes: {
+          type: 'int',
+          default: 65536,
+          min: 64,
+          max: 16777216,
+          unit: 'bytes',
+          description: 'A bucket goes to its owner when it holds this many bytes: a thread holds at most buckets x batchBytes.',
+        },
+      },
+    },
+  },
+});
+export default remote;
+
+/** Blocks the calling thread holds for other heaps (always 0 for direct). */
+export const remoteHeld = (hk: HakmemAddon): number => probeNumber(hk, 'remote', 'held');
+/** Blocks per hand-over at most (1 for direct). */
+export const remoteBatch = (hk: HakmemAddon): number => probeNumber(hk, 'remote', 'batch');

@@ -1,0 +1,49 @@
+// The slot list (native/src/slots.ts) is the one place a slot is declared; this checks that the
+// rest of the tree agrees with it: every slot has its package and header, the header declares
+// every hook the core calls and the probe, and every box of the slot defines them.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SLOTS, SLOT_HOOKS, hookSuffix } from '../../native/src/slots.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+function cFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? cFiles(p) : p.endsWith('.c') ? [p] : [];
+  });
+}
+
+describe('the slot list', () => {
+  it('names every slot package, and only those', () => {
+    const packages = readdirSync(join(root, 'packages')).filter((p) => {
+      const index = join(root, 'packages', p, 'src/index.ts');
+      return existsSync(index) && readFileSync(index, 'utf8').includes('defineSlot(');
+    });
+    expect(SLOTS.map((s) => s.name).sort()).toEqual(packages.sort());
+  });
+
+  it('uses only known hooks', () => {
+    for (const s of SLOTS) for (const h of s.hooks) expect(Object.keys(SLOT_HOOKS)).toContain(h);
+  });
+
+  it.each(SLOTS.map((s) => [s.name, s] as const))('%s: the header declares, and every box defines, each hook and the probe', (name, s) => {
+    const header = readFileSync(join(root, 'native/include/hakmem', `hk_${name}.h`), 'utf8');
+    const fns = [...s.hooks.map((h) => `hk_${name}_${hookSuffix(h)}(void)`), `hk_${name}_probe(const char *name, int64_t arg, int64_t *out)`];
+    for (const f of fns) expect(header, `hk_${name}.h declares ${f}`).toContain(`static void ${f};`.replace('static void hk_' + name + '_probe', 'static int hk_' + name + '_probe'));
+    // Every box: its own sources plus the slot's common/ (as its manifest lists them).
+    const pkgDir = join(root, 'packages', name, 'c');
+    const common = existsSync(join(pkgDir, 'common')) ? cFiles(join(pkgDir, 'common')) : [];
+    const boxes = readdirSync(pkgDir).filter((b) => b !== 'common' && statSync(join(pkgDir, b)).isDirectory());
+    expect(boxes.length).toBeGreaterThan(0);
+    for (const box of boxes) {
+      const text = [...cFiles(join(pkgDir, box)), ...common].map((f) => readFileSync(f, 'utf8')).join('\n');
+      for (const f of fns) {
+        const nameOnly = f.slice(0, f.indexOf('('));
+        expect(new RegExp(`static (?:HK_\\w+ )*(?:void|int) ${nameOnly}\\([^)]*\\) \\{`).test(text), `${name}/${box} defines ${nameOnly}`).toBe(true);
+      }
+    }
+  });
+});
