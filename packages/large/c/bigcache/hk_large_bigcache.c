@@ -1,8 +1,8 @@
 /* large/bigcache — every block above the slab range is its own registered mapping (2 MiB
  * aligned, so free finds its header by the same mask as a slab block). Freed mappings rest in
  * a small cache (cacheEntries, cacheBytes; the oldest is evicted first) and a request takes
- * the smallest one that fits, which skips the mmap and the page faults (past twice the request,
- * the fit's tail is unmapped first). cacheBytes bounds
+ * the smallest one that fits, which skips the mmap and the page faults (one that wastes too much
+ * address space is left for a bigger request). cacheBytes bounds
  * what the cache keeps resident. Header and aligned-block handling (blocks aligned to 2 MiB or more,
  * found by a side table and never cached) are large/common's. */
 
@@ -27,21 +27,33 @@ static hk_large_entry_t hk_large_cache_remove(uint32_t i) {
   return e;
 }
 
-/* The smallest cached mapping of at least len bytes (whole: its pages are already faulted in,
- * and trimming it would fault them again for the next big request). If none fits, the biggest
- * one, which the caller grows: its pages move into the new mapping instead of being unmapped
- * later while a fresh one faults all of its own. *got < len says which. NULL if empty. */
+/* A fit wastes too much when it is more than twice the request and more than 32 MiB over it:
+ * a small block would hold a big mapping's address space (which no purge can take back while
+ * the block lives), so such a request maps afresh and the big mapping stays cached for a big
+ * one. Below that, the smallest fit is taken whole: its pages are faulted in already, and
+ * trimming it would fault them again for the next big request (the vm benchmark). */
+static inline int hk_large_fit_too_big(size_t got, size_t len) {
+  return got / 2 > len && got - len > ((size_t)32 << 20);
+}
+
+/* The smallest cached mapping of at least len bytes that does not waste too much. If none
+ * fits, the biggest one, which the caller grows: its pages move into the new mapping instead
+ * of being unmapped later while a fresh one faults all of its own. *got < len says which.
+ * NULL if the cache is empty or only holds mappings far too big. */
 static hk_chunk_t *hk_large_cache_take(size_t len, size_t *got) {
   if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || !__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED)) return NULL;
   hk_large_entry_t e = { NULL, 0, 0 };
   hk_lock(&hk_large_lock);
   uint32_t fit = UINT32_MAX, biggest = UINT32_MAX, n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
+  int any_fits = 0;
   for (uint32_t i = 0; i < n; i++) {
     size_t l = hk_large_cache[i].len;
-    if (l >= len && (fit == UINT32_MAX || l < hk_large_cache[fit].len)) fit = i;
+    if (l >= len) any_fits = 1;
+    if (l >= len && !hk_large_fit_too_big(l, len) && (fit == UINT32_MAX || l < hk_large_cache[fit].len)) fit = i;
     if (biggest == UINT32_MAX || l > hk_large_cache[biggest].len) biggest = i;
   }
-  if (n) e = hk_large_cache_remove(fit != UINT32_MAX ? fit : biggest);
+  if (fit != UINT32_MAX) e = hk_large_cache_remove(fit);
+  else if (n && !any_fits) e = hk_large_cache_remove(biggest);
   hk_unlock(&hk_large_lock);
   *got = e.len;
   return e.ch;
@@ -76,11 +88,6 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   size_t offset, len, got = 0;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = offset < HK_CHUNK_SIZE ? hk_large_cache_take(len, &got) : NULL;
-  if (ch && got / 2 > len) {   /* a fit more than twice too big: its tail goes back to the OS,
-                                  or one small block would hold a big block's address space */
-    hk_os_unmap((uint8_t *)ch + len, got - len);
-    got = len;
-  }
   if (ch && got < len) {   /* none fitted: grow the biggest, or give it back and map afresh */
     hk_chunk_t *old = ch;
     ch = hk_superslab_grow_large(old, got, len);
