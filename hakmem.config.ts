@@ -9,7 +9,8 @@ import stats from '@hakmem/stats';
 import superslab from '@hakmem/superslab';
 
 // Variants of hakmem: one box per slot, plus tunables. `pnpm build:variant <name>`
-// builds dist/<name>/. Swapping a box is a one-line change below.
+// builds dist/<name>/. Swapping a box is a one-line change below. A slot not named here
+// (remote) gets its package's default box (remote/batched) from @hakmem/remote.
 
 /** The boxes of the default (fastest) variant; the others say what they change. */
 const fastest = {
@@ -46,12 +47,13 @@ export default defineConfig({
     },
     lean: {
       description:
-        'Lowest RSS: small per-thread caches and batches, no spare slabs, empty slabs returned to the OS at once, large blocks unmapped on free.',
+        'Lowest RSS: small per-thread caches and batches (cross-thread frees too), no spare slabs, empty slabs returned to the OS at once, large blocks unmapped on free.',
       boxes: { ...fastest, large: 'direct', purge: 'eager' },
       tunables: {
         front: { maxBlocks: 32, maxBytes: 16384 },
         refill: { batchBlocks: 16, batchBytes: 8192, keepSpare: false },
         purge: { keepSlabs: 0 },
+        remote: { batchBytes: 16384 },
       },
     },
     hugepage: {

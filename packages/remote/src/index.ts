@@ -4,7 +4,7 @@ import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 const remote = defineSlot(import.meta.url, {
   slot: 'remote',
   packageName: '@hakmem/remote',
-  defaultBox: 'direct',
+  defaultBox: 'batched',
   boxes: {
     direct: {
       name: 'direct',

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import remote from '../src/index.js';
 
 describe('@hakmem/remote manifest', () => {
-  it('declares the remote slot with the direct (default) and batched boxes', () => {
+  it('declares the remote slot with the direct and batched (default) boxes', () => {
     expect(remote.slot).toBe('remote');
     expect(remote.packageName).toBe('@hakmem/remote');
-    expect(remote.defaultBox).toBe('direct');
+    expect(remote.defaultBox).toBe('batched');
     expect(Object.keys(remote.boxes)).toEqual(['direct', 'batched']);
     expect(remote.boxes.direct.tunables).toEqual({});
     expect(remote.boxes.batched.tunables).toMatchObject({
