@@ -16,7 +16,7 @@ import superslab from '@hakmem/superslab';
 const fastest = {
   front: 'tcache',
   refill: 'batch',
-  superslab: 'lazy',
+  superslab: 'chunks',
   sharedpool: 'lockfree',
   freegate: 'fast',
   large: 'bigcache',
@@ -59,9 +59,9 @@ export default defineConfig({
     hugepage: {
       description:
         'For large, long-lived heaps: chunks on transparent huge pages, populated when mapped (no page faults later), with a deeper large-mapping cache; idle memory stays until malloc_trim.',
-      boxes: { ...fastest, superslab: 'thp', purge: 'retain' },
+      boxes: { ...fastest, purge: 'retain' },
       tunables: {
-        superslab: { populate: true, reserveChunks: 4 },
+        superslab: { prepare: 'huge_populate', reserveChunks: 4 },
         large: { cacheEntries: 64, cacheBytes: 268435456 },
       },
     },

@@ -119,7 +119,7 @@ static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
 /** The boxes of the published packages the consumer chooses for the other slots. */
 export const STOCK_BOXES = {
   refill: 'batch',
-  superslab: 'lazy',
+  superslab: 'chunks',
   sharedpool: 'lockfree',
   freegate: 'fast',
   large: 'bigcache',

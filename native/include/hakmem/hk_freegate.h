@@ -1,8 +1,12 @@
 /* Slot `freegate`: routes free(p). Budget for the local free: a mask, a registry test, the
  * slab's owner compare, the block-start test (two compares, one multiply), the free-mark test
- * and the front push. Remote: the same tests, the free mark, then hk_remote_free (the remote slot). A pointer that
- * is not a live block (foreign, interior, freed) goes to the variant's policy and nothing is
- * written. */
+ * and the front push. Remote: the same tests, the free mark, then hk_remote_free (the remote
+ * slot). A pointer that is not a live block (foreign, interior, freed) goes to the variant's
+ * policy and nothing is written.
+ * The gate owns a block's word 1 (the free mark, written on every free, cleared by
+ * hk_freegate_on_alloc) and the encoding of word 0 links (hk_link_store/hk_link_load, which
+ * the front, refill and remote slots call); an aligned allocation's container carries the
+ * gate's interior tag in word 0 while it is live. No other slot writes into a block. */
 #ifndef HK_SLOT_FREEGATE_H
 #define HK_SLOT_FREEGATE_H
 

@@ -1,6 +1,9 @@
 /* Slot `front`: the per-thread cache of free blocks per size class — the hot path.
  * Budget: pop = one TLS load, one branch, one load of the link, one store; push = the same
- * plus the limit check. Nothing else: no counters, no locks, no calls. */
+ * plus the limit check. Nothing else: no counters, no locks, no calls.
+ * Writes into a free block: at most word 0, and only through hk_link_store (a list links its
+ * blocks; an array writes nothing). Word 1 is the free gate's free mark: a front never touches
+ * it. */
 #ifndef HK_SLOT_FRONT_H
 #define HK_SLOT_FRONT_H
 

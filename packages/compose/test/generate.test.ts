@@ -85,7 +85,9 @@ describe('generated C', () => {
     expect(defines.get('HK_VARIANT_NAME')).toBe('"default"');
     expect(defines.get('HK_VERSION')).toBe('"0.1.0"');
     expect(defines.get('HK_BOX_FRONT')).toBe('"tcache"');
-    expect(defines.get('HK_BOX_SUPERSLAB')).toBe('"lazy"');
+    expect(defines.get('HK_BOX_SUPERSLAB')).toBe('"chunks"');
+    expect(defines.get('HK_CFG_SUPERSLAB_PREPARE')).toBe('0');
+    expect(defines.get('HK_CFG_SUPERSLAB_PREPARE_HUGE_POPULATE')).toBe('3');
     expect(defines.get('HK_BOX_STATS')).toBe('"off"');
     expect(defines.get('HK_CFG_FRONT_MAX_BLOCKS')).toBe('512');
     expect(defines.get('HK_CFG_FRONT_MAX_BYTES')).toBe('262144');

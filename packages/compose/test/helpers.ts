@@ -30,7 +30,7 @@ export const slots = ((await withDefaultSlots(
 export const defaultBoxes = {
   front: 'tcache',
   refill: 'batch',
-  superslab: 'lazy',
+  superslab: 'chunks',
   sharedpool: 'lockfree',
   freegate: 'fast',
   large: 'bigcache',

@@ -20,7 +20,7 @@ describeBoxVariant('front', 'magazine', (hk) => {
     expectCapacityLimits(hk(), 64, 131072);
   });
 
-  it('a cached block is not written: no link goes into it while it sits in the magazine', () => {
+  it('the front writes nothing into a cached block (only the free gate\'s mark, in word 1)', () => {
     const h = hk();
     const size = 64;
     const p = h.malloc(size);
@@ -29,6 +29,7 @@ describeBoxVariant('front', 'magazine', (hk) => {
     h.free(p);
     expect(frontCount(h, classOf(h, size))).toBe(before + 1);
     expect(h.check(p, 0xab, 8)).toBe(true); // the first word, where a list would keep its link
+    expect(h.check(p + 8n, 0xab, 8)).toBe(false); // word 1: the free gate's free mark (every variant)
     expect(h.check(p + 16n, 0xab, size - 16)).toBe(true);
     expect(h.malloc(size)).toBe(p);
     h.free(p);

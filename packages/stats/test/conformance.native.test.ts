@@ -26,7 +26,7 @@ import superslab from '@hakmem/superslab'; import purge from '@hakmem/purge';
 export default defineConfig({
   slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
   variants: { '${countersName}': { description: 'stats/counters under test', boxes: { front: 'tcache', refill: 'batch',
-    superslab: 'lazy', sharedpool: 'lockfree', freegate: 'fast', large: 'bigcache', stats: 'counters', purge: 'decay' } } },
+    superslab: 'chunks', sharedpool: 'lockfree', freegate: 'fast', large: 'bigcache', stats: 'counters', purge: 'decay' } } },
 });
 `;
   writeFileSync(join(tmp, 'hakmem.config.ts'), config);

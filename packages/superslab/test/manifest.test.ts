@@ -2,17 +2,16 @@ import { describe, expect, it } from 'vitest';
 import superslab, { CHUNK_SIZE } from '../src/index.js';
 
 describe('@hakmem/superslab manifest', () => {
-  it('declares the superslab slot with the lazy, prefault and thp boxes, each providing registry and chunks', () => {
+  it('declares the superslab slot with one box, chunks, whose prepare tunable says how a chunk is prepared', () => {
     expect(superslab.slot).toBe('superslab');
     expect(superslab.packageName).toBe('@hakmem/superslab');
-    expect(Object.keys(superslab.boxes)).toEqual(['lazy', 'prefault', 'thp']);
-    for (const box of ['lazy', 'prefault', 'thp'] as const) {
-      const b = superslab.boxes[box];
-      expect(b.sources).toEqual(['c/common/hk_superslab_common.c', `c/${box}/hk_superslab_${box}.c`]);
-      expect(b.provides).toEqual(['registry', 'chunks']);
-      expect(b.tunables).toMatchObject({ reserveChunks: { type: 'int', default: 0, min: 0, max: 64 } });
-    }
-    expect(superslab.boxes.thp.tunables.populate).toMatchObject({ type: 'bool', default: true });
+    expect(Object.keys(superslab.boxes)).toEqual(['chunks']);
+    expect(superslab.defaultBox).toBe('chunks');
+    const b = superslab.boxes.chunks;
+    expect(b.sources).toEqual(['c/chunks/hk_superslab_map.c', 'c/chunks/hk_superslab_chunks.c']);
+    expect(b.provides).toEqual(['registry', 'chunks']);
+    expect(b.tunables.prepare).toMatchObject({ type: 'enum', values: ['none', 'populate', 'huge', 'huge_populate'], default: 'none' });
+    expect(b.tunables.reserveChunks).toMatchObject({ type: 'int', default: 0, min: 0, max: 64 });
     expect(CHUNK_SIZE).toBe(2n * 1024n * 1024n);
   });
 });

@@ -1,4 +1,4 @@
-// Checks the lazy box through the real build: dist/default/hakmem.node.
+// superslab/chunks with prepare: 'none', through the real build: dist/default/hakmem.node.
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -8,10 +8,11 @@ import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } fro
 
 const hk = loadHakmem(resolve(superslab.root, '../../dist/default'));
 
-describe('superslab/lazy in the default variant', () => {
+describe('superslab/chunks (prepare none) in the default variant', () => {
   it('its sources exist and the variant uses it', () => {
-    for (const src of superslab.boxes.lazy.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
-    expect(variantInfo(hk).boxes.superslab).toMatchObject({ box: 'lazy', package: '@hakmem/superslab' });
+    for (const src of superslab.boxes.chunks.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
+    expect(variantInfo(hk).boxes.superslab).toMatchObject({ box: 'chunks', package: '@hakmem/superslab' });
+    expect(variantInfo(hk).tunables.superslab).toEqual({ prepare: 'none', reserveChunks: 0 });
   });
 
   superslabConformance(() => hk);

@@ -1,8 +1,10 @@
 /* front/magazine — a thread-local array stack per size class: `blocks` slots (capped per class
- * by maxBytes) below a top index. A cached block is never written by the front: no link goes
- * into freed memory while it sits in the magazine, so a free touches only the thread's own
- * array, and a block handed out again was not dirtied by its stay. Links are written only when
- * blocks leave for the slabs (hk_front_take) and read when they arrive (hk_front_fill).
+ * by maxBytes) below a top index. The front writes nothing into a cached block: no link goes
+ * into freed memory while it sits in the magazine, so the front's push touches only the
+ * thread's own array. (The block is not untouched: the free gate writes its free mark into
+ * word 1 of every freed block, in every variant, before the push; words 0 and 2.. stay as the
+ * program left them.) Links are written only when blocks leave for the slabs (hk_front_take)
+ * and read when they arrive (hk_front_fill).
  *
  * Layout: one flat array; class c owns entries base(c) = c * (blocks + 1) .. base(c) + blocks.
  * Entry base(c) is a sentinel that stays NULL, so pop needs no count test: it loads the entry

@@ -1,8 +1,8 @@
 /* purge/common — the soft limit every purge box honours: when what hakmem has mapped would
  * pass it, everything idle goes back (the pool's resting pages and whole chunks, the large
  * cache, what exited threads left) before the mapping is made, whatever the box's delay.
- * hk_purge_before_map is called by superslab/common before every mapping (a chunk, a large
- * block); it costs one load and a compare when no limit is set.
+ * hk_purge_before_map is called by superslab (hk_superslab_map.c) before every mapping (a
+ * chunk, a large block); it costs one load and a compare when no limit is set.
  *
  * The limit is the smallest of: the tunable softLimit, HAKMEM_SOFT_LIMIT (bytes, K/M/G; it
  * replaces the tunable), and the process's cgroup v2 limits, memory.high and 15/16 of

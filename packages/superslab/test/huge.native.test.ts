@@ -1,4 +1,4 @@
-// Checks the thp box through a real build of a variant that uses it.
+// superslab/chunks with prepare: 'huge_populate' (the hugepage variant's), through a real build.
 import { expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,14 +15,14 @@ function thpMode(): string | undefined {
   }
 }
 
-it('superslab/thp sources exist', () => {
-  for (const src of superslab.boxes.thp.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
+it('superslab/chunks sources exist', () => {
+  for (const src of superslab.boxes.chunks.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
 });
 
-describeBoxVariant('superslab', 'thp', (hk) => {
+describeBoxVariant('superslab', 'chunks', (hk) => {
   superslabConformance(hk);
 
-  it('every new chunk is advised for huge pages and, with populate, resident in full', () => {
+  it('every new chunk is advised for huge pages and populated: resident in full', () => {
     const h = hk();
     const { chunk, held } = blockInNewChunk(h);
     expect(chunksPrepared(h)).toBe(h.osStats().chunks);
@@ -31,4 +31,4 @@ describeBoxVariant('superslab', 'thp', (hk) => {
     if (mode === 'always' || mode === 'madvise') expect(smapsOf(chunk).THPeligible).toBe('1');
     for (const p of held) h.free(p);
   });
-});
+}, { tunables: "{ superslab: { prepare: 'huge_populate' } }" });

@@ -1,4 +1,4 @@
-// Checks the prefault box through a real build of a variant that uses it.
+// superslab/chunks with prepare: 'populate', through a real build of a variant that uses it.
 import { expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,11 +6,11 @@ import { describeBoxVariant } from '../../compose/test/helpers.js';
 import superslab, { chunksPrepared } from '../src/index.js';
 import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from './superslab.conformance.js';
 
-it('superslab/prefault sources exist', () => {
-  for (const src of superslab.boxes.prefault.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
+it('superslab/chunks sources exist', () => {
+  for (const src of superslab.boxes.chunks.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
 });
 
-describeBoxVariant('superslab', 'prefault', (hk) => {
+describeBoxVariant('superslab', 'chunks', (hk) => {
   superslabConformance(hk);
 
   it('every new chunk is prepared, and is resident in full before its blocks are touched', () => {
@@ -20,4 +20,4 @@ describeBoxVariant('superslab', 'prefault', (hk) => {
     expect(residentPages(chunk, CHUNK_PAGES)).toBe(CHUNK_PAGES);
     for (const p of held) h.free(p);
   });
-});
+}, { tunables: "{ superslab: { prepare: 'populate' } }" });

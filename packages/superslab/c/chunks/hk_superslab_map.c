@@ -1,8 +1,7 @@
-/* superslab/common — what every superslab box shares: the chunk registry, the mappings, the
- * start-up reserve and the probes. Each box lists this file first in its sources and adds
- * only how a new chunk is prepared (lazy: not at all, prefault: populated, thp: advised for a
- * huge page). The registry is a bitmap with one bit per 2 MiB of the 47-bit user address
- * space (8 MiB of untouched bss). */
+/* superslab/chunks, the mappings — the chunk registry, the mappings of chunks and large
+ * blocks, the start-up reserve and the probes; hk_superslab_chunks.c decides how a new chunk
+ * is prepared (the `prepare` tunable). The registry is a bitmap with one bit per 2 MiB of the
+ * 47-bit user address space (8 MiB of untouched bss). */
 
 #define HK_REGISTRY_BITS ((uintptr_t)1 << (47 - HK_CHUNK_SHIFT))
 
@@ -28,7 +27,7 @@ static void hk_registry_remove(const void *chunk) {
   __atomic_fetch_sub(&hk_registry_count, 1, __ATOMIC_RELAXED);
 }
 
-/* ---- new chunks, prepared the box's way ---- */
+/* ---- new chunks, prepared as `prepare` says ---- */
 
 /* MADV_POPULATE_WRITE (Linux 5.14) by its number: older libc headers lack the name. */
 enum { HK_MADV_POPULATE_WRITE = 23 };
@@ -50,7 +49,7 @@ static void hk_superslab_populate(void *p, size_t len) {
 }
 
 /* A fresh 2 MiB chunk, registered and counted, header zero except magic; NULL when the OS
- * refuses. `prep` (HK_PREP_*, a constant in each box) is applied before the first byte is
+ * refuses. `prep` (HK_PREP_*, a constant from the `prepare` tunable) is applied before the first byte is
  * written: a huge-page advice after a 4 KiB page has faulted in comes too late for the chunk.
  * errno is kept. */
 static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
@@ -114,8 +113,7 @@ static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size
   return ch;
 }
 
-/* Chunks mapped ahead at start (tunable reserveChunks, which every box has) go straight to
- * the pool, prepared the box's way. */
+/* Chunks mapped ahead at start (tunable reserveChunks) go straight to the pool, prepared. */
 static void hk_superslab_init(void) {
   for (int i = 0; i < HK_CFG_SUPERSLAB_RESERVE_CHUNKS; i++) {
     hk_chunk_t *ch = hk_superslab_chunk_new();
@@ -124,9 +122,9 @@ static void hk_superslab_init(void) {
   }
 }
 
-/* The probes every box answers: chunk_of, chunks (registered now), unmapped, slab_class; `prepared` where the box
- * prepares its chunks (prepares != 0). -1 for any other name. */
-static int hk_superslab_common_probe(const char *name, int64_t arg, int64_t *out, int prepares) {
+/* The probes: chunk_of, chunks (registered now), unmapped, slab_class; `prepared` where new
+ * chunks are prepared (prepares != 0). -1 for any other name. */
+static int hk_superslab_map_probe(const char *name, int64_t arg, int64_t *out, int prepares) {
   uintptr_t a = (uintptr_t)arg;
   if (!strcmp(name, "chunk_of")) {
     *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0;
