@@ -72,7 +72,10 @@ static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
 
 /* A chunk of slabs that rests whole and cold goes back to the OS (the pool's release, after no
  * reader can still hold its id): out of the registry first, so a stale free of one of its
- * addresses is foreign, then unmapped. */
+ * addresses is foreign, then unmapped. Known limit: an invalid free (a double free) of an
+ * address in the chunk that passed the registry test just before the removal may still read
+ * the slab descriptor after the unmap and fault; a valid free cannot race it, since a chunk
+ * holding a live block never rests whole. */
 static int64_t hk_superslab_unmapped;   /* chunks given back whole: probe `unmapped` */
 
 static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
