@@ -257,8 +257,8 @@ export function renderSlotDocs(dir, pkg, root = repoRoot) {
 }
 
 /** The README text with its generated part replaced (or appended when it has no markers). */
-export function spliceReadme(readme, generated) {
-  const block = `${START}\n${NOTE}\n\n${generated}\n\n${END}`;
+export function spliceReadme(readme, generated, note = NOTE) {
+  const block = `${START}\n${note}\n\n${generated}\n\n${END}`;
   const s = readme.indexOf(START);
   const e = readme.indexOf(END);
   if (s >= 0 && e > s) return readme.slice(0, s) + block + readme.slice(e + END.length);
@@ -298,7 +298,7 @@ export async function renderAll(root = repoRoot) {
     dir: join(root, 'docs'),
     file: contract,
     current: contractText,
-    next: spliceReadme(contractText, await renderSlotTable(root)).replace(NOTE, CONTRACT_NOTE),
+    next: spliceReadme(contractText, await renderSlotTable(root), CONTRACT_NOTE),
   });
   for (const dir of slotPackageDirs(root)) {
     const entry = join(dir, 'dist', 'index.js');

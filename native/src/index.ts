@@ -2,6 +2,7 @@ export {
   SLOT_ORDER,
   isSlotName,
   defineSlot,
+  defaultBoxOf,
   HakmemManifestError,
   type SlotName,
   type TunableInt,

@@ -96,6 +96,12 @@ export class HakmemManifestError extends Error {
   override name = 'HakmemManifestError';
 }
 
+/** The box a variant runs where it names none for this slot: the package's `defaultBox`, else
+ * (a spec that names none, or a package made before slots had defaults) its first box. */
+export function defaultBoxOf(pkg: { readonly boxes: Readonly<Record<string, unknown>>; readonly defaultBox?: string }): string {
+  return pkg.defaultBox ?? Object.keys(pkg.boxes)[0]!;
+}
+
 /**
  * Declares a slot package. Literal types (box names, tunable names, enum values)
  * are preserved so that `defineConfig` can type-check a config against them.
@@ -110,7 +116,7 @@ export function defineSlot<
 >(moduleUrl: string | URL, spec: SlotSpec<S, B, D>): SlotPackage<S, B, D> {
   const root = resolve(dirname(fileURLToPath(moduleUrl)), '..');
   checkSlotSpec(spec);
-  const defaultBox = (spec.defaultBox ?? Object.keys(spec.boxes)[0]) as D;
+  const defaultBox = defaultBoxOf(spec) as D;
   return Object.freeze({ slot: spec.slot, packageName: spec.packageName, root, boxes: spec.boxes, defaultBox });
 }
 

@@ -3,10 +3,11 @@
 // in native/core/hk_extended.c). A probe added in C without its type, or a type left behind
 // by a removed probe, fails here.
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_PROBES, SLOTS } from '../../native/src/slots.js';
+import { cFiles } from './c-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const typed: Record<string, Set<string>> = {
@@ -14,12 +15,6 @@ const typed: Record<string, Set<string>> = {
   ...Object.fromEntries(SLOTS.map((s) => [s.name, new Set<string>(s.probes)])),
 };
 
-function cFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? cFiles(p) : p.endsWith('.c') ? [p] : [];
-  });
-}
 const answered = (files: string[]) =>
   new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/strcmp\(name, "(\w+)"\)/g)].map((m) => m[1]!)));
 

@@ -6,15 +6,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SLOTS, SLOT_HOOKS, hookSuffix } from '../../native/src/slots.js';
+import { cFiles } from './c-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-function cFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => {
-    const p = join(dir, f);
-    return statSync(p).isDirectory() ? cFiles(p) : p.endsWith('.c') ? [p] : [];
-  });
-}
 
 describe('the slot list', () => {
   it('names every slot package, and only those', () => {
@@ -31,8 +26,12 @@ describe('the slot list', () => {
 
   it.each(SLOTS.map((s) => [s.name, s] as const))('%s: the header declares, and every box defines, each hook and the probe', (name, s) => {
     const header = readFileSync(join(root, 'native/include/hakmem', `hk_${name}.h`), 'utf8');
-    const fns = [...s.hooks.map((h) => `hk_${name}_${hookSuffix(h)}(void)`), `hk_${name}_probe(const char *name, int64_t arg, int64_t *out)`];
-    for (const f of fns) expect(header, `hk_${name}.h declares ${f}`).toContain(`static void ${f};`.replace('static void hk_' + name + '_probe', 'static int hk_' + name + '_probe'));
+    const decls = [
+      ...s.hooks.map((h) => `static void hk_${name}_${hookSuffix(h)}(void);`),
+      `static int hk_${name}_probe(const char *name, int64_t arg, int64_t *out);`,
+    ];
+    for (const d of decls) expect(header, `hk_${name}.h declares ${d}`).toContain(d);
+    const fns = decls.map((d) => /(hk_\w+)\(/.exec(d)![1]!);
     // Every box: its own sources plus the slot's common/ (as its manifest lists them).
     const pkgDir = join(root, 'packages', name, 'c');
     const common = existsSync(join(pkgDir, 'common')) ? cFiles(join(pkgDir, 'common')) : [];
@@ -41,8 +40,7 @@ describe('the slot list', () => {
     for (const box of boxes) {
       const text = [...cFiles(join(pkgDir, box)), ...common].map((f) => readFileSync(f, 'utf8')).join('\n');
       for (const f of fns) {
-        const nameOnly = f.slice(0, f.indexOf('('));
-        expect(new RegExp(`static (?:HK_\\w+ )*(?:void|int) ${nameOnly}\\([^)]*\\) \\{`).test(text), `${name}/${box} defines ${nameOnly}`).toBe(true);
+        expect(new RegExp(`static (?:HK_\\w+ )*(?:void|int) ${f}\\([^)]*\\) \\{`).test(text), `${name}/${box} defines ${f}`).toBe(true);
       }
     }
   });

@@ -1,4 +1,4 @@
-import { SLOT_ORDER, type SlotName, type Tunable } from '@hakmem/native';
+import { SLOT_ORDER, defaultBoxOf, type SlotName, type Tunable } from '@hakmem/native';
 import type { LoadedConfig, TunableSetting } from './validate.js';
 import { hakmemVersion } from './validate.js';
 
@@ -69,7 +69,7 @@ export function listing(config: LoadedConfig): Listing {
         slot,
         package: pkg.packageName,
         version: versions?.[slot].version ?? '',
-        defaultBox: pkg.defaultBox ?? Object.keys(pkg.boxes)[0]!,
+        defaultBox: defaultBoxOf(pkg),
         boxes: Object.entries(pkg.boxes).map(([name, b]) => ({
           name,
           description: b.description,

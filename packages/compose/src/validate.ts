@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   SLOT_ORDER,
+  defaultBoxOf,
   isSlotName,
   nativeRoot,
   type BoxManifest,
@@ -131,8 +132,7 @@ export function resolveVariantInput(
   for (const slot of SLOT_ORDER) {
     const pkg = slots[slot];
     const names = Object.keys(pkg.boxes);
-    /* a package made before slots had defaults has none: its first box */
-    const choice = boxesIn[slot] ?? (pkg.defaultBox as string | undefined) ?? names[0];
+    const choice = boxesIn[slot] ?? defaultBoxOf(pkg);
     if (typeof choice !== 'string' || !Object.hasOwn(pkg.boxes, choice)) {
       fail(`${at}slot ${slot} has no box ${show(choice)}; boxes: ${list(names)}`);
     }

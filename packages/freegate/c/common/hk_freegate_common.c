@@ -1,9 +1,9 @@
 /* freegate/common — the routing every free gate shares; a box adds its links, its free mark
  * and its policy (onForeign). free(p) is three tests to reach the owner's cache: is p's chunk
  * registered, does the calling thread own p's slab, does p start a block that is not already
- * free. A block of another thread's heap takes the same checks and one CAS onto that heap's
- * remote queue (the remote slot decides how it travels). NULL, foreign addresses, interior pointers and double frees go to the cold
- * path, and nothing is written for them. */
+ * free. A block of another thread's heap takes the same checks and the free mark, then goes to
+ * the remote slot, which decides how it travels to its owner. NULL, foreign addresses,
+ * interior pointers and double frees go to the cold path, and nothing is written for them. */
 
 static uint64_t hk_freegate_invalid_count;
 
@@ -104,7 +104,7 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
   if (!hk_freegate_live(s, p, off)) { hk_freegate_bad_block(s, p, off); return; }
   uint64_t t0 = hk_stats_clock();
   /* read before the push: once p is on the queue the owner may drain it, empty the slab and
-   * hand it to another class, so s is not ours to read after the CAS */
+   * hand it to another class, so s is not ours to read after the hand-over */
   uint32_t cls = s->cls;
   ((uintptr_t *)p)[1] = hk_freegate_mark(p);
   hk_remote_free(o, p, cls);   /* the remote slot hands it over */

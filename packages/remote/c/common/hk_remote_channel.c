@@ -22,10 +22,5 @@ static inline int hk_remote_pending(hk_heap_t *h) {
 }
 
 static void hk_remote_collect(hk_heap_t *h) {
-  void *b = __atomic_exchange_n(&h->remote, NULL, __ATOMIC_ACQUIRE);
-  while (b) {
-    void *next = hk_link_load(b);
-    hk_refill_put(h, b);
-    b = next;
-  }
+  hk_refill_put_chain(h, __atomic_exchange_n(&h->remote, NULL, __ATOMIC_ACQUIRE));
 }
