@@ -42,8 +42,9 @@ export default defineConfig({
     },
     debug: {
       description:
-        'For finding bugs and profiling: the checked free gate plus per-class counters and cycle profiles (HAKMEM_STATS=1 prints them at exit).',
+        'For finding bugs and profiling: the checked free gate, internal assertions on slab and heap invariants, per-class counters and cycle profiles (HAKMEM_STATS=1 prints them at exit).',
       boxes: { ...fastest, freegate: 'checked', stats: 'profile' },
+      tunables: { core: { asserts: true } },
     },
     lean: {
       description:

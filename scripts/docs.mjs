@@ -88,9 +88,8 @@ function tsAccessors(dir, slot) {
  * box's sources, following the probe helpers it calls (hk_..._probe...(name, ..., 0/1)) with
  * their integer arguments, so a test guarded by a flag parameter the box passes as 0 is left out.
  */
-function boxProbes(dir, slot, sources) {
-  const text = sources
-    .map((src) => join(dir, src))
+function boxProbes(slot, files) {
+  const text = files
     .filter((f) => existsSync(f))
     .map((f) => readFileSync(f, 'utf8'))
     .join('\n');
@@ -122,6 +121,11 @@ function boxProbes(dir, slot, sources) {
   };
   visit(`hk_${slot}_probe`, []);
   return names;
+}
+
+/** Absolute paths of the C a box compiles: its base's sources, then its own. */
+function boxFiles(dir, b) {
+  return [...(b.base ? b.base.sources.map((src) => join(b.base.root, src)) : []), ...b.sources.map((src) => join(dir, src))];
 }
 
 /** Markdown of docs/<box>.md, headings moved below the box's own heading. */
@@ -163,7 +167,7 @@ export function renderSlotDocs(dir, pkg, root = repoRoot) {
   // A manifest may list its probes itself (`probes: { name: description }` or a list of names);
   // otherwise they are read from the box's C.
   const manifestProbes = (b) => (Array.isArray(b.probes) ? b.probes : b.probes && typeof b.probes === 'object' ? Object.keys(b.probes) : undefined);
-  const probesOf = new Map(boxes.map(([name, b]) => [name, manifestProbes(b) ?? boxProbes(dir, slot, b.sources)]));
+  const probesOf = new Map(boxes.map(([name, b]) => [name, manifestProbes(b) ?? boxProbes(slot, boxFiles(dir, b))]));
   for (const [name, b] of boxes) {
     const ts = Object.keys(b.tunables);
     out.push(
@@ -175,6 +179,11 @@ export function renderSlotDocs(dir, pkg, root = repoRoot) {
 
   for (const [name, b] of boxes) {
     out.push('', `### ${code(name)}`, '', cell(b.description), '');
+    if (b.base) {
+      const inc = `${b.base.include}/${b.base.header}`;
+      const from = b.base.packageName === pkg.packageName ? '' : ` of ${code(b.base.packageName)}`;
+      out.push(`- built on the base ${code(b.base.name)}${from} (its contract: ${code(inc)}; sources ${b.base.sources.map(code).join(', ')})`);
+    }
     out.push(`- C sources: ${b.sources.map(code).join(', ')}`);
     if (b.provides?.length) out.push(`- provides: ${b.provides.map(code).join(', ')} (capabilities boxes of other slots may require)`);
     if (b.requires?.length) {

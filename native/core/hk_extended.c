@@ -38,6 +38,11 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
   }
   if (!strcmp(name, "classes")) { *out = HK_NUM_CLASSES; return 0; }
   if (!strcmp(name, "heaps_check")) { *out = hk_heaps_check(); return 0; }   /* inconsistent slabs */
+  if (!strcmp(name, "asserts")) {   /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
+    HK_ASSERT(arg != 1);
+    *out = HK_CFG_CORE_ASSERTS;
+    return 0;
+  }
   if (!strcmp(name, "fork_handlers")) { *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE); return 0; }
   return -1;
 }

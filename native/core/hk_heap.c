@@ -78,8 +78,12 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
   hk_init();
   hk_lock(&hk_heaps_lock);
   hk_heap_t *h = hk_heaps_orphans;
-  if (h) __atomic_store_n(&hk_heaps_orphans, h->next_orphan, __ATOMIC_RELAXED);
-  else h = hk_heap_new();
+  if (h) {
+    HK_ASSERT(h->state == HK_HEAP_ORPHAN);
+    __atomic_store_n(&hk_heaps_orphans, h->next_orphan, __ATOMIC_RELAXED);
+  } else {
+    h = hk_heap_new();
+  }
   if (h) { h->state = HK_HEAP_ACTIVE; h->next_orphan = NULL; }
   hk_unlock(&hk_heaps_lock);
   if (!h) return NULL;
@@ -107,6 +111,7 @@ static void hk_thread_exit(void *arg) {
   hk_slots_thread_exit();
   hk_tls_heap = NULL;
   hk_lock(&hk_heaps_lock);
+  HK_ASSERT(h->state == HK_HEAP_ACTIVE);
   h->state = HK_HEAP_ORPHAN;
   h->next_orphan = hk_heaps_orphans;
   __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
@@ -210,47 +215,13 @@ __attribute__((constructor)) static void hk_init_at_load(void) { hk_init(); }
 
 /* ---- consistency check (probe core/heaps_check: tests, the fork soak) ---- */
 
-/* Does slab s, which h holds in list `where` for class cls, keep its counts? Every block is
- * in exactly one place: on the free list (free_count, each link inside [start, bump) on a
- * block boundary), still to be carved (end - bump), or out (used). The walk stops at the
- * first bad link, before following it. */
-static int hk_slab_check(const hk_heap_t *h, const hk_slab_t *s, uint32_t cls, uint8_t where) {
-  if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != h || s->cls != cls || s->where != where) return 1;
-  uint32_t size = s->block_size, start = s->start;
-  if (size != hk_class_stride[cls] || s->bump < start || s->bump > s->end || (s->bump - start) % size) return 1;
-  if ((uint64_t)s->used + s->free_count + (s->end - s->bump) / size != (s->end - start) / size) return 1;
-  uint32_t n = 0;
-  for (const uint8_t *b = s->free; b; b = hk_link_load(b)) {
-    uintptr_t off = (uintptr_t)b - (uintptr_t)hk_chunk_of_slab(s);
-    if (++n > s->free_count || off < start || off >= s->bump || (off - start) % size) return 1;
-  }
-  return n != s->free_count;
-}
-
-/* Inconsistent slabs in h's lists (0: whole). The caller keeps h still: its lock, or a fork
- * child before any other thread runs. */
-static int64_t hk_heap_check(const hk_heap_t *h) {
-  int64_t bad = 0;
-  for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
-    const hk_slab_t *s = h->current[c], *prev = NULL;
-    if (s) bad += hk_slab_check(h, s, c, HK_SLAB_CURRENT);
-    if ((s = h->spare[c]) != NULL) bad += hk_slab_check(h, s, c, HK_SLAB_SPARE) || s->used != 0;
-    uint32_t n = 0;
-    for (s = h->partial[c]; s; prev = s, s = s->next) {
-      if (s->prev != prev || ++n > (1u << 24)) { bad++; break; }
-      bad += hk_slab_check(h, s, c, HK_SLAB_PARTIAL);
-    }
-  }
-  return bad;
-}
-
 /* Every heap, each under its lock (safe at any time). */
 static int64_t hk_heaps_check(void) {
   int64_t bad = 0;
   hk_lock(&hk_heaps_lock);
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
     hk_lock(&h->lock);
-    bad += hk_heap_check(h);
+    bad += hk_refill_check(h);
     hk_unlock(&h->lock);
   }
   hk_unlock(&hk_heaps_lock);

@@ -8,15 +8,14 @@
  *    caller's was published by the caller itself). They are a slab's `owner` (in every line
  *    of a one-slab chunk) and the registry bits.
  *  - Routing fields (a slab's cls, block_size, start, end; a chunk's magic, shift, kind and
- *    large_*) are written plainly, only while no heap owns the slab (in the pool, being
+ *    the large slot's record in `slot_area`) are written plainly, only while no heap owns the slab (in the pool, being
  *    assigned, being mapped) and before `owner` is published; every other thread reads them
  *    only after it read `owner` (or holds a block of the slab, which the program handed over
- *    with its own synchronisation). `start` shares a word with `pool_next`, which a stale
- *    pool reader may load at any time, so it is written atomically (RELAXED).
+ *    with its own synchronisation).
  *  - Lock-free links and counters (`remote`, `pool_next`, the pool heads and counts, the
  *    orphan list head) are only accessed atomically.
  *  - Owner-only fields (a slab's free, free_count, used, bump, next, prev, where,
- *    decommitted; a heap's current, partial, spare) change only under the heap's `lock`,
+ *    decommitted; a heap's `refill_area`) change only under the heap's `lock`,
  *    which its thread holds for the whole of a refill slow path (refill, drain, thread-exit
  *    flush) and which the reclaimer of an orphan heap holds too. Fork's prepare handler takes
  *    every heap's lock, so a child never inherits a heap in the middle of a change: a child
@@ -54,15 +53,14 @@ typedef struct hk_slab {
     void  *free;                /* owner-only: blocks given back by the owner */
     uint64_t idle_since;        /* while resting in the pool: when it came to rest (ms) */
   };
-  uint32_t free_count;
-  uint32_t used;                /* blocks out of the slab (in a front cache or with the user) */
+  uint16_t free_count;          /* a slab holds at most 4096 blocks (64 KiB of 16 B) */
+  uint16_t used;                /* blocks out of the slab (in a front cache or with the user) */
+  uint32_t pool_next;           /* shared pool link (a slab id), while the pool holds it: its own
+                                   word, since a stale pool reader may load it at any time */
   uint32_t bump;                /* offset of the next never-used block */
   uint32_t end;                 /* offset of the end of the carvable blocks */
   struct hk_slab *next, *prev;  /* the owner's partial list */
-  union {
-    uint32_t start;             /* offset of the first block, while a heap owns the slab */
-    uint32_t pool_next;         /* shared pool link (a slab id), while the pool holds it */
-  };
+  uint32_t start;               /* offset of the first block */
   uint16_t index;               /* slab index in its chunk */
   uint8_t  where;               /* enum hk_slab_where */
   uint8_t  decommitted;         /* pages were given back while in the pool */
@@ -77,13 +75,15 @@ typedef struct hk_chunk {
   uint32_t kind;                /* enum hk_chunk_kind */
   uint32_t pool_next;           /* shared pool link (a chunk id) */
   uint32_t tally;               /* the pool's release: its resting cold slabs (the releaser's alone) */
-  size_t   map_len;             /* large: bytes mapped */
-  size_t   large_size;          /* large: usable bytes */
-  size_t   large_offset;        /* large: the block's offset from the chunk */
+  uint64_t slot_area[4];        /* the state of the slot that holds a one-slab chunk: the large
+                                   slot's record of its mapping (hk_large.h); the core never reads it */
   uint64_t idle_since;          /* while resting in the pool: when it came to rest (ms) */
 } hk_chunk_t;
 
 _Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");
+
+/* Words of refill_area: room for three slab lists per class. */
+#define HK_REFILL_AREA_WORDS (3 * HK_NUM_CLASSES)
 
 enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
 
@@ -93,9 +93,9 @@ typedef struct hk_heap {
   void    *remote;      /* the remote slot's channel: blocks other threads handed back */
   uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
   hk_lock_t lock;       /* held while the slabs below change (see the rule at the top) */
-  hk_slab_t *current[HK_NUM_CLASSES];
-  hk_slab_t *partial[HK_NUM_CLASSES];
-  hk_slab_t *spare[HK_NUM_CLASSES];   /* one empty slab kept back per class (refill's keepSpare) */
+  /* The refill slot's per-heap state, shaped by its box (refill's slabs base: the current,
+   * partial and spare slabs of each class, hk_refill_slabs.h); the core never reads it. */
+  void    *refill_area[HK_REFILL_AREA_WORDS];
   struct hk_heap *next_all;
   struct hk_heap *next_orphan;
   uint32_t state;
@@ -173,15 +173,14 @@ static inline uint8_t *hk_slab_addr(const hk_slab_t *s, uint32_t off) {
 
 /* Give an empty slab to a heap for one class; no block is touched (carving is lazy). */
 static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
+  HK_ASSERT(hk_slab_owner(s) == HK_OWNER_POOL);
   uint32_t size = hk_class_stride[cls], start = hk_slab_start_off(s);
   s->cls = cls;
   s->block_size = size;
   s->free = NULL;
   s->free_count = 0;
   s->used = 0;
-  /* atomic: a thread that read a stale pool head may still load pool_next, which shares
-   * this word (its CAS then fails on the tag) */
-  __atomic_store_n(&s->start, start, __ATOMIC_RELAXED);
+  s->start = start;
   s->bump = start;
   s->end = start + (hk_slab_limit_off(s) - start) / size * size;
   s->next = s->prev = NULL;
@@ -193,7 +192,7 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
     hk_slab_t *m = &ch->slabs[i];
     m->cls = cls;
     m->block_size = size;
-    __atomic_store_n(&m->start, start, __ATOMIC_RELAXED);   /* shares pool_next's word: see above */
+    m->start = start;
     m->end = s->end;
   }
   hk_chunk_set_owner(ch, h);   /* after every line's fields */

@@ -142,4 +142,17 @@ HK_COLD static void hk_os_fatal(const char *what, const void *p) {
   abort();
 }
 
+HK_COLD static void hk_assert_fail(const char *expr, const char *file, int line) {
+  hk_line_t l = { .len = 0 };
+  hk_line_str(&l, "hakmem: internal assertion failed: ");
+  hk_line_str(&l, expr);
+  hk_line_str(&l, " at ");
+  hk_line_str(&l, file);
+  hk_line_str(&l, ":");
+  hk_line_u64(&l, (uint64_t)line);
+  hk_line_str(&l, "\n");
+  hk_line_write(&l, 2);
+  abort();
+}
+
 #endif

@@ -107,7 +107,11 @@ export interface VariantJson {
   version: string;
   boxes: Record<SlotName, { box: string; package: string; version: string }>;
   tunables: Record<SlotName, Record<string, number | boolean | string>>;
-  compiler: { cc: string; cflags: string[] };
+  /** The core's tunables (CORE_TUNABLES); absent in builds older than them. */
+  core?: Record<string, number | boolean | string>;
+  /** `includes`: the include directories of the bases its boxes build on (absolute, on the
+   * build machine); the unit needs them after the contract's own -I directories. */
+  compiler: { cc: string; cflags: string[]; includes?: string[] };
   files: string[];
 }
 

@@ -48,11 +48,39 @@ export interface CapabilityRequirement {
   readonly capability: string;
 }
 
+/**
+ * Shared mechanism a slot package publishes for boxes to build on, its own and other
+ * packages' alike (refill's slabs, the free gate's routing, ...). Its header states the
+ * contract: what it defines for the box, what the box must define, what it assumes.
+ */
+export interface BoxBase {
+  /** e.g. 'slabs'. */
+  readonly name: string;
+  /** The package that ships it, e.g. '@hakmem/refill'. */
+  readonly packageName: string;
+  /** Absolute path of that package's directory. */
+  readonly root: string;
+  /** Directory of its header, relative to root: on the include path of every box built on it. */
+  readonly include: string;
+  /** The header that states its contract, relative to `include` (`#include "<header>"`). */
+  readonly header: string;
+  /** C sources, relative to root; compiled before the box's own. */
+  readonly sources: readonly string[];
+  /** Tunables its sources read: every box built on it declares them too, of the same type
+   * (spread them in; a box may give another default). */
+  readonly tunables: Readonly<Record<string, Tunable>>;
+}
+
+/** What a package passes to `defineBase`. */
+export type BaseSpec = Omit<BoxBase, 'root'>;
+
 /** One box: an implementation of a slot. */
 export interface BoxManifest {
   /** Equal to its key in `SlotPackage.boxes`. */
   readonly name: string;
   readonly description: string;
+  /** Shared mechanism it builds on, from its own package or another slot package. */
+  readonly base?: BoxBase;
   /** C sources, relative to the package root, e.g. 'c/tcache/hk_front_tcache.c'. */
   readonly sources: readonly string[];
   /** Capabilities this box offers to boxes of other slots. */
@@ -96,6 +124,28 @@ export class HakmemManifestError extends Error {
   override name = 'HakmemManifestError';
 }
 
+const relativeInside = (p: string): boolean => !isAbsolute(p) && !p.split(/[\\/]/).includes('..');
+
+/**
+ * Declares a base (see `BoxBase`). `moduleUrl` is the caller's `import.meta.url`, as for
+ * `defineSlot`; a box names it as `base` and spreads its `tunables` into its own.
+ */
+export function defineBase<const T extends Readonly<Record<string, Tunable>>>(
+  moduleUrl: string | URL,
+  spec: Omit<BaseSpec, 'tunables'> & { readonly tunables: T },
+): BoxBase & { readonly tunables: T } {
+  const where = `${spec.packageName} (base ${spec.name})`;
+  const paths = [spec.include, ...spec.sources];
+  if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new HakmemManifestError(`${where}: name must match /^[a-z][a-z0-9_]*$/`);
+  if (spec.sources.length === 0) throw new HakmemManifestError(`${where}: lists no sources`);
+  if (!/^[\w.-]+\.h$/.test(spec.header)) throw new HakmemManifestError(`${where}: header '${spec.header}' must be a file name ending in .h`);
+  for (const p of paths) {
+    if (!relativeInside(p)) throw new HakmemManifestError(`${where}: path '${p}' must be relative to the package root`);
+  }
+  const root = resolve(dirname(fileURLToPath(moduleUrl)), '..');
+  return Object.freeze({ ...spec, root });
+}
+
 /** The box a variant runs where it names none for this slot: the package's `defaultBox`, else
  * (a spec that names none, or a package made before slots had defaults) its first box. */
 export function defaultBoxOf(pkg: { readonly boxes: Readonly<Record<string, unknown>>; readonly defaultBox?: string }): string {
@@ -134,8 +184,19 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
     if (box.name !== key) fail(`box '${key}' has name '${box.name}'`);
     if (box.sources.length === 0) fail(`box '${key}' lists no sources`);
     for (const src of box.sources) {
-      if (isAbsolute(src) || src.split(/[\\/]/).includes('..')) {
+      if (!relativeInside(src)) {
         fail(`box '${key}' source '${src}' must be relative to the package root`);
+      }
+    }
+    if (box.base !== undefined) {
+      const b = box.base;
+      if (typeof b !== 'object' || b === null || typeof b.root !== 'string' || !Array.isArray(b.sources)) {
+        fail(`box '${key}': base must come from defineBase`);
+      }
+      for (const [tname, t] of Object.entries(b.tunables)) {
+        const mine = box.tunables[tname];
+        const same = mine !== undefined && mine.type === t.type && (t.type !== 'enum' || String((mine as TunableEnum).values) === String(t.values));
+        if (!same) fail(`box '${key}' is built on base '${b.name}' and must declare its tunable '${tname}' as the base does (spread the base's tunables in; a box may change the default)`);
       }
     }
     for (const req of box.requires ?? []) {

@@ -100,8 +100,18 @@ export const SLOTS = [
   },
 ] as const satisfies readonly SlotDecl[];
 
+/** The core's own tunables (`tunables.core` of a variant; `HK_CFG_CORE_<NAME>` in C). */
+export const CORE_TUNABLES = {
+  asserts: {
+    type: 'bool',
+    default: false,
+    description:
+      'Internal assertions on slab and heap invariants (HK_ASSERT, hk_base.h): checked on slow paths and aborting with the file and line when one fails. Off, they compile to nothing.',
+  },
+} as const;
+
 /** The core's own probes (native/core/hk_extended.c). */
-export const CORE_PROBES = ['class_of', 'class_size', 'class_stride', 'classes', 'heaps_check', 'fork_handlers'] as const;
+export const CORE_PROBES = ['class_of', 'class_size', 'class_stride', 'classes', 'heaps_check', 'fork_handlers', 'asserts'] as const;
 
 /** One of the allocator's slots. */
 export type SlotName = (typeof SLOTS)[number]['name'];

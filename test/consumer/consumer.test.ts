@@ -15,6 +15,10 @@ import {
   acmeIndexDts,
   acmeIndexMjs,
   acmePackageJson,
+  acmeRefillC,
+  acmeRefillIndexDts,
+  acmeRefillIndexMjs,
+  acmeRefillPackageJson,
   checkProgram,
   consumerConfig,
   consumerTsconfig,
@@ -97,6 +101,16 @@ describe('a project outside the workspace, from packed tarballs', () => {
     const acmeTgz = timed('npm pack (third-party box)', () =>
       join(dest, ok(run('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: acme }), 'npm pack').trim().split('\n').pop()!),
     );
+    // A second third-party box, for a slot with shared mechanism: refill on the published slabs base.
+    const acmeRefill = join(root, 'acme-refill');
+    write(join(acmeRefill, 'package.json'), `${JSON.stringify(acmeRefillPackageJson, null, 2)}\n`);
+    write(join(acmeRefill, 'src', 'index.mjs'), acmeRefillIndexMjs);
+    write(join(acmeRefill, 'src', 'index.d.ts'), acmeRefillIndexDts);
+    write(join(acmeRefill, 'c', 'greedy', 'acme_refill_greedy.c'), acmeRefillC);
+    const acmeRefillTgz = join(
+      dest,
+      ok(run('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: acmeRefill }), 'npm pack').trim().split('\n').pop()!,
+    );
 
     write(
       join(app, 'package.json'),
@@ -108,6 +122,7 @@ describe('a project outside the workspace, from packed tarballs', () => {
           dependencies: {
             ...Object.fromEntries(Object.entries(tarballs).map(([n, t]) => [n, `file:${t}`])),
             'acme-hakmem-front': `file:${acmeTgz}`,
+            'acme-hakmem-refill': `file:${acmeRefillTgz}`,
           },
         },
         null,
@@ -135,7 +150,7 @@ describe('a project outside the workspace, from packed tarballs', () => {
   });
 
   it('installs without compiling anything and without workspace links', () => {
-    const files = [...walk(join(app, 'node_modules', '@hakmem')), ...walk(join(app, 'node_modules', 'acme-hakmem-front'))];
+    const files = ['@hakmem', 'acme-hakmem-front', 'acme-hakmem-refill'].flatMap((d) => walk(join(app, 'node_modules', d)));
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => /\.(o|so|a|node)$|binding\.gyp$/.test(f))).toEqual([]);
     expect(existsSync(join(app, 'dist'))).toBe(false);
@@ -145,7 +160,7 @@ describe('a project outside the workspace, from packed tarballs', () => {
       for (const dep of Object.values<string>(pkg.dependencies ?? {})) expect(dep).not.toMatch(/^workspace:/);
       for (const s of ['preinstall', 'install', 'postinstall']) expect(pkg.scripts?.[s]).toBeUndefined();
     }
-    for (const name of [...Object.keys(tarballs), 'acme-hakmem-front']) {
+    for (const name of [...Object.keys(tarballs), 'acme-hakmem-front', 'acme-hakmem-refill']) {
       expect(lstatSync(join(app, 'node_modules', name)).isSymbolicLink(), name).toBe(false);
     }
     // One core for every box and the composer.
@@ -164,13 +179,26 @@ describe('a project outside the workspace, from packed tarballs', () => {
     expect(r.status).toBe(0);
   });
 
-  it('lists the third-party box with the published ones', () => {
+  it('lists the third-party boxes with the published ones', () => {
     const out = ok(run(join(app, 'node_modules', '.bin', 'hakmem'), ['list', '--json']), 'hakmem list');
-    const l = JSON.parse(out) as { slots: { slot: string; package: string; version: string; boxes: { name: string }[] }[] };
+    const l = JSON.parse(out) as {
+      slots: { slot: string; package: string; version: string; boxes: { name: string; base: string | null }[] }[];
+    };
     const front = l.slots.find((s) => s.slot === 'front')!;
     expect(front.package).toBe('acme-hakmem-front');
     expect(front.version).toBe('1.2.3');
     expect(front.boxes.map((b) => b.name)).toEqual(['stack']);
+    const refill = l.slots.find((s) => s.slot === 'refill')!;
+    expect(refill.package).toBe('acme-hakmem-refill');
+    expect(refill.boxes).toEqual([expect.objectContaining({ name: 'greedy', base: '@hakmem/refill/slabs' })]);
+  });
+
+  it("checks that every box's files, the third party's included, compile alone against their headers", () => {
+    const out = ok(run(join(app, 'node_modules', '.bin', 'hakmem'), ['check'], { timeout: 180_000 }), 'hakmem check');
+    expect(out).toMatch(/^hakmem check: (\d+)\/\1 checks passed/);
+    const db = JSON.parse(readFileSync(join(app, 'compile_commands.json'), 'utf8')) as { file: string; arguments: string[] }[];
+    const greedy = db.find((e) => e.file.endsWith('acme_refill_greedy.c'))!;
+    expect(greedy.arguments).toContain(join(app, 'node_modules', '@hakmem', 'refill', 'c', 'common'));
   });
 
   it('says which compiler to install when there is none', () => {
@@ -202,7 +230,7 @@ describe('a project outside the workspace, from packed tarballs', () => {
       const json = JSON.parse(readFileSync(join(dist, 'variant.json'), 'utf8'));
       expect(json.name).toBe(variant);
       expect(json.boxes.front).toEqual(front);
-      expect(json.boxes.refill.package).toBe('@hakmem/refill');
+      expect(json.boxes.refill.package).toBe(variant === 'mine' ? 'acme-hakmem-refill' : '@hakmem/refill');
       if (variant === 'mine') expect(json.tunables.front).toEqual({ depth: 64 });
 
       const report = join(root, `report-${variant}.txt`);
@@ -210,7 +238,9 @@ describe('a project outside the workspace, from packed tarballs', () => {
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const cap = variant === 'mine' ? 64 : undefined;
-      expect(r.stdout).toMatch(new RegExp(`^variant=${variant} front_count=\\d+ front_capacity=${cap ?? '\\d+'}\\n$`));
+      // greedy fills the front to capacity: its batch is the capacity
+      const batch = variant === 'mine' ? '64' : '\\d+';
+      expect(r.stdout).toMatch(new RegExp(`^variant=${variant} front_count=\\d+ front_capacity=${cap ?? '\\d+'} refill_batch=${batch}\\n$`));
       expect(readFileSync(report, 'utf8')).toMatch(
         new RegExp(`^hakmem pid=${r.pid} variant=${variant} chunks=[1-9]\\d* large_maps=\\d+ bytes_mapped=[1-9]\\d*$`, 'm'),
       );

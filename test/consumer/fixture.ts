@@ -53,6 +53,7 @@ export default front;
 // native/include/hakmem/hk_front.h, implemented with an explicit count per class.
 export const acmeFrontC = `/* acme front/stack: a thread-local singly-linked list per size class, with a count and a
  * limit. Links go through hk_link_store/hk_link_load so the freegate may encode them. */
+#include "hakmem/hk_front.h"
 
 typedef struct {
   void    *head[HK_NUM_CLASSES];
@@ -116,9 +117,81 @@ static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
 }
 `;
 
+/** A third-party box for a slot with shared mechanism: refill, built on the published `slabs`
+ * base of @hakmem/refill (which does the slab handling); the box says only how many blocks move. */
+export const acmeRefillPackageJson = {
+  name: 'acme-hakmem-refill',
+  version: '0.3.0',
+  description: 'A greedy refill box for hakmem, built on the slabs base of @hakmem/refill',
+  type: 'module',
+  license: 'MIT',
+  exports: { '.': { types: './src/index.d.ts', import: './src/index.mjs' } },
+  files: ['src', 'c'],
+  peerDependencies: { '@hakmem/native': '^0.1.0', '@hakmem/refill': '^0.1.0' },
+};
+
+export const acmeRefillIndexMjs = `import { defineSlot } from '@hakmem/native';
+import { slabs } from '@hakmem/refill';
+
+export default defineSlot(import.meta.url, {
+  slot: 'refill',
+  packageName: 'acme-hakmem-refill',
+  boxes: {
+    greedy: {
+      name: 'greedy',
+      description: 'Every miss fills the front to its capacity; every overflow gives back a quarter of it.',
+      base: slabs,
+      sources: ['c/greedy/acme_refill_greedy.c'],
+      tunables: { ...slabs.tunables },
+    },
+  },
+});
+`;
+
+export const acmeRefillIndexDts = `import type { BoxBase, SlotPackage, TunableBool } from '@hakmem/native';
+
+declare const refill: SlotPackage<
+  'refill',
+  {
+    readonly greedy: {
+      readonly name: 'greedy';
+      readonly description: string;
+      readonly base: BoxBase;
+      readonly sources: readonly string[];
+      readonly tunables: { readonly keepSpare: TunableBool };
+    };
+  }
+>;
+export default refill;
+`;
+
+// The three functions the slabs base leaves to its box (hk_refill_slabs.h).
+export const acmeRefillC = `/* acme refill/greedy: a miss fills the front of its class to capacity, an overflow gives a
+ * quarter back. Slabs, spares and the pool are the slabs base's (hk_refill_slabs.h). */
+#include "hk_refill_slabs.h"
+
+static HK_NOINLINE void *hk_refill(hk_heap_t *h, uint32_t cls) {
+  return hk_refill_from_slabs(h, cls, hk_front_capacity(cls));
+}
+
+static HK_NOINLINE void hk_refill_drain(hk_heap_t *h, uint32_t cls) {
+  int saved = errno;
+  uint32_t n = hk_front_capacity(cls) / 4;
+  void *chain;
+  hk_front_take(cls, n ? n : 1, &chain);
+  hk_refill_put_chain(h, chain);
+  errno = saved;
+}
+
+static int hk_refill_probe(const char *name, int64_t arg, int64_t *out) {
+  if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
+  if (!strcmp(name, "batch")) { *out = hk_front_capacity((uint32_t)arg); return 0; }
+  return -1;
+}
+`;
+
 /** The boxes of the published packages the consumer chooses for the other slots. */
 export const STOCK_BOXES = {
-  refill: 'batch',
   superslab: 'chunks',
   sharedpool: 'lockfree',
   freegate: 'fast',
@@ -137,20 +210,21 @@ import sharedpool from '@hakmem/sharedpool';
 import stats from '@hakmem/stats';
 import superslab from '@hakmem/superslab';
 import acmeFront from 'acme-hakmem-front';
+import acmeRefill from 'acme-hakmem-refill';
 `;
 
 const stock = JSON.stringify(STOCK_BOXES).slice(1, -1).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ');
 
-/** The consumer's hakmem.config.ts: `mine` with the third-party front, `stock` with ours. */
+/** The consumer's hakmem.config.ts: `mine` with the third-party front and refill, `stock` with ours. */
 export const consumerConfig = `${IMPORTS}
-const published = { refill, superslab, sharedpool, freegate, large, stats, purge };
+const published = { superslab, sharedpool, freegate, large, stats, purge };
 
 export default defineConfig({
-  slots: { front: acmeFront, ...published },
+  slots: { front: acmeFront, refill: acmeRefill, ...published },
   variants: {
     mine: {
-      description: 'acme front box on the published boxes',
-      boxes: { front: 'stack', ${stock} },
+      description: 'acme front and refill boxes on the published boxes',
+      boxes: { front: 'stack', refill: 'greedy', ${stock} },
       tunables: { front: { depth: 64 }, large: { cacheEntries: 8 } },
     },
   },
@@ -163,7 +237,7 @@ export const stockConfig = `${IMPORTS}
 export default defineConfig({
   slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
   variants: {
-    stock: { description: 'the published boxes only', boxes: { front: 'tcache', ${stock} } },
+    stock: { description: 'the published boxes only', boxes: { front: 'tcache', refill: 'batch', ${stock} } },
   },
 });
 `;
@@ -172,24 +246,35 @@ export default defineConfig({
 export const typeChecks = `${IMPORTS}
 const published = { refill, superslab, sharedpool, freegate, large, stats, purge };
 defineConfig({
-  slots: { front: acmeFront, ...published },
+  slots: { ...published, front: acmeFront },
   variants: {
     v: {
       description: '',
       boxes: {
         // @ts-expect-error: the third-party front has no box 'tcache'
         front: 'tcache',
+        refill: 'batch',
         ${stock},
       },
     },
   },
 });
 defineConfig({
-  slots: { front: acmeFront, ...published },
+  slots: { ...published, front: acmeFront, refill: acmeRefill },
   variants: {
     v: {
       description: '',
-      boxes: { front: 'stack', ${stock} },
+      // @ts-expect-error: the third-party refill has no box 'batch'
+      boxes: { front: 'stack', refill: 'batch', ${stock} },
+    },
+  },
+});
+defineConfig({
+  slots: { ...published, front: acmeFront },
+  variants: {
+    v: {
+      description: '',
+      boxes: { front: 'stack', refill: 'batch', ${stock} },
       // @ts-expect-error: depth is a number
       tunables: { front: { depth: 'deep' } },
     },
@@ -255,7 +340,9 @@ int main(void) {
   int64_t cached = probe(fn, "front", "count", cls);
   int64_t cap = probe(fn, "front", "capacity", cls);
   if (cached < 1 || cached > cap) { fprintf(stderr, "front count %lld, capacity %lld\\n", (long long)cached, (long long)cap); return 7; }
-  printf("variant=%s front_count=%lld front_capacity=%lld\\n", variant(), (long long)cached, (long long)cap);
+  int64_t batch = probe(fn, "refill", "batch", cls);
+  if (probe(fn, "core", "heaps_check", 0) != 0) { fprintf(stderr, "inconsistent slabs\\n"); return 8; }
+  printf("variant=%s front_count=%lld front_capacity=%lld refill_batch=%lld\\n", variant(), (long long)cached, (long long)cap, (long long)batch);
   return 0;
 }
 `;

@@ -10,6 +10,14 @@
 #ifndef HK_SLOT_FREEGATE_H
 #define HK_SLOT_FREEGATE_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_superslab.h"
+#include "hakmem/hk_front.h"
+#include "hakmem/hk_remote.h"
+#include "hakmem/hk_large.h"
+#include "hakmem/hk_refill.h"
+#include "hakmem/hk_stats.h"
+
 /* HK_KIND_INTERIOR: an aligned pointer handed out inside a slab block (alignments above 64). */
 enum hk_kind { HK_KIND_FOREIGN = 0, HK_KIND_SLAB = 1, HK_KIND_LARGE = 2, HK_KIND_INTERIOR = 3 };
 

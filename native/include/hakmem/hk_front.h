@@ -7,6 +7,9 @@
 #ifndef HK_SLOT_FRONT_H
 #define HK_SLOT_FRONT_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_freegate.h"
+
 static inline void *hk_front_pop(uint32_t cls);             /* NULL when empty */
 static inline int hk_front_push(uint32_t cls, void *p);     /* nonzero when at its limit */
 /* Install a NULL-terminated chain of n blocks into the class's cache, which is empty;

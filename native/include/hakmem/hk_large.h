@@ -3,6 +3,11 @@
 #ifndef HK_SLOT_LARGE_H
 #define HK_SLOT_LARGE_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_superslab.h"
+#include "hakmem/hk_purge.h"
+#include "hakmem/hk_stats.h"
+
 /* size bytes aligned to align (power of two, >= 16); zeroed when zero != 0; NULL on OOM. */
 static void *hk_large_alloc(size_t size, size_t align, int zero);
 static void hk_large_free(hk_chunk_t *ch);
@@ -10,6 +15,8 @@ static void hk_large_free(hk_chunk_t *ch);
  * is not one. remove != 0 forgets it (the block is being freed). */
 static hk_chunk_t *hk_large_find_aligned(const void *p, int remove);
 static size_t hk_large_usable(const hk_chunk_t *ch);
+/* The block a live large chunk serves (the free gate's test: is p the block?). */
+static inline void *hk_large_block(const hk_chunk_t *ch);
 /* Unmap cached mappings stamped before `before` (ms; UINT64_MAX: all), oldest first; returns
  * the bytes. Called by the purge slot and trim. */
 static size_t hk_large_purge(uint64_t before);

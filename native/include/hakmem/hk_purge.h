@@ -12,6 +12,11 @@
 #ifndef HK_SLOT_PURGE_H
 #define HK_SLOT_PURGE_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_sharedpool.h"
+#include "hakmem/hk_large.h"
+#include "hakmem/hk_stats.h"
+
 /* Memory comes to rest in the pool while `resident` slabs (a chunk counting as 32) already
  * rest there resident: 1 keeps its pages for now, 0 gives them back at once. */
 static int hk_purge_keep(int64_t resident);

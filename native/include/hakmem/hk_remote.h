@@ -18,6 +18,11 @@
 #ifndef HK_SLOT_REMOTE_H
 #define HK_SLOT_REMOTE_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_freegate.h"
+#include "hakmem/hk_refill.h"
+#include "hakmem/hk_stats.h"
+
 /* p, a live block of class cls in a slab that o owns, was freed by another thread; the gate
  * has written its free mark. No lock is held. */
 static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls);

@@ -5,6 +5,11 @@
 #ifndef HK_SLOT_SHAREDPOOL_H
 #define HK_SLOT_SHAREDPOOL_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_superslab.h"
+#include "hakmem/hk_purge.h"
+#include "hakmem/hk_stats.h"
+
 static hk_slab_t *hk_pool_take_slab(void);     /* an empty 64 KiB slab, owner POOL; NULL on OOM */
 static hk_chunk_t *hk_pool_take_chunk(void);   /* an empty chunk (unformatted); NULL on OOM */
 static void hk_pool_give_slab(hk_slab_t *s);   /* s is empty and owned by nobody */

@@ -3,6 +3,8 @@
 #ifndef HK_SLOT_STATS_H
 #define HK_SLOT_STATS_H
 
+#include "hk_prelude.h"
+
 #include "hakmem.h"
 
 /* The events are the public ones of hakmem.h. */

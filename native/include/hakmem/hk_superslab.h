@@ -3,6 +3,10 @@
 #ifndef HK_SLOT_SUPERSLAB_H
 #define HK_SLOT_SUPERSLAB_H
 
+#include "hk_prelude.h"
+#include "hakmem/hk_purge.h"
+#include "hakmem/hk_stats.h"
+
 /* Hot: is a (possibly foreign, possibly NULL) address inside a registered chunk? */
 static inline int hk_registry_contains(uintptr_t a);
 

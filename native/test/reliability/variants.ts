@@ -27,6 +27,7 @@ export interface VariantJsonLite {
   name: string;
   boxes: Record<string, { box: string }>;
   tunables: Record<string, Record<string, number | string | boolean>>;
+  compiler?: { includes?: string[] };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -170,7 +171,14 @@ export function contractCflags(variant: string): string[] {
     '-Wall', '-Wextra', '-Wno-unused-function', '-Wno-unused-parameter',
     `-I${join(repoRoot, 'native', 'include')}`, `-I${join(repoRoot, 'native', 'core')}`,
     `-I${join(workRoot, variant, 'unit')}`,
+    ...baseIncludes(variant).map((d) => `-I${d}`),
   ];
+}
+
+/** The include directories of the bases the variant's boxes build on (its variant.json). */
+function baseIncludes(variant: string): string[] {
+  const json = JSON.parse(readFileSync(join(repoRoot, 'dist', variant, 'variant.json'), 'utf8')) as VariantJsonLite;
+  return json.compiler?.includes ?? [];
 }
 
 /**

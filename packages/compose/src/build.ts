@@ -24,10 +24,13 @@ export interface BuildResult {
 export const buildDirOf = (rootDir: string, variant: string): string => resolve(rootDir, '.hakmem', 'build', variant);
 export const distDirOf = (rootDir: string, variant: string): string => resolve(rootDir, 'dist', variant);
 
+/** The base include directories of a variant's boxes, in slot order. */
+export const variantIncludes = (v: ResolvedVariant): string[] => Object.values(v.boxes).flatMap((b) => b.includes);
+
 /** Writes hk_variant_config.h and hakmem_variant.c into buildDir. */
 export function writeGenerated(v: ResolvedVariant, buildDir: string): void {
   mkdirSync(buildDir, { recursive: true });
-  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS] });
+  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS], includes: variantIncludes(v) });
   writeFileSync(join(buildDir, CONFIG_HEADER), configHeader(v, json));
   writeFileSync(join(buildDir, VARIANT_UNIT), variantUnit(v));
 }
@@ -48,12 +51,12 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
   const tc = findToolchain(opts.env);
   rmSync(buildDir, { recursive: true, force: true });
   writeGenerated(v, buildDir);
-  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS] });
+  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS], includes: variantIncludes(v) });
 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'include'), { recursive: true });
   try {
-    const diagnostics = await runPlan(compilePlan(tc, buildDir, tmp), config.rootDir);
+    const diagnostics = await runPlan(compilePlan(tc, buildDir, tmp, variantIncludes(v)), config.rootDir);
     copyFileSync(publicHeader, join(tmp, 'include', 'hakmem.h'));
     writeFileSync(join(tmp, 'hakmem.pc'), pkgConfig(v, distDir));
     writeFileSync(join(tmp, 'variant.json'), `${JSON.stringify(json, null, 2)}\n`);

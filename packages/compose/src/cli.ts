@@ -1,5 +1,7 @@
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildVariant } from './build.js';
+import { contractEntries, runContractCheck, writeCompileCommands } from './contract.js';
 import { loadConfig } from './config-load.js';
 import { runDemo } from './demo.js';
 import { HakmemError } from './errors.js';
@@ -13,6 +15,8 @@ commands:
   build --all          build every variant of the config
   list [--json]        slots, boxes, tunables and variants
   demo [variant]       run a Python workload on dist/<variant>/libhakmem.so (default: default)
+  check                compile every box's files alone against their headers (the contract
+                       check) and write compile_commands.json for editors
 
 options:
   --config <path>      the config (default: hakmem.config.ts in this or a parent directory)
@@ -53,6 +57,19 @@ export async function main(argv: readonly string[]): Promise<number> {
         }
         return 0;
       }
+      case 'check': {
+        const config = await loadConfig(values.config);
+        const entries = contractEntries(config);
+        const compdb = join(config.rootDir, 'compile_commands.json');
+        writeCompileCommands(entries, compdb);
+        const failures = await runContractCheck(entries);
+        for (const f of failures) {
+          process.stderr.write(`hakmem check: ${f.entry.slot}/${f.entry.box}: ${relative(config.rootDir, f.entry.file)} does not compile alone:\n${f.diagnostics}\n`);
+        }
+        const files = new Set(entries.map((e) => e.file)).size;
+        process.stdout.write(`hakmem check: ${entries.length - failures.length}/${entries.length} checks passed (${files} files); wrote ${relative(process.cwd(), compdb) || compdb}\n`);
+        return failures.length ? 1 : 0;
+      }
       case 'list': {
         const l = listing(await loadConfig(values.config));
         process.stdout.write(values.json ? `${JSON.stringify(l, null, 2)}\n` : formatListing(l));
@@ -67,7 +84,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         return 0;
       }
       default:
-        throw new HakmemError(`unknown command '${command}'; commands: build, list, demo\n\n${USAGE}`);
+        throw new HakmemError(`unknown command '${command}'; commands: build, list, demo, check\n\n${USAGE}`);
     }
   } catch (err) {
     const e = err as Error;

@@ -91,10 +91,16 @@ export interface CompilePlan {
   readonly link: readonly Command[];
 }
 
-/** The commands of the contract for one variant: objects in buildDir, outputs in outDir. */
-export function compilePlan(tc: Toolchain, buildDir: string, outDir: string): CompilePlan {
+/** The -I directories of a variant's unit: the slot headers, the core, the generated config,
+ * then the header directories of the bases its boxes build on. */
+export const includeFlags = (buildDir: string, bases: readonly string[] = []): string[] =>
+  [includeDir, coreDir, buildDir, ...new Set(bases)].flatMap((d) => ['-I', d]);
+
+/** The commands of the contract for one variant: objects in buildDir, outputs in outDir;
+ * `bases`: the include directories of the bases its boxes build on. */
+export function compilePlan(tc: Toolchain, buildDir: string, outDir: string, bases: readonly string[] = []): CompilePlan {
   const unit = join(buildDir, 'hakmem_variant.c');
-  const cflags = [...BASE_CFLAGS, '-I', includeDir, '-I', coreDir, '-I', buildDir];
+  const cflags = [...BASE_CFLAGS, ...includeFlags(buildDir, bases)];
   const obj = join(buildDir, 'hakmem.o');
   const addonObj = join(buildDir, 'hakmem-addon.o');
   const glueObj = join(buildDir, 'hk_addon.o');

@@ -1,4 +1,4 @@
-import type { BoxManifest, SlotName, SlotPackage, TunableValue } from '@hakmem/native';
+import type { BoxManifest, CORE_TUNABLES, SlotName, SlotPackage, TunableValue } from '@hakmem/native';
 
 /** One slot package per slot, keyed by slot name. A slot left out is served by its default
  * package (`@hakmem/<slot>`), so a config written before a slot existed still builds. */
@@ -19,11 +19,13 @@ export type TunableValues<B> = B extends BoxManifest
   ? { readonly [K in keyof B['tunables']]?: TunableValue<B['tunables'][K]> }
   : never;
 
-/** Tunable values per slot, typed by the box the variant chose for that slot. */
+/** Tunable values per slot, typed by the box the variant chose for that slot, and the core's. */
 export type VariantTunables<P extends SlotMap, C extends BoxChoice<P>> = {
   readonly [S in SlotName]?: P[S] extends SlotPackage<S>
     ? TunableValues<ChosenBox<P, C, S>>
     : Readonly<Record<string, number | boolean | string>>;
+} & {
+  readonly core?: { readonly [K in keyof typeof CORE_TUNABLES]?: TunableValue<(typeof CORE_TUNABLES)[K]> };
 };
 
 /** One variant: a box per slot (or the slot's default), and tunables for those boxes. */

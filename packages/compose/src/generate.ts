@@ -66,6 +66,7 @@ export function variantJson(v: ResolvedVariant, compiler: VariantJson['compiler'
     version: v.version,
     boxes,
     tunables,
+    core: { ...v.core },
     compiler,
     files: [...VARIANT_FILES],
   };
@@ -107,6 +108,7 @@ export function configHeader(v: ResolvedVariant, json: VariantJson): string {
   for (const slot of SLOT_ORDER) {
     lines.push(`#define HK_BOX_${screamingSnake(slot)} ${cString(v.boxes[slot].box)}`);
   }
+  lines.push('', '/* core */', ...Object.entries(v.core).map(([k, val]) => `#define ${tunableMacro('core', k)} ${val === true ? 1 : val === false ? 0 : String(val)}`));
   for (const slot of SLOT_ORDER) {
     const defs = tunableDefines(slot, v.boxes[slot], v.tunables[slot]);
     if (defs.length) lines.push('', `/* ${slot}/${v.boxes[slot].box} */`, ...defs);

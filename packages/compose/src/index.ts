@@ -41,6 +41,7 @@ export {
   nodeIncludeDir,
   napiIncludeDir,
   compilePlan,
+  includeFlags,
   commandLine,
   runCommand,
   runPlan,
@@ -53,3 +54,11 @@ export { pkgConfig } from './pkgconfig.js';
 export { buildVariant, writeGenerated, buildDirOf, distDirOf, type BuildOptions, type BuildResult } from './build.js';
 export { listing, formatListing, type Listing, type SlotInfo, type BoxInfo, type TunableInfo, type VariantInfo } from './list.js';
 export { runDemo, DEMO_WORKLOAD, type DemoResult } from './demo.js';
+export {
+  contractEntries,
+  runContractCheck,
+  writeCompileCommands,
+  checkDirOf,
+  type ContractEntry,
+  type ContractFailure,
+} from './contract.js';

@@ -16,6 +16,8 @@ export interface TunableInfo {
 export interface BoxInfo {
   name: string;
   description: string;
+  /** The base it builds on, as `package/name`, or null. */
+  base: string | null;
   sources: string[];
   provides: string[];
   requires: { slot: SlotName; capability: string }[];
@@ -73,7 +75,8 @@ export function listing(config: LoadedConfig): Listing {
         boxes: Object.entries(pkg.boxes).map(([name, b]) => ({
           name,
           description: b.description,
-          sources: [...b.sources],
+          base: b.base ? `${b.base.packageName}/${b.base.name}` : null,
+          sources: [...(b.base?.sources ?? []), ...b.sources],
           provides: [...(b.provides ?? [])],
           requires: (b.requires ?? []).map((r) => ({ slot: r.slot, capability: r.capability })),
           tunables: Object.entries(b.tunables).map(([n, t]) => tunableInfo(n, t)),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
+  CORE_TUNABLES,
   SLOT_ORDER,
   defaultBoxOf,
   isSlotName,
@@ -31,8 +32,10 @@ export interface ResolvedBox {
   readonly packageName: string;
   readonly version: string;
   readonly root: string;
-  /** Absolute paths of the box's C sources, in manifest order. */
+  /** Absolute paths of the C sources: its base's, then its own, in manifest order. */
   readonly sources: readonly string[];
+  /** Absolute include directories its sources need (its base's header directory). */
+  readonly includes: readonly string[];
 }
 
 /** A variant with every box resolved and every tunable filled in. */
@@ -43,6 +46,8 @@ export interface ResolvedVariant {
   readonly version: string;
   readonly boxes: Readonly<Record<SlotName, ResolvedBox>>;
   readonly tunables: Readonly<Record<SlotName, Readonly<Record<string, TunableSetting>>>>;
+  /** The core's tunables (CORE_TUNABLES), every one filled in. */
+  readonly core: Readonly<Record<string, TunableSetting>>;
 }
 
 const VARIANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -124,8 +129,8 @@ export function resolveVariantInput(
   if (!isObject(boxesIn)) fail(`${at}boxes is missing; choose a box per slot (a slot left out runs its default): ${SLOT_ORDER.join(', ')}`);
   const tunablesIn = raw.tunables ?? {};
   if (!isObject(tunablesIn)) fail(`${at}tunables must be an object keyed by slot`);
-  for (const key of [...Object.keys(boxesIn), ...Object.keys(tunablesIn)]) {
-    if (!isSlotName(key)) fail(`${at}unknown slot '${key}'; slots: ${SLOT_ORDER.join(', ')}`);
+  for (const key of [...Object.keys(boxesIn), ...Object.keys(tunablesIn).filter((k) => k !== 'core')]) {
+    if (!isSlotName(key)) fail(`${at}unknown slot '${key}'; slots: ${SLOT_ORDER.join(', ')} (and 'core' for tunables)`);
   }
 
   const boxes = {} as Record<SlotName, ResolvedBox>;
@@ -144,7 +149,11 @@ export function resolveVariantInput(
       packageName: pkg.packageName,
       version: packageVersion(pkg.root),
       root: pkg.root,
-      sources: manifest.sources.map((s) => join(pkg.root, s)),
+      sources: [
+        ...(manifest.base?.sources.map((s) => join(manifest.base!.root, s)) ?? []),
+        ...manifest.sources.map((s) => join(pkg.root, s)),
+      ],
+      includes: manifest.base ? [join(manifest.base.root, manifest.base.include)] : [],
     };
   }
 
@@ -182,7 +191,18 @@ export function resolveVariantInput(
     tunables[slot] = out;
   }
 
-  return { name, description, version: hakmemVersion(), boxes, tunables };
+  const coreIn = tunablesIn.core ?? {};
+  if (!isObject(coreIn)) fail(`${at}tunables.core must be an object`);
+  for (const key of Object.keys(coreIn)) {
+    if (!Object.hasOwn(CORE_TUNABLES, key)) fail(`${at}tunable core.${key} unknown; core tunables: ${list(Object.keys(CORE_TUNABLES))}`);
+  }
+  const core: Record<string, TunableSetting> = {};
+  for (const [key, t] of Object.entries(CORE_TUNABLES)) {
+    const v = coreIn[key];
+    core[key] = v === undefined ? t.default : checkValue(`${at}core.${key}`, t, v);
+  }
+
+  return { name, description, version: hakmemVersion(), boxes, tunables, core };
 }
 
 /**

@@ -49,8 +49,9 @@ describe('generated C', () => {
     const boxes = includes.slice(2 + SLOT_ORDER.length, -1);
     expect(boxes).toEqual(SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)));
     expect(boxes[0]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
-    expect(boxes).toContain(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);
-    expect(boxes.at(-1)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
+    // a box's base comes first: the free gate's routing, then the gate
+    expect(boxes.at(-2)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
+    expect(boxes.at(-1)).toBe(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);
   });
 
   it("the core's calls into the slots come from the slot list, teardown in reverse", () => {

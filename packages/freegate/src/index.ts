@@ -1,4 +1,26 @@
-import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+
+/**
+ * The base every gate here builds on, published for boxes of other packages: the routing of
+ * free(p) (local, remote, large, invalid) and the invalid-free policy. A box adds the block
+ * encoding (links, free mark); the contract is c/common/hk_freegate_routing.h.
+ */
+export const routing = defineBase(import.meta.url, {
+  name: 'routing',
+  packageName: '@hakmem/freegate',
+  include: 'c/common',
+  header: 'hk_freegate_routing.h',
+  sources: ['c/common/hk_freegate_common.c'],
+  tunables: {
+    onForeign: {
+      type: 'enum',
+      values: ['report', 'abort'],
+      default: 'report',
+      description:
+        'What free() of a pointer that is not a live block (foreign, interior, double free) does: report once and ignore, or abort.',
+    },
+  },
+});
 
 /** The freegate slot: routes free(p) to its owner, or handles it as foreign. */
 const freegate = defineSlot(import.meta.url, {
@@ -10,33 +32,19 @@ const freegate = defineSlot(import.meta.url, {
       name: 'fast',
       description:
         'Release gate: registry bit, owner compare, block-start and free-mark checks, then the front; remote blocks with one CAS onto the owner heap. Invalid frees are reported once and ignored.',
-      sources: ['c/fast/hk_freegate_fast.c', 'c/common/hk_freegate_common.c'],
+      base: routing,
+      sources: ['c/fast/hk_freegate_fast.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
-      tunables: {
-        onForeign: {
-          type: 'enum',
-          values: ['report', 'abort'],
-          default: 'report',
-          description:
-            'What free() of a pointer that is not a live block (foreign, interior, double free) does: report once and ignore, or abort.',
-        },
-      },
+      tunables: { ...routing.tunables },
     },
     checked: {
       name: 'checked',
       description:
         'Hardened gate: free-list links encoded with a secret key and checked when read (use-after-free writes and overflows are caught), keyed free marks; invalid frees abort with the problem and the address.',
-      sources: ['c/checked/hk_freegate_checked.c', 'c/common/hk_freegate_common.c'],
+      base: routing,
+      sources: ['c/checked/hk_freegate_checked.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
-      tunables: {
-        onForeign: {
-          type: 'enum',
-          values: ['report', 'abort'],
-          default: 'abort',
-          description:
-            'What free() of a pointer that is not a live block (foreign, interior, double free) does: report once and ignore, or abort.',
-        },
-      },
+      tunables: { onForeign: { ...routing.tunables.onForeign, default: 'abort' } },
     },
   },
 });

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadHakmem, variantInfo } from '@hakmem/native';
 import front from '../src/index.js';
-import { expectCapacityLimits, frontConformance } from './front.conformance.js';
+import { expectCapacityLimits, frontConformance } from '../src/conformance.js';
 
 const hk = loadHakmem(resolve(front.root, '../../dist/default'));
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { classOf, variantInfo } from '@hakmem/native';
 import { describeBoxVariant } from '../../compose/test/helpers.js';
 import front, { frontCount } from '../src/index.js';
-import { expectCapacityLimits, frontConformance } from './front.conformance.js';
+import { expectCapacityLimits, frontConformance } from '../src/conformance.js';
 
 it('front/magazine sources exist', () => {
   for (const src of front.boxes.magazine.sources) expect(existsSync(join(front.root, src)), src).toBe(true);

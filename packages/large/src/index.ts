@@ -1,4 +1,19 @@
-import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+
+/**
+ * The base every large box here builds on, published for boxes of other packages: a large
+ * block as its own registered mapping with its record in the chunk header, and the side table
+ * of blocks aligned past 2 MiB. A box adds what happens to a freed mapping; the contract is
+ * c/common/hk_large_mappings.h.
+ */
+export const mappings = defineBase(import.meta.url, {
+  name: 'mappings',
+  packageName: '@hakmem/large',
+  include: 'c/common',
+  header: 'hk_large_mappings.h',
+  sources: ['c/common/hk_large_common.c'],
+  tunables: {},
+});
 
 /** The large slot: sizes above the slab range. */
 const large = defineSlot(import.meta.url, {
@@ -10,7 +25,8 @@ const large = defineSlot(import.meta.url, {
       name: 'bigcache',
       description:
         'Each block above 256 KiB (or aligned past 4 KiB) is its own 2 MiB-aligned registered mapping; freed mappings rest in a cache and the smallest that fits is reused, skipping mmap and page faults.',
-      sources: ['c/common/hk_large_common.c', 'c/bigcache/hk_large_bigcache.c'],
+      base: mappings,
+      sources: ['c/bigcache/hk_large_bigcache.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
       tunables: {
         cacheEntries: {
@@ -35,7 +51,8 @@ const large = defineSlot(import.meta.url, {
       name: 'direct',
       description:
         'No cache: every large block is a fresh mapping and every free unmaps it at once (the lowest RSS; an mmap, a munmap and page faults per block).',
-      sources: ['c/common/hk_large_common.c', 'c/direct/hk_large_direct.c'],
+      base: mappings,
+      sources: ['c/direct/hk_large_direct.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
       tunables: {},
     },

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBoxVariant } from '../../compose/test/helpers.js';
 import large, { largeCached, largeCachedBytes } from '../src/index.js';
-import { MiB, largeConformance } from './large.conformance.js';
+import { MiB, largeConformance } from '../src/conformance.js';
 
 it('large/direct sources exist', () => {
   for (const src of large.boxes.direct.sources) expect(existsSync(join(large.root, src)), src).toBe(true);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadHakmem, probeNumber, variantInfo } from '@hakmem/native';
 import large, { largeCached, largeCachedBytes } from '../src/index.js';
-import { MiB, largeConformance } from './large.conformance.js';
+import { MiB, largeConformance } from '../src/conformance.js';
 
 const hk = loadHakmem(resolve(large.root, '../../dist/default'));
 

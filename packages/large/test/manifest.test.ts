@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import large from '../src/index.js';
+import large, { mappings } from '../src/index.js';
 
 describe('@hakmem/large manifest', () => {
   it('declares the large slot with the bigcache and direct boxes, needing the registry', () => {
@@ -7,7 +7,8 @@ describe('@hakmem/large manifest', () => {
     expect(large.packageName).toBe('@hakmem/large');
     expect(Object.keys(large.boxes)).toEqual(['bigcache', 'direct']);
     for (const box of ['bigcache', 'direct'] as const) {
-      expect(large.boxes[box].sources).toEqual(['c/common/hk_large_common.c', `c/${box}/hk_large_${box}.c`]);
+      expect(large.boxes[box].sources).toEqual([`c/${box}/hk_large_${box}.c`]);
+      expect(large.boxes[box].base).toBe(mappings);
       expect(large.boxes[box].requires).toEqual([{ slot: 'superslab', capability: 'registry' }]);
     }
     expect(large.boxes.direct.tunables).toEqual({});

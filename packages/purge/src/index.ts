@@ -1,6 +1,6 @@
-import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 
-/** The soft limit every box honours (purge/common/hk_purge_limit.c). */
+/** The soft limit every box honours (the limits base). */
 const limitRule = {
   softLimit: {
     type: 'int',
@@ -34,6 +34,33 @@ const timeRule = {
   ...limitRule,
 } as const;
 
+/**
+ * The base every purge box here builds on, published for boxes of other packages: runtime
+ * options and the soft limit. The contract is c/common/hk_purge_limits.h.
+ */
+export const limits = defineBase(import.meta.url, {
+  name: 'limits',
+  packageName: '@hakmem/purge',
+  include: 'c/common',
+  header: 'hk_purge_limits.h',
+  sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c'],
+  tunables: limitRule,
+});
+
+/**
+ * The limits base plus the time rule (passes of what rested longer than delayMs), which decay
+ * and background share; they differ in who runs the passes. The contract is
+ * c/common/hk_purge_passes.h.
+ */
+export const passes = defineBase(import.meta.url, {
+  name: 'passes',
+  packageName: '@hakmem/purge',
+  include: 'c/common',
+  header: 'hk_purge_passes.h',
+  sources: [...limits.sources, 'c/common/hk_purge_pass.c'],
+  tunables: timeRule,
+});
+
 /** The purge slot: when idle memory (the pool's resting slabs and chunks, the large cache) goes back to the OS. */
 const purge = defineSlot(import.meta.url, {
   slot: 'purge',
@@ -44,21 +71,24 @@ const purge = defineSlot(import.meta.url, {
       name: 'decay',
       description:
         'What has rested longer than delayMs goes back to the OS, oldest first, in passes amortised on slow paths with a rate-limited clock; up to maxSlabs resting slabs stay resident until then.',
-      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/common/hk_purge_pass.c', 'c/decay/hk_purge_decay.c'],
+      base: passes,
+      sources: ['c/decay/hk_purge_decay.c'],
       tunables: timeRule,
     },
     background: {
       name: 'background',
       description:
         "decay's time rule with the passes run by hakmem's own thread every delayMs/4 (at least 10 ms), started lazily by the first refill: RSS falls while the program is idle. Fork-safe.",
-      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/common/hk_purge_pass.c', 'c/background/hk_purge_background.c'],
+      base: passes,
+      sources: ['c/background/hk_purge_background.c'],
       tunables: timeRule,
     },
     eager: {
       name: 'eager',
       description:
         'No clock: what comes to rest past keepSlabs resident slabs gives its pages back at once (the lowest RSS; an madvise and page faults per slab that empties).',
-      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/eager/hk_purge_eager.c'],
+      base: limits,
+      sources: ['c/eager/hk_purge_eager.c'],
       tunables: {
         keepSlabs: {
           type: 'int',
@@ -75,7 +105,8 @@ const purge = defineSlot(import.meta.url, {
       name: 'retain',
       description:
         'Nothing goes back on its own: resting memory stays resident until malloc_trim (or hakmem_trim).',
-      sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c', 'c/retain/hk_purge_retain.c'],
+      base: limits,
+      sources: ['c/retain/hk_purge_retain.c'],
       tunables: limitRule,
     },
   },

@@ -1,12 +1,26 @@
-import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
 
-/** Shared by every refill box (common/hk_refill_slabs.c reads HK_CFG_REFILL_KEEP_SPARE). */
-const keepSpare = {
-  type: 'bool',
-  default: true,
-  description:
-    'Keep one emptied slab per class in the thread instead of returning it to the pool at once (fewer page faults when a working set empties and refills a slab).',
-} as const;
+/**
+ * The base every refill box here builds on, published for boxes of other packages: a heap's
+ * slabs as its per-class stock (take, carve, set aside, keep a spare, give back). A box built
+ * on it defines hk_refill, hk_refill_drain and hk_refill_probe; the contract is
+ * c/common/hk_refill_slabs.h.
+ */
+export const slabs = defineBase(import.meta.url, {
+  name: 'slabs',
+  packageName: '@hakmem/refill',
+  include: 'c/common',
+  header: 'hk_refill_slabs.h',
+  sources: ['c/common/hk_refill_slabs.c'],
+  tunables: {
+    keepSpare: {
+      type: 'bool',
+      default: true,
+      description:
+        'Keep one emptied slab per class in the thread instead of returning it to the pool at once (fewer page faults when a working set empties and refills a slab).',
+    },
+  },
+});
 
 /** The refill slot: moves blocks between the front cache and slabs in batches. */
 const refill = defineSlot(import.meta.url, {
@@ -18,7 +32,8 @@ const refill = defineSlot(import.meta.url, {
       name: 'batch',
       description:
         'Fixed-size batches from the current slab: bump pointer over fresh memory (no memset), its free list, then remote frees.',
-      sources: ['c/common/hk_refill_slabs.c', 'c/batch/hk_refill_batch.c'],
+      base: slabs,
+      sources: ['c/batch/hk_refill_batch.c'],
       tunables: {
         batchBlocks: {
           type: 'int',
@@ -36,14 +51,15 @@ const refill = defineSlot(import.meta.url, {
           unit: 'bytes',
           description: 'Most bytes moved per refill or drain (caps batchBlocks for large classes).',
         },
-        keepSpare,
+        ...slabs.tunables,
       },
     },
     adaptive: {
       name: 'adaptive',
       description:
         'Batches that follow demand per thread and class: start at minBatch, double on every refill, halve on every drain, up to maxBatch, maxBytes and the front capacity.',
-      sources: ['c/common/hk_refill_slabs.c', 'c/adaptive/hk_refill_adaptive.c'],
+      base: slabs,
+      sources: ['c/adaptive/hk_refill_adaptive.c'],
       tunables: {
         minBatch: {
           type: 'int',
@@ -69,7 +85,7 @@ const refill = defineSlot(import.meta.url, {
           unit: 'bytes',
           description: 'Most bytes one refill moves (caps maxBatch for large classes).',
         },
-        keepSpare,
+        ...slabs.tunables,
       },
     },
   },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { classOf, classSize, variantInfo, type HakmemAddon } from '@hakmem/native';
 import { describeBoxVariant } from '../../compose/test/helpers.js';
 import refill, { refillBatch } from '../src/index.js';
-import { emptyFront, frontCapacity, frontCount, refillConformance } from './refill.conformance.js';
+import { emptyFront, frontCapacity, frontCount, refillConformance } from '../src/conformance.js';
 
 it('refill/adaptive sources exist', () => {
   for (const src of refill.boxes.adaptive.sources) expect(existsSync(join(refill.root, src)), src).toBe(true);

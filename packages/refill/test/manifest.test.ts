@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import refill from '../src/index.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import refill, { slabs } from '../src/index.js';
 
 describe('@hakmem/refill manifest', () => {
   it('declares the refill slot with the batch and adaptive boxes, sharing the slab code', () => {
     expect(refill.slot).toBe('refill');
     expect(refill.packageName).toBe('@hakmem/refill');
     expect(Object.keys(refill.boxes)).toEqual(['batch', 'adaptive']);
-    expect(refill.boxes.batch.sources).toEqual(['c/common/hk_refill_slabs.c', 'c/batch/hk_refill_batch.c']);
-    expect(refill.boxes.adaptive.sources).toEqual(['c/common/hk_refill_slabs.c', 'c/adaptive/hk_refill_adaptive.c']);
+    expect(refill.boxes.batch.sources).toEqual(['c/batch/hk_refill_batch.c']);
+    expect(refill.boxes.adaptive.sources).toEqual(['c/adaptive/hk_refill_adaptive.c']);
+    for (const b of Object.values(refill.boxes)) {
+      expect(b.base).toBe(slabs);
+      expect(b.tunables.keepSpare).toBe(slabs.tunables.keepSpare);
+    }
+    expect(slabs.sources).toEqual(['c/common/hk_refill_slabs.c']);
+    expect(existsSync(join(slabs.root, slabs.include, slabs.header))).toBe(true);
     expect(refill.boxes.batch.tunables).toMatchObject({
       batchBlocks: { type: 'int', default: 64, min: 4, max: 1024 },
       batchBytes: { type: 'int', default: 65536, min: 1024, max: 4194304 },

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { classCount, classSize, loadHakmem, variantInfo } from '@hakmem/native';
 import refill, { refillBatch } from '../src/index.js';
-import { frontCapacity, refillConformance } from './refill.conformance.js';
+import { frontCapacity, refillConformance } from '../src/conformance.js';
 
 const hk = loadHakmem(resolve(refill.root, '../../dist/default'));
 

@@ -1,4 +1,18 @@
-import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+
+/**
+ * The base both remote boxes build on, published for boxes of other packages: a heap's channel
+ * (a lock-free stack of blocks) with its push and collect. A box decides how blocks travel to
+ * it; the contract is c/common/hk_remote_channel.h.
+ */
+export const channel = defineBase(import.meta.url, {
+  name: 'channel',
+  packageName: '@hakmem/remote',
+  include: 'c/common',
+  header: 'hk_remote_channel.h',
+  sources: ['c/common/hk_remote_channel.c'],
+  tunables: {},
+});
 
 /** The remote slot: how a block freed by another thread goes back to the heap that owns it. */
 const remote = defineSlot(import.meta.url, {
@@ -10,14 +24,16 @@ const remote = defineSlot(import.meta.url, {
       name: 'direct',
       description:
         "One CAS per cross-thread free onto the owning heap's channel: the block is with its owner at once and nothing is held.",
-      sources: ['c/common/hk_remote_channel.c', 'c/direct/hk_remote_direct.c'],
+      base: channel,
+      sources: ['c/direct/hk_remote_direct.c'],
       tunables: {},
     },
     batched: {
       name: 'batched',
       description:
         "Blocks freed for other heaps gather in per-thread buckets, one destination each, and go over a bucket at a time with one CAS: when it fills, on the thread's next malloc miss, at thread exit and on malloc_trim.",
-      sources: ['c/common/hk_remote_channel.c', 'c/batched/hk_remote_batched.c'],
+      base: channel,
+      sources: ['c/batched/hk_remote_batched.c'],
       tunables: {
         buckets: {
           type: 'int',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import remote from '../src/index.js';
+import remote, { channel } from '../src/index.js';
 
 describe('@hakmem/remote manifest', () => {
   it('declares the remote slot with the direct and batched (default) boxes', () => {
@@ -16,7 +16,8 @@ describe('@hakmem/remote manifest', () => {
       batchBytes: { type: 'int', default: 65536 },
     });
     for (const [name, b] of Object.entries(remote.boxes)) {
-      expect(b.sources).toEqual(['c/common/hk_remote_channel.c', `c/${name}/hk_remote_${name}.c`]);
+      expect(b.sources).toEqual([`c/${name}/hk_remote_${name}.c`]);
+      expect(b.base).toBe(channel);
       for (const src of b.sources) expect(existsSync(join(remote.root, src)), src).toBe(true);
     }
   });

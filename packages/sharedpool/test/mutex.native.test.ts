@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBoxVariant } from '../../compose/test/helpers.js';
 import sharedpool from '../src/index.js';
-import { sharedpoolConformance } from './sharedpool.conformance.js';
+import { sharedpoolConformance } from '../src/conformance.js';
 
 it('sharedpool/mutex sources exist', () => {
   for (const src of sharedpool.boxes.mutex.sources) expect(existsSync(join(sharedpool.root, src)), src).toBe(true);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadHakmem, variantInfo } from '@hakmem/native';
 import sharedpool from '../src/index.js';
-import { sharedpoolConformance } from './sharedpool.conformance.js';
+import { sharedpoolConformance } from '../src/conformance.js';
 
 const hk = loadHakmem(resolve(sharedpool.root, '../../dist/default'));
 

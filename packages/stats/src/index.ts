@@ -1,4 +1,17 @@
-import { defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/native';
+
+/**
+ * The base of the counting boxes, published for boxes of other packages: per-thread counter
+ * blocks summed at read time. A box adds its clock; the contract is c/common/hk_stats_blocks.h.
+ */
+export const blocks = defineBase(import.meta.url, {
+  name: 'blocks',
+  packageName: '@hakmem/stats',
+  include: 'c/common',
+  header: 'hk_stats_blocks.h',
+  sources: ['c/common/hk_stats_blocks.c'],
+  tunables: {},
+});
 
 /** The stats slot: counters and profiles. */
 const stats = defineSlot(import.meta.url, {
@@ -16,14 +29,16 @@ const stats = defineSlot(import.meta.url, {
       name: 'counters',
       description:
         'Counts allocations, frees, front hits and misses, refills, drains, remote frees and OS chunks per size class, in per-thread blocks (no atomics).',
-      sources: ['c/counters/hk_stats_counters.c', 'c/common/hk_stats_blocks.c'],
+      base: blocks,
+      sources: ['c/counters/hk_stats_counters.c'],
       tunables: {},
     },
     profile: {
       name: 'profile',
       description:
         'The counters plus cycles per path (malloc hit, refill, free local, free remote, large) from the time-stamp counter.',
-      sources: ['c/profile/hk_stats_profile.c', 'c/common/hk_stats_blocks.c'],
+      base: blocks,
+      sources: ['c/profile/hk_stats_profile.c'],
       tunables: {},
     },
   },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import stats from '../src/index.js';
+import stats, { blocks } from '../src/index.js';
 
 describe('@hakmem/stats manifest', () => {
   it('declares off, counters and profile; the two counting boxes share the per-thread blocks', () => {
@@ -7,8 +7,10 @@ describe('@hakmem/stats manifest', () => {
     expect(stats.packageName).toBe('@hakmem/stats');
     expect(Object.keys(stats.boxes)).toEqual(['off', 'counters', 'profile']);
     expect(stats.boxes.off.sources).toEqual(['c/off/hk_stats_off.c']);
-    expect(stats.boxes.counters.sources).toEqual(['c/counters/hk_stats_counters.c', 'c/common/hk_stats_blocks.c']);
-    expect(stats.boxes.profile.sources).toEqual(['c/profile/hk_stats_profile.c', 'c/common/hk_stats_blocks.c']);
+    expect(stats.boxes.counters.sources).toEqual(['c/counters/hk_stats_counters.c']);
+    expect(stats.boxes.profile.sources).toEqual(['c/profile/hk_stats_profile.c']);
+    expect(stats.boxes.counters.base).toBe(blocks);
+    expect(stats.boxes.profile.base).toBe(blocks);
     for (const box of Object.values(stats.boxes)) expect(box.tunables).toEqual({});
   });
 });

@@ -1,7 +1,30 @@
-import { defineSlot, probe, probeNumber, type HakmemAddon } from '@hakmem/native';
+import { defineBase, defineSlot, probe, probeNumber, type HakmemAddon } from '@hakmem/native';
 
 /** Size and alignment of a chunk. */
 export const CHUNK_SIZE = 2n * 1024n * 1024n;
+
+/**
+ * The base of the chunks box, published for boxes of other packages: the registry and the
+ * mappings of chunks and large blocks. A box decides how a new chunk is prepared; the
+ * contract is c/common/hk_superslab_map.h.
+ */
+export const map = defineBase(import.meta.url, {
+  name: 'map',
+  packageName: '@hakmem/superslab',
+  include: 'c/common',
+  header: 'hk_superslab_map.h',
+  sources: ['c/common/hk_superslab_map.c'],
+  tunables: {
+    reserveChunks: {
+      type: 'int',
+      default: 0,
+      min: 0,
+      max: 64,
+      unit: 'chunks',
+      description: 'Chunks mapped (and prepared) ahead at start.',
+    },
+  },
+});
 
 /** The superslab slot: 2 MiB-aligned chunks from the OS, cut into slabs of one size class. */
 const superslab = defineSlot(import.meta.url, {
@@ -13,7 +36,8 @@ const superslab = defineSlot(import.meta.url, {
       name: 'chunks',
       description:
         'Maps 2 MiB-aligned chunks on demand, prepared as `prepare` says (faulted in lazily, populated at once, or on transparent huge pages); pointer -> chunk by masking, ownership from a bitmap registry.',
-      sources: ['c/chunks/hk_superslab_map.c', 'c/chunks/hk_superslab_chunks.c'],
+      base: map,
+      sources: ['c/chunks/hk_superslab_chunks.c'],
       provides: ['registry', 'chunks'],
       tunables: {
         prepare: {
@@ -23,14 +47,7 @@ const superslab = defineSlot(import.meta.url, {
           description:
             'How a new chunk is prepared before its first touch: none (pages fault in as blocks are carved), populate (all 512 pages at once: no faults on the malloc path, 2 MiB resident), huge (MADV_HUGEPAGE: one TLB entry and one fault per chunk), huge_populate (both).',
         },
-        reserveChunks: {
-          type: 'int',
-          default: 0,
-          min: 0,
-          max: 64,
-          unit: 'chunks',
-          description: 'Chunks mapped (and prepared) ahead at start.',
-        },
+        ...map.tunables,
       },
     },
   },

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBoxVariant } from '../../compose/test/helpers.js';
 import superslab, { chunksPrepared } from '../src/index.js';
-import { CHUNK_PAGES, blockInNewChunk, residentPages, smapsOf, superslabConformance } from './superslab.conformance.js';
+import { CHUNK_PAGES, blockInNewChunk, residentPages, smapsOf, superslabConformance } from '../src/conformance.js';
 
 /** The system's THP mode: always, madvise or never (undefined where the kernel has no THP). */
 function thpMode(): string | undefined {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeBoxVariant } from '../../compose/test/helpers.js';
 import superslab, { chunksPrepared } from '../src/index.js';
-import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from './superslab.conformance.js';
+import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from '../src/conformance.js';
 
 it('superslab/chunks sources exist', () => {
   for (const src of superslab.boxes.chunks.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadHakmem, variantInfo } from '@hakmem/native';
 import superslab, { chunksPrepared } from '../src/index.js';
-import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from './superslab.conformance.js';
+import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from '../src/conformance.js';
 
 const hk = loadHakmem(resolve(superslab.root, '../../dist/default'));
 

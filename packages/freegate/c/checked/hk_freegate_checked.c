@@ -4,6 +4,8 @@
  * free block is caught before the allocator follows it. The free mark uses the secret key too.
  * Invalid frees follow onForeign, which defaults to abort with the problem and the address. */
 
+#include "hk_freegate_routing.h"
+
 #include <sys/random.h>
 
 static uintptr_t hk_freegate_key;

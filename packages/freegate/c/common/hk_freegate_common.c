@@ -1,9 +1,11 @@
-/* freegate/common — the routing every free gate shares; a box adds its links, its free mark
+/* freegate/common (base `routing`, contract in hk_freegate_routing.h) — the routing every free gate shares; a box adds its links, its free mark
  * and its policy (onForeign). free(p) is three tests to reach the owner's cache: is p's chunk
  * registered, does the calling thread own p's slab, does p start a block that is not already
  * free. A block of another thread's heap takes the same checks and the free mark, then goes to
  * the remote slot, which decides how it travels to its owner. NULL, foreign addresses,
  * interior pointers and double frees go to the cold path, and nothing is written for them. */
+
+#include "hk_freegate_routing.h"
 
 static uint64_t hk_freegate_invalid_count;
 
@@ -75,7 +77,7 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
   hk_chunk_t *ch = hk_chunk_of(a);
   *chp = ch;
   if (ch->kind == HK_CHUNK_LARGE)
-    return hk_slab_owner(&ch->slabs[0]) == HK_OWNER_LARGE && a == (uintptr_t)ch + ch->large_offset ? HK_KIND_LARGE : HK_KIND_FOREIGN;
+    return hk_slab_owner(&ch->slabs[0]) == HK_OWNER_LARGE && p == hk_large_block(ch) ? HK_KIND_LARGE : HK_KIND_FOREIGN;
   hk_slab_t *s = hk_slab_of(ch, a);
   if (hk_slab_owner(s) == HK_OWNER_POOL) return HK_KIND_FOREIGN;
   *sp = s;
@@ -87,7 +89,7 @@ static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp)
 static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
   hk_heap_t *o = hk_slab_owner(s);
   if (o == HK_OWNER_LARGE) {
-    if ((uintptr_t)p == (uintptr_t)ch + ch->large_offset) {
+    if (p == hk_large_block(ch)) {
       uint64_t t0 = hk_stats_clock();
       hk_large_free(ch);
       hk_stats_time(HK_EV_LARGE_FREE, 0, t0);

@@ -2,6 +2,8 @@
  * address under a fixed key, so the checks cost a few instructions and no load of a secret.
  * Invalid frees follow onForeign (default: report the first, ignore the rest). */
 
+#include "hk_freegate_routing.h"
+
 #define HK_FREEGATE_MARK_KEY 0x686b6d656d667265ull   /* fixed: "hkmemfre" */
 
 static inline void hk_link_store(void *p, void *next) { *(void **)p = next; }

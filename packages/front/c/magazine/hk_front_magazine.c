@@ -17,6 +17,8 @@
  * Hot path budget: pop = load top, load entry, test (one branch), store top - 1;
  * push = load top, store entry at top + 1, store top + 1, compare with lim (one branch). */
 
+#include "hakmem/hk_front.h"
+
 #define HK_MAG_STRIDE (HK_CFG_FRONT_BLOCKS + 1)
 
 typedef struct {

@@ -6,6 +6,8 @@
  * Hot path budget: pop = load head, test, load link, store head, bump room (one branch);
  * push = load head, store link, store head, decrement room, test (one branch). */
 
+#include "hakmem/hk_front.h"
+
 typedef struct {
   void    *head[HK_NUM_CLASSES];
   uint32_t room[HK_NUM_CLASSES];

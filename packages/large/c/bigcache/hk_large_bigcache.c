@@ -4,7 +4,9 @@
  * the smallest one that fits, which skips the mmap and the page faults (one that wastes too much
  * address space is left for a bigger request). cacheBytes bounds
  * what the cache keeps resident. Header and aligned-block handling (blocks aligned to 2 MiB or more,
- * found by a side table and never cached) are large/common's. */
+ * found by a side table and never cached) are the mappings base's (common/hk_large_mappings.h). */
+
+#include "hk_large_mappings.h"
 
 #define HK_LARGE_SLOTS (HK_CFG_LARGE_CACHE_ENTRIES > 0 ? HK_CFG_LARGE_CACHE_ENTRIES : 1)
 
@@ -107,7 +109,7 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
 
 static void hk_large_free(hk_chunk_t *ch) {
   int saved = errno;
-  size_t len = ch->map_len;
+  size_t len = hk_large_rec(ch)->map_len;
   if (hk_large_forget_aligned(ch) || !hk_large_cache_put(ch, len)) hk_superslab_unmap_large(ch, len);
   hk_purge_tick();
   errno = saved;

@@ -1,8 +1,10 @@
-/* large/common — what every large box shares: the layout of a large block (its header is the
+/* large/common (base `mappings`) — what every large box shares: the layout of a large block (its header is the
  * chunk header of its own registered mapping, 2 MiB aligned, so free finds it by the same mask
  * as a slab block), and the side table for blocks aligned to 2 MiB or more, which cannot keep
- * their header in their own chunk. Each box lists this file first and adds what happens to a
- * freed mapping (bigcache: kept for reuse, direct: unmapped at once). */
+ * their header in their own chunk. A box adds what happens to a freed mapping (bigcache: kept for
+ * reuse, direct: unmapped at once). The contract is hk_large_mappings.h. */
+
+#include "hk_large_mappings.h"
 
 #define HK_LARGE_ALIGNED_MAX 64
 
@@ -73,9 +75,10 @@ static hk_chunk_t *hk_large_map(size_t len, size_t offset) {
 static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t len, size_t offset) {
   ch->shift = HK_CHUNK_SHIFT;
   ch->kind = HK_CHUNK_LARGE;
-  ch->map_len = got;
-  ch->large_offset = offset;
-  ch->large_size = len - offset;
+  hk_large_rec_t *r = hk_large_rec(ch);
+  r->map_len = got;
+  r->offset = offset;
+  r->size = len - offset;
   uint8_t *p = (uint8_t *)ch + offset;
   if (offset >= HK_CHUNK_SIZE && !hk_large_aligned_add(p, ch)) {
     hk_superslab_unmap_large(ch, got);
@@ -88,9 +91,11 @@ static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t len, size_t off
 
 /* A freed block aligned past 2 MiB leaves the side table; 1 if it was one (never cached). */
 static int hk_large_forget_aligned(hk_chunk_t *ch) {
-  if (ch->large_offset < HK_CHUNK_SIZE) return 0;
-  hk_large_find_aligned((uint8_t *)ch + ch->large_offset, 1);
+  if (hk_large_rec(ch)->offset < HK_CHUNK_SIZE) return 0;
+  hk_large_find_aligned(hk_large_block(ch), 1);
   return 1;
 }
 
-static size_t hk_large_usable(const hk_chunk_t *ch) { return ch->large_size; }
+static size_t hk_large_usable(const hk_chunk_t *ch) { return hk_large_rec_const(ch)->size; }
+
+static inline void *hk_large_block(const hk_chunk_t *ch) { return (uint8_t *)ch + hk_large_rec_const(ch)->offset; }

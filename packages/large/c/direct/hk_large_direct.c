@@ -1,7 +1,9 @@
 /* large/direct — no cache: every large block is its own fresh mapping and every free unmaps it
  * at once, so freed large memory never stays resident (the lowest RSS), at the price of an
  * mmap, a munmap and the page faults on each reuse. Header and aligned-block handling are
- * large/common's; the only lock is the side table's. */
+ * the mappings base's (common/hk_large_mappings.h); the only lock is the side table's. */
+
+#include "hk_large_mappings.h"
 
 static void *hk_large_alloc(size_t size, size_t align, int zero) {
   (void)zero;                                   /* a fresh mapping reads as zero */
@@ -14,7 +16,7 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
 static void hk_large_free(hk_chunk_t *ch) {
   int saved = errno;
   hk_large_forget_aligned(ch);
-  hk_superslab_unmap_large(ch, ch->map_len);
+  hk_superslab_unmap_large(ch, hk_large_rec(ch)->map_len);
   hk_purge_tick();
   errno = saved;
 }

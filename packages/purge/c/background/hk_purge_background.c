@@ -14,6 +14,8 @@
  * wait for it); the child resets it and forgets the thread (it does not exist there), and the
  * child's first miss starts its own. */
 
+#include "hk_purge_passes.h"
+
 enum { HK_PURGE_IDLE, HK_PURGE_STARTING, HK_PURGE_RUNNING, HK_PURGE_NO_THREAD };
 
 static int hk_purge_thread_state;     /* enum above; claimed from IDLE by CAS */

@@ -2,6 +2,8 @@
  * allocating. A bad value prints one line naming the variable and what it accepts, and the
  * built-in value stays. */
 
+#include "hk_purge_limits.h"
+
 /* The value of environment variable `name` as a number in [0, max], or `dflt`. */
 static uint64_t hk_purge_env_u64(const char *name, uint64_t dflt, uint64_t max, const char *unit) {
   const char *v = getenv(name);

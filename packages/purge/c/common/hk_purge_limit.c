@@ -1,7 +1,7 @@
 /* purge/common — the soft limit every purge box honours: when what hakmem has mapped would
  * pass it, everything idle goes back (the pool's resting pages and whole chunks, the large
  * cache, what exited threads left) before the mapping is made, whatever the box's delay.
- * hk_purge_before_map is called by superslab (hk_superslab_map.c) before every mapping (a
+ * hk_purge_before_map is called by superslab (its map base) before every mapping (a
  * chunk, a large block); it costs one load and a compare when no limit is set.
  *
  * The limit is the smallest of: the tunable softLimit, HAKMEM_SOFT_LIMIT (bytes, K/M/G; it
@@ -12,6 +12,8 @@
  * (decommitted slabs stay mapped), so the rule errs towards purging early. While mapped stays
  * above the limit, a pass runs at most every HK_PURGE_LIMIT_EVERY_MS, so a program whose live
  * memory itself passes the limit is not taxed on every mapping. */
+
+#include "hk_purge_limits.h"
 
 enum { HK_PURGE_LIMIT_EVERY_MS = 10 };
 

@@ -9,7 +9,7 @@
  * is claimed by a CAS on hk_purge_next, at most every delayMs/4. HAKMEM_PURGE_DELAY_MS
  * overrides delayMs at start-up. */
 
-enum { HK_PURGE_CLOCK_EVERY = 8 };   /* slow paths per clock read (a thread's own count) */
+#include "hk_purge_passes.h"
 
 static uint64_t hk_purge_delay = HK_CFG_PURGE_DELAY_MS;   /* set once, at start-up */
 static uint64_t hk_purge_clock;       /* the last clock read (ms): what comes to rest is stamped with it */

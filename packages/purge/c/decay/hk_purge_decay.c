@@ -8,6 +8,8 @@
  * what rests until it calls again or malloc_trim (purge/background runs passes on a thread
  * instead). No thread, no lock: the fork hooks are empty. */
 
+#include "hk_purge_passes.h"
+
 static __thread uint32_t hk_purge_events;
 
 static void hk_purge_tick(void) {

@@ -5,6 +5,8 @@
  * back to the OS (hk_pool_purge(0) purges nothing resident). The large cache keeps only its
  * capacity rule. */
 
+#include "hk_purge_limits.h"
+
 enum { HK_PURGE_RELEASE_EVERY = 64 };
 
 static __thread uint32_t hk_purge_events;

@@ -2,6 +2,8 @@
  * malloc_trim (hakmem_trim) gives it back. For large, long-lived heaps on huge pages, where a
  * page given back and faulted again costs the most (the hugepage variant's choice). */
 
+#include "hk_purge_limits.h"
+
 static int hk_purge_keep(int64_t resident) { (void)resident; return 1; }
 static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {}

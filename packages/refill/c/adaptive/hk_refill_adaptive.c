@@ -5,7 +5,9 @@
  * so what it pulls in next time mostly comes back). Ceiling: maxBatch, maxBytes worth of
  * blocks and the front's capacity. A thread that allocates a few blocks of a class carves and
  * holds few; a producer quickly moves large batches. The state is one 16-bit batch per class
- * per thread, touched only on a miss or a drain. The slab handling is refill/common's. */
+ * per thread, touched only on a miss or a drain. The slab handling is the slabs base (common/hk_refill_slabs.h). */
+
+#include "hk_refill_slabs.h"
 
 static __thread uint16_t hk_adaptive_next[HK_NUM_CLASSES];   /* 0: no refill yet -> minBatch */
 

@@ -1,6 +1,8 @@
 /* refill/batch — fixed-size batches between the front and the heap's slabs: every miss moves
  * the same number of blocks (batchBlocks, capped by batchBytes and the front's capacity), every
- * overflow drains half the front back. The slab handling is refill/common's. */
+ * overflow drains half the front back. The slab handling is the slabs base (common/hk_refill_slabs.h). */
+
+#include "hk_refill_slabs.h"
 
 static inline uint32_t hk_refill_batch(uint32_t cls) {
   uint32_t n = (uint32_t)(HK_CFG_REFILL_BATCH_BYTES / hk_class_size[cls]);

@@ -5,7 +5,9 @@
  * back one by one (drain, the remote slot's collect, thread exit); a slab that becomes empty and is not the
  * current one is kept as the class's spare (keepSpare), so a working set that empties and
  * refills a slab does not bounce it through the pool, whose pages may have gone back to the
- * OS; the spare it replaces goes back to the pool. A box decides only how many blocks move. */
+ * OS; the spare it replaces goes back to the pool. A box decides only how many blocks move. The contract is hk_refill_slabs.h. */
+
+#include "hk_refill_slabs.h"
 
 /* Up to n blocks of s as a NULL-terminated chain; returns how many. */
 static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
@@ -33,20 +35,23 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
     s->bump += k * size;
   }
   s->used += k;
+  HK_ASSERT(k <= n && s->used <= (s->end - s->start) / s->block_size);
   return k;
 }
 
 static void hk_partial_push(hk_heap_t *h, hk_slab_t *s) {
-  hk_slab_t *first = h->partial[s->cls];
+  HK_ASSERT(s->where == HK_SLAB_FULL && s->used > 0);
+  hk_slab_t *first = hk_stock(h)->partial[s->cls];
   s->prev = NULL;
   s->next = first;
   if (first) first->prev = s;
-  h->partial[s->cls] = s;
+  hk_stock(h)->partial[s->cls] = s;
   s->where = HK_SLAB_PARTIAL;
 }
 
 static void hk_partial_unlink(hk_heap_t *h, hk_slab_t *s) {
-  if (s->prev) s->prev->next = s->next; else h->partial[s->cls] = s->next;
+  HK_ASSERT(s->where == HK_SLAB_PARTIAL);
+  if (s->prev) s->prev->next = s->next; else hk_stock(h)->partial[s->cls] = s->next;
   if (s->next) s->next->prev = s->prev;
   s->next = s->prev = NULL;
   s->where = HK_SLAB_NONE;
@@ -60,23 +65,24 @@ static void hk_slab_release(hk_slab_t *s) {
 
 /* s just became empty and is in no list: keep it as the spare, or give it back. */
 static void hk_slab_retire(hk_heap_t *h, hk_slab_t *s) {
+  HK_ASSERT(s->used == 0 && s->free_count + (s->end - s->bump) / s->block_size == (s->end - s->start) / s->block_size);
   if (!HK_CFG_REFILL_KEEP_SPARE) { hk_slab_release(s); return; }
-  hk_slab_t *old = h->spare[s->cls];
-  h->spare[s->cls] = s;
+  hk_slab_t *old = hk_stock(h)->spare[s->cls];
+  hk_stock(h)->spare[s->cls] = s;
   s->where = HK_SLAB_SPARE;
   if (old) hk_slab_release(old);
 }
 
 /* The current slab of cls is exhausted: set it aside and install the next one. */
 static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
-  hk_slab_t *s = h->current[cls];
+  hk_slab_t *s = hk_stock(h)->current[cls];
   if (s) s->where = HK_SLAB_FULL;
-  h->current[cls] = NULL;
-  s = h->partial[cls];
+  hk_stock(h)->current[cls] = NULL;
+  s = hk_stock(h)->partial[cls];
   if (s) {
     hk_partial_unlink(h, s);
-  } else if ((s = h->spare[cls]) != NULL) {
-    h->spare[cls] = NULL;
+  } else if ((s = hk_stock(h)->spare[cls]) != NULL) {
+    hk_stock(h)->spare[cls] = NULL;
   } else if (cls < HK_SMALL_CLASSES) {
     s = hk_pool_take_slab();
     if (!s) return NULL;
@@ -88,14 +94,16 @@ static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
     s = &ch->slabs[0];
     hk_slab_assign(s, h, cls);
   }
+  HK_ASSERT(hk_slab_owner(s) == h && s->cls == cls);
   s->where = HK_SLAB_CURRENT;
-  h->current[cls] = s;
+  hk_stock(h)->current[cls] = s;
   return s;
 }
 
 /* One block back to its slab; h owns the slab. */
 static void hk_refill_put(hk_heap_t *h, void *p) {
   hk_slab_t *s = hk_slab_primary(hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p));
+  HK_ASSERT(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == h && s->used > 0);
   hk_link_store(p, s->free);
   s->free = p;
   s->free_count++;
@@ -120,13 +128,13 @@ static void hk_refill_put_chain(hk_heap_t *h, void *b) {
 static void hk_refill_trim(hk_heap_t *h) {
   hk_remote_collect(h);
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
-    hk_slab_t *s = h->current[c];
+    hk_slab_t *s = hk_stock(h)->current[c];
     if (s && s->used == 0) {
-      h->current[c] = NULL;
+      hk_stock(h)->current[c] = NULL;
       hk_slab_release(s);
     }
-    if ((s = h->spare[c]) != NULL) {
-      h->spare[c] = NULL;
+    if ((s = hk_stock(h)->spare[c]) != NULL) {
+      hk_stock(h)->spare[c] = NULL;
       hk_slab_release(s);
     }
   }
@@ -146,7 +154,7 @@ static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
   if (hk_remote_pending(h)) hk_remote_collect(h);
   uint32_t got = 0;
   void *chain = NULL;
-  hk_slab_t *s = h->current[cls];
+  hk_slab_t *s = hk_stock(h)->current[cls];
   if (s) got = hk_slab_take(s, want, &chain);
   while (!got) {
     s = hk_refill_next_slab(h, cls);
@@ -154,6 +162,7 @@ static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
     got = hk_slab_take(s, want, &chain);
   }
   hk_stats_count(HK_EV_REFILL_BLOCKS, cls, got);
+  HK_ASSERT(got <= want && hk_front_count(cls) == 0);
   void *b = chain;
   if (got > 1) hk_front_fill(cls, hk_link_load(b), got - 1);
   return b;
@@ -169,4 +178,39 @@ static void hk_refill_drain_half(hk_heap_t *h, uint32_t cls) {
   hk_stats_count(HK_EV_DRAIN, cls, 1);
   hk_stats_count(HK_EV_DRAIN_BLOCKS, cls, k);
   errno = saved;
+}
+
+/* Does slab s, which h holds in list `where` for class cls, keep its counts? Every block is
+ * in exactly one place: on the free list (free_count, each link inside [start, bump) on a
+ * block boundary), still to be carved (end - bump), or out (used). The walk stops at the
+ * first bad link, before following it. */
+static int hk_slab_check(const hk_heap_t *h, const hk_slab_t *s, uint32_t cls, uint8_t where) {
+  if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != h || s->cls != cls || s->where != where) return 1;
+  uint32_t size = s->block_size, start = s->start;
+  if (size != hk_class_stride[cls] || s->bump < start || s->bump > s->end || (s->bump - start) % size) return 1;
+  if ((uint64_t)s->used + s->free_count + (s->end - s->bump) / size != (s->end - start) / size) return 1;
+  uint32_t n = 0;
+  for (const uint8_t *b = s->free; b; b = hk_link_load(b)) {
+    uintptr_t off = (uintptr_t)b - (uintptr_t)hk_chunk_of_slab(s);
+    if (++n > s->free_count || off < start || off >= s->bump || (off - start) % size) return 1;
+  }
+  return n != s->free_count;
+}
+
+/* Inconsistent slabs in h's lists (0: whole). The caller keeps h still: its lock, or a fork
+ * child before any other thread runs. */
+static int64_t hk_refill_check(const hk_heap_t *h) {
+  const hk_stock_t *st = hk_stock_const(h);
+  int64_t bad = 0;
+  for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
+    const hk_slab_t *s = st->current[c], *prev = NULL;
+    if (s) bad += hk_slab_check(h, s, c, HK_SLAB_CURRENT);
+    if ((s = st->spare[c]) != NULL) bad += hk_slab_check(h, s, c, HK_SLAB_SPARE) || s->used != 0;
+    uint32_t n = 0;
+    for (s = st->partial[c]; s; prev = s, s = s->next) {
+      if (s->prev != prev || ++n > (1u << 24)) { bad++; break; }
+      bad += hk_slab_check(h, s, c, HK_SLAB_PARTIAL);
+    }
+  }
+  return bad;
 }

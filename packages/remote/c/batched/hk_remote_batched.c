@@ -13,6 +13,8 @@
  * at a time. Fork: the forking thread keeps its buckets in the child; another thread's held
  * blocks are lost to the child, as its front cache is. */
 
+#include "hk_remote_channel.h"
+
 typedef struct {
   hk_heap_t *to;          /* the destination heap (NULL: unused) */
   void *first, *last;     /* the chain, newest first; last's link is written on hand-over */

@@ -1,8 +1,10 @@
-/* remote/common — the channel every remote box uses: a heap's `remote` word, a lock-free
+/* remote/common (base `channel`, contract in hk_remote_channel.h) — the channel every remote box uses: a heap's `remote` word, a lock-free
  * stack of blocks linked through word 0. Senders push a chain (first..last, already linked)
  * with one release CAS (retried while other senders win); the owner takes the whole stack with
  * one acquire exchange, so it reads every link written before the push. There is no pop of
  * one block, so the ABA problem of a Treiber stack cannot arise. */
+
+#include "hk_remote_channel.h"
 
 /* Hand the chain first..last (linked, last's link free) of class cls to o. The CAS attempts
  * are the stats event remote_atomics (compiled out with stats off). */

@@ -2,6 +2,8 @@
  * is with its owner at once, nothing is held, and a thread that only frees needs no state. The
  * cost is one contended atomic operation (and its cache-line transfer) per block. */
 
+#include "hk_remote_channel.h"
+
 static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) { hk_remote_push(o, p, p, cls); }
 static inline void hk_remote_flush(void) {}
 static void hk_remote_init(void) {}

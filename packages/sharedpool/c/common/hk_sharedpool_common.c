@@ -1,6 +1,6 @@
-/* sharedpool/common — what every sharedpool box shares: where a slab or chunk comes from when
+/* sharedpool/common (base `rest`) — what every sharedpool box shares: where a slab or chunk comes from when
  * a heap needs one, and what happens to one that comes to rest. A box adds only its four
- * lists (the functions declared below).
+ * lists. The contract is hk_sharedpool_rest.h.
  *
  * Resting slabs and chunks are either resident (their pages still in memory, stamped with
  * the time they came to rest) or cold (pages given back). A heap takes resident before cold,
@@ -11,16 +11,7 @@
  * another thread may take it at once. hk_pool_purge moves resident ones stamped before a time
  * to the cold lists, giving their pages back, oldest first. */
 
-enum { HK_POOL_SLABS, HK_POOL_SLABS_COLD, HK_POOL_CHUNKS, HK_POOL_CHUNKS_COLD, HK_POOL_LISTS };
-
-static uint32_t hk_pool_pop(int list);            /* an id, or 0 */
-/* the chain first..last of n ids, already linked through hk_pool_link (last's link is set) */
-static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n);
-static uint32_t hk_pool_take_all(int list);       /* the whole list as a chain (0: empty) */
-static int64_t hk_pool_count(int list);           /* an estimate, read without a lock */
-/* What was taken off the lists may be unmapped: no reader still holds one of its ids (1), or
- * readers kept coming (0: the caller lists it again). */
-static int hk_pool_quiesce(void);
+#include "hk_sharedpool_rest.h"
 
 static hk_chunk_t *hk_pool_chunk_from_id(uint32_t id) { return (hk_chunk_t *)((uintptr_t)id << HK_CHUNK_SHIFT); }
 static uint32_t hk_pool_chunk_id(const hk_chunk_t *ch) { return (uint32_t)((uintptr_t)ch >> HK_CHUNK_SHIFT); }
@@ -108,6 +99,7 @@ static size_t hk_pool_decommit_chunk(hk_chunk_t *ch) {
 }
 
 static void hk_pool_give_slab(hk_slab_t *s) {
+  HK_ASSERT(s->used == 0 && s->where == HK_SLAB_NONE);
   __atomic_store_n(&s->owner, HK_OWNER_POOL, __ATOMIC_RELEASE);
   if (!s->decommitted && !hk_purge_keep(hk_pool_resident_slabs())) hk_pool_decommit_slab(s);
   s->idle_since = hk_purge_stamp();

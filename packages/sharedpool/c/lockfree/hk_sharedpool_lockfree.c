@@ -1,15 +1,17 @@
 /* sharedpool/lockfree — four tagged Treiber stacks (resting slabs and chunks, resident and
  * cold). A head packs a 32-bit tag (ABA guard) and a 32-bit id, so a plain 64-bit CAS
- * suffices. What the lists mean and where slabs come from are sharedpool/common's.
+ * suffices. What the lists mean and where slabs come from are the rest base's (common/hk_sharedpool_rest.h).
  *
  * A pop reads the link of the head it loaded, and by then another thread may have popped that
  * head; the tag makes the CAS fail, but the read itself must not fault. Chunks go back to the
- * OS whole (sharedpool/common's release), so a pop counts itself in hk_pool_readers for its
+ * OS whole (the rest base's (common/hk_sharedpool_rest.h) release), so a pop counts itself in hk_pool_readers for its
  * duration, and the releaser, having taken the chunks off every list, unmaps them only once it
  * has seen the count at zero (hk_pool_quiesce): any pop that could still hold one of their ids
  * began before the take and has ended. Sequentially consistent on both sides (the count's add
  * then the head's load; the take's CAS then the count's load), so one of the two sees the
  * other. Pops are slow-path events (one per 64 KiB slab), so a shared counter costs little. */
+
+#include "hk_sharedpool_rest.h"
 
 typedef struct {
   uint64_t head;              /* (tag << 32) | id */

@@ -3,8 +3,10 @@
  * chain enters in one step; and the counts change under the lock with the lists, so they are
  * exact at every moment. The cost is contention when many threads refill at once. Only list
  * operations run under the lock: mapping a chunk, reclaiming orphans and returning pages
- * happen outside it (sharedpool/common). Fork: the lock is taken before fork and
+ * happen outside it (the rest base). Fork: the lock is taken before fork and
  * re-initialised in the child. */
+
+#include "hk_sharedpool_rest.h"
 
 static pthread_mutex_t hk_pool_mutex = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t hk_pool_heads[HK_POOL_LISTS];   /* ids, 0 = empty; under the lock */

@@ -1,7 +1,9 @@
-/* stats/common — per-thread counter blocks. Each thread counts into its own block (plain adds,
+/* stats/common (base `blocks`) — per-thread counter blocks. Each thread counts into its own block (plain adds,
  * no atomics, no sharing); blocks are never freed: a thread that exits leaves its block to the
- * next thread, so every count survives and a snapshot is the sum over all blocks. The box file
- * before this one sets hk_stats_profiled and defines hk_stats_clock(). */
+ * next thread, so every count survives and a snapshot is the sum over all blocks. The box defines
+ * hk_stats_profiled() and hk_stats_clock(); the contract is hk_stats_blocks.h. */
+
+#include "hk_stats_blocks.h"
 
 typedef struct hk_stats_block {
   uint64_t count[HAKMEM_EVENTS];
@@ -39,7 +41,7 @@ static inline void hk_stats_count(hk_event_t ev, uint32_t cls, uint64_t n) {
 
 static inline void hk_stats_time(hk_event_t ev, uint32_t cls, uint64_t t0) {
   hk_stats_count(ev, cls, 1);
-  if (hk_stats_profiled) hk_stats_tls->cycles[ev] += hk_stats_clock() - t0;
+  if (hk_stats_profiled()) hk_stats_tls->cycles[ev] += hk_stats_clock() - t0;
 }
 
 static void hk_stats_thread_exit(void) {
@@ -52,7 +54,7 @@ static void hk_stats_thread_exit(void) {
 static void hk_stats_snapshot(hakmem_stats_t *out) {
   memset(out, 0, sizeof *out);
   out->enabled = 1;
-  out->profiled = hk_stats_profiled;
+  out->profiled = hk_stats_profiled();
   for (hk_stats_block_t *b = __atomic_load_n(&hk_stats_blocks, __ATOMIC_ACQUIRE); b; b = b->next)
     for (int e = 0; e < HAKMEM_EVENTS; e++) {
       out->count[e] += b->count[e];
@@ -65,7 +67,7 @@ static void hk_stats_init(void) {}
 
 static int hk_stats_probe(const char *name, int64_t arg, int64_t *out) {
   if (!strcmp(name, "enabled")) { *out = 1; return 0; }
-  if (!strcmp(name, "profiled")) { *out = hk_stats_profiled; return 0; }
+  if (!strcmp(name, "profiled")) { *out = hk_stats_profiled(); return 0; }
   if (!strcmp(name, "count") || !strcmp(name, "cycles")) {
     if (arg < 0 || arg >= HAKMEM_EVENTS) return -1;
     static hakmem_stats_t st;

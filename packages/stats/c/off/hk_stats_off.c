@@ -1,6 +1,8 @@
 /* stats/off — observability compiled away: every hook is empty and the clock is a constant, so
  * a release variant carries no counter and no time stamp on any path. */
 
+#include "hakmem/hk_stats.h"
+
 static inline void hk_stats_count(hk_event_t ev, uint32_t cls, uint64_t n) {
   (void)ev; (void)cls; (void)n;
 }

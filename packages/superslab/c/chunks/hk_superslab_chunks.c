@@ -9,8 +9,10 @@
  *                  entry, one fault); needs THP `madvise` or `always`, harmless elsewhere.
  *   huge_populate  both: the huge page is faulted in at once, off the malloc path.
  * The advice must come before the first touch: once a 4 KiB page of the chunk has faulted in,
- * the kernel can no longer give the chunk a huge page. Registry and mappings:
- * hk_superslab_map.c. */
+ * the kernel can no longer give the chunk a huge page. Registry and mappings: the
+ * map base (common/hk_superslab_map.h). */
+
+#include "hk_superslab_map.h"
 
 #define HK_SUPERSLAB_PREP_IS(v) (HK_CFG_SUPERSLAB_PREPARE == HK_CFG_SUPERSLAB_PREPARE_##v)
 

@@ -1,9 +1,11 @@
+// Published as `@hakmem/sharedpool/conformance` (vitest is a peer dependency): a box author runs it
+// against an addon of a variant with their box, as this package's own tests do.
 // The sharedpool slot's conformance suite: what every sharedpool box promises, checked through
 // a built addon. Each box's test file runs it (sharedpool.native.test.ts for the default
 // variant's box, <box>.native.test.ts for the others, built by describeBoxVariant).
 import { expect, it } from 'vitest';
 import { probeNumber, type HakmemAddon } from '@hakmem/native';
-import { emptyChunks, emptySlabs } from '../src/index.js';
+import { emptyChunks, emptySlabs } from './index.js';
 
 const SLABS_PER_CHUNK = 32;
 

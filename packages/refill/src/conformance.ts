@@ -1,9 +1,11 @@
+// Published as `@hakmem/refill/conformance` (vitest is a peer dependency): a box author runs it
+// against an addon of a variant with their box, as this package's own tests do.
 // The refill slot's conformance suite: what every refill box promises, checked through a built
 // addon. Each box's test file runs it (refill.native.test.ts for the default variant's box,
 // <box>.native.test.ts for the others, built by describeBoxVariant).
 import { expect, it } from 'vitest';
 import { classCount, classOf, probeNumber, type HakmemAddon } from '@hakmem/native';
-import { refillBatch } from '../src/index.js';
+import { refillBatch } from './index.js';
 
 export const frontCount = (hk: HakmemAddon, cls: number): number => probeNumber(hk, 'front', 'count', cls);
 export const frontCapacity = (hk: HakmemAddon, cls: number): number => probeNumber(hk, 'front', 'capacity', cls);

@@ -1,3 +1,5 @@
+// Published as `@hakmem/large/conformance` (vitest is a peer dependency): a box author runs it
+// against an addon of a variant with their box, as this package's own tests do.
 // The large slot's conformance suite: what every large box promises, checked through a built
 // addon. Each box's test file runs it (large.native.test.ts for the default variant's box,
 // <box>.native.test.ts for the others, built by describeBoxVariant).

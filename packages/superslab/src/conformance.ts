@@ -1,10 +1,12 @@
+// Published as `@hakmem/superslab/conformance` (vitest is a peer dependency): a box author runs it
+// against an addon of a variant with their box, as this package's own tests do.
 // The superslab slot's conformance suite: what every superslab box promises, checked through a
 // built addon, plus the page-level probes the box tests use. Each box's test file runs it
 // (superslab.native.test.ts for the default variant's box, <box>.native.test.ts for the others).
 import { expect, it } from 'vitest';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { classCount, classOf, classSize, type HakmemAddon } from '@hakmem/native';
-import { CHUNK_SIZE, chunkCount, chunkOf, slabClass } from '../src/index.js';
+import { CHUNK_SIZE, chunkCount, chunkOf, slabClass } from './index.js';
 
 const PAGE = 4096n;
 export const CHUNK_PAGES = Number(CHUNK_SIZE / PAGE);

@@ -1,9 +1,11 @@
+// Published as `@hakmem/front/conformance` (vitest is a peer dependency): a box author runs it
+// against an addon of a variant with their box, as this package's own tests do.
 // The front slot's conformance suite: what every front box promises, checked through a built
 // addon. Each box's test file runs it (front.native.test.ts for the default variant's box,
 // <box>.native.test.ts for the others, built by describeBoxVariant).
 import { expect, it } from 'vitest';
 import { classCount, classOf, type HakmemAddon } from '@hakmem/native';
-import { frontCapacity, frontCount } from '../src/index.js';
+import { frontCapacity, frontCount } from './index.js';
 
 export function frontConformance(hk: () => HakmemAddon): void {
   it('a freed block goes onto the thread cache and is the next one malloc returns', () => {

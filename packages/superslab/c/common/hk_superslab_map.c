@@ -1,7 +1,9 @@
-/* superslab/chunks, the mappings — the chunk registry, the mappings of chunks and large
+/* superslab/common (base `map`, contract in hk_superslab_map.h) — the chunk registry, the mappings of chunks and large
  * blocks, the start-up reserve and the probes; hk_superslab_chunks.c decides how a new chunk
  * is prepared (the `prepare` tunable). The registry is a bitmap with one bit per 2 MiB of the
  * 47-bit user address space (8 MiB of untouched bss). */
+
+#include "hk_superslab_map.h"
 
 #define HK_REGISTRY_BITS ((uintptr_t)1 << (47 - HK_CHUNK_SHIFT))
 
@@ -31,7 +33,6 @@ static void hk_registry_remove(const void *chunk) {
 
 /* MADV_POPULATE_WRITE (Linux 5.14) by its number: older libc headers lack the name. */
 enum { HK_MADV_POPULATE_WRITE = 23 };
-enum { HK_PREP_HUGE = 1, HK_PREP_POPULATE = 2 };
 
 static int64_t hk_superslab_prepared;   /* chunks advised or populated: probe `prepared` */
 static int hk_superslab_no_populate;    /* the kernel refused MADV_POPULATE_WRITE */
