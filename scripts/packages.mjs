@@ -13,7 +13,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export function publishableDirs(root = repoRoot) {
   const dirs = [join(root, 'native')];
   for (const d of readdirSync(join(root, 'packages'), { withFileTypes: true })) {
-    if (d.isDirectory() && existsSync(join(root, 'packages', d.name, 'package.json'))) dirs.push(join(root, 'packages', d.name));
+    if (d.isDirectory() && existsSync(join(root, 'packages', d.name, 'package.json')))
+      dirs.push(join(root, 'packages', d.name));
   }
   return dirs.filter((d) => !readJson(join(d, 'package.json')).private).sort();
 }
@@ -23,7 +24,9 @@ export const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 /** The files `pnpm pack` would put in the tarball, relative to the package root. */
 export function packedFiles(dir) {
   const out = execFileSync('pnpm', ['pack', '--dry-run', '--json'], { cwd: dir, encoding: 'utf8' });
-  return JSON.parse(out.slice(out.indexOf('{'))).files.map((f) => f.path).sort();
+  return JSON.parse(out.slice(out.indexOf('{')))
+    .files.map((f) => f.path)
+    .sort();
 }
 
 /** Packs `dir` into `dest` (workspace: ranges replaced by versions); returns the tarball's path. */
@@ -52,12 +55,24 @@ export function hakmemRules(dir, files = packedFiles(dir)) {
   };
   need(/^@hakmem\/[a-z]+$/.test(pkg.name ?? ''), 'name must be @hakmem/<name>');
   need(typeof pkg.description === 'string' && pkg.description.length > 20, 'description is missing or too short');
-  need(Array.isArray(pkg.keywords) && pkg.keywords.includes('hakmem') && pkg.keywords.includes('malloc'), 'keywords must include hakmem and malloc');
+  need(
+    Array.isArray(pkg.keywords) && pkg.keywords.includes('hakmem') && pkg.keywords.includes('malloc'),
+    'keywords must include hakmem and malloc',
+  );
   need(pkg.license === 'MIT', 'license must be MIT');
-  need(pkg.repository?.type === 'git' && /^git\+https:/.test(pkg.repository?.url ?? ''), 'repository { type: git, url: git+https://... } is missing');
-  need(pkg.repository?.directory === relative(repoRoot, dir), `repository.directory must be ${relative(repoRoot, dir)}`);
+  need(
+    pkg.repository?.type === 'git' && /^git\+https:/.test(pkg.repository?.url ?? ''),
+    'repository { type: git, url: git+https://... } is missing',
+  );
+  need(
+    pkg.repository?.directory === relative(repoRoot, dir),
+    `repository.directory must be ${relative(repoRoot, dir)}`,
+  );
   need(typeof pkg.engines?.node === 'string', 'engines.node is missing');
-  need(pkg.publishConfig?.access === 'public', 'publishConfig.access must be public (scoped packages are private by default)');
+  need(
+    pkg.publishConfig?.access === 'public',
+    'publishConfig.access must be public (scoped packages are private by default)',
+  );
   need(Array.isArray(pkg.files) && pkg.files.length > 0, 'files is missing');
   const root = pkg.exports?.['.'];
   need(root && typeof root === 'object', 'exports["."] is missing');
@@ -65,16 +80,29 @@ export function hakmemRules(dir, files = packedFiles(dir)) {
     need(Object.keys(root)[0] === 'types', 'exports["."] must list types first');
     need(typeof root.import === 'string' || typeof root.require === 'string', 'exports["."] needs import (or require)');
     for (const cond of ['types', 'import', 'require']) {
-      if (root[cond]) need(files.includes(root[cond].replace(/^\.\//, '')), `exports["."].${cond} (${root[cond]}) is not in the tarball`);
+      if (root[cond])
+        need(
+          files.includes(root[cond].replace(/^\.\//, '')),
+          `exports["."].${cond} (${root[cond]}) is not in the tarball`,
+        );
     }
   }
-  for (const s of INSTALL_SCRIPTS) need(!pkg.scripts?.[s], `scripts.${s} would run on install; installing must compile nothing`);
+  for (const s of INSTALL_SCRIPTS)
+    need(!pkg.scripts?.[s], `scripts.${s} would run on install; installing must compile nothing`);
   need(!files.some((f) => /(^|\/)binding\.gyp$/.test(f)), 'binding.gyp would make npm compile on install');
-  need(!files.some((f) => /\.(o|so|a|node)$/.test(f)), 'compiled objects must not be shipped (the composer builds them)');
-  for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']) need(files.includes(f), `${f} is not in the tarball`);
-  need(!files.some((f) => /(^|\/)(test|tests|__tests__)\//.test(f) || /\.test\.[cm]?[jt]s$/.test(f)), 'tests must not be shipped');
+  need(
+    !files.some((f) => /\.(o|so|a|node)$/.test(f)),
+    'compiled objects must not be shipped (the composer builds them)',
+  );
+  for (const f of ['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json'])
+    need(files.includes(f), `${f} is not in the tarball`);
+  need(
+    !files.some((f) => /(^|\/)(test|tests|__tests__)\//.test(f) || /\.test\.[cm]?[jt]s$/.test(f)),
+    'tests must not be shipped',
+  );
   need(!files.some((f) => f.endsWith('.map')), 'source maps point at src/, which is not shipped');
-  for (const [name, bin] of Object.entries(pkg.bin ?? {})) need(files.includes(bin.replace(/^\.\//, '')), `bin ${name} (${bin}) is not in the tarball`);
+  for (const [name, bin] of Object.entries(pkg.bin ?? {}))
+    need(files.includes(bin.replace(/^\.\//, '')), `bin ${name} (${bin}) is not in the tarball`);
   // The C side: every C source and header of the package ships (boxes: c/; core: include/, core/, addon/).
   for (const sub of ['c', 'include', 'core', 'addon']) {
     for (const f of walk(join(dir, sub))) {
@@ -82,7 +110,8 @@ export function hakmemRules(dir, files = packedFiles(dir)) {
     }
   }
   if (pkg.name === '@hakmem/native') {
-    for (const f of ['include/hakmem.h', 'core/hk_prelude.h', 'core/hk_core.c', 'addon/hk_addon.cc']) need(files.includes(f), `${f} is not in the tarball`);
+    for (const f of ['include/hakmem.h', 'core/hk_prelude.h', 'core/hk_core.c', 'addon/hk_addon.cc'])
+      need(files.includes(f), `${f} is not in the tarball`);
   }
   return problems;
 }
@@ -113,6 +142,10 @@ export async function manifestSourcesPacked(dir, files = packedFiles(dir)) {
 export async function checkPackage(dir) {
   const name = readJson(join(dir, 'package.json')).name;
   const files = packedFiles(dir);
-  const problems = [...(await publintPackage(dir)).map((m) => `publint ${m}`), ...hakmemRules(dir, files), ...(await manifestSourcesPacked(dir, files))];
+  const problems = [
+    ...(await publintPackage(dir)).map((m) => `publint ${m}`),
+    ...hakmemRules(dir, files),
+    ...(await manifestSourcesPacked(dir, files)),
+  ];
   return problems.map((p) => `${name}: ${p}`);
 }

@@ -38,7 +38,9 @@ const { values } = parseArgs({
   },
 });
 if (values.help) {
-  console.log('usage: pnpm soak [--minutes N] [--variant NAME]... [--program fork|fork-heaps|churn|xthread]... [--jobs J] [--no-build]');
+  console.log(
+    'usage: pnpm soak [--minutes N] [--variant NAME]... [--program fork|fork-heaps|churn|xthread]... [--jobs J] [--no-build]',
+  );
   process.exit(0);
 }
 const minutes = Number(values.minutes);
@@ -69,11 +71,29 @@ function buildVariant(name) {
 function buildProgram(variant, prog, outDir) {
   const dist = join(root, 'dist', variant);
   const out = join(outDir, prog);
-  const r = spawnSync('gcc', [
-    '-std=gnu11', '-O2', '-g', '-fno-builtin', '-Wall', '-Wextra', '-Werror', `-I${cDir}`,
-    join(cDir, PROGRAMS[prog].source), '-o', out,
-    `-L${dist}`, '-Wl,--no-as-needed', '-lhakmem', `-Wl,-rpath,${dist}`, '-ldl', '-lpthread',
-  ], { encoding: 'utf8' });
+  const r = spawnSync(
+    'gcc',
+    [
+      '-std=gnu11',
+      '-O2',
+      '-g',
+      '-fno-builtin',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      `-I${cDir}`,
+      join(cDir, PROGRAMS[prog].source),
+      '-o',
+      out,
+      `-L${dist}`,
+      '-Wl,--no-as-needed',
+      '-lhakmem',
+      `-Wl,-rpath,${dist}`,
+      '-ldl',
+      '-lpthread',
+    ],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`compiling ${PROGRAMS[prog].source} failed\n${r.stderr}`);
   return out;
 }
@@ -146,6 +166,9 @@ for (const r of rows) {
     `${r.variant.padEnd(11)} ${r.program.padEnd(11)} ${String(r.runs).padStart(5)} ${String(r.failures).padStart(9)} ${per1000(r).toFixed(2).padStart(14)}`,
   );
 }
-const total = rows.reduce((a, r) => ({ runs: a.runs + r.runs, failures: a.failures + r.failures }), { runs: 0, failures: 0 });
+const total = rows.reduce((a, r) => ({ runs: a.runs + r.runs, failures: a.failures + r.failures }), {
+  runs: 0,
+  failures: 0,
+});
 console.log(`total: ${total.runs} runs, ${total.failures} failures (${per1000(total).toFixed(2)} per 1000 runs)`);
 process.exit(total.failures ? 1 : 0);

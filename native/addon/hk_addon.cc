@@ -138,7 +138,8 @@ Napi::Value Stats(const Napi::CallbackInfo &info) {
     ev.Set("count", Napi::Number::New(env, static_cast<double>(s.count[e])));
     ev.Set("cycles", Napi::Number::New(env, static_cast<double>(s.cycles[e])));
     Napi::Array by = Napi::Array::New(env, HAKMEM_CLASSES);
-    for (uint32_t c = 0; c < HAKMEM_CLASSES; c++) by.Set(c, Napi::Number::New(env, static_cast<double>(s.by_class[e][c])));
+    for (uint32_t c = 0; c < HAKMEM_CLASSES; c++)
+      by.Set(c, Napi::Number::New(env, static_cast<double>(s.by_class[e][c])));
     ev.Set("byClass", by);
     events.Set(hakmem_event_name(e), ev);
   }

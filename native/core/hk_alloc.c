@@ -6,17 +6,23 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
   hk_heap_t *h = hk_tls_heap;
   if (HK_UNLIKELY(!h)) {
     h = hk_thread_start();
-    if (!h) { errno = ENOMEM; return NULL; }
+    if (!h) {
+      errno = ENOMEM;
+      return NULL;
+    }
   }
   uint64_t t0 = hk_stats_clock();
-  hk_remote_flush();   /* blocks this thread holds for other heaps go first (no lock held) */
-  hk_lock(&h->lock);   /* uncontended but for a fork's prepare: see hk_layout.h */
+  hk_remote_flush(); /* blocks this thread holds for other heaps go first (no lock held) */
+  hk_lock(&h->lock); /* uncontended but for a fork's prepare: see hk_layout.h */
   void *p = hk_refill(h, cls);
   hk_unlock(&h->lock);
   hk_purge_unlocked();
   hk_stats_time(HK_EV_REFILL, cls, t0);
   hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
-  if (HK_UNLIKELY(!p)) { errno = ENOMEM; return NULL; }
+  if (HK_UNLIKELY(!p)) {
+    errno = ENOMEM;
+    return NULL;
+  }
   hk_freegate_on_alloc(p);
   return p;
 }
@@ -34,7 +40,7 @@ static inline void *hk_malloc_class(uint32_t cls) {
 
 static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
   hk_init();
-  if (n == 0) n = 1;   /* an over-aligned malloc(0) still owns a byte inside its mapping */
+  if (n == 0) n = 1; /* an over-aligned malloc(0) still owns a byte inside its mapping */
   uint64_t t0 = hk_stats_clock();
   void *p = hk_large_alloc(n, alignment, zero);
   if (p) hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
@@ -55,7 +61,10 @@ HK_INLINE void hk_free(void *p) { hk_freegate_free(p); }
 
 static void *hk_calloc(size_t n, size_t size) {
   size_t total;
-  if (__builtin_mul_overflow(n, size, &total)) { errno = ENOMEM; return NULL; }
+  if (__builtin_mul_overflow(n, size, &total)) {
+    errno = ENOMEM;
+    return NULL;
+  }
   if (total > HK_SLAB_MAX) return hk_malloc_large(total, 16, 1);
   void *p = hk_malloc(total);
   if (p) memset(p, 0, total);
@@ -92,40 +101,45 @@ static size_t hk_interior_usable(const hk_slab_t *s, const void *p) {
 
 /* Usable bytes of a live block, 0 for anything else. */
 static size_t hk_usable_size(const void *p) {
-  hk_chunk_t *ch; hk_slab_t *s;
+  hk_chunk_t *ch;
+  hk_slab_t *s;
   switch (hk_freegate_classify(p, &ch, &s)) {
-    case HK_KIND_SLAB: return s->block_size;
-    case HK_KIND_INTERIOR: return hk_interior_usable(s, p);
-    case HK_KIND_LARGE: return hk_large_usable(ch);
-    default: return 0;
+  case HK_KIND_SLAB: return s->block_size;
+  case HK_KIND_INTERIOR: return hk_interior_usable(s, p);
+  case HK_KIND_LARGE: return hk_large_usable(ch);
+  default: return 0;
   }
 }
 
 static void *hk_realloc(void *p, size_t n) {
   if (!p) return hk_malloc(n);
-  if (n == 0) { hk_free(p); return NULL; }          /* glibc's choice */
-  hk_chunk_t *ch; hk_slab_t *s;
+  if (n == 0) {
+    hk_free(p);
+    return NULL;
+  } /* glibc's choice */
+  hk_chunk_t *ch;
+  hk_slab_t *s;
   size_t old;
   switch (hk_freegate_classify(p, &ch, &s)) {
-    case HK_KIND_SLAB:
-      old = s->block_size;
-      if (n <= old && (n >= old / 2 || old <= 64)) return p;
-      break;
-    case HK_KIND_INTERIOR:
-      old = hk_interior_usable(s, p);
-      if (n <= old && n >= old / 2) return p;
-      break;
-    case HK_KIND_LARGE:
-      old = hk_large_usable(ch);
-      if (n <= old && n > HK_SLAB_MAX && n >= old / 2) return p;
-      break;
-    default:
-      hk_freegate_invalid_realloc(p);
-      errno = EINVAL;
-      return NULL;
+  case HK_KIND_SLAB:
+    old = s->block_size;
+    if (n <= old && (n >= old / 2 || old <= 64)) return p;
+    break;
+  case HK_KIND_INTERIOR:
+    old = hk_interior_usable(s, p);
+    if (n <= old && n >= old / 2) return p;
+    break;
+  case HK_KIND_LARGE:
+    old = hk_large_usable(ch);
+    if (n <= old && n > HK_SLAB_MAX && n >= old / 2) return p;
+    break;
+  default:
+    hk_freegate_invalid_realloc(p);
+    errno = EINVAL;
+    return NULL;
   }
   void *q = hk_malloc(n);
-  if (!q) return NULL;                               /* p stays valid, errno is ENOMEM */
+  if (!q) return NULL; /* p stays valid, errno is ENOMEM */
   memcpy(q, p, n < old ? n : old);
   hk_free(p);
   return q;

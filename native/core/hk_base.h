@@ -27,19 +27,22 @@
  * variant's tunable core.asserts asks (the debug variant): a failed one prints
  * "hakmem: internal assertion failed: <expr> at <file>:<line>" and aborts. Elsewhere the test
  * is `if (0 && ...)`: no code, and the release hot paths do not change. */
-#define HK_ASSERT(c)                                                              \
-  do {                                                                            \
+#define HK_ASSERT(c)                                                                      \
+  do {                                                                                    \
     if (HK_CFG_CORE_ASSERTS && HK_UNLIKELY(!(c))) hk_assert_fail(#c, __FILE__, __LINE__); \
   } while (0)
-static void hk_assert_fail(const char *expr, const char *file, int line);   /* hk_os.h */
+static void hk_assert_fail(const char *expr, const char *file, int line); /* hk_os.h */
 
-#define HK_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((uintptr_t)(a) - 1))
-#define HK_IS_POW2(x)     ((x) != 0 && ((x) & ((x) - 1)) == 0)
+#define HK_ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((uintptr_t)(a)-1))
+#define HK_IS_POW2(x)     ((x) != 0 && ((x) & ((x)-1)) == 0)
 
 /* A test-and-test-and-set lock for cold paths (heap adoption, the large cache, fork).
  * sched_yield only under contention; never on a hot path. */
-typedef struct { int v; } hk_lock_t;
-#define HK_LOCK_INIT { 0 }
+typedef struct {
+  int v;
+} hk_lock_t;
+#define HK_LOCK_INIT \
+  { 0 }
 
 extern int sched_yield(void);
 

@@ -31,26 +31,36 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
     *out = hk_class_size[arg];
     return 0;
   }
-  if (!strcmp(name, "class_stride")) {   /* a block's stride and usable size */
+  if (!strcmp(name, "class_stride")) { /* a block's stride and usable size */
     if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
     *out = hk_class_stride[arg];
     return 0;
   }
-  if (!strcmp(name, "classes")) { *out = HK_NUM_CLASSES; return 0; }
-  if (!strcmp(name, "heaps_check")) { *out = hk_heaps_check(); return 0; }   /* inconsistent slabs */
-  if (!strcmp(name, "asserts")) {   /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
+  if (!strcmp(name, "classes")) {
+    *out = HK_NUM_CLASSES;
+    return 0;
+  }
+  if (!strcmp(name, "heaps_check")) {
+    *out = hk_heaps_check();
+    return 0;
+  } /* inconsistent slabs */
+  if (!strcmp(name,
+              "asserts")) { /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
     HK_ASSERT(arg != 1);
     *out = HK_CFG_CORE_ASSERTS;
     return 0;
   }
-  if (!strcmp(name, "fork_handlers")) { *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE); return 0; }
+  if (!strcmp(name, "fork_handlers")) {
+    *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE);
+    return 0;
+  }
   return -1;
 }
 
 HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {
   if (!slot || !name || !out) return -1;
   if (!strcmp(slot, "core")) return hk_core_probe(name, arg, out);
-  return hk_slots_probe(slot, name, arg, out);   /* generated from the slot list */
+  return hk_slots_probe(slot, name, arg, out); /* generated from the slot list */
 }
 
 /* Programs may close stderr before library destructors run (coreutils' close_stdout does), so

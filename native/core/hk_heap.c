@@ -8,13 +8,13 @@
  * orphans) only tries it, since fork's prepare holds hk_heaps_lock while it waits for every
  * heap's lock. */
 
-static hk_lock_t hk_heaps_lock = HK_LOCK_INIT;   /* guards the lists below */
-static hk_heap_t *hk_heaps_all;                   /* every heap ever made */
-static hk_heap_t *hk_heaps_orphans;               /* heaps of exited threads (written under the
+static hk_lock_t hk_heaps_lock = HK_LOCK_INIT; /* guards the lists below */
+static hk_heap_t *hk_heaps_all;                /* every heap ever made */
+static hk_heap_t *hk_heaps_orphans;            /* heaps of exited threads (written under the
                                                      lock, read atomically without it) */
-static int hk_init_state;                 /* 0 none, 1 running, 2 ready */
-static __thread int hk_init_running;      /* this thread is running the init */
-static int hk_fork_handlers;              /* pthread_atfork was called (once) */
+static int hk_init_state;                      /* 0 none, 1 running, 2 ready */
+static __thread int hk_init_running;           /* this thread is running the init */
+static int hk_fork_handlers;                   /* pthread_atfork was called (once) */
 static pthread_key_t hk_thread_key;
 static int hk_thread_key_ready;
 
@@ -65,7 +65,7 @@ static HK_COLD void hk_init_slow(void) {
     __atomic_store_n(&hk_init_state, 2, __ATOMIC_RELEASE);
     return;
   }
-  if (hk_init_running) return;   /* an allocation made by the key or the handler registration */
+  if (hk_init_running) return; /* an allocation made by the key or the handler registration */
   while (__atomic_load_n(&hk_init_state, __ATOMIC_ACQUIRE) != 2) sched_yield();
 }
 
@@ -84,13 +84,16 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
   } else {
     h = hk_heap_new();
   }
-  if (h) { h->state = HK_HEAP_ACTIVE; h->next_orphan = NULL; }
+  if (h) {
+    h->state = HK_HEAP_ACTIVE;
+    h->next_orphan = NULL;
+  }
   hk_unlock(&hk_heaps_lock);
   if (!h) return NULL;
   hk_slots_thread_init();
   hk_tls_heap = h;
   if (__atomic_load_n(&hk_thread_key_ready, __ATOMIC_ACQUIRE))
-    pthread_setspecific(hk_thread_key, h);   /* may allocate; this thread is ready */
+    pthread_setspecific(hk_thread_key, h); /* may allocate; this thread is ready */
   return h;
 }
 

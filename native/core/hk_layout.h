@@ -31,7 +31,7 @@
 #define HK_SLAB_SHIFT      16
 #define HK_SLAB_SIZE       ((size_t)1 << HK_SLAB_SHIFT)
 #define HK_SLABS_PER_CHUNK 32
-#define HK_CHUNK_HEADER    4096u      /* the header page at the start of every chunk */
+#define HK_CHUNK_HEADER    4096u       /* the header page at the start of every chunk */
 #define HK_CHUNK_MAGIC     0x6b6d6b68u /* "hkmk" */
 
 enum hk_chunk_kind { HK_CHUNK_SLABS = 1, HK_CHUNK_WHOLE = 2, HK_CHUNK_LARGE = 3 };
@@ -46,24 +46,24 @@ struct hk_heap;
 
 /* 64 bytes, so chunk -> slab is a shift. Offsets are from the chunk base (a chunk is 2 MiB). */
 typedef struct hk_slab {
-  struct hk_heap *owner;        /* read by every free: first */
+  struct hk_heap *owner; /* read by every free: first */
   uint32_t cls;
-  uint32_t block_size;          /* the class's stride: also the usable size */
+  uint32_t block_size; /* the class's stride: also the usable size */
   union {
-    void  *free;                /* owner-only: blocks given back by the owner */
-    uint64_t idle_since;        /* while resting in the pool: when it came to rest (ms) */
+    void *free;          /* owner-only: blocks given back by the owner */
+    uint64_t idle_since; /* while resting in the pool: when it came to rest (ms) */
   };
-  uint16_t free_count;          /* a slab holds at most 4096 blocks (64 KiB of 16 B) */
-  uint16_t used;                /* blocks out of the slab (in a front cache or with the user) */
-  uint32_t pool_next;           /* shared pool link (a slab id), while the pool holds it: its own
+  uint16_t free_count;         /* a slab holds at most 4096 blocks (64 KiB of 16 B) */
+  uint16_t used;               /* blocks out of the slab (in a front cache or with the user) */
+  uint32_t pool_next;          /* shared pool link (a slab id), while the pool holds it: its own
                                    word, since a stale pool reader may load it at any time */
-  uint32_t bump;                /* offset of the next never-used block */
-  uint32_t end;                 /* offset of the end of the carvable blocks */
-  struct hk_slab *next, *prev;  /* the owner's partial list */
-  uint32_t start;               /* offset of the first block */
-  uint16_t index;               /* slab index in its chunk */
-  uint8_t  where;               /* enum hk_slab_where */
-  uint8_t  decommitted;         /* pages were given back while in the pool */
+  uint32_t bump;               /* offset of the next never-used block */
+  uint32_t end;                /* offset of the end of the carvable blocks */
+  struct hk_slab *next, *prev; /* the owner's partial list */
+  uint32_t start;              /* offset of the first block */
+  uint16_t index;              /* slab index in its chunk */
+  uint8_t where;               /* enum hk_slab_where */
+  uint8_t decommitted;         /* pages were given back while in the pool */
 } hk_slab_t;
 
 _Static_assert(sizeof(hk_slab_t) == 64, "a slab descriptor is one cache line");
@@ -71,13 +71,13 @@ _Static_assert(sizeof(hk_slab_t) == 64, "a slab descriptor is one cache line");
 typedef struct hk_chunk {
   hk_slab_t slabs[HK_SLABS_PER_CHUNK]; /* first, so chunk + (index << 6) is the slab: one shift on free */
   uint32_t magic;
-  uint32_t shift;               /* slab index = (p - chunk) >> shift: 16, or 21 for one slab */
-  uint32_t kind;                /* enum hk_chunk_kind */
-  uint32_t pool_next;           /* shared pool link (a chunk id) */
-  uint32_t tally;               /* the pool's release: its resting cold slabs (the releaser's alone) */
-  uint64_t slot_area[4];        /* the state of the slot that holds a one-slab chunk: the large
+  uint32_t shift;        /* slab index = (p - chunk) >> shift: 16, or 21 for one slab */
+  uint32_t kind;         /* enum hk_chunk_kind */
+  uint32_t pool_next;    /* shared pool link (a chunk id) */
+  uint32_t tally;        /* the pool's release: its resting cold slabs (the releaser's alone) */
+  uint64_t slot_area[4]; /* the state of the slot that holds a one-slab chunk: the large
                                    slot's record of its mapping (hk_large.h); the core never reads it */
-  uint64_t idle_since;          /* while resting in the pool: when it came to rest (ms) */
+  uint64_t idle_since;   /* while resting in the pool: when it came to rest (ms) */
 } hk_chunk_t;
 
 _Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");
@@ -90,20 +90,18 @@ enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
 /* A thread's heap: the slabs it owns per class and the queue other threads free into.
  * Heaps are never unmapped; a thread that exits leaves its heap to be adopted. */
 typedef struct hk_heap {
-  void    *remote;      /* the remote slot's channel: blocks other threads handed back */
+  void *remote; /* the remote slot's channel: blocks other threads handed back */
   uint8_t pad0[HK_CACHE_LINE - sizeof(void *)];
-  hk_lock_t lock;       /* held while the slabs below change (see the rule at the top) */
+  hk_lock_t lock; /* held while the slabs below change (see the rule at the top) */
   /* The refill slot's per-heap state, shaped by its box (refill's slabs base: the current,
    * partial and spare slabs of each class, hk_refill_slabs.h); the core never reads it. */
-  void    *refill_area[HK_REFILL_AREA_WORDS];
+  void *refill_area[HK_REFILL_AREA_WORDS];
   struct hk_heap *next_all;
   struct hk_heap *next_orphan;
   uint32_t state;
 } hk_heap_t;
 
-static inline hk_chunk_t *hk_chunk_of(uintptr_t a) {
-  return (hk_chunk_t *)(a & ~(uintptr_t)(HK_CHUNK_SIZE - 1));
-}
+static inline hk_chunk_t *hk_chunk_of(uintptr_t a) { return (hk_chunk_t *)(a & ~(uintptr_t)(HK_CHUNK_SIZE - 1)); }
 /* The descriptor line for address a: one per 64 KiB of the chunk, with no load. A chunk of
  * one slab (whole, large) mirrors its slab's routing fields (owner, cls, block_size, start,
  * end; index 0) into all 32 lines, so free needs no per-chunk shift and the blocks of
@@ -113,21 +111,15 @@ static inline hk_slab_t *hk_slab_of(hk_chunk_t *ch, uintptr_t a) {
   return &ch->slabs[(a - (uintptr_t)ch) >> HK_SLAB_SHIFT];
 }
 /* A slab's owner for a reader that goes on to read its routing fields (see the rule above). */
-static inline struct hk_heap *hk_slab_owner(const hk_slab_t *s) {
-  return __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE);
-}
-static inline hk_slab_t *hk_slab_primary(hk_slab_t *s) {
-  return &hk_chunk_of((uintptr_t)s)->slabs[s->index];
-}
+static inline struct hk_heap *hk_slab_owner(const hk_slab_t *s) { return __atomic_load_n(&s->owner, __ATOMIC_ACQUIRE); }
+static inline hk_slab_t *hk_slab_primary(hk_slab_t *s) { return &hk_chunk_of((uintptr_t)s)->slabs[s->index]; }
 
 /* The owner of a one-slab chunk, in every line (release: a reader that sees the owner sees
  * the routing fields written before it). */
 static void hk_chunk_set_owner(hk_chunk_t *ch, struct hk_heap *o) {
   for (uint32_t i = 0; i < HK_SLABS_PER_CHUNK; i++) __atomic_store_n(&ch->slabs[i].owner, o, __ATOMIC_RELEASE);
 }
-static inline hk_chunk_t *hk_chunk_of_slab(const hk_slab_t *s) {
-  return hk_chunk_of((uintptr_t)s);
-}
+static inline hk_chunk_t *hk_chunk_of_slab(const hk_slab_t *s) { return hk_chunk_of((uintptr_t)s); }
 
 /* Ids for lock-free stacks: chunk number (address >> 21, 26 bits on 47-bit user space) and
  * slab index. Zero is "none": chunk 0 covers address 0 and is never ours. */
@@ -167,9 +159,7 @@ static inline uint32_t hk_slab_start_off(const hk_slab_t *s) {
 static inline uint32_t hk_slab_limit_off(const hk_slab_t *s) {
   return (uint32_t)(s->index + 1) << hk_chunk_of_slab(s)->shift;
 }
-static inline uint8_t *hk_slab_addr(const hk_slab_t *s, uint32_t off) {
-  return (uint8_t *)hk_chunk_of_slab(s) + off;
-}
+static inline uint8_t *hk_slab_addr(const hk_slab_t *s, uint32_t off) { return (uint8_t *)hk_chunk_of_slab(s) + off; }
 
 /* Give an empty slab to a heap for one class; no block is touched (carving is lazy). */
 static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
@@ -187,15 +177,18 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
   s->where = HK_SLAB_NONE;
   s->decommitted = 0;
   hk_chunk_t *ch = hk_chunk_of_slab(s);
-  if (ch->kind == HK_CHUNK_SLABS) { __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE); return; }
-  for (uint32_t i = 1; i < HK_SLABS_PER_CHUNK; i++) {   /* the mirrors of a whole-chunk slab */
+  if (ch->kind == HK_CHUNK_SLABS) {
+    __atomic_store_n(&s->owner, h, __ATOMIC_RELEASE);
+    return;
+  }
+  for (uint32_t i = 1; i < HK_SLABS_PER_CHUNK; i++) { /* the mirrors of a whole-chunk slab */
     hk_slab_t *m = &ch->slabs[i];
     m->cls = cls;
     m->block_size = size;
     m->start = start;
     m->end = s->end;
   }
-  hk_chunk_set_owner(ch, h);   /* after every line's fields */
+  hk_chunk_set_owner(ch, h); /* after every line's fields */
 }
 
 /* Does chunk offset off start a block of s (not the header, not the tail, not inside a

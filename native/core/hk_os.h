@@ -13,9 +13,9 @@
 
 /* Process-wide figures kept on cold paths only (mapping is already a syscall). */
 typedef struct {
-  uint64_t chunks;        /* 2 MiB chunks mapped for slabs, ever */
-  uint64_t large_maps;    /* mappings made for large blocks, ever */
-  int64_t  bytes_mapped;  /* bytes mapped now */
+  uint64_t chunks;      /* 2 MiB chunks mapped for slabs, ever */
+  uint64_t large_maps;  /* mappings made for large blocks, ever */
+  int64_t bytes_mapped; /* bytes mapped now */
 } hk_os_counters_t;
 
 static hk_os_counters_t hk_os_counters;
@@ -28,8 +28,7 @@ static void *hk_os_map(size_t len) {
 }
 
 static void hk_os_unmap(void *p, size_t len) {
-  if (munmap(p, len) == 0)
-    __atomic_fetch_sub(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
+  if (munmap(p, len) == 0) __atomic_fetch_sub(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);
 }
 
 /* A mapping of len bytes aligned to align (a power of two >= page). First try where the hint
@@ -67,7 +66,7 @@ static int hk_os_move(void *old, size_t len, void *dst) {
   enum { HK_MREMAP_MAYMOVE = 1, HK_MREMAP_FIXED = 2 };
   long r = syscall(SYS_mremap, old, len, len, HK_MREMAP_MAYMOVE | HK_MREMAP_FIXED, dst);
   if (r == -1) return -1;
-  __atomic_fetch_sub(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED);  /* dst's range was counted */
+  __atomic_fetch_sub(&hk_os_counters.bytes_mapped, (int64_t)len, __ATOMIC_RELAXED); /* dst's range was counted */
   return 0;
 }
 
@@ -89,23 +88,35 @@ static void hk_os_decommit(void *p, size_t len) {
 /* ---- messages: write(2) only, never stdio (stdio allocates) ---- */
 
 static size_t hk_fmt_u64(char *out, uint64_t v) {
-  char tmp[24]; size_t n = 0;
-  do { tmp[n++] = (char)('0' + v % 10); v /= 10; } while (v);
+  char tmp[24];
+  size_t n = 0;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
   for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
   return n;
 }
 
 static size_t hk_fmt_hex(char *out, uint64_t v) {
   static const char digits[] = "0123456789abcdef";
-  char tmp[18]; size_t n = 0;
-  do { tmp[n++] = digits[v & 15]; v >>= 4; } while (v);
-  out[0] = '0'; out[1] = 'x';
+  char tmp[18];
+  size_t n = 0;
+  do {
+    tmp[n++] = digits[v & 15];
+    v >>= 4;
+  } while (v);
+  out[0] = '0';
+  out[1] = 'x';
   for (size_t i = 0; i < n; i++) out[2 + i] = tmp[n - 1 - i];
   return n + 2;
 }
 
 /* A small line builder on the stack. */
-typedef struct { char buf[512]; size_t len; } hk_line_t;
+typedef struct {
+  char buf[512];
+  size_t len;
+} hk_line_t;
 
 static void hk_line_str(hk_line_t *l, const char *s) {
   while (*s && l->len < sizeof l->buf - 1) l->buf[l->len++] = *s++;
@@ -120,7 +131,10 @@ static void hk_line_write(hk_line_t *l, int fd) {
   size_t off = 0;
   while (off < l->len) {
     ssize_t w = write(fd, l->buf + off, l->len - off);
-    if (w <= 0) { if (w < 0 && errno == EINTR) continue; break; }
+    if (w <= 0) {
+      if (w < 0 && errno == EINTR) continue;
+      break;
+    }
     off += (size_t)w;
   }
 }
@@ -131,7 +145,10 @@ static void hk_os_warn(const char *what, const void *p) {
   hk_line_t l = { .len = 0 };
   hk_line_str(&l, "hakmem: ");
   hk_line_str(&l, what);
-  if (p) { hk_line_str(&l, " "); hk_line_ptr(&l, p); }
+  if (p) {
+    hk_line_str(&l, " ");
+    hk_line_ptr(&l, p);
+  }
   hk_line_str(&l, "\n");
   hk_line_write(&l, 2);
   errno = e;

@@ -18,10 +18,10 @@
 static __thread hk_heap_t *hk_tls_heap;
 
 /* Core services the boxes may call (defined in hk_core.c). */
-static void hk_orphans_reclaim(void);   /* give back what exited threads left, before mapping more */
-static void hk_pressure(int heap_locked);   /* a mapping failed: purge everything idle now, then
+static void hk_orphans_reclaim(void);                  /* give back what exited threads left, before mapping more */
+static void hk_pressure(int heap_locked);              /* a mapping failed: purge everything idle now, then
                                                 retry once (heap_locked: the caller is a refill) */
-static void hk_heap_drain(hk_heap_t *h, uint32_t cls);   /* the front of cls is full: hk_refill_drain
+static void hk_heap_drain(hk_heap_t *h, uint32_t cls); /* the front of cls is full: hk_refill_drain
                                                             under h's lock (for the free gate) */
 
 #endif

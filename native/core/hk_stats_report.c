@@ -2,9 +2,8 @@
  * (to stderr, or appended to the file HAKMEM_STATS_FILE names). Cold code only. */
 
 static const char *const hk_event_names[HAKMEM_EVENTS] = {
-  "malloc_hit", "malloc_miss", "free_local", "free_remote", "refill", "refill_blocks",
-  "drain", "drain_blocks", "chunk_map", "chunk_unmap", "large_alloc", "large_free",
-  "remote_atomics",
+  "malloc_hit",   "malloc_miss", "free_local",  "free_remote", "refill",     "refill_blocks",  "drain",
+  "drain_blocks", "chunk_map",   "chunk_unmap", "large_alloc", "large_free", "remote_atomics",
 };
 
 HK_EXT const char *hakmem_event_name(int event) {
@@ -18,7 +17,7 @@ static void hk_line_pad(hk_line_t *l, size_t col) {
 }
 
 static void hk_stats_write_report(int fd) {
-  static hakmem_stats_t st;   /* 30 KiB: static, not on a possibly small stack */
+  static hakmem_stats_t st; /* 30 KiB: static, not on a possibly small stack */
   hk_stats_snapshot(&st);
   hk_line_t l = { .len = 0 };
   hk_line_str(&l, "hakmem stats: variant ");
@@ -33,7 +32,10 @@ static void hk_stats_write_report(int fd) {
   hk_line_str(&l, "  event");
   hk_line_pad(&l, 20);
   hk_line_str(&l, "count");
-  if (st.profiled) { hk_line_pad(&l, 40); hk_line_str(&l, "cycles/event"); }
+  if (st.profiled) {
+    hk_line_pad(&l, 40);
+    hk_line_str(&l, "cycles/event");
+  }
   hk_line_str(&l, "\n");
   hk_line_write(&l, fd);
   for (int e = 0; e < HAKMEM_EVENTS; e++) {
@@ -49,7 +51,7 @@ static void hk_stats_write_report(int fd) {
     hk_line_str(&l, "\n");
     hk_line_write(&l, fd);
   }
-  static const int cols[] = { HAKMEM_EV_MALLOC_HIT, HAKMEM_EV_MALLOC_MISS, HAKMEM_EV_FREE_LOCAL,
+  static const int cols[] = { HAKMEM_EV_MALLOC_HIT,  HAKMEM_EV_MALLOC_MISS,   HAKMEM_EV_FREE_LOCAL,
                               HAKMEM_EV_FREE_REMOTE, HAKMEM_EV_REFILL_BLOCKS, HAKMEM_EV_DRAIN_BLOCKS };
   l.len = 0;
   hk_line_str(&l, "  class bytes");

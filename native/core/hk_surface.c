@@ -4,10 +4,10 @@
  * addon never replaces Node's malloc. */
 
 #if HK_BUILD_ADDON
-#define HK_PUBLIC __attribute__((visibility("hidden")))
+#define HK_PUBLIC     __attribute__((visibility("hidden")))
 #define HK_NAME(name) hakmem_##name
 #else
-#define HK_PUBLIC HK_EXPORT
+#define HK_PUBLIC     HK_EXPORT
 #define HK_NAME(name) name
 #endif
 
@@ -21,7 +21,10 @@ HK_PUBLIC void *HK_NAME(realloc)(void *p, size_t n) { return hk_realloc(p, n); }
 
 HK_PUBLIC void *HK_NAME(reallocarray)(void *p, size_t n, size_t size) {
   size_t total;
-  if (__builtin_mul_overflow(n, size, &total)) { errno = ENOMEM; return NULL; }
+  if (__builtin_mul_overflow(n, size, &total)) {
+    errno = ENOMEM;
+    return NULL;
+  }
   return hk_realloc(p, total);
 }
 
@@ -36,13 +39,19 @@ HK_PUBLIC int HK_NAME(posix_memalign)(void **out, size_t alignment, size_t n) {
 }
 
 HK_PUBLIC void *HK_NAME(aligned_alloc)(size_t alignment, size_t n) {
-  if (!HK_IS_POW2(alignment)) { errno = EINVAL; return NULL; }
+  if (!HK_IS_POW2(alignment)) {
+    errno = EINVAL;
+    return NULL;
+  }
   return hk_alloc_aligned(alignment, n);
 }
 
 /* glibc's memalign accepts any alignment and rounds it up to a power of two. */
 HK_PUBLIC void *HK_NAME(memalign)(size_t alignment, size_t n) {
-  if (alignment > (size_t)PTRDIFF_MAX / 2 + 1) { errno = EINVAL; return NULL; }
+  if (alignment > (size_t)PTRDIFF_MAX / 2 + 1) {
+    errno = EINVAL;
+    return NULL;
+  }
   if (!HK_IS_POW2(alignment)) {
     size_t a = 16;
     while (a < alignment) a <<= 1;
@@ -54,7 +63,10 @@ HK_PUBLIC void *HK_NAME(memalign)(size_t alignment, size_t n) {
 HK_PUBLIC void *HK_NAME(valloc)(size_t n) { return hk_alloc_aligned(HK_PAGE, n); }
 
 HK_PUBLIC void *HK_NAME(pvalloc)(size_t n) {
-  if (n > (size_t)PTRDIFF_MAX) { errno = ENOMEM; return NULL; }
+  if (n > (size_t)PTRDIFF_MAX) {
+    errno = ENOMEM;
+    return NULL;
+  }
   return hk_alloc_aligned(HK_PAGE, n ? HK_ALIGN_UP(n, HK_PAGE) : HK_PAGE);
 }
 
@@ -67,10 +79,14 @@ HK_PUBLIC int HK_NAME(malloc_trim)(size_t pad) {
   return hk_trim() != 0;
 }
 
-HK_PUBLIC void HK_NAME(free_sized)(void *p, size_t n) { (void)n; hk_free(p); }
+HK_PUBLIC void HK_NAME(free_sized)(void *p, size_t n) {
+  (void)n;
+  hk_free(p);
+}
 
 HK_PUBLIC void HK_NAME(free_aligned_sized)(void *p, size_t alignment, size_t n) {
-  (void)alignment; (void)n;
+  (void)alignment;
+  (void)n;
   hk_free(p);
 }
 
@@ -106,29 +122,75 @@ static inline void *hk_new_nothrow(size_t n) {
   return HK_LIKELY(p != NULL) ? p : hk_new_failed(n, 16, 1);
 }
 static inline void *hk_new_aligned(size_t n, size_t a, int nothrow) {
-  void *p = hk_alloc_aligned(a, n);   /* std::align_val_t is a power of two by contract */
+  void *p = hk_alloc_aligned(a, n); /* std::align_val_t is a power of two by contract */
   return HK_LIKELY(p != NULL) ? p : hk_new_failed(n, a, nothrow);
 }
 
 HK_EXPORT void *_Znwm(size_t n) { return hk_new(n); }
 HK_EXPORT void *_Znam(size_t n) { return hk_new(n); }
-HK_EXPORT void *_ZnwmRKSt9nothrow_t(size_t n, const void *t) { (void)t; return hk_new_nothrow(n); }
-HK_EXPORT void *_ZnamRKSt9nothrow_t(size_t n, const void *t) { (void)t; return hk_new_nothrow(n); }
+HK_EXPORT void *_ZnwmRKSt9nothrow_t(size_t n, const void *t) {
+  (void)t;
+  return hk_new_nothrow(n);
+}
+HK_EXPORT void *_ZnamRKSt9nothrow_t(size_t n, const void *t) {
+  (void)t;
+  return hk_new_nothrow(n);
+}
 HK_EXPORT void *_ZnwmSt11align_val_t(size_t n, size_t a) { return hk_new_aligned(n, a, 0); }
 HK_EXPORT void *_ZnamSt11align_val_t(size_t n, size_t a) { return hk_new_aligned(n, a, 0); }
-HK_EXPORT void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t n, size_t a, const void *t) { (void)t; return hk_new_aligned(n, a, 1); }
-HK_EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t a, const void *t) { (void)t; return hk_new_aligned(n, a, 1); }
+HK_EXPORT void *_ZnwmSt11align_val_tRKSt9nothrow_t(size_t n, size_t a, const void *t) {
+  (void)t;
+  return hk_new_aligned(n, a, 1);
+}
+HK_EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t a, const void *t) {
+  (void)t;
+  return hk_new_aligned(n, a, 1);
+}
 
 HK_EXPORT void _ZdlPv(void *p) { hk_free(p); }
 HK_EXPORT void _ZdaPv(void *p) { hk_free(p); }
-HK_EXPORT void _ZdlPvm(void *p, size_t n) { (void)n; hk_free(p); }
-HK_EXPORT void _ZdaPvm(void *p, size_t n) { (void)n; hk_free(p); }
-HK_EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *t) { (void)t; hk_free(p); }
-HK_EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *t) { (void)t; hk_free(p); }
-HK_EXPORT void _ZdlPvSt11align_val_t(void *p, size_t a) { (void)a; hk_free(p); }
-HK_EXPORT void _ZdaPvSt11align_val_t(void *p, size_t a) { (void)a; hk_free(p); }
-HK_EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t a) { (void)n; (void)a; hk_free(p); }
-HK_EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t a) { (void)n; (void)a; hk_free(p); }
-HK_EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *t) { (void)a; (void)t; hk_free(p); }
-HK_EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *t) { (void)a; (void)t; hk_free(p); }
+HK_EXPORT void _ZdlPvm(void *p, size_t n) {
+  (void)n;
+  hk_free(p);
+}
+HK_EXPORT void _ZdaPvm(void *p, size_t n) {
+  (void)n;
+  hk_free(p);
+}
+HK_EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *t) {
+  (void)t;
+  hk_free(p);
+}
+HK_EXPORT void _ZdaPvRKSt9nothrow_t(void *p, const void *t) {
+  (void)t;
+  hk_free(p);
+}
+HK_EXPORT void _ZdlPvSt11align_val_t(void *p, size_t a) {
+  (void)a;
+  hk_free(p);
+}
+HK_EXPORT void _ZdaPvSt11align_val_t(void *p, size_t a) {
+  (void)a;
+  hk_free(p);
+}
+HK_EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t a) {
+  (void)n;
+  (void)a;
+  hk_free(p);
+}
+HK_EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t a) {
+  (void)n;
+  (void)a;
+  hk_free(p);
+}
+HK_EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *t) {
+  (void)a;
+  (void)t;
+  hk_free(p);
+}
+HK_EXPORT void _ZdaPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *t) {
+  (void)a;
+  (void)t;
+  hk_free(p);
+}
 #endif

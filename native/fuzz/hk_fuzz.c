@@ -27,8 +27,8 @@
  * bounded run keeps finding new ones (none at the moment). */
 
 #define SLOTS 64
-#define HEAD 2048   /* bytes of each block carrying the pattern at its start ... */
-#define TAIL 512    /* ... and at the end of its usable size */
+#define HEAD  2048 /* bytes of each block carrying the pattern at its start ... */
+#define TAIL  512  /* ... and at the end of its usable size */
 
 typedef struct {
   unsigned char *p;
@@ -44,7 +44,10 @@ static uint64_t n_inputs, n_ops, n_allocs, n_frees, n_reallocs, n_remote, n_exit
 
 __attribute__((noreturn, format(printf, 1, 2))) static void die(const char *fmt, ...);
 
-#define FCHECK(cond, ...) do { if (__builtin_expect(!(cond), 0)) die(__VA_ARGS__); } while (0)
+#define FCHECK(cond, ...)                               \
+  do {                                                  \
+    if (__builtin_expect(!(cond), 0)) die(__VA_ARGS__); \
+  } while (0)
 
 #include <stdarg.h>
 static void die(const char *fmt, ...) {
@@ -72,25 +75,25 @@ static void fill(unsigned char *p, size_t u, uint64_t seed) {
 static void verify(const slot_t *s, const unsigned char *p, size_t limit, const char *when) {
   size_t u = s->usable, h = u < HEAD ? u : HEAD;
   for (size_t i = 0; i < h && i < limit; i++)
-    FCHECK(p[i] == pat(s->seed, i), "%s: block %p (n=%zu usable=%zu align=%zu) byte %zu changed", when, (void *)p,
-           s->n, u, s->align, i);
+    FCHECK(p[i] == pat(s->seed, i), "%s: block %p (n=%zu usable=%zu align=%zu) byte %zu changed", when, (void *)p, s->n,
+           u, s->align, i);
   for (size_t i = u - TAIL > HEAD && u > TAIL ? u - TAIL : h; i < u && i < limit; i++)
-    FCHECK(p[i] == pat(s->seed, i), "%s: block %p (n=%zu usable=%zu align=%zu) byte %zu changed", when, (void *)p,
-           s->n, u, s->align, i);
+    FCHECK(p[i] == pat(s->seed, i), "%s: block %p (n=%zu usable=%zu align=%zu) byte %zu changed", when, (void *)p, s->n,
+           u, s->align, i);
 }
 
 /* Largest plausible usable size: a slab request (n <= 256 KiB, alignment <= 4 KiB) gets a
  * class at most twice max(n, alignment); a large one follows the request rounded to pages
  * (even when a bigger cached mapping serves it). */
 static size_t usable_bound(size_t n, size_t a) {
-  if (n <= 262144 && a <= 64) return 2 * (n > a ? n : a) + 64;       /* a class: stride <= 1.25 n + 64 */
-  if (n <= 262144 && a <= 4096) return 2 * (n + a) + 64;             /* cut from a block of n + a */
+  if (n <= 262144 && a <= 64) return 2 * (n > a ? n : a) + 64; /* a class: stride <= 1.25 n + 64 */
+  if (n <= 262144 && a <= 4096) return 2 * (n + a) + 64;       /* cut from a block of n + a */
   return 2 * (n + a) + 16384;
 }
 
 /* A new block: aligned, usable size plausible, recognised by the free gate, overlapping no
  * live block; then filled over its whole usable size. */
-static size_t realloc_kept;   /* a realloc that returned its block in place may keep its old usable size */
+static size_t realloc_kept; /* a realloc that returned its block in place may keep its old usable size */
 
 static void adopt(int k, void *ptr, size_t n, size_t align, const char *what) {
   unsigned char *p = ptr;
@@ -180,31 +183,73 @@ static void *helper_call(int req, void *p, size_t n) {
 }
 
 /* ---- input ---- */
-typedef struct { const uint8_t *d; size_t n, i; } reader_t;
+typedef struct {
+  const uint8_t *d;
+  size_t n, i;
+} reader_t;
 static inline uint8_t u8(reader_t *r) { return r->i < r->n ? r->d[r->i++] : 0; }
-static inline uint16_t u16(reader_t *r) { uint16_t a = u8(r); return (uint16_t)(a | (uint16_t)u8(r) << 8); }
+static inline uint16_t u16(reader_t *r) {
+  uint16_t a = u8(r);
+  return (uint16_t)(a | (uint16_t)u8(r) << 8);
+}
 
-static const size_t edges[] = {0, 1, 8, 15, 16, 17, 31, 32, 33, 127, 128, 129, 1023, 1024, 1025, 8191, 8192, 8193,
-                               65536, 65537, 262143, 262144, 262145, (1u << 21) - 4096, 1u << 21, (1u << 21) + 1,
-                               (1u << 22) + 17, 4095, 4096, 4097};
+static const size_t edges[] = { 0,
+                                1,
+                                8,
+                                15,
+                                16,
+                                17,
+                                31,
+                                32,
+                                33,
+                                127,
+                                128,
+                                129,
+                                1023,
+                                1024,
+                                1025,
+                                8191,
+                                8192,
+                                8193,
+                                65536,
+                                65537,
+                                262143,
+                                262144,
+                                262145,
+                                (1u << 21) - 4096,
+                                1u << 21,
+                                (1u << 21) + 1,
+                                (1u << 22) + 17,
+                                4095,
+                                4096,
+                                4097 };
 
 static size_t decode_size(reader_t *r) {
   uint8_t sel = u8(r);
   uint16_t v = u16(r);
   switch (sel % 16) {
-    case 0: case 1: case 2: case 3: case 4: case 5: case 6: return v % 1025;
-    case 7: case 8: case 9: return v % 8193;
-    case 10: case 11: return 8193 + ((size_t)v * 4) % (262144 - 8192);
-    case 12: return 262145 + ((size_t)v << 5) % (4u << 20);
-    case 13: return edges[v % (sizeof edges / sizeof edges[0])];
-    default: return v % 129;
+  case 0:
+  case 1:
+  case 2:
+  case 3:
+  case 4:
+  case 5:
+  case 6: return v % 1025;
+  case 7:
+  case 8:
+  case 9: return v % 8193;
+  case 10:
+  case 11: return 8193 + ((size_t)v * 4) % (262144 - 8192);
+  case 12: return 262145 + ((size_t)v << 5) % (4u << 20);
+  case 13: return edges[v % (sizeof edges / sizeof edges[0])];
+  default: return v % 129;
   }
 }
 
 static size_t decode_align(reader_t *r) {
   uint8_t b = u8(r);
-  if (b >= 252) return (size_t)1 << (22 + b % 3);       /* 4 MiB .. 16 MiB: rare */
-  return (size_t)1 << (3 + b % 19);                      /* 8 B .. 2 MiB */
+  if (b >= 252) return (size_t)1 << (22 + b % 3); /* 4 MiB .. 16 MiB: rare */
+  return (size_t)1 << (3 + b % 19);               /* 8 B .. 2 MiB */
 }
 
 static void release(int k, int how) {
@@ -247,7 +292,7 @@ static void do_realloc(int k, size_t n, int remote) {
     return;
   }
   FCHECK(q != NULL, "realloc(%p, %zu) returned NULL (errno %d)", (void *)old.p, n, errno);
-  s->p = NULL;   /* the old block is gone: no overlap check against it */
+  s->p = NULL; /* the old block is gone: no overlap check against it */
   verify(&old, q, old.n < n ? old.n : n, "realloc kept");
   if (q == old.p) realloc_kept = old.usable;
   adopt(k, q, n, 16, "realloc");
@@ -259,23 +304,37 @@ static void refuse(reader_t *r) {
   void *out = (void *)0x1234;
   n_refused++;
   switch (which % 8) {
-    case 0: errno = 0; FCHECK(hakmem_malloc(SIZE_MAX - (which >> 3)) == NULL && errno == ENOMEM, "malloc(SIZE_MAX)"); break;
-    case 1: errno = 0; FCHECK(hakmem_calloc(SIZE_MAX / 4 + 1 + which, 8) == NULL && errno == ENOMEM, "calloc overflow"); break;
-    case 2:
-      FCHECK(hakmem_posix_memalign(&out, 24 + 8 * (which >> 3) * 2, 64) == EINVAL && out == (void *)0x1234,
-             "posix_memalign(non-power-of-two)");
-      break;
-    case 3: errno = 0; FCHECK(hakmem_aligned_alloc(48, 96) == NULL && errno == EINVAL, "aligned_alloc(48)"); break;
-    case 4: case 5:
-      if (slots[k].p) {
-        errno = 0;
-        void *q = which % 8 == 4 ? hakmem_reallocarray(slots[k].p, SIZE_MAX / 2 + 1, 2) : hakmem_realloc(slots[k].p, SIZE_MAX - 64);
-        FCHECK(q == NULL && errno == ENOMEM, "failed realloc returned %p errno %d", q, errno);
-        verify(&slots[k], slots[k].p, SIZE_MAX, "after a failed realloc");
-      }
-      break;
-    case 6: errno = 0; FCHECK(hakmem_pvalloc(SIZE_MAX - 4096) == NULL && errno == ENOMEM, "pvalloc overflow"); break;
-    default: hakmem_free(NULL); break;
+  case 0:
+    errno = 0;
+    FCHECK(hakmem_malloc(SIZE_MAX - (which >> 3)) == NULL && errno == ENOMEM, "malloc(SIZE_MAX)");
+    break;
+  case 1:
+    errno = 0;
+    FCHECK(hakmem_calloc(SIZE_MAX / 4 + 1 + which, 8) == NULL && errno == ENOMEM, "calloc overflow");
+    break;
+  case 2:
+    FCHECK(hakmem_posix_memalign(&out, 24 + 8 * (which >> 3) * 2, 64) == EINVAL && out == (void *)0x1234,
+           "posix_memalign(non-power-of-two)");
+    break;
+  case 3:
+    errno = 0;
+    FCHECK(hakmem_aligned_alloc(48, 96) == NULL && errno == EINVAL, "aligned_alloc(48)");
+    break;
+  case 4:
+  case 5:
+    if (slots[k].p) {
+      errno = 0;
+      void *q = which % 8 == 4 ? hakmem_reallocarray(slots[k].p, SIZE_MAX / 2 + 1, 2)
+                               : hakmem_realloc(slots[k].p, SIZE_MAX - 64);
+      FCHECK(q == NULL && errno == ENOMEM, "failed realloc returned %p errno %d", q, errno);
+      verify(&slots[k], slots[k].p, SIZE_MAX, "after a failed realloc");
+    }
+    break;
+  case 6:
+    errno = 0;
+    FCHECK(hakmem_pvalloc(SIZE_MAX - 4096) == NULL && errno == ENOMEM, "pvalloc overflow");
+    break;
+  default: hakmem_free(NULL); break;
   }
 }
 
@@ -288,76 +347,89 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     slot_t *s = &slots[k];
     n_ops++;
     switch (op % 18) {
-      case 0: case 1: case 2: {   /* malloc */
-        size_t n = decode_size(&r);
-        release(k, 0);
-        void *p = hakmem_malloc(n);
-        FCHECK(p != NULL, "malloc(%zu) returned NULL", n);
-        adopt(k, p, n, 16, "malloc");
-        break;
-      }
-      case 3: {   /* calloc: zeroed */
-        size_t n = decode_size(&r), cnt = 1 + u8(&r) % 8;
-        size_t each = n / cnt;
-        release(k, 0);
-        unsigned char *p = hakmem_calloc(cnt, each);
-        FCHECK(p != NULL, "calloc(%zu, %zu) returned NULL", cnt, each);
-        for (size_t i = 0; i < cnt * each; i++) FCHECK(p[i] == 0, "calloc(%zu, %zu) = %p: byte %zu is %d", cnt, each, (void *)p, i, p[i]);
-        adopt(k, p, cnt * each, 16, "calloc");
-        break;
-      }
-      case 4: case 5: do_realloc(k, decode_size(&r), 0); break;
-      case 6: case 7: release(k, 0); break;
-      case 8: {   /* posix_memalign / aligned_alloc / memalign */
-        size_t a = decode_align(&r), n = decode_size(&r);
-        uint8_t how = u8(&r) % 3;
-        release(k, 0);
-        void *p = NULL;
-        if (how == 0) FCHECK(hakmem_posix_memalign(&p, a, n) == 0, "posix_memalign(%zu, %zu) failed", a, n);
-        else if (how == 1) p = hakmem_aligned_alloc(a, n);
-        else p = hakmem_memalign(a, n);
-        FCHECK(p != NULL, "aligned allocation (%d) of %zu at %zu returned NULL", how, n, a);
-        adopt(k, p, n, a, how == 0 ? "posix_memalign" : how == 1 ? "aligned_alloc" : "memalign");
-        break;
-      }
-      case 9: {   /* valloc / pvalloc */
-        size_t n = decode_size(&r);
-        int pv = u8(&r) & 1;
-        release(k, 0);
-        void *p = pv ? hakmem_pvalloc(n) : hakmem_valloc(n);
-        FCHECK(p != NULL, "%s(%zu) returned NULL", pv ? "pvalloc" : "valloc", n);
-        adopt(k, p, pv ? (n ? (n + 4095) & ~(size_t)4095 : 4096) : n, 4096, pv ? "pvalloc" : "valloc");
-        break;
-      }
-      case 10: case 11: release(k, 1); break;   /* freed by the other thread */
-      case 12: {   /* allocated by the other thread, owned here from now on */
-        size_t n = decode_size(&r);
-        release(k, 0);
-        void *p = helper_call(REQ_ALLOC, NULL, n);
-        FCHECK(p != NULL, "malloc(%zu) in the second thread returned NULL", n);
-        adopt(k, p, n, 16, "malloc (second thread)");
-        n_remote++;
-        break;
-      }
-      case 13: if (helper.running) helper_call(REQ_EXIT, NULL, 0); break;
-      case 14: release(k, 2); break;   /* free_sized / free_aligned_sized */
-      case 15: do_realloc(k, decode_size(&r), 1); break;   /* realloc in the other thread */
-      case 16: {   /* reallocarray, valid */
-        size_t n = decode_size(&r), m = 1 + u8(&r) % 4;
-        if (!s->p) break;
-        slot_t old = *s;
-        verify(s, s->p, SIZE_MAX, "before reallocarray");
-        void *q = hakmem_reallocarray(s->p, m, n / m);
-        if (n / m * m == 0) { FCHECK(q == NULL, "reallocarray(p, %zu, 0) returned %p", m, q); s->p = NULL; n_frees++; break; }
-        FCHECK(q != NULL, "reallocarray(%zu, %zu) returned NULL", m, n / m);
+    case 0:
+    case 1:
+    case 2: { /* malloc */
+      size_t n = decode_size(&r);
+      release(k, 0);
+      void *p = hakmem_malloc(n);
+      FCHECK(p != NULL, "malloc(%zu) returned NULL", n);
+      adopt(k, p, n, 16, "malloc");
+      break;
+    }
+    case 3: { /* calloc: zeroed */
+      size_t n = decode_size(&r), cnt = 1 + u8(&r) % 8;
+      size_t each = n / cnt;
+      release(k, 0);
+      unsigned char *p = hakmem_calloc(cnt, each);
+      FCHECK(p != NULL, "calloc(%zu, %zu) returned NULL", cnt, each);
+      for (size_t i = 0; i < cnt * each; i++)
+        FCHECK(p[i] == 0, "calloc(%zu, %zu) = %p: byte %zu is %d", cnt, each, (void *)p, i, p[i]);
+      adopt(k, p, cnt * each, 16, "calloc");
+      break;
+    }
+    case 4:
+    case 5: do_realloc(k, decode_size(&r), 0); break;
+    case 6:
+    case 7: release(k, 0); break;
+    case 8: { /* posix_memalign / aligned_alloc / memalign */
+      size_t a = decode_align(&r), n = decode_size(&r);
+      uint8_t how = u8(&r) % 3;
+      release(k, 0);
+      void *p = NULL;
+      if (how == 0) FCHECK(hakmem_posix_memalign(&p, a, n) == 0, "posix_memalign(%zu, %zu) failed", a, n);
+      else if (how == 1) p = hakmem_aligned_alloc(a, n);
+      else p = hakmem_memalign(a, n);
+      FCHECK(p != NULL, "aligned allocation (%d) of %zu at %zu returned NULL", how, n, a);
+      adopt(k, p, n, a, how == 0 ? "posix_memalign" : how == 1 ? "aligned_alloc" : "memalign");
+      break;
+    }
+    case 9: { /* valloc / pvalloc */
+      size_t n = decode_size(&r);
+      int pv = u8(&r) & 1;
+      release(k, 0);
+      void *p = pv ? hakmem_pvalloc(n) : hakmem_valloc(n);
+      FCHECK(p != NULL, "%s(%zu) returned NULL", pv ? "pvalloc" : "valloc", n);
+      adopt(k, p, pv ? (n ? (n + 4095) & ~(size_t)4095 : 4096) : n, 4096, pv ? "pvalloc" : "valloc");
+      break;
+    }
+    case 10:
+    case 11: release(k, 1); break; /* freed by the other thread */
+    case 12: {                     /* allocated by the other thread, owned here from now on */
+      size_t n = decode_size(&r);
+      release(k, 0);
+      void *p = helper_call(REQ_ALLOC, NULL, n);
+      FCHECK(p != NULL, "malloc(%zu) in the second thread returned NULL", n);
+      adopt(k, p, n, 16, "malloc (second thread)");
+      n_remote++;
+      break;
+    }
+    case 13:
+      if (helper.running) helper_call(REQ_EXIT, NULL, 0);
+      break;
+    case 14: release(k, 2); break;                     /* free_sized / free_aligned_sized */
+    case 15: do_realloc(k, decode_size(&r), 1); break; /* realloc in the other thread */
+    case 16: {                                         /* reallocarray, valid */
+      size_t n = decode_size(&r), m = 1 + u8(&r) % 4;
+      if (!s->p) break;
+      slot_t old = *s;
+      verify(s, s->p, SIZE_MAX, "before reallocarray");
+      void *q = hakmem_reallocarray(s->p, m, n / m);
+      if (n / m * m == 0) {
+        FCHECK(q == NULL, "reallocarray(p, %zu, 0) returned %p", m, q);
         s->p = NULL;
-        verify(&old, q, old.n < m * (n / m) ? old.n : m * (n / m), "reallocarray kept");
-        if (q == old.p) realloc_kept = old.usable;
-        adopt(k, q, m * (n / m), 16, "reallocarray");
-        n_reallocs++;
+        n_frees++;
         break;
       }
-      default: refuse(&r); break;
+      FCHECK(q != NULL, "reallocarray(%zu, %zu) returned NULL", m, n / m);
+      s->p = NULL;
+      verify(&old, q, old.n < m * (n / m) ? old.n : m * (n / m), "reallocarray kept");
+      if (q == old.p) realloc_kept = old.usable;
+      adopt(k, q, m * (n / m), 16, "reallocarray");
+      n_reallocs++;
+      break;
+    }
+    default: refuse(&r); break;
     }
   }
   /* Every live block intact at the end; then the heap is emptied for the next input. */

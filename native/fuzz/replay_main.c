@@ -15,7 +15,10 @@ static unsigned long replayed;
 
 static void replay_file(const char *path) {
   FILE *f = fopen(path, "rb");
-  if (!f) { perror(path); exit(2); }
+  if (!f) {
+    perror(path);
+    exit(2);
+  }
   static uint8_t buf[1 << 20];
   size_t n = fread(buf, 1, sizeof buf, f);
   fclose(f);
@@ -28,11 +31,20 @@ static int by_name(const struct dirent **a, const struct dirent **b) { return st
 
 static void replay(const char *path) {
   struct stat st;
-  if (stat(path, &st) != 0) { perror(path); exit(2); }
-  if (!S_ISDIR(st.st_mode)) { replay_file(path); return; }
+  if (stat(path, &st) != 0) {
+    perror(path);
+    exit(2);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    replay_file(path);
+    return;
+  }
   struct dirent **ents;
   int n = scandir(path, &ents, NULL, by_name);
-  if (n < 0) { perror(path); exit(2); }
+  if (n < 0) {
+    perror(path);
+    exit(2);
+  }
   for (int i = 0; i < n; i++) {
     if (ents[i]->d_name[0] != '.' && strcmp(ents[i]->d_name, "README.md") != 0) {
       char full[4096];

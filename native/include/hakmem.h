@@ -11,9 +11,9 @@ extern "C" {
 #endif
 
 typedef struct hakmem_os_stats {
-  uint64_t chunks;        /* 2 MiB chunks mapped for slabs since start */
-  uint64_t large_maps;    /* mappings made for large blocks since start */
-  int64_t  bytes_mapped;  /* bytes mapped from the OS now */
+  uint64_t chunks;      /* 2 MiB chunks mapped for slabs since start */
+  uint64_t large_maps;  /* mappings made for large blocks since start */
+  int64_t bytes_mapped; /* bytes mapped from the OS now */
 } hakmem_os_stats_t;
 
 /* Events the stats box counts (all zero when the variant's stats box is `off`). */
@@ -37,20 +37,20 @@ typedef enum hakmem_event {
 #define HAKMEM_CLASSES 52
 
 typedef struct hakmem_stats {
-  int enabled;                                   /* the stats box counts */
-  int profiled;                                  /* and measures cycles (time-stamp counter) */
+  int enabled;  /* the stats box counts */
+  int profiled; /* and measures cycles (time-stamp counter) */
   uint64_t count[HAKMEM_EVENTS];
-  uint64_t cycles[HAKMEM_EVENTS];                /* summed over the timed paths */
+  uint64_t cycles[HAKMEM_EVENTS]; /* summed over the timed paths */
   uint64_t by_class[HAKMEM_EVENTS][HAKMEM_CLASSES];
 } hakmem_stats_t;
 
 /* Totals over every thread so far. */
 void hakmem_stats(hakmem_stats_t *out);
-const char *hakmem_event_name(int event);      /* "malloc_hit", ...; NULL out of range */
+const char *hakmem_event_name(int event); /* "malloc_hit", ...; NULL out of range */
 
-const char *hakmem_version(void);       /* e.g. "0.1.0" */
-const char *hakmem_variant_name(void);  /* e.g. "default" */
-const char *hakmem_variant_json(void);  /* the variant's resolved composition (variant.json) */
+const char *hakmem_version(void);      /* e.g. "0.1.0" */
+const char *hakmem_variant_name(void); /* e.g. "default" */
+const char *hakmem_variant_json(void); /* the variant's resolved composition (variant.json) */
 
 /* A box's probe: slot ("core", "front", ...), probe name and argument. Returns 0 and sets *out,
  * or -1 when the slot's box has no such probe. */

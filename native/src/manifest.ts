@@ -136,9 +136,11 @@ export function defineBase<const T extends Readonly<Record<string, Tunable>>>(
 ): BoxBase & { readonly tunables: T } {
   const where = `${spec.packageName} (base ${spec.name})`;
   const paths = [spec.include, ...spec.sources];
-  if (!/^[a-z][a-z0-9_]*$/.test(spec.name)) throw new HakmemManifestError(`${where}: name must match /^[a-z][a-z0-9_]*$/`);
+  if (!/^[a-z][a-z0-9_]*$/.test(spec.name))
+    throw new HakmemManifestError(`${where}: name must match /^[a-z][a-z0-9_]*$/`);
   if (spec.sources.length === 0) throw new HakmemManifestError(`${where}: lists no sources`);
-  if (!/^[\w.-]+\.h$/.test(spec.header)) throw new HakmemManifestError(`${where}: header '${spec.header}' must be a file name ending in .h`);
+  if (!/^[\w.-]+\.h$/.test(spec.header))
+    throw new HakmemManifestError(`${where}: header '${spec.header}' must be a file name ending in .h`);
   for (const p of paths) {
     if (!relativeInside(p)) throw new HakmemManifestError(`${where}: path '${p}' must be relative to the package root`);
   }
@@ -148,7 +150,10 @@ export function defineBase<const T extends Readonly<Record<string, Tunable>>>(
 
 /** The box a variant runs where it names none for this slot: the package's `defaultBox`, else
  * (a spec that names none, or a package made before slots had defaults) its first box. */
-export function defaultBoxOf(pkg: { readonly boxes: Readonly<Record<string, unknown>>; readonly defaultBox?: string }): string {
+export function defaultBoxOf(pkg: {
+  readonly boxes: Readonly<Record<string, unknown>>;
+  readonly defaultBox?: string;
+}): string {
   return pkg.defaultBox ?? Object.keys(pkg.boxes)[0]!;
 }
 
@@ -178,7 +183,8 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
   if (!isSlotName(spec.slot)) fail(`unknown slot; slots: ${SLOT_ORDER.join(', ')}`);
   const names = Object.keys(spec.boxes);
   if (names.length === 0) fail('declares no boxes');
-  if (spec.defaultBox !== undefined && !Object.hasOwn(spec.boxes, spec.defaultBox)) fail(`default box '${String(spec.defaultBox)}' is not one of its boxes: ${names.join(', ')}`);
+  if (spec.defaultBox !== undefined && !Object.hasOwn(spec.boxes, spec.defaultBox))
+    fail(`default box '${String(spec.defaultBox)}' is not one of its boxes: ${names.join(', ')}`);
   for (const [key, box] of Object.entries(spec.boxes)) {
     if (!/^[a-z][a-z0-9_]*$/.test(key)) fail(`box name '${key}' must match /^[a-z][a-z0-9_]*$/`);
     if (box.name !== key) fail(`box '${key}' has name '${box.name}'`);
@@ -195,8 +201,14 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
       }
       for (const [tname, t] of Object.entries(b.tunables)) {
         const mine = box.tunables[tname];
-        const same = mine !== undefined && mine.type === t.type && (t.type !== 'enum' || String((mine as TunableEnum).values) === String(t.values));
-        if (!same) fail(`box '${key}' is built on base '${b.name}' and must declare its tunable '${tname}' as the base does (spread the base's tunables in; a box may change the default)`);
+        const same =
+          mine !== undefined &&
+          mine.type === t.type &&
+          (t.type !== 'enum' || String((mine as TunableEnum).values) === String(t.values));
+        if (!same)
+          fail(
+            `box '${key}' is built on base '${b.name}' and must declare its tunable '${tname}' as the base does (spread the base's tunables in; a box may change the default)`,
+          );
       }
     }
     for (const req of box.requires ?? []) {
@@ -218,7 +230,8 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
         case 'enum':
           if (t.values.length === 0) fail(`${tw}: no values`);
           if (!t.values.includes(t.default)) fail(`${tw}: default '${t.default}' not among values`);
-          for (const v of t.values) if (!/^[a-z][a-z0-9_]*$/.test(v)) fail(`${tw}: value '${v}' must match /^[a-z][a-z0-9_]*$/`);
+          for (const v of t.values)
+            if (!/^[a-z][a-z0-9_]*$/.test(v)) fail(`${tw}: value '${v}' must match /^[a-z][a-z0-9_]*$/`);
           break;
         default:
           fail(`${tw}: unknown type '${(t as { type: unknown }).type as string}'`);

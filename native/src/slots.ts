@@ -20,7 +20,7 @@ export const SLOT_HOOKS = {
   unlockAll: 'fork, in the parent, before the core releases its locks (reverse slot order)',
   forkParent: 'fork, in the parent, after the core released its locks (reverse slot order)',
   resetLocks: 'fork, in the child, before the core resets its locks (slot order)',
-  forkChild: 'fork, in the child, after the core made every other thread\'s heap an orphan (slot order)',
+  forkChild: "fork, in the child, after the core made every other thread's heap an orphan (slot order)",
 } as const;
 
 export type SlotHook = keyof typeof SLOT_HOOKS;
@@ -46,7 +46,7 @@ export interface SlotDecl {
 export const SLOTS = [
   {
     name: 'stats',
-    summary: 'counters and cycle profiles of the allocator\'s paths',
+    summary: "counters and cycle profiles of the allocator's paths",
     hooks: ['init', 'threadExit'],
     probes: ['enabled', 'profiled', 'count', 'cycles'],
   },
@@ -76,7 +76,7 @@ export const SLOTS = [
   },
   {
     name: 'refill',
-    summary: 'how many blocks move between the front and the heap\'s slabs',
+    summary: "how many blocks move between the front and the heap's slabs",
     hooks: [],
     probes: ['batch'],
   },
@@ -111,7 +111,15 @@ export const CORE_TUNABLES = {
 } as const;
 
 /** The core's own probes (native/core/hk_extended.c). */
-export const CORE_PROBES = ['class_of', 'class_size', 'class_stride', 'classes', 'heaps_check', 'fork_handlers', 'asserts'] as const;
+export const CORE_PROBES = [
+  'class_of',
+  'class_size',
+  'class_stride',
+  'classes',
+  'heaps_check',
+  'fork_handlers',
+  'asserts',
+] as const;
 
 /** One of the allocator's slots. */
 export type SlotName = (typeof SLOTS)[number]['name'];

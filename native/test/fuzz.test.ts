@@ -12,7 +12,15 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { describeRun, makeTempDir, removeDir, repoRoot, run } from './helpers.js';
 import {
-  buildCached, contractCflags, ensureVariant, findClang, fuzzDir, reliabilityDir, variantNames, variantUnit, workDir,
+  buildCached,
+  contractCflags,
+  ensureVariant,
+  findClang,
+  fuzzDir,
+  reliabilityDir,
+  variantNames,
+  variantUnit,
+  workDir,
   type VariantInfo,
 } from './reliability/variants.js';
 
@@ -28,9 +36,19 @@ const SAN_ENV = {
 };
 
 const inputsIn = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => !f.startsWith('.') && f !== 'README.md').sort() : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => !f.startsWith('.') && f !== 'README.md')
+        .sort()
+    : [];
 const knownBugs = inputsIn(knownBugsDir);
-const avoidFlags = knownBugs.map((f) => `-DHK_FUZZ_AVOID_${f.split('--')[0].replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}=1`);
+const avoidFlags = knownBugs.map(
+  (f) =>
+    `-DHK_FUZZ_AVOID_${f
+      .split('--')[0]
+      .replace(/[^A-Za-z0-9_]/g, '_')
+      .toUpperCase()}=1`,
+);
 
 function fuzzSeconds(variant: string): number {
   const env = Number(process.env.HAKMEM_FUZZ_SECONDS);
@@ -42,15 +60,31 @@ function fuzzSeconds(variant: string): number {
 function replayBinary(v: VariantInfo, avoid: string[], tag: string): string {
   const unit = variantUnit(v);
   const out = workDir(v.name, 'fuzz', `hk_fuzz_replay-${tag}`);
-  return buildCached(out, unit, [fuzzSrc, replaySrc, prefixedH], [
-    {
-      cc: 'gcc',
-      args: [
-        ...contractCflags(v.name), '-O1', '-fno-omit-frame-pointer', '-fsanitize=address,undefined',
-        '-fno-sanitize-recover=all', '-DHK_BUILD_ADDON=1', ...avoid, unit, fuzzSrc, replaySrc, '-o', out, '-lpthread',
-      ],
-    },
-  ]);
+  return buildCached(
+    out,
+    unit,
+    [fuzzSrc, replaySrc, prefixedH],
+    [
+      {
+        cc: 'gcc',
+        args: [
+          ...contractCflags(v.name),
+          '-O1',
+          '-fno-omit-frame-pointer',
+          '-fsanitize=address,undefined',
+          '-fno-sanitize-recover=all',
+          '-DHK_BUILD_ADDON=1',
+          ...avoid,
+          unit,
+          fuzzSrc,
+          replaySrc,
+          '-o',
+          out,
+          '-lpthread',
+        ],
+      },
+    ],
+  );
 }
 
 /**
@@ -68,16 +102,45 @@ function libFuzzerBinary(v: VariantInfo, clang: string): string {
   const out = join(dir, 'hk_fuzz');
   mkdirSync(dir, { recursive: true });
   const san = ['-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
-  const flags = contractCflags(v.name).filter((f) => !f.startsWith('-W')).concat('-w');
+  const flags = contractCflags(v.name)
+    .filter((f) => !f.startsWith('-W'))
+    .concat('-w');
   // Preprocess + strip first (cheap), so the cache key sees the code clang compiles.
-  const r = run(clang, { args: [...flags, '-DHK_BUILD_ADDON=1', '-D_Atomic=__hk_atomic__', '-E', unit, '-o', pre], cwd: repoRoot });
+  const r = run(clang, {
+    args: [...flags, '-DHK_BUILD_ADDON=1', '-D_Atomic=__hk_atomic__', '-E', unit, '-o', pre],
+    cwd: repoRoot,
+  });
   if (r.status !== 0) throw new Error(`clang -E of the variant unit failed\n${describeRun(r)}`);
-  const text = readFileSync(pre, 'utf8').replace(/__hk_atomic__\(([^()]*)\)/g, '$1').replace(/__hk_atomic__/g, '');
+  const text = readFileSync(pre, 'utf8')
+    .replace(/__hk_atomic__\(([^()]*)\)/g, '$1')
+    .replace(/__hk_atomic__/g, '');
   if (!existsSync(stripped) || readFileSync(stripped, 'utf8') !== text) writeFileSync(stripped, text);
-  return buildCached(out, unit, [stripped, fuzzSrc, prefixedH], [
-    { cc: clang, args: [...flags, '-O1', '-fno-omit-frame-pointer', '-fsanitize=fuzzer-no-link', ...san, '-c', stripped, '-o', obj] },
-    { cc: clang, args: ['-g', '-O1', '-fsanitize=fuzzer', ...san, ...avoidFlags, fuzzSrc, obj, '-o', out, '-lpthread'] },
-  ], [obj, out]);
+  return buildCached(
+    out,
+    unit,
+    [stripped, fuzzSrc, prefixedH],
+    [
+      {
+        cc: clang,
+        args: [
+          ...flags,
+          '-O1',
+          '-fno-omit-frame-pointer',
+          '-fsanitize=fuzzer-no-link',
+          ...san,
+          '-c',
+          stripped,
+          '-o',
+          obj,
+        ],
+      },
+      {
+        cc: clang,
+        args: ['-g', '-O1', '-fsanitize=fuzzer', ...san, ...avoidFlags, fuzzSrc, obj, '-o', out, '-lpthread'],
+      },
+    ],
+    [obj, out],
+  );
 }
 
 const names = variantNames();
@@ -96,54 +159,68 @@ describe.each(names)('fuzzer, variant %s', (name) => {
     expect(r.stderr).toMatch(new RegExp(`hk_fuzz: variant=${name} inputs=${inputs} ops=\\d+`));
   });
 
-  it.skipIf(!clang && !inCI)(`libFuzzer: a bounded run (${fuzzSeconds(name)} s) finds no divergence`, { timeout: 600_000 }, () => {
-    if (!clang) throw new Error('clang not found: CI installs clang and libclang-rt-14-dev (.ci/run) for the fuzzer');
-    const v = ensureVariant(name);
-    const bin = libFuzzerBinary(v, clang);
-    const work = workDir(name, 'fuzz-corpus');
-    mkdirSync(work, { recursive: true });
-    const artifacts = makeTempDir('fuzz-artifacts');
-    const secs = fuzzSeconds(name);
-    try {
-      const r = run(bin, {
-        args: [
-          `-max_total_time=${secs}`, '-print_final_stats=1', '-timeout=30', '-rss_limit_mb=3072', '-max_len=4096',
-          `-artifact_prefix=${artifacts}/`, work, corpusDir, regressionsDir,
-        ],
-        env: SAN_ENV,
-        timeoutMs: (secs + 240) * 1000,
-      });
-      const crashes = readdirSync(artifacts);
-      if (r.status !== 0 || r.signal || crashes.length) {
-        const keep = join(repoRoot, '.hakmem', 'fuzz-crashes');
-        mkdirSync(keep, { recursive: true });
-        const kept = crashes.map((c) => {
-          const to = join(keep, `${name}-${c}`);
-          copyFileSync(join(artifacts, c), to);
-          return to;
+  it.skipIf(!clang && !inCI)(
+    `libFuzzer: a bounded run (${fuzzSeconds(name)} s) finds no divergence`,
+    { timeout: 600_000 },
+    () => {
+      if (!clang) throw new Error('clang not found: CI installs clang and libclang-rt-14-dev (.ci/run) for the fuzzer');
+      const v = ensureVariant(name);
+      const bin = libFuzzerBinary(v, clang);
+      const work = workDir(name, 'fuzz-corpus');
+      mkdirSync(work, { recursive: true });
+      const artifacts = makeTempDir('fuzz-artifacts');
+      const secs = fuzzSeconds(name);
+      try {
+        const r = run(bin, {
+          args: [
+            `-max_total_time=${secs}`,
+            '-print_final_stats=1',
+            '-timeout=30',
+            '-rss_limit_mb=3072',
+            '-max_len=4096',
+            `-artifact_prefix=${artifacts}/`,
+            work,
+            corpusDir,
+            regressionsDir,
+          ],
+          env: SAN_ENV,
+          timeoutMs: (secs + 240) * 1000,
         });
-        throw new Error(
-          `the fuzzer found a divergence in variant ${name}; input(s): ${kept.join(', ') || '(none written)'}\n` +
-            `reproduce: ${bin} <input>   (once fixed, add the input to native/fuzz/regressions/)\n${describeRun(r)}`,
+        const crashes = readdirSync(artifacts);
+        if (r.status !== 0 || r.signal || crashes.length) {
+          const keep = join(repoRoot, '.hakmem', 'fuzz-crashes');
+          mkdirSync(keep, { recursive: true });
+          const kept = crashes.map((c) => {
+            const to = join(keep, `${name}-${c}`);
+            copyFileSync(join(artifacts, c), to);
+            return to;
+          });
+          throw new Error(
+            `the fuzzer found a divergence in variant ${name}; input(s): ${kept.join(', ') || '(none written)'}\n` +
+              `reproduce: ${bin} <input>   (once fixed, add the input to native/fuzz/regressions/)\n${describeRun(r)}`,
+          );
+        }
+        const done = /Done (\d+) runs in (\d+) second/.exec(r.stderr);
+        const stats =
+          /hk_fuzz: variant=(\S+) inputs=(\d+) ops=(\d+) allocs=(\d+) frees=(\d+) reallocs=(\d+) cross_thread=(\d+) thread_exits=(\d+)/.exec(
+            r.stderr,
+          );
+        expect(done, describeRun(r)).not.toBeNull();
+        expect(stats?.[1]).toBe(name);
+        const runs = Number(done![1]);
+        const ops = Number(stats![3]);
+        // The lead reports these: executions (inputs) and malloc-family operations per CI run.
+        console.log(
+          `[fuzz] variant=${name} seconds=${done![2]} executions=${runs} ops=${ops} allocs=${stats![4]} frees=${stats![5]} ` +
+            `reallocs=${stats![6]} cross_thread=${stats![7]} thread_exits=${stats![8]} (${Math.round(runs / secs)} exec/s)`,
         );
+        expect(runs).toBeGreaterThan(100);
+        expect(ops).toBeGreaterThan(runs);
+      } finally {
+        removeDir(artifacts);
       }
-      const done = /Done (\d+) runs in (\d+) second/.exec(r.stderr);
-      const stats = /hk_fuzz: variant=(\S+) inputs=(\d+) ops=(\d+) allocs=(\d+) frees=(\d+) reallocs=(\d+) cross_thread=(\d+) thread_exits=(\d+)/.exec(r.stderr);
-      expect(done, describeRun(r)).not.toBeNull();
-      expect(stats?.[1]).toBe(name);
-      const runs = Number(done![1]);
-      const ops = Number(stats![3]);
-      // The lead reports these: executions (inputs) and malloc-family operations per CI run.
-      console.log(
-        `[fuzz] variant=${name} seconds=${done![2]} executions=${runs} ops=${ops} allocs=${stats![4]} frees=${stats![5]} ` +
-          `reallocs=${stats![6]} cross_thread=${stats![7]} thread_exits=${stats![8]} (${Math.round(runs / secs)} exec/s)`,
-      );
-      expect(runs).toBeGreaterThan(100);
-      expect(ops).toBeGreaterThan(runs);
-    } finally {
-      removeDir(artifacts);
-    }
-  });
+    },
+  );
 
   for (const bug of knownBugs) {
     // Not fixed yet (see the report in native/fuzz/known-bugs/README.md): once fixed, move the

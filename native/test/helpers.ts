@@ -3,8 +3,16 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync,
-  statSync, writeFileSync,
+  accessSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, extname, join, resolve } from 'node:path';
@@ -105,7 +113,9 @@ export function describeRun(r: RunResult): string {
     `stdout:\n${tail(r.stdout) || '(empty)'}`,
     `stderr:\n${tail(r.stderr) || '(empty)'}`,
     r.report.length ? `HAKMEM_REPORT:\n${r.report.map((l) => l.raw).join('\n')}` : '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function run(cmd: string, opts: RunOptions = {}): RunResult {
@@ -235,7 +245,9 @@ export function buildProgram(source: string, opts: BuildOptions): string {
   const outDir = join(binRoot, opts.mode === 'plain' ? 'plain' : variant);
   const out = join(outDir, `${opts.tag ?? basename(src, extname(src))}-${opts.mode}`);
   const argv = [...(cxx ? CXX_FLAGS : C_FLAGS), `-I${cDir}`, ...(opts.cflags ?? []), src, '-o', out, ...linkArgs];
-  const key = createHash('sha256').update([compiler, ...argv].join('\0')).digest('hex');
+  const key = createHash('sha256')
+    .update([compiler, ...argv].join('\0'))
+    .digest('hex');
   const stamp = `${out}.cmd`;
   if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
     const built = statSync(out).mtimeMs;

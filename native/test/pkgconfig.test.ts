@@ -4,8 +4,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildProgram, describeRun, distDir, expectServedByHakmem, expectSuccess, findExecutable, pcPath, requireLibrary, run,
-  runTestProgram, variant,
+  buildProgram,
+  describeRun,
+  distDir,
+  expectServedByHakmem,
+  expectSuccess,
+  findExecutable,
+  pcPath,
+  requireLibrary,
+  run,
+  runTestProgram,
+  variant,
 } from './helpers.js';
 
 interface PcFile {
@@ -58,9 +67,15 @@ describe('hakmem.pc and static linking', () => {
     expect(pc.fields.Version).toMatch(/^\d+\.\d+\.\d+/);
     expect(libs).toContain('-lhakmem');
     const libDirs = libs.filter((w) => w.startsWith('-L')).map((w) => w.slice(2));
-    expect(libDirs.some((d) => existsSync(join(d, 'libhakmem.so'))), `no -L dir in "${pc.fields.Libs}" holds libhakmem.so`).toBe(true);
+    expect(
+      libDirs.some((d) => existsSync(join(d, 'libhakmem.so'))),
+      `no -L dir in "${pc.fields.Libs}" holds libhakmem.so`,
+    ).toBe(true);
     const incDirs = cflags.filter((w) => w.startsWith('-I')).map((w) => w.slice(2));
-    expect(incDirs.some((d) => existsSync(join(d, 'hakmem.h'))), `no -I dir in "${pc.fields.Cflags}" holds hakmem.h`).toBe(true);
+    expect(
+      incDirs.some((d) => existsSync(join(d, 'hakmem.h'))),
+      `no -I dir in "${pc.fields.Cflags}" holds hakmem.h`,
+    ).toBe(true);
   });
 
   it.skipIf(!findExecutable('pkg-config'))('pkg-config reads it and agrees with our parse', () => {
@@ -76,10 +91,12 @@ describe('hakmem.pc and static linking', () => {
   it('builds a consumer with only the .pc flags; its extended API matches variant.json', { timeout: 120_000 }, () => {
     const libDirs = libs.filter((w) => w.startsWith('-L')).map((w) => w.slice(2));
     const bin = buildProgram('pc_probe.c', { mode: 'plain', tag: `pc_probe-${variant}`, cflags, libs });
-    const r = expectSuccess(run(bin, {
-      report: true,
-      env: { LD_LIBRARY_PATH: libDirs.join(':'), HK_TEST_ALLOW_GLIBC: undefined },
-    }));
+    const r = expectSuccess(
+      run(bin, {
+        report: true,
+        env: { LD_LIBRARY_PATH: libDirs.join(':'), HK_TEST_ALLOW_GLIBC: undefined },
+      }),
+    );
     const field = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(r.stdout)?.[1];
     expect(field('version'), describeRun(r)).toBe(pc.fields.Version);
     expect(field('variant')).toBe(variant);

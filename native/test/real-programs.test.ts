@@ -4,8 +4,16 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type RunOptions, type RunResult, describeRun, expectServedByHakmem, expectSuccess, findExecutable,
-  makeTempDir, removeDir, requireLibrary, run,
+  type RunOptions,
+  type RunResult,
+  describeRun,
+  expectServedByHakmem,
+  expectSuccess,
+  findExecutable,
+  makeTempDir,
+  removeDir,
+  requireLibrary,
+  run,
 } from './helpers.js';
 
 const TIMEOUT = 120_000;
@@ -32,7 +40,7 @@ afterAll(() => {
   if (work) removeDir(work);
 });
 
-const PY_SCRIPT = String.raw`
+const PY_SCRIPT = `
 import hashlib, json, random, sys
 random.seed(12345)
 data = {}
@@ -60,7 +68,7 @@ h = hashlib.sha256(text.encode()).hexdigest()
 print("ok", len(words), sum(counts.values()), h)
 `;
 
-const NODE_SCRIPT = String.raw`
+const NODE_SCRIPT = `
 const crypto = require('node:crypto');
 const m = new Map();
 for (let i = 0; i < 200000; i++) m.set('key' + i, { i, s: 'v'.repeat(i % 50) + i, a: [i, i * 2, String(i)] });
@@ -138,11 +146,25 @@ describe('real programs under LD_PRELOAD', () => {
     const home = join(work, 'git-home');
     mkdirSync(home, { recursive: true });
     const env = {
-      GIT_CONFIG_NOSYSTEM: '1', HOME: home, XDG_CONFIG_HOME: home, LC_ALL: 'C',
-      GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
+      GIT_CONFIG_NOSYSTEM: '1',
+      HOME: home,
+      XDG_CONFIG_HOME: home,
+      LC_ALL: 'C',
+      GIT_AUTHOR_DATE: '2020-01-01T00:00:00Z',
+      GIT_COMMITTER_DATE: '2020-01-01T00:00:00Z',
     };
-    const cfg = ['-c', 'user.name=Hakmem Test', '-c', 'user.email=test@hakmem.invalid', '-c', 'init.defaultBranch=main',
-      '-c', 'gc.auto=0', '-c', 'maintenance.auto=false'];
+    const cfg = [
+      '-c',
+      'user.name=Hakmem Test',
+      '-c',
+      'user.email=test@hakmem.invalid',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'gc.auto=0',
+      '-c',
+      'maintenance.auto=false',
+    ];
 
     const rel = (d: number, f: number) => join(`dir${d}`, f % 5 === 0 ? 'sub' : '', `file${f}.txt`);
     const makeRepo = (dir: string, exec: typeof underHakmem) => {
@@ -210,7 +232,10 @@ describe('real programs under LD_PRELOAD', () => {
     const compile = underHakmem(gcc!, { args: [...cflags, '-o', 'hk.o'], cwd: dir });
     // The driver's children (cc1, as) inherit LD_PRELOAD and report too.
     expect(compile.report.length, describeRun(compile)).toBeGreaterThanOrEqual(3);
-    expect(compile.report.every((l) => l.chunks > 0), describeRun(compile)).toBe(true);
+    expect(
+      compile.report.every((l) => l.chunks > 0),
+      describeRun(compile),
+    ).toBe(true);
     const ref = readFileSync(join(dir, 'ref.o'));
     const got = readFileSync(join(dir, 'hk.o'));
     expect(got.length).toBeGreaterThan(0);

@@ -27,11 +27,17 @@ const prog = (name: string) => buildProgram(join(reliabilityDir, `${name}.c`), {
 const names = variantNames();
 
 describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => {
-  it('fork() under concurrent allocation: children and grandchildren allocate, run threads and exit cleanly in bounded time', { timeout: 240_000 }, () => {
+  it('fork() under concurrent allocation: children and grandchildren allocate, run threads and exit cleanly in bounded time', {
+    timeout: 240_000,
+  }, () => {
     const v = ensureVariant(name);
     const forks = 24;
     const started = Date.now();
-    const r = runPreloaded(v, prog('fork_exit'), { args: [String(forks), '20'], timeoutMs: 200_000, requireReport: true });
+    const r = runPreloaded(v, prog('fork_exit'), {
+      args: [String(forks), '20'],
+      timeoutMs: 200_000,
+      requireReport: true,
+    });
     expectProgramOk(r, name);
     expect(r.stdout).toMatch(new RegExp(`forks=${forks} `));
     // Every child and grandchild left through exit(): destructors ran and wrote their report.
@@ -60,7 +66,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
   });
 
   for (const phase of ['small', 'whole', 'large', 'mixed']) {
-    it(`out of memory under RLIMIT_AS (${phase} blocks): NULL + ENOMEM, no crash, allocation succeeds again after free`, { timeout: 120_000 }, () => {
+    it(`out of memory under RLIMIT_AS (${phase} blocks): NULL + ENOMEM, no crash, allocation succeeds again after free`, {
+      timeout: 120_000,
+    }, () => {
       const v = ensureVariant(name);
       const r = runPreloaded(v, prog('oom'), { args: [phase, '192'], timeoutMs: 100_000 });
       expectProgramOk(r, name);
@@ -69,7 +77,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
     });
   }
 
-  it('out of memory: the address space of freed small blocks comes back whole (one block of 168 MiB of 192 fits, then large blocks)', { timeout: 120_000 }, () => {
+  it('out of memory: the address space of freed small blocks comes back whole (one block of 168 MiB of 192 fits, then large blocks)', {
+    timeout: 120_000,
+  }, () => {
     const v = ensureVariant(name);
     const r = runPreloaded(v, prog('oom'), { args: ['cross', '192'], timeoutMs: 100_000 });
     expectProgramOk(r, name);
@@ -77,7 +87,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
     expect(r.stdout).toMatch(/phase=cross small=\d+ blocks/);
   });
 
-  it('a soft limit (HAKMEM_SOFT_LIMIT=96M) holds peak RSS under it where idle memory takes the same program over', { timeout: 120_000 }, () => {
+  it('a soft limit (HAKMEM_SOFT_LIMIT=96M) holds peak RSS under it where idle memory takes the same program over', {
+    timeout: 120_000,
+  }, () => {
     const v = ensureVariant(name);
     const peak = (env: Record<string, string>) => {
       const r = runPreloaded(v, prog('soft_limit'), { args: ['64'], env, timeoutMs: 100_000 });
@@ -118,7 +130,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
 
   for (const mode of ['thread', 'main'] as const) {
     const what = mode === 'thread' ? 'in a thread that then exits' : 'in the main thread, which stays alive';
-    it(`memory returns to the OS: a large working set freed ${what} leaves VmRSS within the policy's bound`, { timeout: 120_000 }, () => {
+    it(`memory returns to the OS: a large working set freed ${what} leaves VmRSS within the policy's bound`, {
+      timeout: 120_000,
+    }, () => {
       const v = ensureVariant(name);
       const purgeBox = v.json.boxes.purge?.box;
       const pt = v.json.tunables.purge ?? {};
@@ -135,7 +149,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
       expect(m && b, describeRun(r)).toBeTruthy();
       const t = /malloc_trim\(0\)=(\d) rss=(\d+) KiB bound=(\d+) KiB/.exec(r.stdout);
       expect(t, describeRun(r)).toBeTruthy();
-      console.log(`[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} ${t![0]} (purge=${purgeBox} keep=${retain} delay=${delay} ms, cacheBytes=${cache})`);
+      console.log(
+        `[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} ${t![0]} (purge=${purgeBox} keep=${retain} delay=${delay} ms, cacheBytes=${cache})`,
+      );
       if (delay >= 0) expect(Number(m![3])).toBeLessThanOrEqual(Number(b![1]));
       expect(Number(t![2])).toBeLessThanOrEqual(Number(t![3]));
     });

@@ -10,17 +10,27 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { buildProgram, cDir, describeRun, repoRoot, run, type RunResult } from './helpers.js';
 import {
-  buildCached, contractCflags, ensureVariant, expectProgramOk, reliabilityDir, runPreloaded, variantNames,
-  variantUnit, workDir, type VariantInfo,
+  buildCached,
+  contractCflags,
+  ensureVariant,
+  expectProgramOk,
+  reliabilityDir,
+  runPreloaded,
+  variantNames,
+  variantUnit,
+  workDir,
+  type VariantInfo,
 } from './reliability/variants.js';
 
 const SAN_ENV = {
-  ASAN_OPTIONS: 'detect_leaks=0:halt_on_error=1:exitcode=86:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1',
+  ASAN_OPTIONS:
+    'detect_leaks=0:halt_on_error=1:exitcode=86:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1',
   TSAN_OPTIONS: 'halt_on_error=1:exitcode=66:second_deadlock_stack=1',
   UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1:report_error_type=1',
   HAKMEM_PURGE_DELAY_MS: '0', // decay passes (and whole chunks unmapped) on every few slow paths
 };
-const REPORT = /runtime error:|ERROR: AddressSanitizer|WARNING: ThreadSanitizer|ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer/;
+const REPORT =
+  /runtime error:|ERROR: AddressSanitizer|WARNING: ThreadSanitizer|ERROR: \w*Sanitizer|SUMMARY: \w*Sanitizer/;
 
 function expectNoReport(r: RunResult): void {
   if (r.status !== 0 || r.signal || r.error || REPORT.test(r.stderr)) {
@@ -36,31 +46,60 @@ function sanStress(v: VariantInfo, s: Sanitizer): string {
   const src = join(reliabilityDir, 'san_stress.c');
   const out = workDir(v.name, 'san', `san_stress-${s}`);
   const flags = s === 'undefined' ? ['-fsanitize=undefined', '-fno-sanitize-recover=all'] : [`-fsanitize=${s}`];
-  return buildCached(out, unit, [src, join(reliabilityDir, 'hk_prefixed.h')], [
-    {
-      cc: 'gcc',
-      args: [
-        ...contractCflags(v.name), '-O1', '-fno-omit-frame-pointer', ...flags, '-DHK_BUILD_ADDON=1',
-        `-I${reliabilityDir}`, unit, src, '-o', out, '-lpthread',
-      ],
-    },
-  ]);
+  return buildCached(
+    out,
+    unit,
+    [src, join(reliabilityDir, 'hk_prefixed.h')],
+    [
+      {
+        cc: 'gcc',
+        args: [
+          ...contractCflags(v.name),
+          '-O1',
+          '-fno-omit-frame-pointer',
+          ...flags,
+          '-DHK_BUILD_ADDON=1',
+          `-I${reliabilityDir}`,
+          unit,
+          src,
+          '-o',
+          out,
+          '-lpthread',
+        ],
+      },
+    ],
+  );
 }
 
 /** libhakmem.so with -fsanitize=undefined (the shared-library flags of the contract). */
 function ubsanLibrary(v: VariantInfo): string {
   const unit = variantUnit(v);
   const out = workDir(v.name, 'ubsan', 'libhakmem.so');
-  return buildCached(out, unit, [], [
-    {
-      cc: 'gcc',
-      args: [
-        ...contractCflags(v.name), '-O2', '-fsanitize=undefined', '-fno-sanitize-recover=all',
-        '-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now',
-        unit, '-o', out, '-lpthread',
-      ],
-    },
-  ]);
+  return buildCached(
+    out,
+    unit,
+    [],
+    [
+      {
+        cc: 'gcc',
+        args: [
+          ...contractCflags(v.name),
+          '-O2',
+          '-fsanitize=undefined',
+          '-fno-sanitize-recover=all',
+          '-ftls-model=initial-exec',
+          '-DHK_BUILD_ADDON=0',
+          '-shared',
+          '-Wl,-soname,libhakmem.so',
+          '-Wl,-z,now',
+          unit,
+          '-o',
+          out,
+          '-lpthread',
+        ],
+      },
+    ],
+  );
 }
 
 const names = variantNames();
@@ -76,7 +115,9 @@ describe.each(names)('sanitizers, variant %s', (name) => {
 
   // No suppressions: the races it found (orphan list head, slab start vs pool link, the large
   // cache's totals) are fixed, and a new one fails the run.
-  it('ThreadSanitizer: cross-thread frees, thread exit, orphan heaps, the lock-free pool, the large cache', { timeout: 300_000 }, () => {
+  it('ThreadSanitizer: cross-thread frees, thread exit, orphan heaps, the lock-free pool, the large cache', {
+    timeout: 300_000,
+  }, () => {
     const v = ensureVariant(name);
     const bin = sanStress(v, 'thread');
     for (const phase of ['xthread', 'churn', 'pool', 'orphan']) {
@@ -93,7 +134,9 @@ describe.each(names)('sanitizers, variant %s', (name) => {
     expect(r.stdout).toMatch(/phase orphan ok/);
   });
 
-  it('UndefinedBehaviorSanitizer: an instrumented libhakmem.so preloaded into the C test programs', { timeout: 400_000 }, () => {
+  it('UndefinedBehaviorSanitizer: an instrumented libhakmem.so preloaded into the C test programs', {
+    timeout: 400_000,
+  }, () => {
     const v = ensureVariant(name);
     const lib = ubsanLibrary(v);
     const programs: [string, string[]][] = [
@@ -110,7 +153,10 @@ describe.each(names)('sanitizers, variant %s', (name) => {
       const r = runPreloaded(lib, bin, { args, env: SAN_ENV, timeoutMs: 240_000, report: true });
       expectNoReport(r);
       expectProgramOk(r, name);
-      expect(r.report.some((l) => l.pid === r.pid && l.variant === name), `HAKMEM_REPORT for ${src}`).toBe(true);
+      expect(
+        r.report.some((l) => l.pid === r.pid && l.variant === name),
+        `HAKMEM_REPORT for ${src}`,
+      ).toBe(true);
     }
     // Bad input goes through the cold paths: the report-once case for reporting variants, a
     // defined-result case for all.

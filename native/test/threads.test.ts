@@ -26,7 +26,9 @@ describe('threads', () => {
       expect(r.stdout).toMatch(/threads=2000 /);
     });
 
-    it(`fork() while 4 threads allocate leaves children a usable heap, hakmem ${label} (fork.c)`, { timeout: 240_000 }, () => {
+    it(`fork() while 4 threads allocate leaves children a usable heap, hakmem ${label} (fork.c)`, {
+      timeout: 240_000,
+    }, () => {
       const r = runTestProgram('fork.c', how, { args: ['20', '20'], timeoutMs: 220_000 });
       expect(r.stdout).toMatch(/forks=20/);
     });
@@ -38,12 +40,16 @@ describe('threads', () => {
     // variant; even at a tenth of that rate on another machine, the five variants times two
     // modes still catch it with probability 1 - 0.2^10. Each child also runs a thread on the
     // heaps it adopted and checks them again.
-    it(`1000 forks during refills: every child inherits consistent heaps, hakmem ${label} (fork_heaps.c)`, { timeout: 240_000 }, () => {
+    it(`1000 forks during refills: every child inherits consistent heaps, hakmem ${label} (fork_heaps.c)`, {
+      timeout: 240_000,
+    }, () => {
       const r = runTestProgram('fork_heaps.c', how, { args: ['1000', '2'], timeoutMs: 220_000 });
       expect(r.stdout).toMatch(/forks=1000 failed=0/);
     });
 
-    it(`realloc/malloc/calloc/memalign stress against shadow copies, hakmem ${label} (realloc_stress.c)`, { timeout: 240_000 }, () => {
+    it(`realloc/malloc/calloc/memalign stress against shadow copies, hakmem ${label} (realloc_stress.c)`, {
+      timeout: 240_000,
+    }, () => {
       const r = runTestProgram('realloc_stress.c', how, { args: ['4', '60000'], timeoutMs: 220_000 });
       expect(r.checks).toBeGreaterThan(100_000);
     });

@@ -4,7 +4,16 @@
 // library under a small C program. Needs `pnpm build` (the tarballs ship dist/), gcc and npm
 // with the registry (esbuild and node-addon-api come from there; npm's cache makes reruns fast).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,8 +59,17 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {}): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd: opts.cwd ?? app, env: opts.env ?? userEnv(), encoding: 'utf8', timeout: opts.timeout ?? 120_000 });
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, {
+    cwd: opts.cwd ?? app,
+    env: opts.env ?? userEnv(),
+    encoding: 'utf8',
+    timeout: opts.timeout ?? 120_000,
+  });
 }
 
 function ok(r: SpawnSyncReturns<string>, what: string): string {
@@ -88,7 +106,8 @@ describe('a project outside the workspace, from packed tarballs', () => {
     const dest = join(root, 'tarballs');
     mkdirSync(dest, { recursive: true });
     timed('pack', () => {
-      for (const dir of PACKAGES) tarballs[readJson(join(repoRoot, dir, 'package.json')).name] = pack(join(repoRoot, dir), dest);
+      for (const dir of PACKAGES)
+        tarballs[readJson(join(repoRoot, dir, 'package.json')).name] = pack(join(repoRoot, dir), dest);
     });
 
     // The project: the tarballs as a user's registry install would give them, plus its own box.
@@ -99,7 +118,13 @@ describe('a project outside the workspace, from packed tarballs', () => {
     write(join(acme, 'src', 'index.d.ts'), acmeIndexDts);
     write(join(acme, 'c', 'stack', 'acme_front_stack.c'), acmeFrontC);
     const acmeTgz = timed('npm pack (third-party box)', () =>
-      join(dest, ok(run('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: acme }), 'npm pack').trim().split('\n').pop()!),
+      join(
+        dest,
+        ok(run('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: acme }), 'npm pack')
+          .trim()
+          .split('\n')
+          .pop()!,
+      ),
     );
     // A second third-party box, for a slot with shared mechanism: refill on the published slabs base.
     const acmeRefill = join(root, 'acme-refill');
@@ -109,7 +134,10 @@ describe('a project outside the workspace, from packed tarballs', () => {
     write(join(acmeRefill, 'c', 'greedy', 'acme_refill_greedy.c'), acmeRefillC);
     const acmeRefillTgz = join(
       dest,
-      ok(run('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: acmeRefill }), 'npm pack').trim().split('\n').pop()!,
+      ok(run('npm', ['pack', '--pack-destination', dest, '--loglevel=error'], { cwd: acmeRefill }), 'npm pack')
+        .trim()
+        .split('\n')
+        .pop()!,
     );
 
     write(
@@ -137,7 +165,9 @@ describe('a project outside the workspace, from packed tarballs', () => {
 
     timed('npm install', () =>
       ok(
-        run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { timeout: 240_000 }),
+        run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
+          timeout: 240_000,
+        }),
         'npm install',
       ),
     );
@@ -150,7 +180,9 @@ describe('a project outside the workspace, from packed tarballs', () => {
   });
 
   it('installs without compiling anything and without workspace links', () => {
-    const files = ['@hakmem', 'acme-hakmem-front', 'acme-hakmem-refill'].flatMap((d) => walk(join(app, 'node_modules', d)));
+    const files = ['@hakmem', 'acme-hakmem-front', 'acme-hakmem-refill'].flatMap((d) =>
+      walk(join(app, 'node_modules', d)),
+    );
     expect(files.length).toBeGreaterThan(0);
     expect(files.filter((f) => /\.(o|so|a|node)$|binding\.gyp$/.test(f))).toEqual([]);
     expect(existsSync(join(app, 'dist'))).toBe(false);
@@ -167,7 +199,13 @@ describe('a project outside the workspace, from packed tarballs', () => {
     const natives = walk(join(app, 'node_modules')).filter((f) => f.endsWith('/@hakmem/native/package.json'));
     expect(natives).toEqual([join(app, 'node_modules', '@hakmem', 'native', 'package.json')]);
     // The core ships what the composer compiles.
-    for (const f of ['include/hakmem.h', 'include/hakmem/hk_front.h', 'core/hk_prelude.h', 'core/hk_core.c', 'addon/hk_addon.cc']) {
+    for (const f of [
+      'include/hakmem.h',
+      'include/hakmem/hk_front.h',
+      'core/hk_prelude.h',
+      'core/hk_core.c',
+      'addon/hk_addon.cc',
+    ]) {
       expect(existsSync(join(app, 'node_modules', '@hakmem', 'native', f)), f).toBe(true);
     }
   });
@@ -196,7 +234,10 @@ describe('a project outside the workspace, from packed tarballs', () => {
   it("checks that every box's files, the third party's included, compile alone against their headers", () => {
     const out = ok(run(join(app, 'node_modules', '.bin', 'hakmem'), ['check'], { timeout: 180_000 }), 'hakmem check');
     expect(out).toMatch(/^hakmem check: (\d+)\/\1 checks passed/);
-    const db = JSON.parse(readFileSync(join(app, 'compile_commands.json'), 'utf8')) as { file: string; arguments: string[] }[];
+    const db = JSON.parse(readFileSync(join(app, 'compile_commands.json'), 'utf8')) as {
+      file: string;
+      arguments: string[];
+    }[];
     const greedy = db.find((e) => e.file.endsWith('acme_refill_greedy.c'))!;
     expect(greedy.arguments).toContain(join(app, 'node_modules', '@hakmem', 'refill', 'c', 'common'));
   });
@@ -221,7 +262,14 @@ describe('a project outside the workspace, from packed tarballs', () => {
 
     for (const [variant, front] of [
       ['mine', { box: 'stack', package: 'acme-hakmem-front', version: '1.2.3' }],
-      ['stock', { box: 'tcache', package: '@hakmem/front', version: readJson(join(repoRoot, 'packages/front/package.json')).version }],
+      [
+        'stock',
+        {
+          box: 'tcache',
+          package: '@hakmem/front',
+          version: readJson(join(repoRoot, 'packages/front/package.json')).version,
+        },
+      ],
     ] as const) {
       const dist = join(app, 'dist', variant);
       for (const f of ['libhakmem.so', 'libhakmem.a', 'hakmem.node', 'hakmem.pc', 'variant.json', 'include/hakmem.h']) {
@@ -234,15 +282,22 @@ describe('a project outside the workspace, from packed tarballs', () => {
       if (variant === 'mine') expect(json.tunables.front).toEqual({ depth: 64 });
 
       const report = join(root, `report-${variant}.txt`);
-      const r = run(join(app, 'check'), [], { env: userEnv({ LD_PRELOAD: join(dist, 'libhakmem.so'), HAKMEM_REPORT: report }) });
+      const r = run(join(app, 'check'), [], {
+        env: userEnv({ LD_PRELOAD: join(dist, 'libhakmem.so'), HAKMEM_REPORT: report }),
+      });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       const cap = variant === 'mine' ? 64 : undefined;
       // greedy fills the front to capacity: its batch is the capacity
       const batch = variant === 'mine' ? '64' : '\\d+';
-      expect(r.stdout).toMatch(new RegExp(`^variant=${variant} front_count=\\d+ front_capacity=${cap ?? '\\d+'} refill_batch=${batch}\\n$`));
+      expect(r.stdout).toMatch(
+        new RegExp(`^variant=${variant} front_count=\\d+ front_capacity=${cap ?? '\\d+'} refill_batch=${batch}\\n$`),
+      );
       expect(readFileSync(report, 'utf8')).toMatch(
-        new RegExp(`^hakmem pid=${r.pid} variant=${variant} chunks=[1-9]\\d* large_maps=\\d+ bytes_mapped=[1-9]\\d*$`, 'm'),
+        new RegExp(
+          `^hakmem pid=${r.pid} variant=${variant} chunks=[1-9]\\d* large_maps=\\d+ bytes_mapped=[1-9]\\d*$`,
+          'm',
+        ),
       );
     }
 
@@ -253,7 +308,10 @@ const p = hk.malloc(100);
 hk.free(p);
 console.log(JSON.stringify({ variant: hk.variantName(), front: variantInfo(hk).boxes.front.package }));`;
     write(join(app, 'addon.mjs'), script);
-    expect(JSON.parse(ok(run(process.execPath, ['addon.mjs']), 'addon.mjs'))).toEqual({ variant: 'mine', front: 'acme-hakmem-front' });
+    expect(JSON.parse(ok(run(process.execPath, ['addon.mjs']), 'addon.mjs'))).toEqual({
+      variant: 'mine',
+      front: 'acme-hakmem-front',
+    });
   });
 
   it('packs every tarball with versions, not workspace: ranges', () => {

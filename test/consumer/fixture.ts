@@ -213,7 +213,10 @@ import acmeFront from 'acme-hakmem-front';
 import acmeRefill from 'acme-hakmem-refill';
 `;
 
-const stock = JSON.stringify(STOCK_BOXES).slice(1, -1).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ');
+const stock = JSON.stringify(STOCK_BOXES)
+  .slice(1, -1)
+  .replace(/"(\w+)":/g, '$1: ')
+  .replace(/,/g, ', ');
 
 /** The consumer's hakmem.config.ts: `mine` with the third-party front and refill, `stock` with ours. */
 export const consumerConfig = `${IMPORTS}

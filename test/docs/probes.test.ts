@@ -31,7 +31,8 @@ describe('ProbeNames matches the C probes', () => {
   });
 
   it.each(Object.keys(typed))('%s', (slot) => {
-    const files = slot === 'core' ? [join(root, 'native/core/hk_extended.c')] : cFiles(join(root, 'packages', slot, 'c'));
+    const files =
+      slot === 'core' ? [join(root, 'native/core/hk_extended.c')] : cFiles(join(root, 'packages', slot, 'c'));
     expect([...typed[slot]!].sort()).toEqual([...answered(files)].sort());
   });
 });

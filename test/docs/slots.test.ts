@@ -10,7 +10,6 @@ import { cFiles } from './c-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-
 describe('the slot list', () => {
   it('names every slot package, and only those', () => {
     const packages = readdirSync(join(root, 'packages')).filter((p) => {
@@ -24,24 +23,30 @@ describe('the slot list', () => {
     for (const s of SLOTS) for (const h of s.hooks) expect(Object.keys(SLOT_HOOKS)).toContain(h);
   });
 
-  it.each(SLOTS.map((s) => [s.name, s] as const))('%s: the header declares, and every box defines, each hook and the probe', (name, s) => {
-    const header = readFileSync(join(root, 'native/include/hakmem', `hk_${name}.h`), 'utf8');
-    const decls = [
-      ...s.hooks.map((h) => `static void hk_${name}_${hookSuffix(h)}(void);`),
-      `static int hk_${name}_probe(const char *name, int64_t arg, int64_t *out);`,
-    ];
-    for (const d of decls) expect(header, `hk_${name}.h declares ${d}`).toContain(d);
-    const fns = decls.map((d) => /(hk_\w+)\(/.exec(d)![1]!);
-    // Every box: its own sources plus the slot's common/ (as its manifest lists them).
-    const pkgDir = join(root, 'packages', name, 'c');
-    const common = existsSync(join(pkgDir, 'common')) ? cFiles(join(pkgDir, 'common')) : [];
-    const boxes = readdirSync(pkgDir).filter((b) => b !== 'common' && statSync(join(pkgDir, b)).isDirectory());
-    expect(boxes.length).toBeGreaterThan(0);
-    for (const box of boxes) {
-      const text = [...cFiles(join(pkgDir, box)), ...common].map((f) => readFileSync(f, 'utf8')).join('\n');
-      for (const f of fns) {
-        expect(new RegExp(`static (?:HK_\\w+ )*(?:void|int) ${f}\\([^)]*\\) \\{`).test(text), `${name}/${box} defines ${f}`).toBe(true);
+  it.each(SLOTS.map((s) => [s.name, s] as const))(
+    '%s: the header declares, and every box defines, each hook and the probe',
+    (name, s) => {
+      const header = readFileSync(join(root, 'native/include/hakmem', `hk_${name}.h`), 'utf8');
+      const decls = [
+        ...s.hooks.map((h) => `static void hk_${name}_${hookSuffix(h)}(void);`),
+        `static int hk_${name}_probe(const char *name, int64_t arg, int64_t *out);`,
+      ];
+      for (const d of decls) expect(header, `hk_${name}.h declares ${d}`).toContain(d);
+      const fns = decls.map((d) => /(hk_\w+)\(/.exec(d)![1]!);
+      // Every box: its own sources plus the slot's common/ (as its manifest lists them).
+      const pkgDir = join(root, 'packages', name, 'c');
+      const common = existsSync(join(pkgDir, 'common')) ? cFiles(join(pkgDir, 'common')) : [];
+      const boxes = readdirSync(pkgDir).filter((b) => b !== 'common' && statSync(join(pkgDir, b)).isDirectory());
+      expect(boxes.length).toBeGreaterThan(0);
+      for (const box of boxes) {
+        const text = [...cFiles(join(pkgDir, box)), ...common].map((f) => readFileSync(f, 'utf8')).join('\n');
+        for (const f of fns) {
+          expect(
+            new RegExp(`static (?:HK_\\w+ )*(?:void|int) ${f}\\([^)]*\\) \\{`).test(text),
+            `${name}/${box} defines ${f}`,
+          ).toBe(true);
+        }
       }
-    }
-  });
+    },
+  );
 });

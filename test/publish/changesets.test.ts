@@ -15,7 +15,8 @@ const temps: string[] = [];
 function copyWorkspace(changeset: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'hakmem-changesets-'));
   temps.push(dir);
-  for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json']) cpSync(join(repoRoot, f), join(dir, f));
+  for (const f of ['package.json', 'pnpm-workspace.yaml', '.changeset/config.json'])
+    cpSync(join(repoRoot, f), join(dir, f));
   for (const pkg of publishableDirs()) {
     for (const f of ['package.json', 'CHANGELOG.md']) {
       const to = join(dir, relative(repoRoot, pkg), f);
@@ -59,7 +60,9 @@ describe('changeset version', () => {
       expect(readFileSync(join(dir, d, 'CHANGELOG.md'), 'utf8')).toContain(`## ${after.version}`);
       expect(readFileSync(join(dir, d, 'CHANGELOG.md'), 'utf8')).toContain(`@hakmem/native@${next}`);
     }
-    expect(readFileSync(join(dir, 'native', 'CHANGELOG.md'), 'utf8')).toMatch(new RegExp(`## ${next.replace(/\./g, '\\.')}\\n\\n### Minor Changes\\n\\n- A slot header changed\\.`));
+    expect(readFileSync(join(dir, 'native', 'CHANGELOG.md'), 'utf8')).toMatch(
+      new RegExp(`## ${next.replace(/\./g, '\\.')}\\n\\n### Minor Changes\\n\\n- A slot header changed\\.`),
+    );
   });
 
   it('a change in one box moves that box only', () => {

@@ -22,14 +22,19 @@ describe('publishable packages', () => {
     expect(await checkPackage(dir)).toEqual([]);
   });
 
-  it.each(dirs.map((d) => [relative(repoRoot, d), d]))('%s depends on workspace packages by a versioned workspace: range', (_rel, dir) => {
-    const pkg = readJson(join(dir, 'package.json'));
-    for (const [name, range] of Object.entries<string>(pkg.dependencies ?? {})) {
-      if (name.startsWith('@hakmem/')) {
-        const version = readJson(join(repoRoot, name === '@hakmem/native' ? 'native' : `packages/${name.slice(8)}`, 'package.json')).version;
-        expect(range, `${name} in ${pkg.name}`).toBe(`workspace:^${version}`);
+  it.each(dirs.map((d) => [relative(repoRoot, d), d]))(
+    '%s depends on workspace packages by a versioned workspace: range',
+    (_rel, dir) => {
+      const pkg = readJson(join(dir, 'package.json'));
+      for (const [name, range] of Object.entries<string>(pkg.dependencies ?? {})) {
+        if (name.startsWith('@hakmem/')) {
+          const version = readJson(
+            join(repoRoot, name === '@hakmem/native' ? 'native' : `packages/${name.slice(8)}`, 'package.json'),
+          ).version;
+          expect(range, `${name} in ${pkg.name}`).toBe(`workspace:^${version}`);
+        }
       }
-    }
-    expect(readFileSync(join(dir, 'CHANGELOG.md'), 'utf8').startsWith(`# ${pkg.name}\n`)).toBe(true);
-  });
+      expect(readFileSync(join(dir, 'CHANGELOG.md'), 'utf8').startsWith(`# ${pkg.name}\n`)).toBe(true);
+    },
+  );
 });

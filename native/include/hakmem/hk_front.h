@@ -10,8 +10,8 @@
 #include "hk_prelude.h"
 #include "hakmem/hk_freegate.h"
 
-static inline void *hk_front_pop(uint32_t cls);             /* NULL when empty */
-static inline int hk_front_push(uint32_t cls, void *p);     /* nonzero when at its limit */
+static inline void *hk_front_pop(uint32_t cls);         /* NULL when empty */
+static inline int hk_front_push(uint32_t cls, void *p); /* nonzero when at its limit */
 /* Install a NULL-terminated chain of n blocks into the class's cache, which is empty;
  * n <= hk_front_capacity(cls). */
 static void hk_front_fill(uint32_t cls, void *head, uint32_t n);
@@ -19,8 +19,8 @@ static void hk_front_fill(uint32_t cls, void *head, uint32_t n);
 static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head);
 static uint32_t hk_front_count(uint32_t cls);
 static uint32_t hk_front_capacity(uint32_t cls);
-static void hk_front_thread_init(void);                     /* limits for this thread */
-static void hk_front_thread_exit(void);                     /* thread exit, after the flush: empty, limits 0 */
+static void hk_front_thread_init(void); /* limits for this thread */
+static void hk_front_thread_exit(void); /* thread exit, after the flush: empty, limits 0 */
 static int hk_front_probe(const char *name, int64_t arg, int64_t *out);
 
 #endif

@@ -28,7 +28,7 @@ static void hk_purge_tick(void);
 /* A malloc miss has finished and holds no allocator lock: a box may start a thread here (it
  * may allocate). Every miss calls it: a box without a thread makes it empty. */
 static void hk_purge_unlocked(void);
-static void hk_purge_init(void);   /* at start-up: runtime options (no allocation) */
+static void hk_purge_init(void); /* at start-up: runtime options (no allocation) */
 /* superslab is about to map len bytes (the caller may hold its heap's lock): past the soft
  * limit, a box gives back everything idle first. */
 static void hk_purge_before_map(size_t len);

@@ -15,12 +15,12 @@
 #include "hakmem/hk_stats.h"
 #include "hakmem/hk_freegate.h"
 
-static void *hk_refill(hk_heap_t *h, uint32_t cls);     /* refill the front, return one block; NULL on OOM */
-static void hk_refill_drain(hk_heap_t *h, uint32_t cls);/* the front hit its limit: return a batch */
-static void hk_refill_put(hk_heap_t *h, void *p);       /* one block of h back to its slab */
-static void hk_refill_put_chain(hk_heap_t *h, void *b); /* a NULL-terminated chain of h's blocks back */
-static void hk_refill_trim(hk_heap_t *h);               /* collect, then give empty slabs back */
-static void hk_refill_flush(hk_heap_t *h);              /* thread exit: the calling thread's cache back, then trim */
+static void *hk_refill(hk_heap_t *h, uint32_t cls);      /* refill the front, return one block; NULL on OOM */
+static void hk_refill_drain(hk_heap_t *h, uint32_t cls); /* the front hit its limit: return a batch */
+static void hk_refill_put(hk_heap_t *h, void *p);        /* one block of h back to its slab */
+static void hk_refill_put_chain(hk_heap_t *h, void *b);  /* a NULL-terminated chain of h's blocks back */
+static void hk_refill_trim(hk_heap_t *h);                /* collect, then give empty slabs back */
+static void hk_refill_flush(hk_heap_t *h);               /* thread exit: the calling thread's cache back, then trim */
 /* Inconsistent slabs in h (0: all consistent): probe core/heaps_check, under h's lock. */
 static int64_t hk_refill_check(const hk_heap_t *h);
 static int hk_refill_probe(const char *name, int64_t arg, int64_t *out);

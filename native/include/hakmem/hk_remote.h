@@ -33,8 +33,8 @@ static void hk_remote_collect(hk_heap_t *h);
 /* The calling thread's held blocks go to their owners now. Called on every malloc miss before
  * the refill and by trim; no lock is held. A box that holds nothing makes it empty. */
 static inline void hk_remote_flush(void);
-static void hk_remote_init(void);          /* start-up: no allocation */
-static void hk_remote_thread_exit(void);   /* the exiting thread's held blocks go to their owners */
+static void hk_remote_init(void);        /* start-up: no allocation */
+static void hk_remote_thread_exit(void); /* the exiting thread's held blocks go to their owners */
 static int hk_remote_probe(const char *name, int64_t arg, int64_t *out);
 
 #endif

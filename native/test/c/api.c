@@ -73,19 +73,20 @@ static void test_class_edges(void) {
     int64_t cs = 0, stride = 0, back = -2;
     CHECK(hk_probe("core", "class_size", c, &cs), "core/class_size(%lld) failed", (long long)c);
     CHECK(hk_probe("core", "class_stride", c, &stride), "core/class_stride(%lld) failed", (long long)c);
-    CHECK(stride >= cs && stride - cs <= 64, "class %lld: stride %lld for size %lld", (long long)c,
-          (long long)stride, (long long)cs);
-    CHECK(cs > prev, "class sizes not increasing: class %lld is %lld after %lld", (long long)c,
-          (long long)cs, (long long)prev);
-    CHECK(hk_probe("core", "class_of", cs, &back) && back == c,
-          "core/class_of(%lld)=%lld, expected class %lld", (long long)cs, (long long)back, (long long)c);
+    CHECK(stride >= cs && stride - cs <= 64, "class %lld: stride %lld for size %lld", (long long)c, (long long)stride,
+          (long long)cs);
+    CHECK(cs > prev, "class sizes not increasing: class %lld is %lld after %lld", (long long)c, (long long)cs,
+          (long long)prev);
+    CHECK(hk_probe("core", "class_of", cs, &back) && back == c, "core/class_of(%lld)=%lld, expected class %lld",
+          (long long)cs, (long long)back, (long long)c);
     for (int64_t d = -1; d <= 1; d++) {
       size_t n = (size_t)(cs + d);
       void *a = malloc(n), *b = malloc(n), *c2 = malloc(n);
       CHECK(a && b && c2, "malloc(%zu) at class edge returned NULL", n);
       size_t ua = fill_block(a, n, 1), ub = fill_block(b, n, 2), uc = fill_block(c2, n, 3);
-      if (d <= 0) CHECK(ua == (size_t)stride, "usable %zu of malloc(%zu) is not the class's stride %lld",
-                        ua, n, (long long)stride);
+      if (d <= 0)
+        CHECK(ua == (size_t)stride, "usable %zu of malloc(%zu) is not the class's stride %lld", ua, n,
+              (long long)stride);
       CHECK_PATTERN(a, ua, 1);
       CHECK_PATTERN(b, ub, 2);
       CHECK_PATTERN(c2, uc, 3);
@@ -116,8 +117,8 @@ static int all_zero(const void *p, size_t n) {
 }
 
 static void test_calloc(void) {
-  static const size_t sizes[] = {1, 7, 8, 16, 24, 100, 512, 1000, 2048, 4000, 8192, 30000, 65536,
-                                 100000, 1 << 20, (8 << 20) + 123};
+  static const size_t sizes[] = { 1,    7,    8,    16,    24,    100,    512,     1000,
+                                  2048, 4000, 8192, 30000, 65536, 100000, 1 << 20, (8 << 20) + 123 };
   enum { NS = sizeof sizes / sizeof sizes[0], ROUNDS = 8 };
   for (int round = 0; round < ROUNDS; round++) {
     void *dirty[NS][4];
@@ -135,17 +136,18 @@ static void test_calloc(void) {
         size_t nmemb = (k & 1) ? sizes[i] : 1, each = (k & 1) ? 1 : sizes[i];
         unsigned char *p = calloc(nmemb, each);
         CHECK(p != NULL, "calloc(%zu,%zu) returned NULL", nmemb, each);
-        CHECK(all_zero(p, sizes[i]), "calloc(%zu,%zu) returned non-zero memory (round %d)", nmemb,
-              each, round);
+        CHECK(all_zero(p, sizes[i]), "calloc(%zu,%zu) returned non-zero memory (round %d)", nmemb, each, round);
         dirty[i][k] = p;
       }
     for (size_t i = 0; i < NS; i++)
       for (int k = 0; k < 4; k++) free(dirty[i][k]);
   }
   /* Overflow of nmemb * size. */
-  struct { size_t n, s; } ov[] = {
-    {v_size_max, 2}, {v_size_max / 2 + 1, 2}, {(size_t)1 << 32, (size_t)1 << 32},
-    {v_size_max / 3, 4}, {2, v_size_max}, {v_size_max, v_size_max},
+  struct {
+    size_t n, s;
+  } ov[] = {
+    { v_size_max, 2 },     { v_size_max / 2 + 1, 2 }, { (size_t)1 << 32, (size_t)1 << 32 },
+    { v_size_max / 3, 4 }, { 2, v_size_max },         { v_size_max, v_size_max },
   };
   for (size_t i = 0; i < sizeof ov / sizeof ov[0]; i++) {
     errno = 0;
@@ -161,9 +163,15 @@ static void test_calloc(void) {
 }
 
 static void test_huge(void) {
-  const size_t huge[] = {v_size_max, v_size_max - 1, v_size_max - 15, v_size_max - 4095,
-                         v_size_max - ((size_t)2 << 20), v_size_max - ((size_t)64 << 20),
-                         v_ptrdiff_max + 1, v_ptrdiff_max, (size_t)1 << 62};
+  const size_t huge[] = { v_size_max,
+                          v_size_max - 1,
+                          v_size_max - 15,
+                          v_size_max - 4095,
+                          v_size_max - ((size_t)2 << 20),
+                          v_size_max - ((size_t)64 << 20),
+                          v_ptrdiff_max + 1,
+                          v_ptrdiff_max,
+                          (size_t)1 << 62 };
   for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
     size_t n = huge[i];
     void *p;
@@ -220,9 +228,30 @@ static void test_reallocarray(void) {
 
 static void test_realloc(void) {
   /* Grow through every regime, then shrink back, keeping the common prefix. */
-  static const size_t chain[] = {1, 8, 15, 16, 17, 48, 100, 255, 256, 1000, 1024, 2048, 4096, 5000,
-                                 16384, 40000, 65536, 70000, 200000, 1 << 20, (3 << 20) + 5,
-                                 8 << 20, (8 << 20) + 4096, 16 << 20};
+  static const size_t chain[] = { 1,
+                                  8,
+                                  15,
+                                  16,
+                                  17,
+                                  48,
+                                  100,
+                                  255,
+                                  256,
+                                  1000,
+                                  1024,
+                                  2048,
+                                  4096,
+                                  5000,
+                                  16384,
+                                  40000,
+                                  65536,
+                                  70000,
+                                  200000,
+                                  1 << 20,
+                                  (3 << 20) + 5,
+                                  8 << 20,
+                                  (8 << 20) + 4096,
+                                  16 << 20 };
   enum { NC = sizeof chain / sizeof chain[0] };
   for (int pass = 0; pass < 3; pass++) {
     uint64_t seed = 1000 + (uint64_t)pass;
@@ -309,7 +338,7 @@ static void test_aligned_tiny(void) {
 
 static void test_posix_memalign(void) {
   for (size_t align = sizeof(void *); align <= ((size_t)4 << 20); align *= 2) {
-    const size_t sizes[] = {0, 1, 8, align / 2 + 1, align - 1, align, align + 1, 3 * align + 7, 100, 5000};
+    const size_t sizes[] = { 0, 1, 8, align / 2 + 1, align - 1, align, align + 1, 3 * align + 7, 100, 5000 };
     enum { NS = sizeof sizes / sizeof sizes[0] };
     void *blk[NS][2];
     for (size_t i = 0; i < NS; i++)
@@ -326,7 +355,7 @@ static void test_posix_memalign(void) {
       for (int k = 0; k < 2; k++) free(blk[i][k]);
   }
   /* Bad alignments: not a power of two, or not a multiple of sizeof(void *). */
-  static const size_t bad[] = {0, 1, 2, 4, 3, 12, 24, 48, 96, 4095, 4097, 65535, 3 << 20};
+  static const size_t bad[] = { 0, 1, 2, 4, 3, 12, 24, 48, 96, 4095, 4097, 65535, 3 << 20 };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     void *p = (void *)0x1;
     int rc = posix_memalign(&p, bad[i], 64);
@@ -340,7 +369,7 @@ static void test_posix_memalign(void) {
 
 static void test_other_aligned(void) {
   for (size_t align = 1; align <= ((size_t)1 << 20); align *= 2) {
-    const size_t sizes[] = {align, 2 * align, 4 * align + align};
+    const size_t sizes[] = { align, 2 * align, 4 * align + align };
     for (size_t i = 0; i < 3; i++) {
       void *a = aligned_alloc(align, sizes[i]);
       check_aligned_block("aligned_alloc", a, align, sizes[i], 11);
@@ -382,7 +411,7 @@ static void test_usable_size(void) {
     CHECK(keep[i] != NULL, "malloc(%zu)", n);
     size_t u = malloc_usable_size(keep[i]);
     CHECK(u >= n && u <= 2 * n + 65536, "malloc_usable_size(malloc(%zu)) = %zu", n, u);
-    hk_fill(keep[i], u, (uint64_t)i);  /* all of it is writable */
+    hk_fill(keep[i], u, (uint64_t)i); /* all of it is writable */
   }
   for (int i = 0; i < 64; i++) {
     CHECK_PATTERN(keep[i], malloc_usable_size(keep[i]), (uint64_t)i);
@@ -392,7 +421,7 @@ static void test_usable_size(void) {
 
 static void test_free_errno(void) {
   free(NULL);
-  static const size_t sizes[] = {1, 64, 1000, 40000, 300000, 1 << 20, 16 << 20};
+  static const size_t sizes[] = { 1, 64, 1000, 40000, 300000, 1 << 20, 16 << 20 };
   for (int rep = 0; rep < 3; rep++)
     for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
       void *p = malloc(sizes[i]);
@@ -443,7 +472,7 @@ static void test_free_sized(void) {
 }
 
 static void test_large(void) {
-  static const size_t mib[] = {1, 2, 3, 4, 7, 8, 16, 31, 32, 64};
+  static const size_t mib[] = { 1, 2, 3, 4, 7, 8, 16, 31, 32, 64 };
   enum { NL = sizeof mib / sizeof mib[0] };
   for (int round = 0; round < 4; round++) {
     void *blk[NL];
@@ -472,8 +501,14 @@ static void test_large(void) {
     CHECK(many[i] != NULL, "malloc(%zu)", n);
     hk_fill(many[i], 4096, (uint64_t)i);
   }
-  for (int i = 0; i < 48; i += 2) { CHECK_PATTERN(many[i], 4096, (uint64_t)i); free(many[i]); }
-  for (int i = 1; i < 48; i += 2) { CHECK_PATTERN(many[i], 4096, (uint64_t)i); free(many[i]); }
+  for (int i = 0; i < 48; i += 2) {
+    CHECK_PATTERN(many[i], 4096, (uint64_t)i);
+    free(many[i]);
+  }
+  for (int i = 1; i < 48; i += 2) {
+    CHECK_PATTERN(many[i], 4096, (uint64_t)i);
+    free(many[i]);
+  }
 }
 
 int main(void) {

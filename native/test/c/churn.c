@@ -16,8 +16,8 @@ static pthread_mutex_t handoff_mu = PTHREAD_MUTEX_INITIALIZER;
 static blk_t handoff[HANDOFF];
 static size_t handoff_len;
 
-static const size_t class_sizes[] = {8, 16, 24, 32, 48, 64, 96, 128, 200, 256, 384, 512, 768, 1024,
-                                     1500, 2048, 3000, 4096, 6000, 8192, 16384, 32768, 65536, 200000};
+static const size_t class_sizes[] = { 8,   16,   24,   32,   48,   64,   96,   128,  200,   256,   384,   512,
+                                      768, 1024, 1500, 2048, 3000, 4096, 6000, 8192, 16384, 32768, 65536, 200000 };
 #define NCS (sizeof class_sizes / sizeof class_sizes[0])
 
 /* Only the head and the tail of each block carry a pattern: enough to catch overlap, cheap. */
@@ -83,19 +83,17 @@ int main(int argc, char **argv) {
   for (long done = 0; done < nthreads; done += conc) {
     long k = nthreads - done < conc ? nthreads - done : conc;
     for (long i = 0; i < k; i++)
-      CHECK(pthread_create(&t[i], NULL, churner, (void *)(uintptr_t)(done + i)) == 0,
-            "pthread_create #%ld", done + i);
+      CHECK(pthread_create(&t[i], NULL, churner, (void *)(uintptr_t)(done + i)) == 0, "pthread_create #%ld", done + i);
     for (long i = 0; i < k; i++) CHECK(pthread_join(t[i], NULL) == 0, "pthread_join");
     if (rss_early < 0 && done >= 100) rss_early = hk_proc_status_kib("VmRSS");
   }
   for (size_t i = 0; i < handoff_len; i++) check_free(&handoff[i]);
   handoff_len = 0;
   long rss = hk_proc_status_kib("VmRSS"), hwm = hk_proc_status_kib("VmHWM");
-  printf("threads=%ld concurrent=%ld rss_after_100=%ld KiB rss_end=%ld KiB hwm=%ld KiB\n", nthreads,
-         conc, rss_early, rss, hwm);
+  printf("threads=%ld concurrent=%ld rss_after_100=%ld KiB rss_end=%ld KiB hwm=%ld KiB\n", nthreads, conc, rss_early,
+         rss, hwm);
   CHECK(rss > 0, "cannot read VmRSS");
-  CHECK(rss < limit_mib * 1024,
-        "VmRSS %ld KiB after %ld short-lived threads exceeds %ld MiB: thread exit leaks memory", rss,
-        nthreads, limit_mib);
+  CHECK(rss < limit_mib * 1024, "VmRSS %ld KiB after %ld short-lived threads exceeds %ld MiB: thread exit leaks memory",
+        rss, nthreads, limit_mib);
   hk_done();
 }

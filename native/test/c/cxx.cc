@@ -13,20 +13,21 @@
 #include <vector>
 
 static const char *const cxx_symbols[] = {
-  "malloc", "free",
-  "_Znwm",                          // operator new(size_t)
-  "_Znam",                          // operator new[](size_t)
-  "_ZdlPv",                         // operator delete(void*)
-  "_ZdaPv",                         // operator delete[](void*)
-  "_ZdlPvm",                        // operator delete(void*, size_t)
-  "_ZdaPvm",                        // operator delete[](void*, size_t)
-  "_ZnwmRKSt9nothrow_t",            // operator new(size_t, nothrow_t const&)
-  "_ZnamRKSt9nothrow_t",            // operator new[](size_t, nothrow_t const&)
-  "_ZnwmSt11align_val_t",           // operator new(size_t, align_val_t)
-  "_ZnamSt11align_val_t",           // operator new[](size_t, align_val_t)
-  "_ZdlPvSt11align_val_t",          // operator delete(void*, align_val_t)
-  "_ZdlPvmSt11align_val_t",         // operator delete(void*, size_t, align_val_t)
-  "_ZdaPvSt11align_val_t",          // operator delete[](void*, align_val_t)
+  "malloc",
+  "free",
+  "_Znwm",                               // operator new(size_t)
+  "_Znam",                               // operator new[](size_t)
+  "_ZdlPv",                              // operator delete(void*)
+  "_ZdaPv",                              // operator delete[](void*)
+  "_ZdlPvm",                             // operator delete(void*, size_t)
+  "_ZdaPvm",                             // operator delete[](void*, size_t)
+  "_ZnwmRKSt9nothrow_t",                 // operator new(size_t, nothrow_t const&)
+  "_ZnamRKSt9nothrow_t",                 // operator new[](size_t, nothrow_t const&)
+  "_ZnwmSt11align_val_t",                // operator new(size_t, align_val_t)
+  "_ZnamSt11align_val_t",                // operator new[](size_t, align_val_t)
+  "_ZdlPvSt11align_val_t",               // operator delete(void*, align_val_t)
+  "_ZdlPvmSt11align_val_t",              // operator delete(void*, size_t, align_val_t)
+  "_ZdaPvSt11align_val_t",               // operator delete[](void*, align_val_t)
   "_ZnwmSt11align_val_tRKSt9nothrow_t",  // operator new(size_t, align_val_t, nothrow_t const&)
   nullptr,
 };
@@ -58,7 +59,7 @@ static void test_operators() {
     ::operator delete[](s, n);
   }
   // Aligned new, through the operators and through over-aligned types.
-  static const size_t aligns[] = {16, 32, 64, 128, 256, 4096, 65536};
+  static const size_t aligns[] = { 16, 32, 64, 128, 256, 4096, 65536 };
   for (size_t align : aligns)
     for (size_t n = align; n <= 8 * align + 1; n = n * 2 + 1) {
       void *p = ::operator new(n, std::align_val_t(align));
@@ -112,17 +113,13 @@ static void test_failure() {
   try {
     void *q = ::operator new(v_huge);
     ::operator delete(q);
-  } catch (const std::bad_alloc &) {
-    threw = true;
-  }
+  } catch (const std::bad_alloc &) { threw = true; }
   CHECK(threw, "operator new(huge) did not throw std::bad_alloc");
   threw = false;
   try {
     void *q = ::operator new[](v_huge, std::align_val_t(4096));
     ::operator delete[](q, std::align_val_t(4096));
-  } catch (const std::bad_alloc &) {
-    threw = true;
-  }
+  } catch (const std::bad_alloc &) { threw = true; }
   CHECK(threw, "operator new[](huge, align 4096) did not throw std::bad_alloc");
   delete static_cast<int *>(nullptr);
   delete[] static_cast<int *>(nullptr);

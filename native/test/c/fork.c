@@ -14,17 +14,17 @@ static volatile int stop;
 static void *worker(void *arg) {
   uint64_t rng = (uint64_t)(uintptr_t)arg * 7919 + 3;
   enum { SLOTS = 256 };
-  unsigned char *slot[SLOTS] = {0};
-  size_t len[SLOTS] = {0};
+  unsigned char *slot[SLOTS] = { 0 };
+  size_t len[SLOTS] = { 0 };
   for (unsigned long op = 0; !__atomic_load_n(&stop, __ATOMIC_RELAXED); op++) {
-    if (op % 512 == 0) sched_yield();  /* keep the pressure on, but let the children run */
+    if (op % 512 == 0) sched_yield(); /* keep the pressure on, but let the children run */
     size_t i = hk_rand(&rng) % SLOTS;
     if (slot[i]) {
       CHECK_PATTERN(slot[i], len[i], i);
       free(slot[i]);
     }
     uint64_t r = hk_rand(&rng);
-    len[i] = (r & 0xff) == 0 ? 100000 + r % 3000000 : 8 + r % 2000;  /* mostly small, some large */
+    len[i] = (r & 0xff) == 0 ? 100000 + r % 3000000 : 8 + r % 2000; /* mostly small, some large */
     slot[i] = malloc(len[i]);
     CHECK(slot[i] != NULL, "malloc(%zu)", len[i]);
     hk_fill(slot[i], len[i] < 4096 ? len[i] : 4096, i);
@@ -80,12 +80,12 @@ int main(int argc, char **argv) {
       CHECK(inh[i] != NULL, "malloc");
       hk_fill(inh[i], (size_t)(i * 13 % 3000) + 1, (uint64_t)(i + f));
     }
-    struct timespec ts = {0, 2 * 1000 * 1000};
-    nanosleep(&ts, NULL);  /* let the workers get deep into malloc/free */
+    struct timespec ts = { 0, 2 * 1000 * 1000 };
+    nanosleep(&ts, NULL); /* let the workers get deep into malloc/free */
     pid_t pid = fork();
     CHECK(pid >= 0, "fork failed: %s", strerror(errno));
     if (pid == 0) {
-      alarm((unsigned)timeout_s);  /* a deadlocked child dies of SIGALRM */
+      alarm((unsigned)timeout_s); /* a deadlocked child dies of SIGALRM */
       for (int i = 0; i < INH; i++) {
         if (hk_verify(inh[i], (size_t)(i * 13 % 3000) + 1, (uint64_t)(i + f)) != (size_t)-1)
           FAIL("child: inherited block %d corrupted", i);
@@ -93,8 +93,7 @@ int main(int argc, char **argv) {
       }
       child_work((uint64_t)f * 1000 + 1);
       pthread_t t;
-      if (pthread_create(&t, NULL, child_thread, (void *)(uintptr_t)(f + 7)) != 0)
-        FAIL("child: pthread_create failed");
+      if (pthread_create(&t, NULL, child_thread, (void *)(uintptr_t)(f + 7)) != 0) FAIL("child: pthread_create failed");
       if (pthread_join(t, NULL) != 0) FAIL("child: pthread_join failed");
       child_work((uint64_t)f * 1000 + 2);
       _exit(0);
@@ -107,18 +106,16 @@ int main(int argc, char **argv) {
       if (time(NULL) > deadline) {
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
-        FAIL("fork #%d: child %d did not finish within %d s (deadlock after fork?)", f, (int)pid,
-             timeout_s + 5);
+        FAIL("fork #%d: child %d did not finish within %d s (deadlock after fork?)", f, (int)pid, timeout_s + 5);
       }
-      struct timespec ms = {0, 5 * 1000 * 1000};
+      struct timespec ms = { 0, 5 * 1000 * 1000 };
       nanosleep(&ms, NULL);
     }
     CHECK(r == pid, "waitpid: %s", strerror(errno));
     if (WIFSIGNALED(status))
       FAIL("fork #%d: child killed by signal %d%s", f, WTERMSIG(status),
            WTERMSIG(status) == SIGALRM ? " (SIGALRM: deadlock in the child)" : "");
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fork #%d: child exited with %d", f,
-          WEXITSTATUS(status));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "fork #%d: child exited with %d", f, WEXITSTATUS(status));
     for (int i = 0; i < INH; i++) {
       CHECK_PATTERN(inh[i], (size_t)(i * 13 % 3000) + 1, (uint64_t)(i + f));
       free(inh[i]);

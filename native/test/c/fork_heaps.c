@@ -22,7 +22,7 @@ static void *worker(void *arg) {
       CHECK(p[i] != NULL, "malloc");
       *(volatile char *)p[i] = 1;
     }
-    for (int i = 0; i < N; i++) free(p[(i * 7) % N]);   /* N is not a multiple of 7 */
+    for (int i = 0; i < N; i++) free(p[(i * 7) % N]); /* N is not a multiple of 7 */
   }
   return NULL;
 }
@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
       /* use what was inherited: a thread adopts one of the orphaned heaps */
       pthread_t t;
       if (pthread_create(&t, NULL, worker, (void *)(uintptr_t)99) != 0) _exit(4);
-      struct timespec ts = {0, 1000 * 1000};
+      struct timespec ts = { 0, 1000 * 1000 };
       nanosleep(&ts, NULL);
       stop = 1;
       pthread_join(t, NULL);

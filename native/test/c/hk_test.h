@@ -22,12 +22,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static unsigned long hk_checks_total;            /* summed at thread exit / hk_done */
-static __thread unsigned long hk_checks;         /* per thread: no contention */
+static unsigned long hk_checks_total;    /* summed at thread exit / hk_done */
+static __thread unsigned long hk_checks; /* per thread: no contention */
 static int hk_glibc_mode;
 
-__attribute__((noreturn, format(printf, 3, 4), unused))
-static void hk_fail(const char *file, int line, const char *fmt, ...) {
+__attribute__((noreturn, format(printf, 3, 4), unused)) static void hk_fail(const char *file, int line, const char *fmt,
+                                                                            ...) {
   va_list ap;
   fflush(stdout);
   fprintf(stderr, "FAIL %s:%d: ", file, line);
@@ -41,14 +41,14 @@ static void hk_fail(const char *file, int line, const char *fmt, ...) {
 
 #define FAIL(...) hk_fail(__FILE__, __LINE__, __VA_ARGS__)
 /* CHECK(cond, fmt, ...): the message is printed after the condition's text. */
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    hk_checks++;                                                              \
-    if (__builtin_expect(!(cond), 0)) {                                       \
-      fflush(stdout);                                                         \
-      fprintf(stderr, "check failed: %s\n", #cond);                           \
-      hk_fail(__FILE__, __LINE__, __VA_ARGS__);                               \
-    }                                                                         \
+#define CHECK(cond, ...)                            \
+  do {                                              \
+    hk_checks++;                                    \
+    if (__builtin_expect(!(cond), 0)) {             \
+      fflush(stdout);                               \
+      fprintf(stderr, "check failed: %s\n", #cond); \
+      hk_fail(__FILE__, __LINE__, __VA_ARGS__);     \
+    }                                               \
   } while (0)
 
 /* Call at the end of every thread that ran CHECKs (main excluded). */
@@ -81,8 +81,8 @@ __attribute__((unused)) static void hk_same_object(const char *what, void *addr,
   if (!addr) FAIL("%s: dlsym(RTLD_DEFAULT) found no definition", what);
   if (!dladdr(addr, &info)) FAIL("%s: dladdr failed for %p", what, addr);
   if (info.dli_fbase != lib->dli_fbase)
-    FAIL("%s resolves into '%s', not into hakmem ('%s'): hakmem does not serve this program",
-         what, info.dli_fname ? info.dli_fname : "?", lib->dli_fname ? lib->dli_fname : "?");
+    FAIL("%s resolves into '%s', not into hakmem ('%s'): hakmem does not serve this program", what,
+         info.dli_fname ? info.dli_fname : "?", lib->dli_fname ? lib->dli_fname : "?");
 }
 
 /* Proves hakmem serves this program's `symbols` (NULL-terminated list of names
@@ -124,7 +124,7 @@ static const char *hk_require_hakmem_syms(void *malloc_addr, const char *const *
 }
 
 static const char *const hk_c_symbols[] = {
-  "malloc", "free", "calloc", "realloc", "reallocarray", "posix_memalign",
+  "malloc",        "free",     "calloc", "realloc", "reallocarray",       "posix_memalign",
   "aligned_alloc", "memalign", "valloc", "pvalloc", "malloc_usable_size", NULL,
 };
 
@@ -159,11 +159,11 @@ static inline size_t hk_verify(const void *p, size_t n, uint64_t seed) {
   return (size_t)-1;
 }
 
-#define CHECK_PATTERN(p, n, seed)                                               \
-  do {                                                                          \
-    size_t hk_bad_ = hk_verify((p), (n), (seed));                               \
-    CHECK(hk_bad_ == (size_t)-1, "block %p (%zu bytes, seed %llu) corrupted at byte %zu", \
-          (void *)(p), (size_t)(n), (unsigned long long)(seed), hk_bad_);      \
+#define CHECK_PATTERN(p, n, seed)                                                                                   \
+  do {                                                                                                              \
+    size_t hk_bad_ = hk_verify((p), (n), (seed));                                                                   \
+    CHECK(hk_bad_ == (size_t)-1, "block %p (%zu bytes, seed %llu) corrupted at byte %zu", (void *)(p), (size_t)(n), \
+          (unsigned long long)(seed), hk_bad_);                                                                     \
   } while (0)
 
 /* xorshift64*: per-thread deterministic randomness. */
@@ -188,7 +188,10 @@ __attribute__((unused)) static long hk_proc_status_kib(const char *key) {
   long v = -1;
   size_t kl = strlen(key);
   while (fgets(line, sizeof line, f))
-    if (strncmp(line, key, kl) == 0 && line[kl] == ':') { v = strtol(line + kl + 1, NULL, 10); break; }
+    if (strncmp(line, key, kl) == 0 && line[kl] == ':') {
+      v = strtol(line + kl + 1, NULL, 10);
+      break;
+    }
   fclose(f);
   return v;
 }

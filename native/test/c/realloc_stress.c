@@ -24,10 +24,14 @@ static long ops;
 static size_t random_size(uint64_t *rng) {
   uint64_t r = hk_rand(rng);
   switch (r % 64) {
-  case 0: return (r >> 8) % MAXLEN;                  /* anything, up to 4 MiB */
-  case 1: case 2: case 3: case 4: return (r >> 8) % 131072; /* mid */
-  case 5: case 6: return 0;
-  default: return (r >> 8) % 2049;                   /* small */
+  case 0: return (r >> 8) % MAXLEN; /* anything, up to 4 MiB */
+  case 1:
+  case 2:
+  case 3:
+  case 4: return (r >> 8) % 131072; /* mid */
+  case 5:
+  case 6: return 0;
+  default: return (r >> 8) % 2049; /* small */
   }
 }
 
@@ -55,9 +59,15 @@ static void *stress(void *arg) {
     uint64_t r = hk_rand(&rng);
     size_t n = random_size(&rng);
     switch (r % 8) {
-    case 0: case 1: case 2: case 3: { /* realloc */
-      if (!s->p) { s->p = realloc(NULL, n); CHECK(s->p != NULL, "realloc(NULL, %zu)", n); s->n = 0; }
-      else if (n == 0) { /* realloc(p, 0): either freed (NULL) or a new block */
+    case 0:
+    case 1:
+    case 2:
+    case 3: { /* realloc */
+      if (!s->p) {
+        s->p = realloc(NULL, n);
+        CHECK(s->p != NULL, "realloc(NULL, %zu)", n);
+        s->n = 0;
+      } else if (n == 0) { /* realloc(p, 0): either freed (NULL) or a new block */
         void *q = realloc(s->p, 0);
         s->p = q;
         s->n = 0;
@@ -109,7 +119,11 @@ static void *stress(void *arg) {
         size_t a = (r >> 8) % s->n, b = a + ((r >> 32) % (s->n - a));
         randomize(s->p, s->shadow, a, b, &rng);
       }
-      if (r & 0x10000) { free(s->p); s->p = NULL; s->n = 0; }
+      if (r & 0x10000) {
+        free(s->p);
+        s->p = NULL;
+        s->n = 0;
+      }
       break;
     }
     }

@@ -17,7 +17,7 @@ static struct {
   pthread_mutex_t mu;
   block_t q[QCAP];
   size_t head, len;
-} shared = {.mu = PTHREAD_MUTEX_INITIALIZER};
+} shared = { .mu = PTHREAD_MUTEX_INITIALIZER };
 
 static long ops_per_thread;
 static unsigned long cross_frees_total;
@@ -42,7 +42,7 @@ static void check_and_free(const block_t *b) {
   CHECK(s == b->seed, "block %p header %llx, expected %llx", (void *)b->p, (unsigned long long)s,
         (unsigned long long)b->seed);
   CHECK_PATTERN(b->p + 8, b->n - 8, b->seed);
-  memset(b->p, 0xDD, b->n);  /* a use-after-free elsewhere would now show */
+  memset(b->p, 0xDD, b->n); /* a use-after-free elsewhere would now show */
   free(b->p);
 }
 
@@ -127,7 +127,10 @@ int main(int argc, char **argv) {
   /* Whatever is left in the queue, the main thread frees (all remote to it). */
   block_t b;
   size_t left = 0;
-  while (queue_pop(&b)) { check_and_free(&b); left++; }
+  while (queue_pop(&b)) {
+    check_and_free(&b);
+    left++;
+  }
   if (nthreads > 1) CHECK(cross_frees_total > 0, "no cross-thread frees happened");
 
   /* Afterwards: the main thread allocates a lot and checks integrity. */

@@ -22,7 +22,11 @@ extern void *__libc_malloc(size_t);
 static char global_buf[256] __attribute__((aligned(64)));
 
 /* ---- the heap is intact: distinct, non-overlapping, writable to their usable size ---- */
-typedef struct { unsigned char *p; size_t n, u; uint64_t seed; } blk_t;
+typedef struct {
+  unsigned char *p;
+  size_t n, u;
+  uint64_t seed;
+} blk_t;
 
 static int blk_cmp(const void *a, const void *b) {
   uintptr_t x = (uintptr_t)((const blk_t *)a)->p, y = (uintptr_t)((const blk_t *)b)->p;
@@ -39,11 +43,17 @@ static void blk_alloc(blk_t *b, size_t n, uint64_t seed) {
   b->seed = seed;
   /* the whole usable size of small blocks, head and tail of big ones */
   if (b->u <= 2 * FILL_MAX) hk_fill(b->p, b->u, seed);
-  else { hk_fill(b->p, FILL_MAX, seed); hk_fill(b->p + b->u - FILL_MAX, FILL_MAX, seed ^ 1); }
+  else {
+    hk_fill(b->p, FILL_MAX, seed);
+    hk_fill(b->p + b->u - FILL_MAX, FILL_MAX, seed ^ 1);
+  }
 }
 static void blk_check(const blk_t *b) {
   if (b->u <= 2 * FILL_MAX) CHECK_PATTERN(b->p, b->u, b->seed);
-  else { CHECK_PATTERN(b->p, FILL_MAX, b->seed); CHECK_PATTERN(b->p + b->u - FILL_MAX, FILL_MAX, b->seed ^ 1); }
+  else {
+    CHECK_PATTERN(b->p, FILL_MAX, b->seed);
+    CHECK_PATTERN(b->p + b->u - FILL_MAX, FILL_MAX, b->seed ^ 1);
+  }
 }
 
 #define NB 3000
@@ -54,39 +64,53 @@ static void check_disjoint(size_t n) {
   qsort(sorted, n, sizeof *sorted, blk_cmp);
   for (size_t i = 0; i + 1 < n; i++)
     CHECK((uintptr_t)sorted[i].p + sorted[i].u <= (uintptr_t)sorted[i + 1].p,
-          "blocks overlap: %p (+%zu usable) and %p: the heap was corrupted", (void *)sorted[i].p,
-          sorted[i].u, (void *)sorted[i + 1].p);
+          "blocks overlap: %p (+%zu usable) and %p: the heap was corrupted", (void *)sorted[i].p, sorted[i].u,
+          (void *)sorted[i + 1].p);
 }
 
 static void *free_range(void *arg) {
   size_t *r = arg;
-  for (size_t i = r[0]; i < r[1]; i++) { blk_check(&blocks[i]); free(blocks[i].p); blocks[i].p = NULL; }
+  for (size_t i = r[0]; i < r[1]; i++) {
+    blk_check(&blocks[i]);
+    free(blocks[i].p);
+    blocks[i].p = NULL;
+  }
   return NULL;
 }
 
 static void integrity(size_t victim) {
   if (victim > ((size_t)1 << 20)) victim = (size_t)1 << 20;
-  static const size_t sizes[] = {1, 16, 24, 48, 64, 100, 128, 200, 512, 1000, 4096, 8192, 20000, 70000, 300000};
+  static const size_t sizes[] = { 1, 16, 24, 48, 64, 100, 128, 200, 512, 1000, 4096, 8192, 20000, 70000, 300000 };
   uint64_t seed = 1;
   for (size_t i = 0; i < NB; i++) {
     size_t n = i % 3 == 0 ? victim : sizes[i % (sizeof sizes / sizeof sizes[0])];
-    if (n > 100000 && i % 50 != 0) n = 777;   /* a few big ones */
+    if (n > 100000 && i % 50 != 0) n = 777; /* a few big ones */
     blk_alloc(&blocks[i], n ? n : 1, seed++);
   }
   check_disjoint(NB);
   for (size_t i = 0; i < NB; i++) blk_check(&blocks[i]);
-  for (size_t i = 0; i < NB; i += 2) { free(blocks[i].p); blocks[i].p = NULL; }
+  for (size_t i = 0; i < NB; i += 2) {
+    free(blocks[i].p);
+    blocks[i].p = NULL;
+  }
   for (size_t i = 0; i < NB; i += 2) blk_alloc(&blocks[i], i % 4 ? victim + 1 : 40, seed++);
   check_disjoint(NB);
   /* another thread frees the first half (remote frees), this one the rest, then again */
   pthread_t t;
-  size_t range[2] = {0, NB / 2};
+  size_t range[2] = { 0, NB / 2 };
   CHECK(pthread_create(&t, NULL, free_range, range) == 0, "pthread_create");
-  for (size_t i = NB / 2; i < NB; i++) { blk_check(&blocks[i]); free(blocks[i].p); blocks[i].p = NULL; }
+  for (size_t i = NB / 2; i < NB; i++) {
+    blk_check(&blocks[i]);
+    free(blocks[i].p);
+    blocks[i].p = NULL;
+  }
   pthread_join(t, NULL);
   for (size_t i = 0; i < NB; i++) blk_alloc(&blocks[i], i % 2 ? victim : sizes[i % 7], seed++);
   check_disjoint(NB);
-  for (size_t i = 0; i < NB; i++) { blk_check(&blocks[i]); free(blocks[i].p); }
+  for (size_t i = 0; i < NB; i++) {
+    blk_check(&blocks[i]);
+    free(blocks[i].p);
+  }
   printf("integrity ok\n");
 }
 
@@ -153,8 +177,8 @@ static size_t interior(size_t n, size_t off) {
   say_addr(p + off);
   free(p + off);
   survived();
-  CHECK_PATTERN(p, n, 42);          /* still live, untouched */
-  unsigned char *q = malloc(n);     /* and not handed out again */
+  CHECK_PATTERN(p, n, 42);      /* still live, untouched */
+  unsigned char *q = malloc(n); /* and not handed out again */
   CHECK(q != p, "the block %p was handed out again while live", (void *)p);
   CHECK_PATTERN(p, n, 42);
   free(q);
@@ -192,7 +216,10 @@ static size_t double_free(size_t n, int cross_thread) {
     hk_fill(q[i], n < 4096 ? n : 4096, (uint64_t)i);
   }
   CHECK(seen <= 1, "after a double free, malloc handed out %p %d times", (void *)p, seen);
-  for (int i = 0; i < K; i++) { CHECK_PATTERN(q[i], n < 4096 ? n : 4096, (uint64_t)i); free(q[i]); }
+  for (int i = 0; i < K; i++) {
+    CHECK_PATTERN(q[i], n < 4096 ? n : 4096, (uint64_t)i);
+    free(q[i]);
+  }
   return n;
 }
 static size_t case_double_free_small(void) { return double_free(64, 0); }
@@ -228,7 +255,10 @@ static size_t case_double_free_aligned(void) {
     hk_fill(r[i], 512, (uint64_t)i);
   }
   CHECK(seen <= 1, "after a double free, aligned_alloc handed out %p %d times", (void *)q, seen);
-  for (int i = 0; i < K; i++) { CHECK_PATTERN(r[i], 512, (uint64_t)i); free(r[i]); }
+  for (int i = 0; i < K; i++) {
+    CHECK_PATTERN(r[i], 512, (uint64_t)i);
+    free(r[i]);
+  }
   return 512;
 }
 static size_t case_double_free_cross_thread(void) { return double_free(64, 1); }
@@ -244,7 +274,10 @@ static size_t case_realloc_freed(void) {
   unsigned char *q = realloc(p, 200);
   survived();
   /* Either refused (NULL) or a fresh, usable block; never p's memory handed out twice. */
-  if (q) { memset(q, 0x44, 200); free(q); }
+  if (q) {
+    memset(q, 0x44, 200);
+    free(q);
+  }
   return 64;
 }
 
@@ -307,11 +340,12 @@ static size_t case_malloc_zero(void) {
     z[i].p = malloc(0);
     CHECK(z[i].p != NULL, "malloc(0) returned NULL");
     z[i].u = malloc_usable_size(z[i].p);
-    CHECK(z[i].u >= 16, "malloc(0) = %p has usable size %zu (the README promises a 16-byte block)", (void *)z[i].p, z[i].u);
+    CHECK(z[i].u >= 16, "malloc(0) = %p has usable size %zu (the README promises a 16-byte block)", (void *)z[i].p,
+          z[i].u);
     memset(z[i].p, 0x66, 16);
   }
   memcpy(blocks, z, sizeof z);
-  check_disjoint(K);           /* unique: no two the same, no overlap */
+  check_disjoint(K); /* unique: no two the same, no overlap */
   for (int i = 0; i < K; i++) free(z[i].p);
   void *r = realloc(NULL, 0);
   CHECK(r != NULL, "realloc(NULL, 0) = malloc(0) returned NULL");
@@ -331,12 +365,12 @@ static size_t case_realloc_zero(void) {
   return 100;
 }
 
-#define EXPECT_NULL(call, err)                                                                 \
-  do {                                                                                          \
-    errno = 0;                                                                                  \
-    void *r_ = (call);                                                                          \
-    CHECK(r_ == NULL && errno == (err), "%s returned %p, errno %d (expected NULL, errno %d)", #call, \
-          r_, errno, (err));                                                                    \
+#define EXPECT_NULL(call, err)                                                                                  \
+  do {                                                                                                          \
+    errno = 0;                                                                                                  \
+    void *r_ = (call);                                                                                          \
+    CHECK(r_ == NULL && errno == (err), "%s returned %p, errno %d (expected NULL, errno %d)", #call, r_, errno, \
+          (err));                                                                                               \
   } while (0)
 
 static size_t case_overflow(void) {
@@ -360,7 +394,7 @@ static size_t case_overflow(void) {
   CHECK(posix_memalign(&out, 64, SIZE_MAX) == ENOMEM && out == (void *)0x1234, "posix_memalign(64, SIZE_MAX)");
   CHECK(posix_memalign(&out, 4096, H) == ENOMEM && out == (void *)0x1234, "posix_memalign(4096, PTRDIFF_MAX)");
   /* A failed realloc/reallocarray leaves the block as it was. */
-  size_t sizes[] = {24, 5000, 100000, (size_t)1 << 20};
+  size_t sizes[] = { 24, 5000, 100000, (size_t)1 << 20 };
   for (size_t k = 0; k < 4; k++) {
     unsigned char *p = malloc(sizes[k]);
     CHECK(p != NULL, "malloc");
@@ -370,7 +404,7 @@ static size_t case_overflow(void) {
     EXPECT_NULL(realloc(p, SIZE_MAX), ENOMEM);
     EXPECT_NULL(realloc(p, H + 1), ENOMEM);
     CHECK_PATTERN(p, sizes[k], k);
-    unsigned char *q = reallocarray(p, 2, sizes[k]);   /* a valid one still works */
+    unsigned char *q = reallocarray(p, 2, sizes[k]); /* a valid one still works */
     CHECK(q != NULL, "reallocarray(p, 2, %zu)", sizes[k]);
     CHECK_PATTERN(q, sizes[k], k);
     free(q);
@@ -379,7 +413,7 @@ static size_t case_overflow(void) {
 }
 
 static size_t case_bad_alignment(void) {
-  static const size_t bad_pm[] = {0, 1, 2, 4, 3, 12, 24, 48, 100, 4097, (size_t)3 << 20};
+  static const size_t bad_pm[] = { 0, 1, 2, 4, 3, 12, 24, 48, 100, 4097, (size_t)3 << 20 };
   for (size_t i = 0; i < sizeof bad_pm / sizeof bad_pm[0]; i++) {
     void *out = (void *)0x1234;
     int e = errno = 77;
@@ -388,7 +422,7 @@ static size_t case_bad_alignment(void) {
     CHECK(out == (void *)0x1234, "posix_memalign(alignment %zu) wrote *out on failure", bad_pm[i]);
     CHECK(errno == e, "posix_memalign changed errno");
   }
-  static const size_t bad_aa[] = {0, 3, 12, 24, 48, 100, 4097};
+  static const size_t bad_aa[] = { 0, 3, 12, 24, 48, 100, 4097 };
   for (size_t i = 0; i < sizeof bad_aa / sizeof bad_aa[0]; i++) EXPECT_NULL(aligned_alloc(bad_aa[i], 96), EINVAL);
   /* memalign rounds a non-power of two up (glibc's behaviour) */
   unsigned char *m = memalign(24, 100);
@@ -405,7 +439,7 @@ static size_t case_bad_alignment(void) {
 
 static size_t case_huge_alignment(void) {
   /* Valid but large alignments work and free cleanly. */
-  static const size_t ok[] = {(size_t)1 << 16, (size_t)1 << 21, (size_t)1 << 22, (size_t)1 << 25};
+  static const size_t ok[] = { (size_t)1 << 16, (size_t)1 << 21, (size_t)1 << 22, (size_t)1 << 25 };
   for (size_t i = 0; i < 4; i++) {
     void *p = NULL;
     CHECK(posix_memalign(&p, ok[i], 1000) == 0, "posix_memalign(%zu, 1000)", ok[i]);
@@ -417,7 +451,7 @@ static size_t case_huge_alignment(void) {
     free(q);
   }
   /* Alignments no address space can satisfy fail cleanly. */
-  static const size_t huge[] = {(size_t)1 << 48, (size_t)1 << 62, (size_t)1 << 63};
+  static const size_t huge[] = { (size_t)1 << 48, (size_t)1 << 62, (size_t)1 << 63 };
   for (size_t i = 0; i < 3; i++) {
     void *out = (void *)0x1234;
     int rc = posix_memalign(&out, huge[i], 64);
@@ -429,8 +463,8 @@ static size_t case_huge_alignment(void) {
           __builtin_ctzll(huge[i]), r, errno);
     errno = 0;
     r = memalign(huge[i], 64);
-    CHECK(r == NULL && (errno == ENOMEM || errno == EINVAL), "memalign(2^%d) = %p errno %d",
-          __builtin_ctzll(huge[i]), r, errno);
+    CHECK(r == NULL && (errno == ENOMEM || errno == EINVAL), "memalign(2^%d) = %p errno %d", __builtin_ctzll(huge[i]),
+          r, errno);
   }
   errno = 0;
   void *r = memalign(SIZE_MAX, 64);
@@ -456,33 +490,36 @@ static size_t case_aligned_zero(void) {
   return 16;
 }
 
-static const struct { const char *name; size_t (*fn)(void); } cases[] = {
-  {"aligned-zero", case_aligned_zero},
-  {"free-foreign-mmap", case_free_foreign_mmap},
-  {"free-foreign-global", case_free_foreign_global},
-  {"free-stack", case_free_stack},
-  {"free-glibc-heap", case_free_glibc_heap},
-  {"free-interior-small", case_free_interior_small},
-  {"free-interior-odd", case_free_interior_odd},
-  {"free-interior-whole", case_free_interior_whole},
-  {"free-interior-large", case_free_interior_large},
-  {"double-free-small", case_double_free_small},
-  {"free-interior-aligned", case_free_interior_aligned},
-  {"double-free-aligned", case_double_free_aligned},
-  {"double-free-cross-thread", case_double_free_cross_thread},
-  {"double-free-whole", case_double_free_whole},
-  {"double-free-large", case_double_free_large},
-  {"double-free-huge", case_double_free_huge},
-  {"realloc-freed", case_realloc_freed},
-  {"realloc-foreign", case_realloc_foreign},
-  {"realloc-interior", case_realloc_interior},
-  {"report-once", case_report_once},
-  {"free-null", case_free_null},
-  {"malloc-zero", case_malloc_zero},
-  {"realloc-zero", case_realloc_zero},
-  {"overflow", case_overflow},
-  {"bad-alignment", case_bad_alignment},
-  {"huge-alignment", case_huge_alignment},
+static const struct {
+  const char *name;
+  size_t (*fn)(void);
+} cases[] = {
+  { "aligned-zero", case_aligned_zero },
+  { "free-foreign-mmap", case_free_foreign_mmap },
+  { "free-foreign-global", case_free_foreign_global },
+  { "free-stack", case_free_stack },
+  { "free-glibc-heap", case_free_glibc_heap },
+  { "free-interior-small", case_free_interior_small },
+  { "free-interior-odd", case_free_interior_odd },
+  { "free-interior-whole", case_free_interior_whole },
+  { "free-interior-large", case_free_interior_large },
+  { "double-free-small", case_double_free_small },
+  { "free-interior-aligned", case_free_interior_aligned },
+  { "double-free-aligned", case_double_free_aligned },
+  { "double-free-cross-thread", case_double_free_cross_thread },
+  { "double-free-whole", case_double_free_whole },
+  { "double-free-large", case_double_free_large },
+  { "double-free-huge", case_double_free_huge },
+  { "realloc-freed", case_realloc_freed },
+  { "realloc-foreign", case_realloc_foreign },
+  { "realloc-interior", case_realloc_interior },
+  { "report-once", case_report_once },
+  { "free-null", case_free_null },
+  { "malloc-zero", case_malloc_zero },
+  { "realloc-zero", case_realloc_zero },
+  { "overflow", case_overflow },
+  { "bad-alignment", case_bad_alignment },
+  { "huge-alignment", case_huge_alignment },
 };
 
 int main(int argc, char **argv) {

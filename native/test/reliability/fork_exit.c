@@ -19,39 +19,50 @@ static volatile int stop;
 /* Blocks handed between workers (cross-thread frees). Never touched by a child. */
 #define RING 512
 static pthread_mutex_t ring_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct { unsigned char *p; size_t n; uint64_t seed; } ring[RING];
+static struct {
+  unsigned char *p;
+  size_t n;
+  uint64_t seed;
+} ring[RING];
 static size_t ring_len;
 
 static size_t pick_size(uint64_t *r) {
   uint64_t x = hk_rand(r);
-  if ((x & 0xff) == 0) return 300000 + x % 3000000;     /* large */
-  if ((x & 0xf) == 1) return 8193 + x % 200000;         /* whole-chunk classes */
+  if ((x & 0xff) == 0) return 300000 + x % 3000000; /* large */
+  if ((x & 0xf) == 1) return 8193 + x % 200000;     /* whole-chunk classes */
   return 1 + x % 2048;
 }
 
 static void *worker(void *arg) {
   uint64_t rng = (uint64_t)(uintptr_t)arg * 7919 + 3;
   enum { SLOTS = 128 };
-  unsigned char *slot[SLOTS] = {0};
-  size_t len[SLOTS] = {0};
+  unsigned char *slot[SLOTS] = { 0 };
+  size_t len[SLOTS] = { 0 };
   for (unsigned long op = 0; !__atomic_load_n(&stop, __ATOMIC_RELAXED); op++) {
     if (op % 256 == 0) sched_yield();
     size_t i = hk_rand(&rng) % SLOTS;
     if (slot[i]) {
       CHECK_PATTERN(slot[i], len[i] < 512 ? len[i] : 512, i + 1);
-      if (op % 3 == 0) {  /* give it to another worker, take one back */
+      if (op % 3 == 0) { /* give it to another worker, take one back */
         unsigned char *take = NULL;
         size_t tn = 0;
         uint64_t ts = 0;
         pthread_mutex_lock(&ring_mu);
         if (ring_len == RING) {
           ring_len--;
-          take = ring[ring_len].p; tn = ring[ring_len].n; ts = ring[ring_len].seed;
+          take = ring[ring_len].p;
+          tn = ring[ring_len].n;
+          ts = ring[ring_len].seed;
         }
-        ring[ring_len].p = slot[i]; ring[ring_len].n = len[i]; ring[ring_len].seed = i + 1;
+        ring[ring_len].p = slot[i];
+        ring[ring_len].n = len[i];
+        ring[ring_len].seed = i + 1;
         ring_len++;
         pthread_mutex_unlock(&ring_mu);
-        if (take) { CHECK_PATTERN(take, tn < 512 ? tn : 512, ts); free(take); }
+        if (take) {
+          CHECK_PATTERN(take, tn < 512 ? tn : 512, ts);
+          free(take);
+        }
       } else {
         free(slot[i]);
       }
@@ -121,7 +132,7 @@ static int wait_deadline(pid_t pid, int timeout_s, const char *what) {
       waitpid(pid, &status, 0);
       FAIL("%s %d did not finish within %d s (deadlock after fork?)", what, (int)pid, timeout_s);
     }
-    struct timespec ms = {0, 2 * 1000 * 1000};
+    struct timespec ms = { 0, 2 * 1000 * 1000 };
     nanosleep(&ms, NULL);
   }
   if (r != pid) FAIL("waitpid(%d): %s", (int)pid, strerror(errno));
@@ -147,7 +158,7 @@ static void in_child(int f) {
   for (int i = 0; i < 2; i++)
     if (pthread_create(&t[i], NULL, child_thread, (void *)(uintptr_t)i) != 0) FAIL("child: pthread_create");
   for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
-  if (f % 4 == 0) {  /* a grandchild, forked by a process that has threads of its own behind it */
+  if (f % 4 == 0) { /* a grandchild, forked by a process that has threads of its own behind it */
     pid_t g = fork();
     if (g < 0) FAIL("child: fork: %s", strerror(errno));
     if (g == 0) {
@@ -157,7 +168,7 @@ static void in_child(int f) {
     wait_deadline(g, timeout_s, "grandchild");
   }
   child_work((uint64_t)f * 1000 + 2);
-  exit(0);   /* a clean exit: atexit handlers, destructors, the HAKMEM_REPORT line */
+  exit(0); /* a clean exit: atexit handlers, destructors, the HAKMEM_REPORT line */
 }
 
 static int do_fork(int f) {
@@ -191,8 +202,8 @@ int main(int argc, char **argv) {
       CHECK(inh[i] != NULL, "malloc");
       hk_fill(inh[i], (size_t)(i * 13 % 3000) + 1, (uint64_t)(i + f));
     }
-    struct timespec ts = {0, 1 * 1000 * 1000};
-    nanosleep(&ts, NULL);  /* let the workers get deep into malloc/free */
+    struct timespec ts = { 0, 1 * 1000 * 1000 };
+    nanosleep(&ts, NULL); /* let the workers get deep into malloc/free */
     if (f % 2) {
       pthread_t t;
       fork_from_thread_f = f;
@@ -209,7 +220,10 @@ int main(int argc, char **argv) {
   clock_gettime(CLOCK_MONOTONIC, &t1);
   __atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
   for (int i = 0; i < NWORKERS; i++) CHECK(pthread_join(w[i], NULL) == 0, "pthread_join");
-  for (size_t i = 0; i < ring_len; i++) { CHECK_PATTERN(ring[i].p, ring[i].n < 512 ? ring[i].n : 512, ring[i].seed); free(ring[i].p); }
+  for (size_t i = 0; i < ring_len; i++) {
+    CHECK_PATTERN(ring[i].p, ring[i].n < 512 ? ring[i].n : 512, ring[i].seed);
+    free(ring[i].p);
+  }
   child_work(99);
   double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
   printf("forks=%d grandchildren=%d seconds=%.2f\n", nforks, (nforks + 3) / 4, secs);

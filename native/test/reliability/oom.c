@@ -17,7 +17,11 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
-typedef struct node { struct node *next; uint64_t seed; size_t n; } node_t;
+typedef struct node {
+  struct node *next;
+  uint64_t seed;
+  size_t n;
+} node_t;
 
 static node_t *live;
 static size_t live_count, live_bytes;
@@ -27,10 +31,11 @@ static size_t pick(const char *phase, uint64_t *r) {
   if (!strcmp(phase, "small")) return 24 + x % 8169;
   if (!strcmp(phase, "whole")) return 8193 + x % (262144 - 8192);
   if (!strcmp(phase, "large")) return 262145 + x % (8u << 20);
-  switch (x % 8) {   /* mixed */
-    case 0: return 262145 + (x >> 3) % (4u << 20);
-    case 1: case 2: return 8193 + (x >> 3) % (262144 - 8192);
-    default: return 24 + (x >> 3) % 8169;
+  switch (x % 8) { /* mixed */
+  case 0: return 262145 + (x >> 3) % (4u << 20);
+  case 1:
+  case 2: return 8193 + (x >> 3) % (262144 - 8192);
+  default: return 24 + (x >> 3) % 8169;
   }
 }
 
@@ -138,9 +143,14 @@ int main(int argc, char **argv) {
   hk_require_hakmem();
   size_t headroom = (size_t)hk_arg_long(argc, argv, 2, 192) << 20;
   CHECK(!strcmp(phase, "small") || !strcmp(phase, "whole") || !strcmp(phase, "large") || !strcmp(phase, "mixed") ||
-        !strcmp(phase, "cross"), "unknown phase %s", phase);
+            !strcmp(phase, "cross"),
+        "unknown phase %s", phase);
   /* Warm up every path (and stdio) before the limit, so what fails later is hakmem's own mapping. */
-  for (int i = 0; i < 3; i++) { void *p = malloc(100 << (4 * i)); CHECK(p != NULL, "warm-up"); free(p); }
+  for (int i = 0; i < 3; i++) {
+    void *p = malloc(100 << (4 * i));
+    CHECK(p != NULL, "warm-up");
+    free(p);
+  }
   set_limit(headroom);
 
   if (!strcmp(phase, "cross")) {
@@ -153,17 +163,21 @@ int main(int argc, char **argv) {
     size_t one = headroom - (24u << 20);
     errno = 0;
     void *big = malloc(one);
-    CHECK(big != NULL, "after freeing %zu MiB of small blocks, malloc(%zu MiB) failed (errno %d): the address "
-          "space of empty slabs is not given back", bytes >> 20, one >> 20, errno);
+    CHECK(big != NULL,
+          "after freeing %zu MiB of small blocks, malloc(%zu MiB) failed (errno %d): the address "
+          "space of empty slabs is not given back",
+          bytes >> 20, one >> 20, errno);
     memset(big, 1, 4096);
     free(big);
     printf("phase=cross one block of %zu MiB fits\n", one >> 20);
     size_t again = exhaust("large", 2);
     printf("phase=cross small=%zu blocks (%zu MiB), then large=%zu blocks (%zu MiB)\n", n, bytes >> 20, again,
            live_bytes >> 20);
-    CHECK(live_bytes >= bytes / 2,
-          "after freeing %zu MiB of small blocks, only %zu MiB of large blocks could be allocated: the address space of "
-          "empty slabs is not given back", bytes >> 20, live_bytes >> 20);
+    CHECK(
+        live_bytes >= bytes / 2,
+        "after freeing %zu MiB of small blocks, only %zu MiB of large blocks could be allocated: the address space of "
+        "empty slabs is not given back",
+        bytes >> 20, live_bytes >> 20);
     free_all();
     hk_done();
   }
@@ -171,20 +185,20 @@ int main(int argc, char **argv) {
   size_t first_bytes = live_bytes;
   at_the_limit();
   free_all();
-  size_t second = exhaust(phase, 1);   /* the same sequence again */
+  size_t second = exhaust(phase, 1); /* the same sequence again */
   size_t second_bytes = live_bytes;
   at_the_limit();
   free_all();
-  printf("phase=%s first=%zu blocks (%zu MiB) second=%zu blocks (%zu MiB)\n", phase, first, first_bytes >> 20,
-         second, second_bytes >> 20);
-  CHECK(first > 0 && first_bytes >= headroom / 4, "only %zu MiB allocated under %zu MiB of headroom",
-        first_bytes >> 20, headroom >> 20);
+  printf("phase=%s first=%zu blocks (%zu MiB) second=%zu blocks (%zu MiB)\n", phase, first, first_bytes >> 20, second,
+         second_bytes >> 20);
+  CHECK(first > 0 && first_bytes >= headroom / 4, "only %zu MiB allocated under %zu MiB of headroom", first_bytes >> 20,
+        headroom >> 20);
   CHECK(second_bytes * 10 >= first_bytes * 9,
         "after freeing everything only %zu MiB could be allocated again (first time %zu MiB)", second_bytes >> 20,
         first_bytes >> 20);
   if (!strcmp(phase, "mixed")) {
     /* After a mixed exhaustion and free, each size range on its own still gets memory. */
-    static const char *const ranges[] = {"small", "whole", "large"};
+    static const char *const ranges[] = { "small", "whole", "large" };
     for (int i = 0; i < 3; i++) {
       uint64_t r = 7;
       size_t n = pick(ranges[i], &r);

@@ -32,23 +32,26 @@
 
 #include "../../include/hakmem.h"
 
-typedef struct { unsigned char *p; size_t n; } blk_t;
+typedef struct {
+  unsigned char *p;
+  size_t n;
+} blk_t;
 static blk_t *set;
 static size_t set_len, set_cap, set_bytes, target;
 
 static void build_set(void) {
   uint64_t r = 12345;
   set_len = set_bytes = 0;
-  size_t by_kind[3] = {0, 0, 0};   /* small, whole-chunk, large: a third of the bytes each */
+  size_t by_kind[3] = { 0, 0, 0 }; /* small, whole-chunk, large: a third of the bytes each */
   while (set_bytes < target && set_len < set_cap) {
     uint64_t x = hk_rand(&r);
     int kind = by_kind[0] <= by_kind[1] && by_kind[0] <= by_kind[2] ? 0 : by_kind[1] <= by_kind[2] ? 1 : 2;
-    size_t n = kind == 0 ? 16 + (x >> 4) % 8177                        /* small classes (64 KiB slabs) */
-             : kind == 1 ? 8193 + (x >> 4) % (262144 - 8192)           /* whole-chunk classes */
-             : 262145 + (x >> 4) % (4u << 20);                          /* large blocks */
+    size_t n = kind == 0   ? 16 + (x >> 4) % 8177              /* small classes (64 KiB slabs) */
+               : kind == 1 ? 8193 + (x >> 4) % (262144 - 8192) /* whole-chunk classes */
+                           : 262145 + (x >> 4) % (4u << 20);   /* large blocks */
     unsigned char *p = malloc(n);
     CHECK(p != NULL, "malloc(%zu)", n);
-    memset(p, (int)(n & 0xff), n);   /* every page resident */
+    memset(p, (int)(n & 0xff), n); /* every page resident */
     set[set_len].p = p;
     set[set_len].n = n;
     set_len++;
@@ -58,7 +61,9 @@ static void build_set(void) {
   /* free in random order */
   for (size_t i = set_len - 1; i > 0; i--) {
     size_t j = hk_rand(&r) % (i + 1);
-    blk_t t = set[i]; set[i] = set[j]; set[j] = t;
+    blk_t t = set[i];
+    set[i] = set[j];
+    set[j] = t;
   }
 }
 
@@ -83,7 +88,7 @@ typedef int (*probe_fn)(const char *, const char *, int64_t, int64_t *);
 
 /* A program that carries on lightly: a few small blocks and one large one every 10 ms. */
 static void light_activity(long ms) {
-  struct timespec t0, now, tick = {0, 10 * 1000 * 1000};
+  struct timespec t0, now, tick = { 0, 10 * 1000 * 1000 };
   clock_gettime(CLOCK_MONOTONIC, &t0);
   void *p[64];
   for (long round = 0;; round++) {
@@ -107,17 +112,17 @@ int main(int argc, char **argv) {
   long long cache_bytes = strtoll(argv[3], NULL, 0);
   long delay_ms = strtol(argv[4], NULL, 0);
   target = (size_t)hk_arg_long(argc, argv, 5, 192) << 20;
-  if (delay_ms != 0) retain_slabs = 0;   /* decay: checked after the delay; retain: not bounded */
+  if (delay_ms != 0) retain_slabs = 0; /* decay: checked after the delay; retain: not bounded */
   size_t keepable = (size_t)retain_slabs * 65536 + (size_t)cache_bytes;
   if (target < keepable + ((size_t)128 << 20)) target = keepable + ((size_t)128 << 20);
   probe_fn probe = (probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
   void (*os_stats)(hakmem_os_stats_t *) = (void (*)(hakmem_os_stats_t *))dlsym(RTLD_DEFAULT, "hakmem_os_stats");
   CHECK(probe && os_stats, "hakmem_probe / hakmem_os_stats not found");
 
-  set_cap = target / 2048 + 1024;   /* small blocks average 4 KiB and carry a third of the bytes */
+  set_cap = target / 2048 + 1024; /* small blocks average 4 KiB and carry a third of the bytes */
   set = malloc(set_cap * sizeof *set);
   CHECK(set != NULL, "malloc(set)");
-  memset(set, 0, set_cap * sizeof *set);   /* resident before the baseline */
+  memset(set, 0, set_cap * sizeof *set); /* resident before the baseline */
   long base_kib = hk_proc_status_kib("VmRSS");
 
   if (!strcmp(mode, "thread")) {
@@ -131,14 +136,14 @@ int main(int argc, char **argv) {
   }
   long after_kib = hk_proc_status_kib("VmRSS");
   int idle = argc > 6 && !strcmp(argv[6], "idle");
-  if (delay_ms > 0 && idle) {   /* no allocator call at all: only a purge thread can give back */
+  if (delay_ms > 0 && idle) { /* no allocator call at all: only a purge thread can give back */
     long ms = delay_ms * 3 / 2 + 500;
-    struct timespec nap = {ms / 1000, (ms % 1000) * 1000000L};
+    struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
     while (nanosleep(&nap, &nap) != 0) {}
     cache_bytes = 0;
   } else if (delay_ms > 0) {
     light_activity(delay_ms * 3 / 2 + 500);
-    cache_bytes = 0;   /* decay gives back the large cache too */
+    cache_bytes = 0; /* decay gives back the large cache too */
   }
   long idle_kib = hk_proc_status_kib("VmRSS");
 
@@ -147,7 +152,7 @@ int main(int argc, char **argv) {
   int64_t classes = 0, cls_size, cap;
   CHECK(probe("core", "classes", 0, &classes) == 0, "probe core.classes");
   long long fronts = 0, current = 0;
-  if (!strcmp(mode, "main") || delay_ms > 0) {   /* light activity runs in main */
+  if (!strcmp(mode, "main") || delay_ms > 0) { /* light activity runs in main */
     for (int64_t c = 0; c < classes; c++) {
       CHECK(probe("core", "class_stride", c, &cls_size) == 0, "probe class_stride");
       CHECK(probe("front", "capacity", c, &cap) == 0, "probe front.capacity");
@@ -156,13 +161,14 @@ int main(int argc, char **argv) {
     }
   }
   long long retained = (long long)retain_slabs * 65536, headers = (long long)st.chunks * 4096;
-  long long slack = 8 << 20;   /* stdio, the thread's stack, page tables do not count but libc does */
+  long long slack = 8 << 20; /* stdio, the thread's stack, page tables do not count but libc does */
   long long bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
-  printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20,
-         set_len, base_kib, peak_kib, delay_ms < 0 ? after_kib : idle_kib);
+  printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20, set_len,
+         base_kib, peak_kib, delay_ms < 0 ? after_kib : idle_kib);
   printf("delay=%ld ms: after the free %ld KiB, after %ld ms of %s %ld KiB\n", delay_ms, after_kib,
          delay_ms > 0 ? delay_ms * 3 / 2 + 500 : 0, idle ? "no activity" : "light activity", idle_kib);
-  printf("bound=%lld KiB = baseline + retained %lld + cache %lld + fronts %lld + current %lld + headers %lld + slack %lld (KiB)\n",
+  printf("bound=%lld KiB = baseline + retained %lld + cache %lld + fronts %lld + current %lld + headers %lld + slack "
+         "%lld (KiB)\n",
          bound_kib, retained >> 10, cache_bytes >> 10, fronts >> 10, current >> 10, headers >> 10, slack >> 10);
   printf("returned=%ld KiB of %ld KiB above the baseline (%.1f%%)\n", peak_kib - idle_kib, peak_kib - base_kib,
          100.0 * (double)(peak_kib - idle_kib) / (double)(peak_kib - base_kib));
@@ -178,7 +184,8 @@ int main(int argc, char **argv) {
   long long trim_bound_kib = base_kib + (current + headers + slack) / 1024;
   printf("malloc_trim(0)=%d rss=%ld KiB bound=%lld KiB\n", trimmed, trim_kib, trim_bound_kib);
   CHECK(trim_kib <= trim_bound_kib, "VmRSS %ld KiB after malloc_trim(0) exceeds %lld KiB", trim_kib, trim_bound_kib);
-  if (idle_kib - trim_kib > 16 << 10) CHECK(trimmed == 1, "malloc_trim gave back %ld KiB but returned 0", idle_kib - trim_kib);
+  if (idle_kib - trim_kib > 16 << 10)
+    CHECK(trimmed == 1, "malloc_trim gave back %ld KiB but returned 0", idle_kib - trim_kib);
   free(set);
   hk_done();
 }

@@ -21,20 +21,22 @@
 
 static _Atomic unsigned long checks;
 
-#define CHECK(cond, ...)                                                              \
-  do {                                                                                \
-    __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED);                                 \
-    if (__builtin_expect(!(cond), 0)) {                                               \
-      fprintf(stderr, "FAIL %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond);   \
-      fprintf(stderr, __VA_ARGS__);                                                   \
-      fputc('\n', stderr);                                                            \
-      _exit(1);                                                                       \
-    }                                                                                 \
+#define CHECK(cond, ...)                                                            \
+  do {                                                                              \
+    __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED);                               \
+    if (__builtin_expect(!(cond), 0)) {                                             \
+      fprintf(stderr, "FAIL %s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                                 \
+      fputc('\n', stderr);                                                          \
+      _exit(1);                                                                     \
+    }                                                                               \
   } while (0)
 
 static inline uint64_t rnd(uint64_t *s) {
   uint64_t x = *s;
-  x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
   *s = x;
   return x * 0x2545F4914F6CDD1DULL;
 }
@@ -46,7 +48,10 @@ static inline unsigned char pat(uint64_t seed, size_t i) {
 /* Head and tail of a block carry the pattern (whole block when small): cheap, catches overlap. */
 #define EDGE 256
 static void fill(unsigned char *p, size_t n, uint64_t seed) {
-  if (n <= 2 * EDGE) { for (size_t i = 0; i < n; i++) p[i] = pat(seed, i); return; }
+  if (n <= 2 * EDGE) {
+    for (size_t i = 0; i < n; i++) p[i] = pat(seed, i);
+    return;
+  }
   for (size_t i = 0; i < EDGE; i++) p[i] = pat(seed, i);
   for (size_t i = n - EDGE; i < n; i++) p[i] = pat(seed, i);
 }
@@ -57,7 +62,11 @@ static void verify(const unsigned char *p, size_t n, uint64_t seed) {
     for (size_t i = n - EDGE; i < n; i++) CHECK(p[i] == pat(seed, i), "block %p (%zu bytes) byte %zu", (void *)p, n, i);
 }
 
-typedef struct { unsigned char *p; size_t n; uint64_t seed; } blk_t;
+typedef struct {
+  unsigned char *p;
+  size_t n;
+  uint64_t seed;
+} blk_t;
 
 static blk_t blk_new(size_t n, uint64_t seed) {
   blk_t b = { hakmem_malloc(n), n, seed };
@@ -78,9 +87,9 @@ static void blk_free(blk_t *b) {
 static size_t rand_size(uint64_t *r) {
   uint64_t x = rnd(r);
   switch (x & 15) {
-    case 0: return 8193 + (x >> 8) % (262144 - 8192);            /* whole-chunk classes */
-    case 1: return (x & 0x300) == 0 ? 262145 + (x >> 16) % (3u << 20) : 1 + (x >> 8) % 8192;
-    default: return 1 + (x >> 8) % 1024;
+  case 0: return 8193 + (x >> 8) % (262144 - 8192); /* whole-chunk classes */
+  case 1: return (x & 0x300) == 0 ? 262145 + (x >> 16) % (3u << 20) : 1 + (x >> 8) % 8192;
+  default: return 1 + (x >> 8) % 1024;
   }
 }
 
@@ -92,7 +101,7 @@ static void phase_api(void) {
   for (size_t n = 0; n <= 300000; n = n < 300 ? n + 1 : n + n / 7) {
     blk_t b = blk_new(n, n);
     size_t u = hakmem_malloc_usable_size(b.p);
-    memset(b.p + n, 0xEE, u - n);   /* the whole usable size is ours */
+    memset(b.p + n, 0xEE, u - n); /* the whole usable size is ours */
     unsigned char *z = hakmem_calloc(1, n);
     CHECK(z != NULL, "calloc(1, %zu)", n);
     for (size_t i = 0; i < n; i++) CHECK(z[i] == 0, "calloc(%zu) byte %zu = %d", n, i, z[i]);
@@ -102,12 +111,15 @@ static void phase_api(void) {
     unsigned char *q = hakmem_realloc(b.p, m);
     CHECK(q != NULL, "realloc(%zu -> %zu)", n, m);
     verify(q, n, n);
-    fill(q, m, n + 1);   /* m > 2 EDGE from n = 171: head and tail only */
+    fill(q, m, n + 1); /* m > 2 EDGE from n = 171: head and tail only */
     size_t k = n / 2;
     unsigned char *q2 = hakmem_realloc(q, k);
-    if (k == 0) { CHECK(q2 == NULL, "realloc(p, 0) frees and returns NULL"); continue; }
+    if (k == 0) {
+      CHECK(q2 == NULL, "realloc(p, 0) frees and returns NULL");
+      continue;
+    }
     CHECK(q2 != NULL, "realloc(%zu -> %zu)", m, k);
-    verify(q2, k < EDGE ? k : EDGE, n + 1);   /* the head survived the shrink */
+    verify(q2, k < EDGE ? k : EDGE, n + 1); /* the head survived the shrink */
     hakmem_free(q2);
   }
   for (size_t a = 8; a <= ((size_t)4 << 20); a <<= 1) {
@@ -159,14 +171,14 @@ static size_t ring_len;
 static void *xthread_worker(void *arg) {
   uint64_t r = (uint64_t)(uintptr_t)arg * 0x9E3779B97F4A7C15ULL + 7;
   enum { LOCAL = 64 };
-  blk_t mine[LOCAL] = {{0}};
+  blk_t mine[LOCAL] = { { 0 } };
   long ops = 30000 * scale;
   for (long op = 0; op < ops; op++) {
     size_t i = rnd(&r) % LOCAL;
     blk_free(&mine[i]);
     mine[i] = blk_new(rand_size(&r), rnd(&r));
     if ((op & 3) == 0) {
-      blk_t give = mine[i], take = {0};
+      blk_t give = mine[i], take = { 0 };
       mine[i].p = NULL;
       pthread_mutex_lock(&ring_mu);
       if (ring_len == RING || (ring_len && (rnd(&r) & 1))) {
@@ -174,9 +186,10 @@ static void *xthread_worker(void *arg) {
         take = ring[j];
         ring[j] = ring[--ring_len];
       }
-      if (ring_len < RING) ring[ring_len++] = give; else take = give;
+      if (ring_len < RING) ring[ring_len++] = give;
+      else take = give;
       pthread_mutex_unlock(&ring_mu);
-      blk_free(&take);   /* most likely another thread's block: a remote free */
+      blk_free(&take); /* most likely another thread's block: a remote free */
     }
   }
   for (size_t i = 0; i < LOCAL; i++) blk_free(&mine[i]);
@@ -185,7 +198,8 @@ static void *xthread_worker(void *arg) {
 
 static void phase_xthread(void) {
   pthread_t t[4];
-  for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, xthread_worker, (void *)(uintptr_t)(i + 1)) == 0, "pthread_create");
+  for (int i = 0; i < 4; i++)
+    CHECK(pthread_create(&t[i], NULL, xthread_worker, (void *)(uintptr_t)(i + 1)) == 0, "pthread_create");
   for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
   for (size_t i = 0; i < ring_len; i++) blk_free(&ring[i]);
   ring_len = 0;
@@ -216,7 +230,8 @@ static void *churn_worker(void *arg) {
 static void phase_churn(void) {
   for (long g = 0; g < 50 * scale; g++) {
     pthread_t t[4];
-    for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, churn_worker, (void *)(uintptr_t)(g * 4 + i)) == 0, "pthread_create");
+    for (int i = 0; i < 4; i++)
+      CHECK(pthread_create(&t[i], NULL, churn_worker, (void *)(uintptr_t)(g * 4 + i)) == 0, "pthread_create");
     for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
   }
   for (size_t i = 0; i < handoff_len; i++) blk_free(&handoff[i]);
@@ -229,20 +244,21 @@ static void *pool_worker(void *arg) {
   enum { SMALL = 1200, WHOLE = 120, LARGE = 6 };
   static __thread blk_t s[SMALL], w[WHOLE], l[LARGE];
   for (long round = 0; round < 6 * scale; round++) {
-    size_t sz = (size_t)1024 << (round % 4);                 /* 1..8 KiB: many 64 KiB slabs */
+    size_t sz = (size_t)1024 << (round % 4); /* 1..8 KiB: many 64 KiB slabs */
     for (int i = 0; i < SMALL; i++) s[i] = blk_new(sz, rnd(&r));
     for (int i = 0; i < WHOLE; i++) w[i] = blk_new(8193 + rnd(&r) % 60000, rnd(&r));
     for (int i = 0; i < LARGE; i++) l[i] = blk_new(262145 + rnd(&r) % (4u << 20), rnd(&r));
-    for (int i = SMALL - 1; i >= 0; i--) blk_free(&s[i]);      /* slabs empty out: back to the pool */
+    for (int i = SMALL - 1; i >= 0; i--) blk_free(&s[i]); /* slabs empty out: back to the pool */
     for (int i = 0; i < WHOLE; i++) blk_free(&w[i]);
-    for (int i = 0; i < LARGE; i++) blk_free(&l[i]);           /* into the large cache, or unmapped */
+    for (int i = 0; i < LARGE; i++) blk_free(&l[i]); /* into the large cache, or unmapped */
   }
   return NULL;
 }
 
 static void phase_pool(void) {
   pthread_t t[4];
-  for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, pool_worker, (void *)(uintptr_t)i) == 0, "pthread_create");
+  for (int i = 0; i < 4; i++)
+    CHECK(pthread_create(&t[i], NULL, pool_worker, (void *)(uintptr_t)i) == 0, "pthread_create");
   for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
 }
 
@@ -271,7 +287,8 @@ static void phase_orphan(void) {
     pthread_t m, f[2];
     CHECK(pthread_create(&m, NULL, orphan_maker, (void *)(uintptr_t)round) == 0, "pthread_create");
     pthread_join(m, NULL);
-    for (int i = 0; i < 2; i++) CHECK(pthread_create(&f[i], NULL, orphan_freer, (void *)(uintptr_t)i) == 0, "pthread_create");
+    for (int i = 0; i < 2; i++)
+      CHECK(pthread_create(&f[i], NULL, orphan_freer, (void *)(uintptr_t)i) == 0, "pthread_create");
     for (int i = 0; i < 2; i++) pthread_join(f[i], NULL);
   }
 }
@@ -286,11 +303,12 @@ static void *checker(void *arg) {
   (void)arg;
   while (!__atomic_load_n(&checker_stop, __ATOMIC_ACQUIRE)) {
     int64_t bad = -1;
-    CHECK(hakmem_probe("core", "heaps_check", 0, &bad) == 0 && bad == 0, "heaps_check: %lld inconsistent slabs", (long long)bad);
+    CHECK(hakmem_probe("core", "heaps_check", 0, &bad) == 0 && bad == 0, "heaps_check: %lld inconsistent slabs",
+          (long long)bad);
     /* and every few rounds a trim: whole chunks leave the pool (and are unmapped) while the
      * phase's threads pop from it, so the release's quiescence is under the sanitizer too */
     if (++checker_rounds % 8 == 0) hakmem_trim();
-    struct timespec ts = {0, 200 * 1000};
+    struct timespec ts = { 0, 200 * 1000 };
     nanosleep(&ts, NULL);
   }
   return NULL;
@@ -302,8 +320,11 @@ int main(int argc, char **argv) {
   if (scale < 1) scale = 1;
   setvbuf(stdout, NULL, _IOLBF, 0);
   printf("hakmem variant=%s (linked in, prefixed)\n", hakmem_variant_name());
-  static const struct { const char *name; void (*fn)(void); } phases[] = {
-    { "api", phase_api }, { "xthread", phase_xthread }, { "churn", phase_churn },
+  static const struct {
+    const char *name;
+    void (*fn)(void);
+  } phases[] = {
+    { "api", phase_api },   { "xthread", phase_xthread }, { "churn", phase_churn },
     { "pool", phase_pool }, { "orphan", phase_orphan },
   };
   int ran = 0;

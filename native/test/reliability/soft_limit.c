@@ -12,7 +12,7 @@ typedef int (*probe_fn)(const char *, const char *, int64_t, int64_t *);
 
 int main(int argc, char **argv) {
   hk_require_hakmem();
-  if (argc > 2 && !strcmp(argv[1], "cgroup")) {   /* soft_limit cgroup DIR: the limit DIR's files set */
+  if (argc > 2 && !strcmp(argv[1], "cgroup")) { /* soft_limit cgroup DIR: the limit DIR's files set */
     probe_fn probe = (probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
     int64_t lim = -1;
     CHECK(probe && probe("purge", "cgroup_limit_of", (int64_t)(uintptr_t)argv[2], &lim) == 0, "probe cgroup_limit_of");

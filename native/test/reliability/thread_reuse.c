@@ -19,13 +19,17 @@ static os_stats_fn os_stats;
 static probe_fn probe;
 
 static size_t set_bytes;
-typedef struct { unsigned char *p; size_t n; uint64_t seed; } blk_t;
+typedef struct {
+  unsigned char *p;
+  size_t n;
+  uint64_t seed;
+} blk_t;
 static blk_t *set;
 static size_t set_len;
 
 static size_t pick(uint64_t *r) {
   uint64_t x = hk_rand(r);
-  if ((x & 7) == 0) return 8193 + x % 60000;   /* whole-chunk classes */
+  if ((x & 7) == 0) return 8193 + x % 60000; /* whole-chunk classes */
   return 16 + x % 2048;
 }
 
@@ -41,7 +45,7 @@ static void alloc_set(uint64_t seed) {
     b->n = n;
     b->seed = hk_rand(&r);
     hk_fill(b->p, n < 256 ? n : 256, b->seed);
-    memset(b->p + (n < 256 ? n : 256), 0x5c, n - (n < 256 ? n : 256));   /* touch every page */
+    memset(b->p + (n < 256 ? n : 256), 0x5c, n - (n < 256 ? n : 256)); /* touch every page */
     total += n;
   }
 }
@@ -54,13 +58,22 @@ static void free_set(size_t from, size_t step) {
   }
 }
 
-static void *leave_live(void *arg) { alloc_set((uint64_t)(uintptr_t)arg); hk_thread_checks_flush(); return NULL; }
-static void *alloc_free(void *arg) { alloc_set((uint64_t)(uintptr_t)arg); free_set(0, 1); hk_thread_checks_flush(); return NULL; }
+static void *leave_live(void *arg) {
+  alloc_set((uint64_t)(uintptr_t)arg);
+  hk_thread_checks_flush();
+  return NULL;
+}
+static void *alloc_free(void *arg) {
+  alloc_set((uint64_t)(uintptr_t)arg);
+  free_set(0, 1);
+  hk_thread_checks_flush();
+  return NULL;
+}
 
 static pthread_barrier_t bar;
 static void *half_freer(void *arg) {
   (void)arg;
-  pthread_barrier_wait(&bar);   /* the set is allocated */
+  pthread_barrier_wait(&bar); /* the set is allocated */
   free_set(1, 2);
   hk_thread_checks_flush();
   return NULL;
@@ -90,12 +103,12 @@ int main(int argc, char **argv) {
   set = malloc((set_bytes / 16 + 16) * sizeof *set);
   CHECK(set != NULL, "malloc(set)");
   long rss_start = hk_proc_status_kib("VmRSS");
-  uint64_t chunks_after[512] = {0};
-  long rss_after[512] = {0};
+  uint64_t chunks_after[512] = { 0 };
+  long rss_after[512] = { 0 };
   if (rounds > 512) rounds = 512;
   for (int r = 0; r < rounds; r++) {
     run_thread(leave_live, (uint64_t)r * 3 + 1);
-    free_set(0, 1);                      /* remote frees into an exited thread's heap */
+    free_set(0, 1); /* remote frees into an exited thread's heap */
     run_thread(alloc_free, (uint64_t)r * 3 + 2);
     pthread_barrier_init(&bar, NULL, 2);
     pthread_t a, b;
@@ -110,8 +123,9 @@ int main(int argc, char **argv) {
     CHECK(probe("superslab", "unmapped", 0, &unmapped) == 0, "probe superslab unmapped");
     chunks_after[r] = st.chunks - (uint64_t)unmapped;
     rss_after[r] = hk_proc_status_kib("VmRSS");
-    printf("round %d: chunks=%llu (held) large_maps=%llu mapped=%lld KiB rss=%ld KiB\n", r, (unsigned long long)chunks_after[r],
-           (unsigned long long)st.large_maps, (long long)(st.bytes_mapped >> 10), rss_after[r]);
+    printf("round %d: chunks=%llu (held) large_maps=%llu mapped=%lld KiB rss=%ld KiB\n", r,
+           (unsigned long long)chunks_after[r], (unsigned long long)st.large_maps, (long long)(st.bytes_mapped >> 10),
+           rss_after[r]);
   }
   /* Three sets' worth of threads each round: without reuse the chunk count grows by about
    * 3 x set / 2 MiB every round. With reuse it levels off after the first rounds. */
@@ -127,7 +141,11 @@ int main(int argc, char **argv) {
    * its heap is adopted), but it never accumulates: at most two sets above the start. */
   long rss_max = 0;
   int at = 0;
-  for (int r = 0; r < rounds; r++) if (rss_after[r] > rss_max) { rss_max = rss_after[r]; at = r; }
+  for (int r = 0; r < rounds; r++)
+    if (rss_after[r] > rss_max) {
+      rss_max = rss_after[r];
+      at = r;
+    }
   long bound = rss_start + 2 * (long)(set_bytes >> 10) + 16 * 1024;
   printf("rss: start=%ld KiB max=%ld KiB (round %d) bound=%ld KiB\n", rss_start, rss_max, at, bound);
   CHECK(rss_max <= bound, "VmRSS reached %ld KiB (round %d), above %ld KiB: memory of exited threads accumulates",

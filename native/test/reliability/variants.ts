@@ -2,13 +2,28 @@
 // every variant named in hakmem.config.ts, built on demand (one build at a time across vitest
 // workers), its variant.json, instrumented copies of its generated C unit (sanitizers, fuzzer),
 // and running a program with a given variant preloaded.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { describeRun, findExecutable, repoRoot, run, variant as defaultVariant, type RunOptions, type RunResult } from '../helpers.js';
+import {
+  describeRun,
+  findExecutable,
+  repoRoot,
+  run,
+  variant as defaultVariant,
+  type RunOptions,
+  type RunResult,
+} from '../helpers.js';
 
 export const reliabilityDir = join(repoRoot, 'native', 'test', 'reliability');
 export const fuzzDir = join(repoRoot, 'native', 'fuzz');
@@ -61,9 +76,15 @@ export function variantNames(): string[] {
     cachedNames = all;
     return cachedNames;
   }
-  const only = want.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = want
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = only.filter((n) => !all.includes(n));
-  if (unknown.length) throw new Error(`HAKMEM_RELIABILITY_VARIANTS names unknown variants: ${unknown.join(', ')}; variants: ${all.join(', ')}`);
+  if (unknown.length)
+    throw new Error(
+      `HAKMEM_RELIABILITY_VARIANTS names unknown variants: ${unknown.join(', ')}; variants: ${all.join(', ')}`,
+    );
   cachedNames = only;
   return cachedNames;
 }
@@ -135,7 +156,8 @@ export function ensureVariant(name: string): VariantInfo {
   const dist = join(repoRoot, 'dist', name);
   const jsonPath = join(dist, 'variant.json');
   const fresh = () =>
-    existsSync(jsonPath) && existsSync(join(dist, 'libhakmem.so')) &&
+    existsSync(jsonPath) &&
+    existsSync(join(dist, 'libhakmem.so')) &&
     existsSync(join(repoRoot, '.hakmem', 'build', name, 'hakmem_variant.c')) &&
     statSync(jsonPath).mtimeMs >= sourcesMtime();
   if (!fresh()) {
@@ -166,10 +188,23 @@ export function abortsOnInvalidFree(v: VariantInfo): boolean {
 /** The contract's CFLAGS (docs/contract.md), without -O2: instrumented builds pick their own level. */
 export function contractCflags(variant: string): string[] {
   return [
-    '-std=gnu11', '-g', '-fPIC', '-fvisibility=hidden', '-fno-plt', '-fno-semantic-interposition',
-    '-fno-stack-protector', '-fno-builtin-malloc', '-fno-builtin-free', '-fno-builtin-calloc', '-fno-builtin-realloc',
-    '-Wall', '-Wextra', '-Wno-unused-function', '-Wno-unused-parameter',
-    `-I${join(repoRoot, 'native', 'include')}`, `-I${join(repoRoot, 'native', 'core')}`,
+    '-std=gnu11',
+    '-g',
+    '-fPIC',
+    '-fvisibility=hidden',
+    '-fno-plt',
+    '-fno-semantic-interposition',
+    '-fno-stack-protector',
+    '-fno-builtin-malloc',
+    '-fno-builtin-free',
+    '-fno-builtin-calloc',
+    '-fno-builtin-realloc',
+    '-Wall',
+    '-Wextra',
+    '-Wno-unused-function',
+    '-Wno-unused-parameter',
+    `-I${join(repoRoot, 'native', 'include')}`,
+    `-I${join(repoRoot, 'native', 'core')}`,
     `-I${join(workRoot, variant, 'unit')}`,
     ...baseIncludes(variant).map((d) => `-I${d}`),
   ];
@@ -193,7 +228,10 @@ export function variantUnit(v: VariantInfo): string {
     mkdirSync(dst, { recursive: true });
     for (const f of ['hakmem_variant.c', 'hk_variant_config.h']) {
       const from = join(src, f);
-      if (!existsSync(from)) throw new Error(`${from} missing: build the variant first (node packages/compose/bin/hakmem.mjs build ${v.name})`);
+      if (!existsSync(from))
+        throw new Error(
+          `${from} missing: build the variant first (node packages/compose/bin/hakmem.mjs build ${v.name})`,
+        );
       const to = join(dst, f);
       if (!existsSync(to) || !readFileSync(to).equals(readFileSync(from))) copyFileSync(from, to);
     }
@@ -232,11 +270,14 @@ export interface CompileStep {
  * from the same inputs (the unit, every source it includes, `inputs`). Output written under a
  * temporary name and renamed, so parallel workers never run a half-written binary.
  */
-export function buildCached(out: string, unit: string, inputs: string[], steps: CompileStep[], outputs: string[] = [out]): string {
-  const key = createHash('sha256')
-    .update(unitInputsHash(unit, inputs))
-    .update(JSON.stringify(steps))
-    .digest('hex');
+export function buildCached(
+  out: string,
+  unit: string,
+  inputs: string[],
+  steps: CompileStep[],
+  outputs: string[] = [out],
+): string {
+  const key = createHash('sha256').update(unitInputsHash(unit, inputs)).update(JSON.stringify(steps)).digest('hex');
   const stamp = `${out}.stamp`;
   if (outputs.every((o) => existsSync(o)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return out;
   mkdirSync(join(out, '..'), { recursive: true });
@@ -282,7 +323,9 @@ export function runPreloaded(v: VariantInfo | string, bin: string, opts: ServedO
   if (opts.requireReport && typeof v !== 'string' && r.status === 0) {
     const line = r.report.find((l) => l.pid === r.pid);
     if (!line || line.variant !== v.name) {
-      throw new Error(`no HAKMEM_REPORT line for pid ${r.pid} naming variant ${v.name}: hakmem did not serve it\n${describeRun(r)}`);
+      throw new Error(
+        `no HAKMEM_REPORT line for pid ${r.pid} naming variant ${v.name}: hakmem did not serve it\n${describeRun(r)}`,
+      );
     }
   }
   return r;
@@ -291,7 +334,8 @@ export function runPreloaded(v: VariantInfo | string, bin: string, opts: ServedO
 /** Throws unless the run exited 0 and printed "hakmem variant=<name>" and "ok <n> checks". */
 export function expectProgramOk(r: RunResult, variant: string): number {
   if (r.status !== 0 || r.error || r.signal) throw new Error(`program failed\n${describeRun(r)}`);
-  if (!r.stdout.includes(`hakmem variant=${variant}`)) throw new Error(`expected "hakmem variant=${variant}"\n${describeRun(r)}`);
+  if (!r.stdout.includes(`hakmem variant=${variant}`))
+    throw new Error(`expected "hakmem variant=${variant}"\n${describeRun(r)}`);
   const m = /^ok (\d+) checks$/m.exec(r.stdout);
   if (!m || !(Number(m[1]) > 0)) throw new Error(`no "ok <n> checks" line\n${describeRun(r)}`);
   return Number(m[1]);

@@ -18,7 +18,9 @@
 #include <sys/resource.h>
 
 /* xorshift64* : tiny, fast, good enough for picking slots and sizes. */
-typedef struct { uint64_t s; } bench_rng;
+typedef struct {
+  uint64_t s;
+} bench_rng;
 
 static inline void bench_rng_seed(bench_rng *r, uint64_t seed) {
   /* splitmix64 step so that small/adjacent seeds give unrelated streams */
@@ -93,9 +95,16 @@ static inline uint64_t bench_arg_u64(const char *prog, const char *name, const c
     fprintf(stderr, "%s: bad %s '%s' (want a non-negative integer)\n", prog, name, s);
     exit(2);
   }
-  if (*end == 'k' || *end == 'K') { v *= 1000ull; end++; }
-  else if (*end == 'm' || *end == 'M') { v *= 1000000ull; end++; }
-  else if (*end == 'g' || *end == 'G') { v *= 1000000000ull; end++; }
+  if (*end == 'k' || *end == 'K') {
+    v *= 1000ull;
+    end++;
+  } else if (*end == 'm' || *end == 'M') {
+    v *= 1000000ull;
+    end++;
+  } else if (*end == 'g' || *end == 'G') {
+    v *= 1000000000ull;
+    end++;
+  }
   if (*end) {
     fprintf(stderr, "%s: bad %s '%s' (want a non-negative integer)\n", prog, name, s);
     exit(2);
@@ -118,8 +127,8 @@ static inline double bench_arg_double(const char *prog, const char *name, const 
  * with a comma, or ""). */
 static inline void bench_report(const char *name, uint64_t ops, double seconds, const char *extra) {
   double rate = seconds > 0 ? (double)ops / seconds : 0.0;
-  printf("{\"benchmark\":\"%s\",\"ops\":%llu,\"seconds\":%.6f,\"opsPerSec\":%.1f,\"peakRssKb\":%ld%s}\n",
-         name, (unsigned long long)ops, seconds, rate, bench_peak_rss_kb(), extra ? extra : "");
+  printf("{\"benchmark\":\"%s\",\"ops\":%llu,\"seconds\":%.6f,\"opsPerSec\":%.1f,\"peakRssKb\":%ld%s}\n", name,
+         (unsigned long long)ops, seconds, rate, bench_peak_rss_kb(), extra ? extra : "");
   fflush(stdout);
 }
 

@@ -28,21 +28,21 @@
 
 static const char *PROG = "burst_idle";
 
-#define MIN_SIZE 16u
-#define MAX_SIZE 1024u /* inclusive */
-#define SAMPLE_MS 10
-#define TICK (SAMPLE_MS / 1000.0)
-#define IDLE_SMALL 64
-#define IDLE_BIG (300u * 1024u)
+#define MIN_SIZE    16u
+#define MAX_SIZE    1024u /* inclusive */
+#define SAMPLE_MS   10
+#define TICK        (SAMPLE_MS / 1000.0)
+#define IDLE_SMALL  64
+#define IDLE_BIG    (300u * 1024u)
 #define MAX_SAMPLES 65536 /* 10 min of samples; later ones are dropped */
 
 typedef struct {
   _Alignas(64) void **blocks; /* mmap'ed, so the allocator under test never holds the bookkeeping */
   size_t n, cap;
-  uint64_t quota;        /* blocks to allocate; 0: until target bytes */
+  uint64_t quota; /* blocks to allocate; 0: until target bytes */
   uint64_t target_bytes;
   uint64_t bytes;
-  double done_at;        /* when this thread finished its frees */
+  double done_at; /* when this thread finished its frees */
   int id;
   bench_rng rng;
 } worker;
@@ -81,7 +81,7 @@ static void sample(double t0) {
 }
 
 static void sleep_until(double t) {
-  struct timespec ts = {(time_t)t, (long)((t - (double)(time_t)t) * 1e9)};
+  struct timespec ts = { (time_t)t, (long)((t - (double)(time_t)t) * 1e9) };
   while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {}
 }
 
@@ -126,7 +126,8 @@ static void idle_work(bench_rng *rng) {
 }
 
 static void *map_array(size_t cap) {
-  void *p = mmap(NULL, cap * sizeof(void *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  void *p =
+      mmap(NULL, cap * sizeof(void *), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED) bench_oom(PROG, cap * sizeof(void *));
   return p;
 }

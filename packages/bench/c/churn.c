@@ -47,7 +47,8 @@ int main(int argc, char **argv) {
   uint64_t seed = bench_arg_u64(PROG, "seed", argv[5]);
   size_t min_size = argc > 6 ? (size_t)bench_arg_u64(PROG, "min-size", argv[6]) : 16;
   size_t max_size = argc > 7 ? (size_t)bench_arg_u64(PROG, "max-size", argv[7]) : 4096;
-  if (threads < 1 || per_thread < 1 || survivors < 1) bench_die(PROG, "threads, ops-per-thread and survivors must be >= 1");
+  if (threads < 1 || per_thread < 1 || survivors < 1)
+    bench_die(PROG, "threads, ops-per-thread and survivors must be >= 1");
   if (min_size < 1 || max_size <= min_size) bench_die(PROG, "need 1 <= min-size < max-size");
 
   worker *ws = calloc((size_t)threads, sizeof *ws);

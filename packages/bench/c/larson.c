@@ -24,8 +24,8 @@ typedef struct {
   void **blocks;
   size_t nblocks;
   size_t min_size, range;
-  uint64_t per_life;   /* replacements before handing off */
-  uint64_t target;     /* 0 = until stopped */
+  uint64_t per_life; /* replacements before handing off */
+  uint64_t target;   /* 0 = until stopped */
   uint64_t done_ops;
   uint64_t handoffs;
   bench_rng rng;
@@ -80,7 +80,8 @@ static void *exercise(void *arg) {
 
 int main(int argc, char **argv) {
   if (argc < 8 || argc > 9) {
-    fprintf(stderr, "usage: %s <seconds> <min-size> <max-size> <blocks-per-thread> <rounds> <seed> <threads> [ops]\n", PROG);
+    fprintf(stderr, "usage: %s <seconds> <min-size> <max-size> <blocks-per-thread> <rounds> <seed> <threads> [ops]\n",
+            PROG);
     return 2;
   }
   double seconds = bench_arg_double(PROG, "seconds", argv[1]);
@@ -118,11 +119,14 @@ int main(int argc, char **argv) {
 
   double t0 = bench_now();
   for (int t = 0; t < threads; t++) {
-    if (ls[t].target == 0 && ops) { finished++; continue; }
+    if (ls[t].target == 0 && ops) {
+      finished++;
+      continue;
+    }
     spawn(&ls[t]);
   }
   if (!ops) {
-    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
     while (nanosleep(&ts, &ts) == -1 && errno == EINTR) {}
     atomic_store(&stop_flag, 1);
   }
@@ -132,10 +136,14 @@ int main(int argc, char **argv) {
   double elapsed = bench_now() - t0;
 
   uint64_t total = 0, handoffs = 0;
-  for (int t = 0; t < threads; t++) { total += ls[t].done_ops; handoffs += ls[t].handoffs; }
+  for (int t = 0; t < threads; t++) {
+    total += ls[t].done_ops;
+    handoffs += ls[t].handoffs;
+  }
   char extra[256];
   snprintf(extra, sizeof extra,
-           ",\"threads\":%d,\"minSize\":%zu,\"maxSize\":%zu,\"blocks\":%zu,\"rounds\":%llu,\"handoffs\":%llu,\"mode\":\"%s\"",
+           ",\"threads\":%d,\"minSize\":%zu,\"maxSize\":%zu,\"blocks\":%zu,\"rounds\":%llu,\"handoffs\":%llu,\"mode\":"
+           "\"%s\"",
            threads, min_size, max_size, nblocks, (unsigned long long)rounds, (unsigned long long)handoffs,
            ops ? "ops" : "time");
   bench_report(PROG, total, elapsed, extra);

@@ -70,8 +70,8 @@ int main(int argc, char **argv) {
   double elapsed = bench_now() - t0;
 
   char extra[160];
-  snprintf(extra, sizeof extra, ",\"threads\":%d,\"slots\":%zu,\"minSize\":%zu,\"maxSize\":%zu",
-           threads, slots, min_size, max_size);
+  snprintf(extra, sizeof extra, ",\"threads\":%d,\"slots\":%zu,\"minSize\":%zu,\"maxSize\":%zu", threads, slots,
+           min_size, max_size);
   bench_report(PROG, ops, elapsed, extra);
   free(ws);
   free(ts);

@@ -49,8 +49,10 @@ int main(int argc, char **argv) {
   for (; i < argc; i++) {
     if (!strcmp(argv[i], "--preload") && i + 1 < argc) preload = argv[++i];
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) timeout = atof(argv[++i]);
-    else if (!strcmp(argv[i], "--")) { i++; break; }
-    else break;
+    else if (!strcmp(argv[i], "--")) {
+      i++;
+      break;
+    } else break;
   }
   if (i >= argc) {
     fprintf(stderr, "usage: runrss [--preload LIB.so] [--timeout SECONDS] -- COMMAND [ARGS...]\n");
@@ -59,7 +61,10 @@ int main(int argc, char **argv) {
   fflush(stdout);
   double t0 = now();
   child = fork();
-  if (child < 0) { perror("runrss: fork"); return 2; }
+  if (child < 0) {
+    perror("runrss: fork");
+    return 2;
+  }
   if (child == 0) {
     if (preload && *preload) setenv("LD_PRELOAD", preload, 1);
     execvp(argv[i], &argv[i]);
@@ -71,7 +76,7 @@ int main(int argc, char **argv) {
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm;
     sigaction(SIGALRM, &sa, NULL);
-    struct itimerval it = {{0, 0}, {(time_t)timeout, (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6)}};
+    struct itimerval it = { { 0, 0 }, { (time_t)timeout, (suseconds_t)((timeout - (double)(time_t)timeout) * 1e6) } };
     setitimer(ITIMER_REAL, &it, NULL);
   }
   int status = 0;
@@ -80,7 +85,10 @@ int main(int argc, char **argv) {
   pid_t r;
   while ((r = wait4(child, &status, 0, &ru)) < 0 && errno == EINTR) {}
   double wall = now() - t0;
-  if (r < 0) { perror("runrss: wait4"); return 2; }
+  if (r < 0) {
+    perror("runrss: wait4");
+    return 2;
+  }
   int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
   printf("{\"runrss\":{\"exit\":%d,\"signal\":%d,\"maxRssKb\":%ld,\"minorFaults\":%ld,\"majorFaults\":%ld,"

@@ -12,8 +12,8 @@
 static const char *PROG = "vm";
 
 #define MAX_LIVE 64
-#define MIB (1024u * 1024u)
-#define PAGE 4096u
+#define MIB      (1024u * 1024u)
+#define PAGE     4096u
 
 int main(int argc, char **argv) {
   if (argc < 4 || argc > 5) {
@@ -28,7 +28,7 @@ int main(int argc, char **argv) {
   if (live < 1 || live > MAX_LIVE) bench_die(PROG, "live must be in 1..64");
   size_t min_size = 2 * (size_t)MIB, range_pages = (max_mib * MIB - min_size) / PAGE;
 
-  void *slot[MAX_LIVE] = {0};
+  void *slot[MAX_LIVE] = { 0 };
   bench_rng rng;
   bench_rng_seed(&rng, seed);
   uint64_t touched = 0;

@@ -48,7 +48,10 @@ static void *consumer(void *arg) {
   pthread_barrier_wait(&start_barrier);
   while (head < q->ops) {
     size_t tail = atomic_load_explicit(&q->tail, memory_order_acquire);
-    if (tail == head) { sched_yield(); continue; }
+    if (tail == head) {
+      sched_yield();
+      continue;
+    }
     while (head < tail) {
       void *p = q->buf[head & q->mask];
       ((volatile unsigned char *)p)[0]; /* read it before freeing */
@@ -98,8 +101,8 @@ int main(int argc, char **argv) {
   double elapsed = bench_now() - t0;
 
   char extra[160];
-  snprintf(extra, sizeof extra, ",\"pairs\":%d,\"threads\":%d,\"minSize\":%zu,\"maxSize\":%zu,\"ring\":%zu",
-           pairs, 2 * pairs, min_size, max_size, ring);
+  snprintf(extra, sizeof extra, ",\"pairs\":%d,\"threads\":%d,\"minSize\":%zu,\"maxSize\":%zu,\"ring\":%zu", pairs,
+           2 * pairs, min_size, max_size, ring);
   bench_report(PROG, ops, elapsed, extra);
   for (int i = 0; i < pairs; i++) free(qs[i].buf);
   free(qs);

@@ -121,7 +121,8 @@ export function parseArgs(argv: readonly string[]): Options {
         break;
       case '--suite': {
         const v = value();
-        if (!(SUITES as readonly string[]).includes(v)) throw new UsageError(`--suite wants one of ${SUITES.join(', ')}, got '${v}'`);
+        if (!(SUITES as readonly string[]).includes(v))
+          throw new UsageError(`--suite wants one of ${SUITES.join(', ')}, got '${v}'`);
         suite = v as Suite;
         break;
       }
@@ -135,7 +136,9 @@ export function parseArgs(argv: readonly string[]): Options {
         const ps = dedupe(list(value()));
         for (const p of ps) {
           if (!(KNOWN_PEERS as readonly string[]).includes(p)) {
-            throw new UsageError(`unknown peer '${p}' (known: ${KNOWN_PEERS.join(', ')}; add others with --peer name=/path/lib.so)`);
+            throw new UsageError(
+              `unknown peer '${p}' (known: ${KNOWN_PEERS.join(', ')}; add others with --peer name=/path/lib.so)`,
+            );
           }
         }
         o.peers = ps;
@@ -160,7 +163,8 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--bench': {
         const bs = dedupe(list(value()));
         for (const b of bs) {
-          if (!(BENCHMARKS as readonly string[]).includes(b)) throw new UsageError(`unknown benchmark '${b}' (known: ${BENCHMARKS.join(', ')})`);
+          if (!(BENCHMARKS as readonly string[]).includes(b))
+            throw new UsageError(`unknown benchmark '${b}' (known: ${BENCHMARKS.join(', ')})`);
         }
         if (bs.length === 0) throw new UsageError('--bench wants at least one benchmark');
         o.benches = BENCHMARKS.filter((b) => bs.includes(b));
@@ -187,7 +191,21 @@ export function parseArgs(argv: readonly string[]): Options {
       default:
         throw new UsageError(`unknown option '${a}' (see --help)`);
     }
-    if (inline !== undefined && !['--suite', '--variants', '--peers', '--peer', '--reps', '--threads', '--bench', '--out', '--root', '--seed'].includes(a)) {
+    if (
+      inline !== undefined &&
+      ![
+        '--suite',
+        '--variants',
+        '--peers',
+        '--peer',
+        '--reps',
+        '--threads',
+        '--bench',
+        '--out',
+        '--root',
+        '--seed',
+      ].includes(a)
+    ) {
       throw new UsageError(`${a} takes no value`);
     }
   }
@@ -196,7 +214,9 @@ export function parseArgs(argv: readonly string[]): Options {
   for (const p of o.extraPeers) {
     // --peer mimalloc=/other/libmimalloc.so overrides where a known peer is found; glibc has no library
     if (p.name === 'glibc' || p.name.startsWith('hakmem')) {
-      throw new UsageError(`--peer name '${p.name}' is reserved (glibc runs without LD_PRELOAD; hakmem-* are the variants)`);
+      throw new UsageError(
+        `--peer name '${p.name}' is reserved (glibc runs without LD_PRELOAD; hakmem-* are the variants)`,
+      );
     }
   }
   return o;

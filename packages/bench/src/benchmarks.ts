@@ -1,6 +1,16 @@
 /** The benchmark programs (packages/bench/c/*.c) and their parameters per suite. */
 
-export const BENCHMARKS = ['larson', 'random_mixed', 'tiny_hot', 'mid_large_mt', 'vm', 'xthread', 'churn', 'handoff', 'burst_idle'] as const;
+export const BENCHMARKS = [
+  'larson',
+  'random_mixed',
+  'tiny_hot',
+  'mid_large_mt',
+  'vm',
+  'xthread',
+  'churn',
+  'handoff',
+  'burst_idle',
+] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
 export const SUITES = ['tiny', 'quick', 'full'] as const;
@@ -29,7 +39,8 @@ export interface BenchDef {
 /** The program a benchmark runs: its binary's name, and the name its result line carries (handoff runs xthread). */
 export const programOf = (b: BenchDef): string => b.source.replace(/\.c$/, '');
 
-const pick = <T>(suite: Suite, tiny: T, quick: T, full: T): T => (suite === 'tiny' ? tiny : suite === 'quick' ? quick : full);
+const pick = <T>(suite: Suite, tiny: T, quick: T, full: T): T =>
+  suite === 'tiny' ? tiny : suite === 'quick' ? quick : full;
 const instr = (n: number) => (suite: Suite) => (suite === 'tiny' ? Math.max(1, Math.round(n / 4)) : n);
 const s = (n: number) => String(n);
 const pairs = (threads: number) => Math.max(1, Math.floor(threads / 2));
@@ -105,7 +116,8 @@ export const BENCH_DEFS: Record<BenchName, BenchDef> = {
   handoff: {
     name: 'handoff',
     source: 'xthread.c',
-    description: 'one thread allocates 64 B blocks and hands them through a queue to one other thread, which frees them',
+    description:
+      'one thread allocates 64 B blocks and hands them through a queue to one other thread, which frees them',
     args: (p) => handoffArgs(pick(p.suite, 300_000, 1_000_000, 10_000_000), p),
     opsArgs: handoffArgs,
     instructionOps: instr(50_000),

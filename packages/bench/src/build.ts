@@ -38,7 +38,9 @@ async function ccVersion(cc: string): Promise<string> {
   if (hit !== undefined) return hit;
   const r = await runProcess(cc, ['--version']);
   if (r.spawnError || r.code !== 0) {
-    throw new BuildError(`cannot run the C compiler '${cc}' (${r.spawnError ?? tail(r.stderr)}); install gcc (apt-get install gcc)`);
+    throw new BuildError(
+      `cannot run the C compiler '${cc}' (${r.spawnError ?? tail(r.stderr)}); install gcc (apt-get install gcc)`,
+    );
   }
   const v = r.stdout.split('\n')[0] ?? cc;
   ccVersionCache.set(cc, v);

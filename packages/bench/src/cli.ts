@@ -8,7 +8,14 @@ import { BENCH_DEFS, programOf, runTimeout, type BenchParams } from './benchmark
 import { BuildError, buildPrograms, HELPER } from './build.js';
 import { instructionsPerOp, valgrindVersion } from './callgrind.js';
 import { Progress, type ProgressStream } from './progress.js';
-import { buildReport, machineInfo, writeFileAtomic, writeJsonReports, type RawResult, type Report } from './report-json.js';
+import {
+  buildReport,
+  machineInfo,
+  writeFileAtomic,
+  writeJsonReports,
+  type RawResult,
+  type Report,
+} from './report-json.js';
 import { renderMarkdown } from './report-md.js';
 import { runOnce } from './run.js';
 import { rssSvg, rssTimelineSvg, throughputSvg } from './svg.js';
@@ -41,12 +48,16 @@ export interface BenchRun {
   files: string[];
 }
 
-export async function runBench(opts: Options, io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<BenchRun> {
+export async function runBench(
+  opts: Options,
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<BenchRun> {
   const root = findRoot(opts.root);
   const outDir = resolve(opts.out ?? join(root, 'bench-results'));
   const { allocators, skipped } = resolveAllocators(root, opts.variants, opts.peers, opts.extraPeers);
   for (const s of skipped) io.stderr.write(`hakmem-bench: skipping ${s.name}: ${s.reason}\n`);
-  if (allocators.length === 0) throw new SetupError('no allocator to run (every peer skipped and no hakmem variant given)');
+  if (allocators.length === 0)
+    throw new SetupError('no allocator to run (every peer skipped and no hakmem variant given)');
   if (opts.instructions && !(await valgrindVersion())) {
     throw new SetupError('--instructions needs valgrind: apt-get install valgrind');
   }
@@ -69,7 +80,8 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
   const raw = new Map<string, RawResult>();
   const key = (b: string, a: Allocator) => `${b}\0${a.name}`;
   for (const b of benches) {
-    for (const a of allocators) raw.set(key(b.name, a), { benchmark: b.name, allocator: a, reps: opts.reps, samples: [], errors: [] });
+    for (const a of allocators)
+      raw.set(key(b.name, a), { benchmark: b.name, allocator: a, reps: opts.reps, samples: [], errors: [] });
   }
 
   const total = benches.length * allocators.length * (opts.reps + (opts.instructions ? 1 : 0));
@@ -86,7 +98,14 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
         for (const a of allocators) {
           const label = `${b.name} · ${a.name} · rep ${rep}/${opts.reps}`;
           progress.start(label);
-          const r = await runOnce({ runrss, binary: bin, args, benchmark: programOf(b), allocator: a, timeoutSeconds: timeout });
+          const r = await runOnce({
+            runrss,
+            binary: bin,
+            args,
+            benchmark: programOf(b),
+            allocator: a,
+            timeoutSeconds: timeout,
+          });
           const slot = raw.get(key(b.name, a)) as RawResult;
           if (r.ok) {
             slot.samples.push(r.sample);
@@ -176,7 +195,10 @@ export async function runBench(opts: Options, io: Io = { stdout: process.stdout,
 }
 
 /** The command line; resolves to the exit code (0 ok, 1 some run failed, 2 usage or setup error). */
-export async function main(argv: readonly string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: Io = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   let opts: Options;
   try {
     opts = parseArgs(argv);
@@ -204,4 +226,3 @@ export async function main(argv: readonly string[], io: Io = { stdout: process.s
     throw e;
   }
 }
-

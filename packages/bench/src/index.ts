@@ -1,7 +1,16 @@
 /** @hakmem/bench: the benchmark runner as a library (the command is bin/hakmem-bench.mjs). */
 export { main, runBench, findRoot, PACKAGE_DIR, type BenchRun, type Io } from './cli.js';
 export { parseArgs, USAGE, UsageError, KNOWN_PEERS, defaultThreads, type Options, type ExtraPeer } from './args.js';
-export { BENCHMARKS, BENCH_DEFS, SUITES, defaultReps, programOf, type BenchName, type BenchDef, type Suite } from './benchmarks.js';
+export {
+  BENCHMARKS,
+  BENCH_DEFS,
+  SUITES,
+  defaultReps,
+  programOf,
+  type BenchName,
+  type BenchDef,
+  type Suite,
+} from './benchmarks.js';
 export {
   resolveAllocators,
   findLibrary,
@@ -13,7 +22,16 @@ export {
   type Skipped,
 } from './allocators.js';
 export { median, spread, relativeSpread, bestPeer, ratio, perOp, type Spread } from './stats.js';
-export { computeRows, buildReport, timelineOf, SCHEMA, type Report, type Row, type RawResult, type Machine } from './report-json.js';
+export {
+  computeRows,
+  buildReport,
+  timelineOf,
+  SCHEMA,
+  type Report,
+  type Row,
+  type RawResult,
+  type Machine,
+} from './report-json.js';
 export { renderMarkdown } from './report-md.js';
 export {
   barChart,

@@ -46,7 +46,9 @@ export class Progress {
 
   private draw(): void {
     if (!this.tty) return;
-    this.stream.write(`\r\x1b[2K${renderBar(this.done, this.total, this.label, this.eta(), this.stream.columns ?? 80)}`);
+    this.stream.write(
+      `\r\x1b[2K${renderBar(this.done, this.total, this.label, this.eta(), this.stream.columns ?? 80)}`,
+    );
   }
 
   private clear(): void {

@@ -125,7 +125,8 @@ const PARAM_SKIP = new Set(['benchmark', 'ops', 'seconds', 'opsPerSec', 'peakRss
 /** The RSS timeline a result line carries (burst_idle's rssTimelineKb), or null. */
 export function timelineOf(line: BenchLine | undefined): { kb: number[]; sampleMs: number } | null {
   const kb = line?.rssTimelineKb;
-  if (!Array.isArray(kb) || kb.length === 0 || !kb.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+  if (!Array.isArray(kb) || kb.length === 0 || !kb.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return null;
   const ms = line?.sampleMs;
   return { kb: kb as number[], sampleMs: typeof ms === 'number' && ms > 0 ? ms : 10 };
 }
@@ -192,20 +193,35 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
   const bestPeers: Record<string, BestPeers> = {};
   for (const bench of [...new Set(rows.map((r) => r.benchmark))]) {
     const mine = rows.filter((r) => r.benchmark === bench);
-    const cands = (f: (r: Row) => number | null | undefined) => mine.map((r) => ({ name: r.allocator, isPeer: r.isPeer, value: f(r) }));
+    const cands = (f: (r: Row) => number | null | undefined) =>
+      mine.map((r) => ({ name: r.allocator, isPeer: r.isPeer, value: f(r) }));
     const best: BestPeers = {
-      throughput: bestPeer(cands((r) => r.opsPerSec), 'higher'),
-      rss: bestPeer(cands((r) => r.peakRssKb), 'lower'),
-      faults: bestPeer(cands((r) => r.faultsPerOp), 'lower'),
+      throughput: bestPeer(
+        cands((r) => r.opsPerSec),
+        'higher',
+      ),
+      rss: bestPeer(
+        cands((r) => r.peakRssKb),
+        'lower',
+      ),
+      faults: bestPeer(
+        cands((r) => r.faultsPerOp),
+        'lower',
+      ),
     };
     const withInstr = mine.some((r) => r.instructionsPerOp !== undefined);
-    if (withInstr) best.instructions = bestPeer(cands((r) => r.instructionsPerOp), 'lower');
+    if (withInstr)
+      best.instructions = bestPeer(
+        cands((r) => r.instructionsPerOp),
+        'lower',
+      );
     bestPeers[bench] = best;
     for (const r of mine) {
       r.ratioToBestPeer = ratio(r.opsPerSec, best.throughput?.value);
       r.rssRatioToBestPeer = ratio(r.peakRssKb, best.rss?.value);
       r.faultsRatioToBestPeer = ratio(r.faultsPerOp, best.faults?.value);
-      if (r.instructionsPerOp !== undefined) r.instructionsRatioToBestPeer = ratio(r.instructionsPerOp, best.instructions?.value);
+      if (r.instructionsPerOp !== undefined)
+        r.instructionsRatioToBestPeer = ratio(r.instructionsPerOp, best.instructions?.value);
     }
   }
   return { rows, bestPeers };
@@ -275,13 +291,18 @@ export function buildReport(input: ReportInput): Report {
     benchmarks: input.benchmarks,
     bestPeers,
     rows,
-    failures: rows.filter((r) => r.error).map((r) => ({ benchmark: r.benchmark, allocator: r.allocator, error: r.error as string })),
+    failures: rows
+      .filter((r) => r.error)
+      .map((r) => ({ benchmark: r.benchmark, allocator: r.allocator, error: r.error as string })),
   };
 }
 
 /** 2025-01-31T12-34-56Z: a file-name-safe UTC timestamp. */
 export function timestampName(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  return d
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-');
 }
 
 /** Write via a .tmp file and rename, so a reader never sees half a report. */

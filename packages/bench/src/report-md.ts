@@ -1,9 +1,24 @@
 /** bench-results/latest.md: the run as Markdown tables. Pure. */
 import type { Report, Row } from './report-json.js';
 import { numParam, timelineRows, TIMELINE_BENCH } from './svg.js';
-import { fmtFaults, fmtInstr, fmtKb, fmtRate, fmtRatio, hasInstructions, mdTable, rowCells, rowHeaders, type Align } from './table.js';
+import {
+  fmtFaults,
+  fmtInstr,
+  fmtKb,
+  fmtRate,
+  fmtRatio,
+  hasInstructions,
+  mdTable,
+  rowCells,
+  rowHeaders,
+  type Align,
+} from './table.js';
 
-function matrix(report: Report, cell: (r: Row | undefined, best: boolean) => string, bestOf: (b: string) => string | undefined): string {
+function matrix(
+  report: Report,
+  cell: (r: Row | undefined, best: boolean) => string,
+  bestOf: (b: string) => string | undefined,
+): string {
   const allocs = report.allocators.map((a) => a.name);
   const benches = [...new Set(report.rows.map((r) => r.benchmark))];
   const rows = benches.map((b) => [
@@ -46,7 +61,13 @@ function timelineSection(report: Report): string[] {
     '',
     mdTable(
       ['allocator', 'before the burst', 'peak', 'end of the idle tail', 'after malloc_trim(0)'],
-      rows.map((r) => [r.allocator, kb(r, 'rssStartKb'), kb(r, 'rssPeakKb'), kb(r, 'rssEndKb'), kb(r, 'rssAfterTrimKb')]),
+      rows.map((r) => [
+        r.allocator,
+        kb(r, 'rssStartKb'),
+        kb(r, 'rssPeakKb'),
+        kb(r, 'rssEndKb'),
+        kb(r, 'rssAfterTrimKb'),
+      ]),
       ['left', 'right', 'right', 'right', 'right'],
     ),
     'Sampled from `/proc/self/statm` every 10 ms by the program itself; the first run of each allocator.',
@@ -68,7 +89,12 @@ export function renderMarkdown(report: Report): string {
   out.push(
     matrix(
       report,
-      (r, best) => (r?.opsPerSec == null ? (r?.error ? 'failed' : '—') : bold(`${fmtRatio(r.ratioToBestPeer)} (${fmtRate(r.opsPerSec)}/s)`, best)),
+      (r, best) =>
+        r?.opsPerSec == null
+          ? r?.error
+            ? 'failed'
+            : '—'
+          : bold(`${fmtRatio(r.ratioToBestPeer)} (${fmtRate(r.opsPerSec)}/s)`, best),
       (b) => report.bestPeers[b]?.throughput?.name,
     ),
   );
@@ -78,7 +104,8 @@ export function renderMarkdown(report: Report): string {
   out.push(
     matrix(
       report,
-      (r, best) => (r?.peakRssKb == null ? '—' : bold(`${fmtRatio(r.rssRatioToBestPeer)} (${fmtKb(r.peakRssKb)})`, best)),
+      (r, best) =>
+        r?.peakRssKb == null ? '—' : bold(`${fmtRatio(r.rssRatioToBestPeer)} (${fmtKb(r.peakRssKb)})`, best),
       (b) => report.bestPeers[b]?.rss?.name,
     ),
   );
@@ -88,7 +115,8 @@ export function renderMarkdown(report: Report): string {
   out.push(
     matrix(
       report,
-      (r, best) => (r?.faultsPerOp == null ? '—' : bold(`${fmtFaults(r.faultsPerOp)} (${fmtRatio(r.faultsRatioToBestPeer)})`, best)),
+      (r, best) =>
+        r?.faultsPerOp == null ? '—' : bold(`${fmtFaults(r.faultsPerOp)} (${fmtRatio(r.faultsRatioToBestPeer)})`, best),
       (b) => report.bestPeers[b]?.faults?.name,
     ),
   );
@@ -106,7 +134,10 @@ export function renderMarkdown(report: Report): string {
     out.push(
       matrix(
         report,
-        (r, best) => (r?.instructionsPerOp == null ? '—' : bold(`${fmtInstr(r.instructionsPerOp)} (${fmtRatio(r.instructionsRatioToBestPeer)})`, best)),
+        (r, best) =>
+          r?.instructionsPerOp == null
+            ? '—'
+            : bold(`${fmtInstr(r.instructionsPerOp)} (${fmtRatio(r.instructionsRatioToBestPeer)})`, best),
         (b) => report.bestPeers[b]?.instructions?.name,
       ),
     );
@@ -115,7 +146,13 @@ export function renderMarkdown(report: Report): string {
 
   out.push('## Details', '');
   const { headers, align } = rowHeaders(withInstr);
-  out.push(mdTable(headers, report.rows.map((r) => rowCells(r, withInstr)), align));
+  out.push(
+    mdTable(
+      headers,
+      report.rows.map((r) => rowCells(r, withInstr)),
+      align,
+    ),
+  );
 
   out.push('## Benchmarks', '');
   for (const b of report.benchmarks) {
@@ -125,13 +162,24 @@ export function renderMarkdown(report: Report): string {
 
   out.push('## Allocators', '');
   for (const a of report.allocators) {
-    out.push(`- **${a.name}** (${a.kind}): ${a.preload ? `\`LD_PRELOAD=${a.preload}\`` : 'no preload (the system malloc)'}`);
+    out.push(
+      `- **${a.name}** (${a.kind}): ${a.preload ? `\`LD_PRELOAD=${a.preload}\`` : 'no preload (the system malloc)'}`,
+    );
   }
   for (const s of report.skipped) out.push(`- ~~${s.name}~~ skipped: ${s.reason}`);
   out.push('');
 
   for (const [v, json] of Object.entries(report.variants)) {
-    out.push(`<details><summary>variant.json of ${v}</summary>`, '', '```json', JSON.stringify(json, null, 2), '```', '', '</details>', '');
+    out.push(
+      `<details><summary>variant.json of ${v}</summary>`,
+      '',
+      '```json',
+      JSON.stringify(json, null, 2),
+      '```',
+      '',
+      '</details>',
+      '',
+    );
   }
 
   if (report.failures.length > 0) {
@@ -139,5 +187,8 @@ export function renderMarkdown(report: Report): string {
     for (const f of report.failures) out.push(`- ${f.benchmark} / ${f.allocator}: ${f.error.replace(/\n/g, ' ')}`);
     out.push('');
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -117,10 +117,12 @@ export async function runOnce(spec: RunSpec): Promise<RunOutcome> {
   const rr = parseRunrssLine(r.stdout);
   if (!rr) return { ok: false, error: `runrss gave no result (exit ${r.code}): ${tail(r.stderr)}` };
   if (rr.timedOut) return { ok: false, error: `timed out after ${spec.timeoutSeconds} s` };
-  if (rr.signal) return { ok: false, error: `killed by signal ${rr.signal}${r.stderr ? `: ${tail(r.stderr, 3)}` : ''}` };
+  if (rr.signal)
+    return { ok: false, error: `killed by signal ${rr.signal}${r.stderr ? `: ${tail(r.stderr, 3)}` : ''}` };
   if (rr.exit !== 0) return { ok: false, error: `exited with ${rr.exit}${r.stderr ? `: ${tail(r.stderr, 3)}` : ''}` };
   const line = parseBenchLine(r.stdout, spec.benchmark);
-  if (!line) return { ok: false, error: `no result line from ${spec.benchmark}: ${tail(r.stdout, 3)} ${tail(r.stderr, 3)}` };
+  if (!line)
+    return { ok: false, error: `no result line from ${spec.benchmark}: ${tail(r.stdout, 3)} ${tail(r.stderr, 3)}` };
   return {
     ok: true,
     sample: {

@@ -44,7 +44,12 @@ export function colorsFor(names: readonly string[]): string[] {
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 /** A "nice" axis maximum and tick step covering v. */
@@ -125,7 +130,9 @@ export function barChart(c: BarChart): string {
   });
   if (c.refLine) {
     const { lx, ly } = legendAt(c.series.length);
-    o.push(`<line x1="${lx}" y1="${ly + 6}" x2="${lx + 14}" y2="${ly + 6}" stroke="#222" stroke-width="1" stroke-dasharray="3 2"/>`);
+    o.push(
+      `<line x1="${lx}" y1="${ly + 6}" x2="${lx + 14}" y2="${ly + 6}" stroke="#222" stroke-width="1" stroke-dasharray="3 2"/>`,
+    );
     o.push(`<text x="${lx + 19}" y="${ly + 10}" font-size="11" fill="#333">${escapeXml(c.refLine.label)}</text>`);
   }
 
@@ -133,13 +140,17 @@ export function barChart(c: BarChart): string {
   for (let v = 0; v <= max + step / 2; v += step) {
     const yy = r1(y(v));
     o.push(`<line x1="${left}" y1="${yy}" x2="${width - right}" y2="${yy}" stroke="#e5e5e5" stroke-width="1"/>`);
-    o.push(`<text x="${left - 6}" y="${r1(yy + 4)}" font-size="10" text-anchor="end" fill="#666">${escapeXml(fmt(v))}</text>`);
+    o.push(
+      `<text x="${left - 6}" y="${r1(yy + 4)}" font-size="10" text-anchor="end" fill="#666">${escapeXml(fmt(v))}</text>`,
+    );
   }
   const midY = top + plotH / 2;
   o.push(
     `<text x="16" y="${midY}" font-size="11" fill="#444" text-anchor="middle" transform="rotate(-90 16 ${midY})">${escapeXml(c.yLabel)}</text>`,
   );
-  o.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#888" stroke-width="1"/>`);
+  o.push(
+    `<line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#888" stroke-width="1"/>`,
+  );
 
   // reference line under the bars, so value labels stay readable
   if (c.refLine && c.refLine.value <= max) {
@@ -155,7 +166,9 @@ export function barChart(c: BarChart): string {
       const v = c.values[gi]?.[si];
       const x = gx + si * barW;
       if (v == null || !Number.isFinite(v)) {
-        o.push(`<text x="${r1(x + barW / 2)}" y="${top + plotH - 4}" font-size="9" text-anchor="middle" fill="#999">–</text>`);
+        o.push(
+          `<text x="${r1(x + barW / 2)}" y="${top + plotH - 4}" font-size="9" text-anchor="middle" fill="#999">–</text>`,
+        );
         return;
       }
       const clipped = v > max;
@@ -173,10 +186,14 @@ export function barChart(c: BarChart): string {
       );
     });
     const cx = r1(gx + (nS * barW) / 2);
-    o.push(`<text x="${cx}" y="${top + plotH + 18}" font-size="12" text-anchor="middle" fill="#222">${escapeXml(g)}</text>`);
+    o.push(
+      `<text x="${cx}" y="${top + plotH + 18}" font-size="12" text-anchor="middle" fill="#222">${escapeXml(g)}</text>`,
+    );
     (c.groupNotes?.[gi] ?? '').split('\n').forEach((line, li) => {
       if (line) {
-        o.push(`<text x="${cx}" y="${top + plotH + 33 + li * 13}" font-size="9.5" text-anchor="middle" fill="#777">${escapeXml(line)}</text>`);
+        o.push(
+          `<text x="${cx}" y="${top + plotH + 33 + li * 13}" font-size="9.5" text-anchor="middle" fill="#777">${escapeXml(line)}</text>`,
+        );
       }
     });
   });
@@ -209,7 +226,8 @@ export interface LineChart {
 }
 
 /** Tick values 0, step, ... max, computed by index so no rounding error piles up. */
-const ticks = (max: number, step: number): number[] => Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step);
+const ticks = (max: number, step: number): number[] =>
+  Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step);
 const trimNum = (v: number, digits: number) => String(Number(v.toFixed(digits)));
 
 /** A line chart: one polyline per series over a shared x axis from 0, fixed width. */
@@ -255,20 +273,28 @@ export function lineChart(c: LineChart): string {
   for (const v of ticks(sy.max, sy.step)) {
     const yy = Y(v);
     o.push(`<line x1="${left}" y1="${yy}" x2="${width - right}" y2="${yy}" stroke="#e5e5e5" stroke-width="1"/>`);
-    o.push(`<text x="${left - 6}" y="${r1(yy + 4)}" font-size="10" text-anchor="end" fill="#666">${escapeXml(fmtY(v))}</text>`);
+    o.push(
+      `<text x="${left - 6}" y="${r1(yy + 4)}" font-size="10" text-anchor="end" fill="#666">${escapeXml(fmtY(v))}</text>`,
+    );
   }
   for (const v of ticks(sx.max, sx.step)) {
     const xx = X(v);
     o.push(`<line x1="${xx}" y1="${top + plotH}" x2="${xx}" y2="${top + plotH + 4}" stroke="#888" stroke-width="1"/>`);
-    o.push(`<text x="${xx}" y="${top + plotH + 16}" font-size="10" text-anchor="middle" fill="#666">${escapeXml(fmtX(v))}</text>`);
+    o.push(
+      `<text x="${xx}" y="${top + plotH + 16}" font-size="10" text-anchor="middle" fill="#666">${escapeXml(fmtX(v))}</text>`,
+    );
   }
-  o.push(`<line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#888" stroke-width="1"/>`);
+  o.push(
+    `<line x1="${left}" y1="${top + plotH}" x2="${width - right}" y2="${top + plotH}" stroke="#888" stroke-width="1"/>`,
+  );
   o.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#888" stroke-width="1"/>`);
   const midY = top + plotH / 2;
   o.push(
     `<text x="16" y="${midY}" font-size="11" fill="#444" text-anchor="middle" transform="rotate(-90 16 ${midY})">${escapeXml(c.yLabel)}</text>`,
   );
-  o.push(`<text x="${r1(left + plotW / 2)}" y="${top + plotH + 36}" font-size="11" fill="#444" text-anchor="middle">${escapeXml(c.xLabel)}</text>`);
+  o.push(
+    `<text x="${r1(left + plotW / 2)}" y="${top + plotH + 36}" font-size="11" fill="#444" text-anchor="middle">${escapeXml(c.xLabel)}</text>`,
+  );
 
   // the lines, then the end dots on top of them
   c.series.forEach((s, i) => {

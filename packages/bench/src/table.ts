@@ -65,7 +65,12 @@ const pad = (s: string, w: number, align: Align): string =>
   align === 'right' ? ' '.repeat(w - width(s)) + s : s + ' '.repeat(w - width(s));
 
 /** A plain-text table with a rule under the header; `groupBreaks` puts a blank line before those row indexes. */
-export function textTable(headers: string[], rows: string[][], align: Align[], groupBreaks: ReadonlySet<number> = new Set()): string {
+export function textTable(
+  headers: string[],
+  rows: string[][],
+  align: Align[],
+  groupBreaks: ReadonlySet<number> = new Set(),
+): string {
   const w = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ''))));
   const line = (cells: string[]) =>
     cells
@@ -106,7 +111,16 @@ export function rowCells(r: Row, withInstr: boolean): string[] {
 }
 
 export function rowHeaders(withInstr: boolean): { headers: string[]; align: Align[] } {
-  const headers = ['benchmark', 'allocator', 'ops/s', 'min..max', 'vs best peer', 'peak RSS', 'RSS vs best', 'faults/op'];
+  const headers = [
+    'benchmark',
+    'allocator',
+    'ops/s',
+    'min..max',
+    'vs best peer',
+    'peak RSS',
+    'RSS vs best',
+    'faults/op',
+  ];
   const align: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'];
   if (withInstr) {
     headers.push('instr/op', 'instr vs best');

@@ -4,12 +4,29 @@ import { parseLdconfig, resolveAllocators, type Allocator } from '../src/allocat
 import { BENCHMARKS, BENCH_DEFS, programOf } from '../src/benchmarks.js';
 import { parseCollected } from '../src/callgrind.js';
 import { renderBar, Progress } from '../src/progress.js';
-import { buildReport, computeRows, timelineOf, timestampName, type RawResult, type Report } from '../src/report-json.js';
+import {
+  buildReport,
+  computeRows,
+  timelineOf,
+  timestampName,
+  type RawResult,
+  type Report,
+} from '../src/report-json.js';
 import { renderMarkdown } from '../src/report-md.js';
 import { parseBenchLine, parseRunrssLine, preloadFailure, type Sample } from '../src/run.js';
 import { bestPeer, median, perOp, ratio, relativeSpread, spread } from '../src/stats.js';
 import { barChart, escapeXml, lineChart, niceScale, rssSvg, rssTimelineSvg, throughputSvg } from '../src/svg.js';
-import { fmtFaults, fmtKb, fmtRate, fmtRatio, mdTable, rowCells, rowHeaders, terminalTable, textTable } from '../src/table.js';
+import {
+  fmtFaults,
+  fmtKb,
+  fmtRate,
+  fmtRatio,
+  mdTable,
+  rowCells,
+  rowHeaders,
+  terminalTable,
+  textTable,
+} from '../src/table.js';
 import { checkXml } from './xml.js';
 
 describe('stats', () => {
@@ -52,10 +69,17 @@ const alloc = (name: string, kind: Allocator['kind']): Allocator => ({
   kind,
   isPeer: kind !== 'hakmem',
   preload: kind === 'glibc' ? null : `/x/${name}.so`,
-  ...(kind === 'hakmem' ? { variant: name.replace('hakmem-', ''), variantJson: { name: 'default', slots: { front: 'tcache' } } } : {}),
+  ...(kind === 'hakmem'
+    ? { variant: name.replace('hakmem-', ''), variantJson: { name: 'default', slots: { front: 'tcache' } } }
+    : {}),
 });
 
-const sample = (opsPerSec: number, peakRssKb: number, minorFaults = 1000, extra: Record<string, unknown> = {}): Sample => ({
+const sample = (
+  opsPerSec: number,
+  peakRssKb: number,
+  minorFaults = 1000,
+  extra: Record<string, unknown> = {},
+): Sample => ({
   opsPerSec,
   seconds: 0.1,
   ops: opsPerSec / 10,
@@ -73,12 +97,32 @@ function fakeRaw(): { allocators: Allocator[]; raw: RawResult[] } {
   const raw: RawResult[] = [];
   // ops/s, peak RSS, minor faults per sample; a sample does opsPerSec / 10 ops
   const data: Record<string, [number[], number[], number[]]> = {
-    'larson/hakmem-default': [[300, 100, 200], [5000, 5100, 4900], [600, 300, 300]],
-    'larson/glibc': [[100, 100, 100], [2000, 2000, 2000], [100, 120, 110]],
-    'larson/mimalloc': [[150, 140, 160], [4000, 4000, 4000], [300, 280, 320]],
-    'vm/hakmem-default': [[10, 10, 10], [40000, 40000, 40000], [5000, 5000, 5000]],
+    'larson/hakmem-default': [
+      [300, 100, 200],
+      [5000, 5100, 4900],
+      [600, 300, 300],
+    ],
+    'larson/glibc': [
+      [100, 100, 100],
+      [2000, 2000, 2000],
+      [100, 120, 110],
+    ],
+    'larson/mimalloc': [
+      [150, 140, 160],
+      [4000, 4000, 4000],
+      [300, 280, 320],
+    ],
+    'vm/hakmem-default': [
+      [10, 10, 10],
+      [40000, 40000, 40000],
+      [5000, 5000, 5000],
+    ],
     // the middle run came from a runrss that did not report faults
-    'vm/glibc': [[20, 20, 20], [30000, 30000, 30000], [2000, Number.NaN, 2000]],
+    'vm/glibc': [
+      [20, 20, 20],
+      [30000, 30000, 30000],
+      [2000, Number.NaN, 2000],
+    ],
     'vm/mimalloc': [[], [], []],
   };
   for (const b of ['larson', 'vm']) {
@@ -90,7 +134,10 @@ function fakeRaw(): { allocators: Allocator[]; raw: RawResult[] } {
         reps: 3,
         samples: ops.map((o, i) => sample(o, rss[i] as number, faults[i] as number)),
         errors: ops.length === 0 ? ['killed by signal 11'] : [],
-        instructions: a.name === 'glibc' ? { n: 10, atN: 1000, at2N: 1500, perOp: 50 } : { n: 10, atN: 1000, at2N: 2000, perOp: 100 },
+        instructions:
+          a.name === 'glibc'
+            ? { n: 10, atN: 1000, at2N: 1500, perOp: 50 }
+            : { n: 10, atN: 1000, at2N: 2000, perOp: 100 },
       });
     }
   }
@@ -141,7 +188,17 @@ describe('rows and ratios', () => {
     const { allocators, raw } = fakeRaw();
     const report = buildReport({
       date: new Date('2025-01-02T03:04:05.678Z'),
-      machine: { cpuModel: 'Test CPU', cores: 2, availableParallelism: 2, kernel: '6.1', platform: 'linux', arch: 'x64', memoryKb: 1, node: 'v20', glibc: '2.36' },
+      machine: {
+        cpuModel: 'Test CPU',
+        cores: 2,
+        availableParallelism: 2,
+        kernel: '6.1',
+        platform: 'linux',
+        arch: 'x64',
+        memoryKb: 1,
+        node: 'v20',
+        glibc: '2.36',
+      },
       options: { suite: 'tiny', reps: 3, threads: 2 },
       allocators,
       skipped: [{ name: 'tcmalloc', reason: 'not found' }],
@@ -176,7 +233,9 @@ describe('rows and ratios', () => {
     expect(table).toContain('FAILED vm / mimalloc');
     expect(table).toContain('instr/op');
     expect(table).toContain('faults/op');
-    const hkRow = report.rows.find((r) => r.benchmark === 'larson' && r.allocator === 'hakmem-default') as Report['rows'][number];
+    const hkRow = report.rows.find(
+      (r) => r.benchmark === 'larson' && r.allocator === 'hakmem-default',
+    ) as Report['rows'][number];
     expect(rowCells(hkRow, false).at(-1)).toBe('20');
     expect(rowHeaders(false).headers.at(-1)).toBe('faults/op');
 
@@ -193,7 +252,12 @@ describe('rows and ratios', () => {
 describe('RSS timeline (burst_idle)', () => {
   const timeline = (peakKb: number, endKb: number) => [1500, peakKb / 2, peakKb, endKb, endKb, endKb];
   function fakeTimelineReport(): Report {
-    const allocators = [alloc('hakmem-default', 'hakmem'), alloc('glibc', 'glibc'), alloc('mimalloc', 'peer'), alloc('odd & <co>', 'peer')];
+    const allocators = [
+      alloc('hakmem-default', 'hakmem'),
+      alloc('glibc', 'glibc'),
+      alloc('mimalloc', 'peer'),
+      alloc('odd & <co>', 'peer'),
+    ];
     const line = (peak: number, end: number, trim: number) => ({
       burstMib: 32,
       rssStartKb: 1500,
@@ -204,15 +268,58 @@ describe('RSS timeline (burst_idle)', () => {
       rssTimelineKb: timeline(peak, end),
     });
     const raw: RawResult[] = [
-      { benchmark: 'burst_idle', allocator: allocators[0] as Allocator, reps: 2, errors: [], samples: [sample(1000, 40000, 9000, line(38000, 2000, 1700)), sample(1000, 41000, 9000, line(39000, 3000, 1800))] },
-      { benchmark: 'burst_idle', allocator: allocators[1] as Allocator, reps: 2, errors: [], samples: [sample(900, 39000, 8800, line(37000, 36000, 35000))] },
-      { benchmark: 'burst_idle', allocator: allocators[2] as Allocator, reps: 2, errors: ['killed by signal 9'], samples: [] },
-      { benchmark: 'burst_idle', allocator: allocators[3] as Allocator, reps: 2, errors: [], samples: [sample(800, 45000, 9900, line(44000, 44000, 44000))] },
-      { benchmark: 'tiny_hot', allocator: allocators[1] as Allocator, reps: 1, errors: [], samples: [sample(1e6, 1500)] },
+      {
+        benchmark: 'burst_idle',
+        allocator: allocators[0] as Allocator,
+        reps: 2,
+        errors: [],
+        samples: [
+          sample(1000, 40000, 9000, line(38000, 2000, 1700)),
+          sample(1000, 41000, 9000, line(39000, 3000, 1800)),
+        ],
+      },
+      {
+        benchmark: 'burst_idle',
+        allocator: allocators[1] as Allocator,
+        reps: 2,
+        errors: [],
+        samples: [sample(900, 39000, 8800, line(37000, 36000, 35000))],
+      },
+      {
+        benchmark: 'burst_idle',
+        allocator: allocators[2] as Allocator,
+        reps: 2,
+        errors: ['killed by signal 9'],
+        samples: [],
+      },
+      {
+        benchmark: 'burst_idle',
+        allocator: allocators[3] as Allocator,
+        reps: 2,
+        errors: [],
+        samples: [sample(800, 45000, 9900, line(44000, 44000, 44000))],
+      },
+      {
+        benchmark: 'tiny_hot',
+        allocator: allocators[1] as Allocator,
+        reps: 1,
+        errors: [],
+        samples: [sample(1e6, 1500)],
+      },
     ];
     return buildReport({
       date: new Date('2025-01-02T03:04:05Z'),
-      machine: { cpuModel: 'Test CPU', cores: 2, availableParallelism: 2, kernel: '6.1', platform: 'linux', arch: 'x64', memoryKb: 1, node: 'v20', glibc: null },
+      machine: {
+        cpuModel: 'Test CPU',
+        cores: 2,
+        availableParallelism: 2,
+        kernel: '6.1',
+        platform: 'linux',
+        arch: 'x64',
+        memoryKb: 1,
+        node: 'v20',
+        glibc: null,
+      },
       options: { suite: 'tiny', reps: 2, threads: 2 },
       allocators,
       skipped: [],
@@ -221,7 +328,7 @@ describe('RSS timeline (burst_idle)', () => {
     });
   }
 
-  it('keeps the first successful run\'s timeline in its own row field, not in params', () => {
+  it("keeps the first successful run's timeline in its own row field, not in params", () => {
     const report = fakeTimelineReport();
     const hk = report.rows.find((r) => r.allocator === 'hakmem-default' && r.benchmark === 'burst_idle');
     expect(hk?.timelineKb).toEqual(timeline(38000, 2000));
@@ -230,8 +337,12 @@ describe('RSS timeline (burst_idle)', () => {
     expect(hk?.params.rssAfterTrimKb).toBe(1700);
     expect(report.rows.find((r) => r.allocator === 'mimalloc')?.timelineKb).toBeUndefined();
     expect(report.rows.find((r) => r.benchmark === 'tiny_hot')?.timelineKb).toBeUndefined();
-    expect(timelineOf({ benchmark: 'x', ops: 1, seconds: 1, opsPerSec: 1, peakRssKb: 1, rssTimelineKb: [1, 'two'] })).toBeNull();
-    expect(timelineOf({ benchmark: 'x', ops: 1, seconds: 1, opsPerSec: 1, peakRssKb: 1, rssTimelineKb: [1, 2] })).toEqual({ kb: [1, 2], sampleMs: 10 });
+    expect(
+      timelineOf({ benchmark: 'x', ops: 1, seconds: 1, opsPerSec: 1, peakRssKb: 1, rssTimelineKb: [1, 'two'] }),
+    ).toBeNull();
+    expect(
+      timelineOf({ benchmark: 'x', ops: 1, seconds: 1, opsPerSec: 1, peakRssKb: 1, rssTimelineKb: [1, 2] }),
+    ).toEqual({ kb: [1, 2], sampleMs: 10 });
   });
 
   it('rss-timeline.svg: one line per allocator with a timeline, a legend, axes and the title', () => {
@@ -269,14 +380,23 @@ describe('RSS timeline (burst_idle)', () => {
       xLabel: 'x',
       yLabel: 'y',
       series: [
-        { name: 'a & b', points: [[0, 1], [1, 2]] },
+        {
+          name: 'a & b',
+          points: [
+            [0, 1],
+            [1, 2],
+          ],
+        },
         { name: 'empty', points: [] },
       ],
     });
     expect(checkXml(svg)).toEqual({ ok: true, root: 'svg' });
     expect(svg.match(/<polyline /g)).toHaveLength(1);
     expect(svg).toContain('a &amp; b');
-    expect(checkXml(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [] }))).toEqual({ ok: true, root: 'svg' });
+    expect(checkXml(lineChart({ title: 't', xLabel: 'x', yLabel: 'y', series: [] }))).toEqual({
+      ok: true,
+      root: 'svg',
+    });
   });
 });
 
@@ -303,7 +423,14 @@ describe('formatting', () => {
   });
 
   it('text and markdown tables line up', () => {
-    const t = textTable(['a', 'bb'], [['xxx', '1'], ['y', '22']], ['left', 'right']);
+    const t = textTable(
+      ['a', 'bb'],
+      [
+        ['xxx', '1'],
+        ['y', '22'],
+      ],
+      ['left', 'right'],
+    );
     const lines = t.trimEnd().split('\n');
     expect(lines[0]).toBe('a    bb');
     expect(lines[2]).toBe('xxx   1');
@@ -338,7 +465,7 @@ describe('formatting', () => {
 
   it('progress bar', () => {
     const line = renderBar(5, 10, 'larson · glibc', 12, 80);
-    expect(line).toMatch(/^\[#+\.+\] 5\/10  50% larson · glibc · eta 0:12$/);
+    expect(line).toMatch(/^\[#+\.+\] 5\/10 {2}50% larson · glibc · eta 0:12$/);
     expect(renderBar(1, 3, 'x'.repeat(200), null, 60).length).toBeLessThanOrEqual(59);
     let out = '';
     const p = new Progress(2, { write: (s: string) => (out += s) }, false);
@@ -369,15 +496,15 @@ describe('parsing', () => {
     expect(withFaults?.majorFaults).toBe(2);
     expect(parseCollected('==12== Events    : Ir\n==12== Collected : 23717237\n==12==\n')).toBe(23717237);
     expect(parseCollected('nothing')).toBeNull();
-    expect(preloadFailure("ERROR: ld.so: object '/x.so' from LD_PRELOAD cannot be preloaded (invalid ELF header): ignored.")).toContain(
-      'cannot be preloaded',
-    );
+    expect(
+      preloadFailure("ERROR: ld.so: object '/x.so' from LD_PRELOAD cannot be preloaded (invalid ELF header): ignored."),
+    ).toContain('cannot be preloaded');
     expect(preloadFailure('fine')).toBeNull();
   });
 
   it('ldconfig -p listing', () => {
     const listing =
-      '42 libs found in cache `/etc/ld.so.cache\'\n' +
+      "42 libs found in cache `/etc/ld.so.cache'\n" +
       '\tlibmimalloc.so.2 (libc6,x86-64) => /lib/x86_64-linux-gnu/libmimalloc.so.2\n' +
       '\tlibjemalloc.so.2 (libc6,x86-64) => /lib/x86_64-linux-gnu/libjemalloc.so.2\n';
     expect(parseLdconfig(listing, 'libjemalloc.so.2')).toEqual(['/lib/x86_64-linux-gnu/libjemalloc.so.2']);
@@ -385,8 +512,12 @@ describe('parsing', () => {
   });
 
   it('allocators: missing peers are skipped, missing variants are errors that say how to build', () => {
-    const r = resolveAllocators('/nonexistent-root', [], ['glibc', 'mimalloc', 'jemalloc'], [{ name: 'mine', path: '/nope/libmine.so' }], (so) =>
-      so === 'libmimalloc.so.2' ? '/proc/self/status' : null,
+    const r = resolveAllocators(
+      '/nonexistent-root',
+      [],
+      ['glibc', 'mimalloc', 'jemalloc'],
+      [{ name: 'mine', path: '/nope/libmine.so' }],
+      (so) => (so === 'libmimalloc.so.2' ? '/proc/self/status' : null),
     );
     expect(r.allocators.map((a) => a.name)).toEqual(['glibc', 'mimalloc']);
     expect(r.allocators[0]?.preload).toBeNull();
@@ -396,7 +527,17 @@ describe('parsing', () => {
   });
 
   it('command-line options', () => {
-    const o = parseArgs(['--quick', '--variants', 'default,small', '--peers=glibc,jemalloc', '--peer', 'x=/lib/x.so', '--bench', 'vm,larson', '--instructions']);
+    const o = parseArgs([
+      '--quick',
+      '--variants',
+      'default,small',
+      '--peers=glibc,jemalloc',
+      '--peer',
+      'x=/lib/x.so',
+      '--bench',
+      'vm,larson',
+      '--instructions',
+    ]);
     expect(o.suite).toBe('quick');
     expect(o.reps).toBe(3);
     expect(o.variants).toEqual(['default', 'small']);

@@ -56,7 +56,15 @@ function expectCompleteRow(r: Row | undefined, reps: number) {
   expect(r, 'row present').toBeDefined();
   const row = r as Row;
   expect(row.error, `${row.benchmark}/${row.allocator}: ${row.error}`).toBeUndefined();
-  for (const k of ['opsPerSec', 'opsPerSecMin', 'opsPerSecMax', 'seconds', 'peakRssKb', 'peakRssKbMin', 'peakRssKbMax'] as const) {
+  for (const k of [
+    'opsPerSec',
+    'opsPerSecMin',
+    'opsPerSecMax',
+    'seconds',
+    'peakRssKb',
+    'peakRssKbMin',
+    'peakRssKbMax',
+  ] as const) {
     expect(positive(row[k]), `${row.benchmark}/${row.allocator} ${k}=${row[k]}`).toBe(true);
   }
   expect(row.opsPerSecMin as number).toBeLessThanOrEqual(row.opsPerSec as number);
@@ -111,7 +119,10 @@ describe('benchmark programs', () => {
 
 describe('burst_idle', () => {
   it('samples RSS every 10 ms from before the burst, through the idle tail, and after malloc_trim', async () => {
-    const bins = await buildPrograms(['burst_idle'], { sourceDir: join(PACKAGE_DIR, 'c'), cacheDir: join(PACKAGE_DIR, '.build') });
+    const bins = await buildPrograms(['burst_idle'], {
+      sourceDir: join(PACKAGE_DIR, 'c'),
+      cacheDir: join(PACKAGE_DIR, '.build'),
+    });
     const out = execFileSync(bins.get('burst_idle') as string, ['8', '0.2', '3'], { encoding: 'utf8' });
     const line = parseBenchLine(out, 'burst_idle') as Record<string, unknown>;
     expect(line).not.toBeNull();
@@ -176,7 +187,11 @@ describe('runner, tiny suite', () => {
     if (HAS_DEFAULT) expect(names[0]).toBe('hakmem-default');
     expect(report.rows).toHaveLength(BENCHMARKS.length * names.length);
     for (const b of BENCHMARKS) {
-      for (const a of names) expectCompleteRow(report.rows.find((r) => r.benchmark === b && r.allocator === a), 1);
+      for (const a of names)
+        expectCompleteRow(
+          report.rows.find((r) => r.benchmark === b && r.allocator === a),
+          1,
+        );
     }
     // the best peer has ratio 1 exactly, and is a peer
     for (const b of BENCHMARKS) {
@@ -212,7 +227,8 @@ describe('runner, tiny suite', () => {
       expect(row.timelineSampleMs).toBe(10);
       expect(row.timelineKb?.length ?? 0).toBeGreaterThanOrEqual(50); // 0.5 s of idle tail
       expect(row.params.rssTimelineKb).toBeUndefined();
-      for (const k of ['rssStartKb', 'rssPeakKb', 'rssEndKb', 'rssAfterTrimKb']) expect(positive(row.params[k]), k).toBe(true);
+      for (const k of ['rssStartKb', 'rssPeakKb', 'rssEndKb', 'rssAfterTrimKb'])
+        expect(positive(row.params[k]), k).toBe(true);
     }
     const svg = readFileSync(join(out, 'rss-timeline.svg'), 'utf8');
     expect(checkXml(svg)).toEqual({ ok: true, root: 'svg' });
@@ -250,14 +266,30 @@ describe('runner edge cases', () => {
     const out = tmp('instr');
     const io = capture();
     const code = await main(
-      ['--suite', 'tiny', '--bench', 'tiny_hot,larson', '--peers', 'glibc,mimalloc', '--instructions', '--threads', '2', '--out', out, ...VARIANT_ARGS],
+      [
+        '--suite',
+        'tiny',
+        '--bench',
+        'tiny_hot,larson',
+        '--peers',
+        'glibc,mimalloc',
+        '--instructions',
+        '--threads',
+        '2',
+        '--out',
+        out,
+        ...VARIANT_ARGS,
+      ],
       io,
     );
     expect(code, io.err()).toBe(0);
     const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as Report;
     expect(report.options.instructions).toBe(true);
     for (const r of report.rows) {
-      expect(positive(r.instructionsPerOp), `${r.benchmark}/${r.allocator} instructionsPerOp=${r.instructionsPerOp}`).toBe(true);
+      expect(
+        positive(r.instructionsPerOp),
+        `${r.benchmark}/${r.allocator} instructionsPerOp=${r.instructionsPerOp}`,
+      ).toBe(true);
       expect(r.instructionsPerOp as number).toBeLessThan(1e6);
       expect(positive(r.instructionsRatioToBestPeer)).toBe(true);
       expect(r.instructions?.at2N as number).toBeGreaterThan(r.instructions?.atN as number);
@@ -272,7 +304,22 @@ describe('runner edge cases', () => {
     writeFileSync(notElf, 'this is not an ELF file\n');
     const io = capture();
     const code = await main(
-      ['--suite', 'tiny', '--bench', 'tiny_hot', '--variants', 'none', '--peers', 'glibc', '--peer', `bogus=${notElf}`, '--peer', 'ghost=/nonexistent/libghost.so', '--out', out],
+      [
+        '--suite',
+        'tiny',
+        '--bench',
+        'tiny_hot',
+        '--variants',
+        'none',
+        '--peers',
+        'glibc',
+        '--peer',
+        `bogus=${notElf}`,
+        '--peer',
+        'ghost=/nonexistent/libghost.so',
+        '--out',
+        out,
+      ],
       io,
     );
     expect(code).toBe(1);
@@ -281,14 +328,32 @@ describe('runner edge cases', () => {
     expect(report.skipped.map((s) => s.name)).toEqual(['ghost']);
     expect(report.failures.map((f) => f.allocator)).toEqual(['bogus']);
     expect(report.failures[0]?.error).toContain('cannot be preloaded');
-    expectCompleteRow(report.rows.find((r) => r.allocator === 'glibc'), 1);
+    expectCompleteRow(
+      report.rows.find((r) => r.allocator === 'glibc'),
+      1,
+    );
   });
 
   it('--readme-assets copies the charts into <root>/docs/bench, reports go to <root>/bench-results', async () => {
     const root = tmp('root');
     writeFileSync(join(root, 'pnpm-workspace.yaml'), 'packages: []\n');
     const io = capture();
-    const code = await main(['--suite', 'tiny', '--bench', 'tiny_hot', '--variants', 'none', '--peers', 'glibc', '--root', root, '--readme-assets'], io);
+    const code = await main(
+      [
+        '--suite',
+        'tiny',
+        '--bench',
+        'tiny_hot',
+        '--variants',
+        'none',
+        '--peers',
+        'glibc',
+        '--root',
+        root,
+        '--readme-assets',
+      ],
+      io,
+    );
     expect(code, io.err()).toBe(0);
     for (const f of ['throughput.svg', 'rss.svg']) {
       const copy = readFileSync(join(root, 'docs', 'bench', f), 'utf8');
@@ -312,7 +377,9 @@ describe('runner edge cases', () => {
   });
 
   it.skipIf(!existsSync(join(PACKAGE_DIR, 'dist', 'cli.js')))('bin/hakmem-bench.mjs runs the built runner', () => {
-    const help = execFileSync(process.execPath, [join(PACKAGE_DIR, 'bin', 'hakmem-bench.mjs'), '--help'], { encoding: 'utf8' });
+    const help = execFileSync(process.execPath, [join(PACKAGE_DIR, 'bin', 'hakmem-bench.mjs'), '--help'], {
+      encoding: 'utf8',
+    });
     expect(help).toContain('usage: hakmem-bench');
   });
 });

@@ -34,7 +34,8 @@ export function checkXml(text: string): { ok: true; root: string } | { ok: false
       const attrs = [...(m[2] ?? '').matchAll(/([A-Za-z_][\w.:-]*)\s*=/g)].map((a) => a[1]);
       if (new Set(attrs).size !== attrs.length) return { ok: false, error: `duplicate attribute in <${name}>` };
       for (const v of (m[2] ?? '').matchAll(/=\s*"([^"]*)"/g)) {
-        if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(v[1] as string)) return { ok: false, error: `unescaped & in <${name}>` };
+        if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/.test(v[1] as string))
+          return { ok: false, error: `unescaped & in <${name}>` };
       }
       if (stack.length === 0) {
         if (root) return { ok: false, error: 'two root elements' };

@@ -46,14 +46,18 @@ export async function main(argv: readonly string[]): Promise<number> {
         const config = await loadConfig(values.config);
         const names = values.all ? Object.keys(config.variants) : rest;
         if (names.length === 0) {
-          throw new HakmemError(`name a variant to build, or --all; variants: ${Object.keys(config.variants).join(', ')}`);
+          throw new HakmemError(
+            `name a variant to build, or --all; variants: ${Object.keys(config.variants).join(', ')}`,
+          );
         }
         for (const n of names) getVariant(config, n);
         for (const n of names) {
           const started = Date.now();
           const r = await buildVariant(config, n);
           if (r.diagnostics) process.stderr.write(r.diagnostics);
-          process.stdout.write(`hakmem: built ${n} -> ${r.distDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+          process.stdout.write(
+            `hakmem: built ${n} -> ${r.distDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+          );
         }
         return 0;
       }
@@ -64,10 +68,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         writeCompileCommands(entries, compdb);
         const failures = await runContractCheck(entries);
         for (const f of failures) {
-          process.stderr.write(`hakmem check: ${f.entry.slot}/${f.entry.box}: ${relative(config.rootDir, f.entry.file)} does not compile alone:\n${f.diagnostics}\n`);
+          process.stderr.write(
+            `hakmem check: ${f.entry.slot}/${f.entry.box}: ${relative(config.rootDir, f.entry.file)} does not compile alone:\n${f.diagnostics}\n`,
+          );
         }
         const files = new Set(entries.map((e) => e.file)).size;
-        process.stdout.write(`hakmem check: ${entries.length - failures.length}/${entries.length} checks passed (${files} files); wrote ${relative(process.cwd(), compdb) || compdb}\n`);
+        process.stdout.write(
+          `hakmem check: ${entries.length - failures.length}/${entries.length} checks passed (${files} files); wrote ${relative(process.cwd(), compdb) || compdb}\n`,
+        );
         return failures.length ? 1 : 0;
       }
       case 'list': {

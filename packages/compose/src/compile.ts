@@ -7,14 +7,33 @@ import { HakmemBuildError } from './errors.js';
 
 /** CFLAGS of the contract, before the -I directories. */
 export const BASE_CFLAGS = [
-  '-std=gnu11', '-O2', '-g', '-fPIC', '-fvisibility=hidden', '-fno-plt', '-fno-semantic-interposition',
-  '-fno-stack-protector', '-fno-builtin-malloc', '-fno-builtin-free', '-fno-builtin-calloc', '-fno-builtin-realloc',
-  '-Wall', '-Wextra', '-Wno-unused-function', '-Wno-unused-parameter',
-  '-Werror=implicit-function-declaration', '-Werror=undef',
+  '-std=gnu11',
+  '-O2',
+  '-g',
+  '-fPIC',
+  '-fvisibility=hidden',
+  '-fno-plt',
+  '-fno-semantic-interposition',
+  '-fno-stack-protector',
+  '-fno-builtin-malloc',
+  '-fno-builtin-free',
+  '-fno-builtin-calloc',
+  '-fno-builtin-realloc',
+  '-Wall',
+  '-Wextra',
+  '-Wno-unused-function',
+  '-Wno-unused-parameter',
+  '-Werror=implicit-function-declaration',
+  '-Werror=undef',
 ] as const;
 
 export const ADDON_CXXFLAGS = [
-  '-std=c++17', '-O2', '-fPIC', '-fvisibility=hidden', '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS',
+  '-std=c++17',
+  '-O2',
+  '-fPIC',
+  '-fvisibility=hidden',
+  '-DNAPI_VERSION=8',
+  '-DNAPI_DISABLE_CPP_EXCEPTIONS',
 ] as const;
 
 export const NO_COMPILER = 'hakmem needs a C compiler: apt-get install gcc g++';
@@ -98,7 +117,12 @@ export const includeFlags = (buildDir: string, bases: readonly string[] = []): s
 
 /** The commands of the contract for one variant: objects in buildDir, outputs in outDir;
  * `bases`: the include directories of the bases its boxes build on. */
-export function compilePlan(tc: Toolchain, buildDir: string, outDir: string, bases: readonly string[] = []): CompilePlan {
+export function compilePlan(
+  tc: Toolchain,
+  buildDir: string,
+  outDir: string,
+  bases: readonly string[] = [],
+): CompilePlan {
   const unit = join(buildDir, 'hakmem_variant.c');
   const cflags = [...BASE_CFLAGS, ...includeFlags(buildDir, bases)];
   const obj = join(buildDir, 'hakmem.o');
@@ -106,22 +130,55 @@ export function compilePlan(tc: Toolchain, buildDir: string, outDir: string, bas
   const glueObj = join(buildDir, 'hk_addon.o');
   return {
     compile: [
-      { what: 'hakmem.o', exe: tc.cc, args: [...cflags, '-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-c', unit, '-o', obj] },
-      { what: 'hakmem-addon.o', exe: tc.cc, args: [...cflags, '-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '-c', unit, '-o', addonObj] },
+      {
+        what: 'hakmem.o',
+        exe: tc.cc,
+        args: [...cflags, '-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-c', unit, '-o', obj],
+      },
+      {
+        what: 'hakmem-addon.o',
+        exe: tc.cc,
+        args: [...cflags, '-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '-c', unit, '-o', addonObj],
+      },
       {
         what: 'hk_addon.o',
         exe: tc.cxx,
-        args: [...ADDON_CXXFLAGS, '-I', tc.nodeInclude, '-I', tc.napiInclude, '-I', includeDir, '-c', addonSource, '-o', glueObj],
+        args: [
+          ...ADDON_CXXFLAGS,
+          '-I',
+          tc.nodeInclude,
+          '-I',
+          tc.napiInclude,
+          '-I',
+          includeDir,
+          '-c',
+          addonSource,
+          '-o',
+          glueObj,
+        ],
       },
     ],
     link: [
       {
         what: 'libhakmem.so',
         exe: tc.cc,
-        args: ['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-Wl,--no-undefined', '-o', join(outDir, 'libhakmem.so'), obj, '-lpthread'],
+        args: [
+          '-shared',
+          '-Wl,-soname,libhakmem.so',
+          '-Wl,-z,now',
+          '-Wl,--no-undefined',
+          '-o',
+          join(outDir, 'libhakmem.so'),
+          obj,
+          '-lpthread',
+        ],
       },
       { what: 'libhakmem.a', exe: tc.ar, args: ['rcs', join(outDir, 'libhakmem.a'), obj] },
-      { what: 'hakmem.node', exe: tc.cxx, args: ['-shared', '-o', join(outDir, 'hakmem.node'), addonObj, glueObj, '-lpthread'] },
+      {
+        what: 'hakmem.node',
+        exe: tc.cxx,
+        args: ['-shared', '-o', join(outDir, 'hakmem.node'), addonObj, glueObj, '-lpthread'],
+      },
     ],
   };
 }

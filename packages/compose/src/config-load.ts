@@ -109,7 +109,9 @@ export async function withDefaultSlots(raw: unknown, configDir: string): Promise
     const name = defaultSlotPackage(slot);
     const dir = findPackage(name, configDir) ?? findPackage(name, self);
     if (!dir) {
-      throw new HakmemConfigError(`config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`);
+      throw new HakmemConfigError(
+        `config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`,
+      );
     }
     slots[slot] = await importPackage(dir);
   }

@@ -54,7 +54,13 @@ export function contractEntries(config: LoadedConfig, cc = 'gcc'): ContractEntry
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, CONFIG_HEADER), configHeader(v, variantJson(v, { cc, cflags: [...BASE_CFLAGS] })));
       const rb = v.boxes[slot];
-      const flags = [...BASE_CFLAGS, '-fsyntax-only', '-include', join(dir, CONFIG_HEADER), ...includeFlags(dir, rb.includes)];
+      const flags = [
+        ...BASE_CFLAGS,
+        '-fsyntax-only',
+        '-include',
+        join(dir, CONFIG_HEADER),
+        ...includeFlags(dir, rb.includes),
+      ];
       const headers = rb.manifest.base ? [join(rb.includes[0]!, rb.manifest.base.header)] : [];
       for (const file of [join(includeDir, 'hakmem', `hk_${slot}.h`), ...headers, ...rb.sources]) {
         const key = `${slot}/${box}/${file}`;
@@ -83,14 +89,19 @@ export interface ContractFailure {
 
 function runOne(e: ContractEntry): Promise<ContractFailure | null> {
   return new Promise((done) => {
-    const child = spawn(e.arguments[0]!, e.arguments.slice(1), { cwd: e.directory, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(e.arguments[0]!, e.arguments.slice(1), {
+      cwd: e.directory,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', (x) => done({ entry: e, diagnostics: x.message }));
     child.on('close', (code) => {
       const kept = err
         .split(/\n(?=\S)/)
-        .filter((d) => d.trim() && !DECLARED_ELSEWHERE.test(d.split('\n')[0]!) && !/^In file included from|^\s+from /.test(d))
+        .filter(
+          (d) => d.trim() && !DECLARED_ELSEWHERE.test(d.split('\n')[0]!) && !/^In file included from|^\s+from /.test(d),
+        )
         .filter((d) => /(warning|error):/.test(d));
       done(code === 0 && kept.length === 0 ? null : { entry: e, diagnostics: kept.join('\n') || err });
     });

@@ -5,7 +5,8 @@ import type { BoxManifest, CORE_TUNABLES, SlotName, SlotPackage, TunableValue } 
 export type SlotMap = { readonly [S in SlotName]?: SlotPackage<S> };
 
 /** Box names a slot package declares (any name for a slot the config leaves to its default package). */
-export type BoxName<P extends SlotMap, S extends SlotName> = P[S] extends SlotPackage<S> ? keyof P[S]['boxes'] & string : string;
+export type BoxName<P extends SlotMap, S extends SlotName> =
+  P[S] extends SlotPackage<S> ? keyof P[S]['boxes'] & string : string;
 
 /** A variant's choice: a box per slot; a slot left out runs its package's default box. */
 export type BoxChoice<P extends SlotMap> = { readonly [S in SlotName]?: BoxName<P, S> };
@@ -49,9 +50,8 @@ export interface HakmemConfig<
  * or a tunable of the wrong type, is a compile error. The composer validates the
  * same things (and ranges) at run time, for plain-JS configs.
  */
-export function defineConfig<
-  const P extends SlotMap,
-  const V extends Readonly<Record<string, BoxChoice<P>>>,
->(config: HakmemConfig<P, V>): HakmemConfig<P, V> {
+export function defineConfig<const P extends SlotMap, const V extends Readonly<Record<string, BoxChoice<P>>>>(
+  config: HakmemConfig<P, V>,
+): HakmemConfig<P, V> {
   return config;
 }

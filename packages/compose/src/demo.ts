@@ -63,7 +63,9 @@ export async function runDemo(config: LoadedConfig, variant: string): Promise<De
       throw new HakmemError(`${python} under hakmem (${variant}) failed (${r.signal ?? `exit ${r.code}`}):\n${r.err}`);
     }
     const report = existsSync(reportFile)
-      ? readFileSync(reportFile, 'utf8').split('\n').filter((l) => l.startsWith('hakmem '))
+      ? readFileSync(reportFile, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('hakmem '))
       : [];
     if (report.length === 0) {
       throw new HakmemError(`${python} ran, but hakmem wrote no report: was ${lib} preloaded?\n${r.err}`);

@@ -1,4 +1,12 @@
-import { HOOK_ORDER, REVERSE_HOOKS, SLOT_HOOKS, SLOT_ORDER, hookSuffix, slotDecl, type VariantJson } from '@hakmem/native';
+import {
+  HOOK_ORDER,
+  REVERSE_HOOKS,
+  SLOT_HOOKS,
+  SLOT_ORDER,
+  hookSuffix,
+  slotDecl,
+  type VariantJson,
+} from '@hakmem/native';
 import type { ResolvedVariant, TunableSetting } from './validate.js';
 
 /** The files a variant build puts in dist/<variant>/. */
@@ -34,7 +42,8 @@ export function cString(s: string): string {
     if (ch === '\\' || ch === '"') out += `\\${ch}`;
     else if (ch === '\n') out += '\\n';
     else if (c < 0x20 || c === 0x7f) out += `\\${c.toString(8).padStart(3, '0')}`;
-    else if (ch === '?') out += '\\?'; // no trigraphs, whatever the -std
+    else if (ch === '?')
+      out += '\\?'; // no trigraphs, whatever the -std
     else out += ch;
   }
   return `${out}"`;
@@ -72,7 +81,11 @@ export function variantJson(v: ResolvedVariant, compiler: VariantJson['compiler'
   };
 }
 
-function tunableDefines(slot: string, v: ResolvedVariant['boxes'][keyof ResolvedVariant['boxes']], value: Readonly<Record<string, TunableSetting>>): string[] {
+function tunableDefines(
+  slot: string,
+  v: ResolvedVariant['boxes'][keyof ResolvedVariant['boxes']],
+  value: Readonly<Record<string, TunableSetting>>,
+): string[] {
   const lines: string[] = [];
   for (const [name, t] of Object.entries(v.manifest.tunables)) {
     const macro = tunableMacro(slot, name);
@@ -108,7 +121,13 @@ export function configHeader(v: ResolvedVariant, json: VariantJson): string {
   for (const slot of SLOT_ORDER) {
     lines.push(`#define HK_BOX_${screamingSnake(slot)} ${cString(v.boxes[slot].box)}`);
   }
-  lines.push('', '/* core */', ...Object.entries(v.core).map(([k, val]) => `#define ${tunableMacro('core', k)} ${val === true ? 1 : val === false ? 0 : String(val)}`));
+  lines.push(
+    '',
+    '/* core */',
+    ...Object.entries(v.core).map(
+      ([k, val]) => `#define ${tunableMacro('core', k)} ${val === true ? 1 : val === false ? 0 : String(val)}`,
+    ),
+  );
   for (const slot of SLOT_ORDER) {
     const defs = tunableDefines(slot, v.boxes[slot], v.tunables[slot]);
     if (defs.length) lines.push('', `/* ${slot}/${v.boxes[slot].box} */`, ...defs);
@@ -120,15 +139,18 @@ export function configHeader(v: ResolvedVariant, json: VariantJson): string {
 /** The core's calls into the slots, from the slot list: one function per hook
  * (`hk_slots_<hook>`) calling that hook of every slot that has it, and the probe table. */
 export function slotGlue(): string[] {
-  const lines = ['/* The core\'s calls into the slots, generated from the slot list (native/src/slots.ts). */'];
+  const lines = ["/* The core's calls into the slots, generated from the slot list (native/src/slots.ts). */"];
   for (const hook of HOOK_ORDER) {
     const order = REVERSE_HOOKS.has(hook) ? [...SLOT_ORDER].reverse() : SLOT_ORDER;
     const calls = order.filter((slot) => (slotDecl(slot).hooks as readonly string[]).includes(hook));
     lines.push(`/* ${SLOT_HOOKS[hook]} */`);
-    lines.push(`static void hk_slots_${hookSuffix(hook)}(void) {${calls.map((slot) => ` hk_${slot}_${hookSuffix(hook)}();`).join('')} }`);
+    lines.push(
+      `static void hk_slots_${hookSuffix(hook)}(void) {${calls.map((slot) => ` hk_${slot}_${hookSuffix(hook)}();`).join('')} }`,
+    );
   }
   lines.push('static int hk_slots_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {');
-  for (const slot of SLOT_ORDER) lines.push(`  if (!strcmp(slot, ${cString(slot)})) return hk_${slot}_probe(name, arg, out);`);
+  for (const slot of SLOT_ORDER)
+    lines.push(`  if (!strcmp(slot, ${cString(slot)})) return hk_${slot}_probe(name, arg, out);`);
   lines.push('  return -1;', '}');
   return lines;
 }

@@ -52,7 +52,15 @@ export {
 } from './compile.js';
 export { pkgConfig } from './pkgconfig.js';
 export { buildVariant, writeGenerated, buildDirOf, distDirOf, type BuildOptions, type BuildResult } from './build.js';
-export { listing, formatListing, type Listing, type SlotInfo, type BoxInfo, type TunableInfo, type VariantInfo } from './list.js';
+export {
+  listing,
+  formatListing,
+  type Listing,
+  type SlotInfo,
+  type BoxInfo,
+  type TunableInfo,
+  type VariantInfo,
+} from './list.js';
 export { runDemo, DEMO_WORKLOAD, type DemoResult } from './demo.js';
 export {
   contractEntries,

@@ -102,10 +102,15 @@ export function formatListing(l: Listing): string {
     for (const b of s.boxes) {
       out.push(`    ${b.name}: ${b.description}`);
       if (b.provides.length) out.push(`      provides: ${b.provides.join(', ')}`);
-      if (b.requires.length) out.push(`      requires: ${b.requires.map((r) => `${r.slot}:${r.capability}`).join(', ')}`);
+      if (b.requires.length)
+        out.push(`      requires: ${b.requires.map((r) => `${r.slot}:${r.capability}`).join(', ')}`);
       for (const t of b.tunables) {
         const range =
-          t.type === 'int' ? ` [${t.min}, ${t.max}]${t.unit ? ` ${t.unit}` : ''}` : t.type === 'enum' ? ` {${t.values!.join(', ')}}` : '';
+          t.type === 'int'
+            ? ` [${t.min}, ${t.max}]${t.unit ? ` ${t.unit}` : ''}`
+            : t.type === 'enum'
+              ? ` {${t.values!.join(', ')}}`
+              : '';
         out.push(`      ${t.name} (${t.type}) = ${fmt(t.default)}${range}: ${t.description}`);
       }
     }

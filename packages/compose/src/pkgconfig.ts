@@ -9,7 +9,9 @@ export function pkgConfig(v: ResolvedVariant, prefix: string): string {
     'Name: hakmem',
     `Description: ${desc}`,
     `Version: ${v.version}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${prefix}
     'Cflags: -I${prefix}/include',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${prefix}
     'Libs: -L${prefix} -lhakmem -lpthread',
     '',
   ].join('\n');

@@ -54,9 +54,8 @@ const VARIANT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
 const list = (xs: readonly string[]): string => (xs.length ? xs.join(', ') : '(none)');
 const show = (v: unknown): string =>
-  typeof v === 'string' ? `'${v}'` : typeof v === 'bigint' ? `${v}n` : JSON.stringify(v) ?? String(v);
-const isObject = (x: unknown): x is Record<string, unknown> =>
-  typeof x === 'object' && x !== null && !Array.isArray(x);
+  typeof v === 'string' ? `'${v}'` : typeof v === 'bigint' ? `${v}n` : (JSON.stringify(v) ?? String(v));
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 function fail(msg: string): never {
   throw new HakmemConfigError(msg);
@@ -86,13 +85,22 @@ function checkSlots(raw: unknown): Record<SlotName, SlotPackage> {
   }
   for (const slot of SLOT_ORDER) {
     const pkg = raw[slot];
-    if (pkg === undefined) fail(`config.slots.${slot} is missing; import it from '@hakmem/${slot}' (loadConfig fills it in when installed)`);
+    if (pkg === undefined)
+      fail(`config.slots.${slot} is missing; import it from '@hakmem/${slot}' (loadConfig fills it in when installed)`);
     if (!isObject(pkg) || typeof pkg.root !== 'string' || !isObject(pkg.boxes) || typeof pkg.packageName !== 'string') {
-      fail(`config.slots.${slot} is not a slot package (expected the default export of a package like @hakmem/${slot})`);
+      fail(
+        `config.slots.${slot} is not a slot package (expected the default export of a package like @hakmem/${slot})`,
+      );
     }
-    if (pkg.slot !== slot) fail(`config.slots.${slot} is ${String(pkg.packageName)}, a package for slot ${String(pkg.slot)}`);
-    if (pkg.defaultBox !== undefined && (typeof pkg.defaultBox !== 'string' || !Object.hasOwn(pkg.boxes, pkg.defaultBox))) {
-      fail(`config.slots.${slot} (${String(pkg.packageName)}): default box ${show(pkg.defaultBox)} is not one of its boxes`);
+    if (pkg.slot !== slot)
+      fail(`config.slots.${slot} is ${String(pkg.packageName)}, a package for slot ${String(pkg.slot)}`);
+    if (
+      pkg.defaultBox !== undefined &&
+      (typeof pkg.defaultBox !== 'string' || !Object.hasOwn(pkg.boxes, pkg.defaultBox))
+    ) {
+      fail(
+        `config.slots.${slot} (${String(pkg.packageName)}): default box ${show(pkg.defaultBox)} is not one of its boxes`,
+      );
     }
   }
   return raw as unknown as Record<SlotName, SlotPackage>;
@@ -126,7 +134,8 @@ export function resolveVariantInput(
   const description = raw.description ?? '';
   if (typeof description !== 'string') fail(`${at}description must be a string`);
   const boxesIn = raw.boxes;
-  if (!isObject(boxesIn)) fail(`${at}boxes is missing; choose a box per slot (a slot left out runs its default): ${SLOT_ORDER.join(', ')}`);
+  if (!isObject(boxesIn))
+    fail(`${at}boxes is missing; choose a box per slot (a slot left out runs its default): ${SLOT_ORDER.join(', ')}`);
   const tunablesIn = raw.tunables ?? {};
   if (!isObject(tunablesIn)) fail(`${at}tunables must be an object keyed by slot`);
   for (const key of [...Object.keys(boxesIn), ...Object.keys(tunablesIn).filter((k) => k !== 'core')]) {
@@ -194,7 +203,8 @@ export function resolveVariantInput(
   const coreIn = tunablesIn.core ?? {};
   if (!isObject(coreIn)) fail(`${at}tunables.core must be an object`);
   for (const key of Object.keys(coreIn)) {
-    if (!Object.hasOwn(CORE_TUNABLES, key)) fail(`${at}tunable core.${key} unknown; core tunables: ${list(Object.keys(CORE_TUNABLES))}`);
+    if (!Object.hasOwn(CORE_TUNABLES, key))
+      fail(`${at}tunable core.${key} unknown; core tunables: ${list(Object.keys(CORE_TUNABLES))}`);
   }
   const core: Record<string, TunableSetting> = {};
   for (const [key, t] of Object.entries(CORE_TUNABLES)) {

@@ -18,15 +18,43 @@ describe('building a variant', () => {
     const tc = { cc: 'gcc', cxx: 'g++', ar: 'ar', nodeInclude: '/n', napiInclude: '/napi' };
     const plan = compilePlan(tc, '/b', '/o');
     const [obj, addonObj, glue] = plan.compile;
-    expect(obj!.args).toEqual(expect.arrayContaining(['-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-c', '/b/hakmem_variant.c', '-o', '/b/hakmem.o']));
+    expect(obj!.args).toEqual(
+      expect.arrayContaining([
+        '-ftls-model=initial-exec',
+        '-DHK_BUILD_ADDON=0',
+        '-c',
+        '/b/hakmem_variant.c',
+        '-o',
+        '/b/hakmem.o',
+      ]),
+    );
     expect(obj!.args.join(' ')).toContain(`-I ${includeDir} -I ${coreDir} -I /b`);
     expect(obj!.args.slice(0, 3)).toEqual(['-std=gnu11', '-O2', '-g']);
-    expect(addonObj!.args).toEqual(expect.arrayContaining(['-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '/b/hakmem-addon.o']));
+    expect(addonObj!.args).toEqual(
+      expect.arrayContaining(['-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '/b/hakmem-addon.o']),
+    );
     expect(glue!.exe).toBe('g++');
-    expect(glue!.args).toEqual(expect.arrayContaining(['-std=c++17', '-DNAPI_VERSION=8', '-DNAPI_DISABLE_CPP_EXCEPTIONS', addonSource, '/b/hk_addon.o']));
+    expect(glue!.args).toEqual(
+      expect.arrayContaining([
+        '-std=c++17',
+        '-DNAPI_VERSION=8',
+        '-DNAPI_DISABLE_CPP_EXCEPTIONS',
+        addonSource,
+        '/b/hk_addon.o',
+      ]),
+    );
     expect(glue!.args.join(' ')).toContain(`-I /n -I /napi -I ${includeDir}`);
     const [so, a, node] = plan.link;
-    expect(so!.args).toEqual(['-shared', '-Wl,-soname,libhakmem.so', '-Wl,-z,now', '-Wl,--no-undefined', '-o', '/o/libhakmem.so', '/b/hakmem.o', '-lpthread']);
+    expect(so!.args).toEqual([
+      '-shared',
+      '-Wl,-soname,libhakmem.so',
+      '-Wl,-z,now',
+      '-Wl,--no-undefined',
+      '-o',
+      '/o/libhakmem.so',
+      '/b/hakmem.o',
+      '-lpthread',
+    ]);
     expect(a).toMatchObject({ exe: 'ar', args: ['rcs', '/o/libhakmem.a', '/b/hakmem.o'] });
     expect(node!.args).toEqual(['-shared', '-o', '/o/hakmem.node', '/b/hakmem-addon.o', '/b/hk_addon.o', '-lpthread']);
   });
@@ -49,7 +77,14 @@ describe('building a variant', () => {
       const stats = fakeSlot(
         join(t.dir, 'pkg'),
         'stats',
-        { broken: { name: 'broken', description: 'does not compile', sources: ['c/broken/hk_stats_broken.c'], tunables: {} } },
+        {
+          broken: {
+            name: 'broken',
+            description: 'does not compile',
+            sources: ['c/broken/hk_stats_broken.c'],
+            tunables: {},
+          },
+        },
         { 'c/broken/hk_stats_broken.c': '#error deliberately broken box\n' },
       );
       const config = validateConfig(rawConfig({ broken: variant({ boxes: { stats: 'broken' } }) }, { stats }), {

@@ -34,7 +34,12 @@ describe('hakmem CLI', () => {
     ]);
     const freegate = l.slots.find((s) => s.slot === 'freegate')!.boxes[0]!;
     expect(freegate.requires).toEqual([{ slot: 'superslab', capability: 'registry' }]);
-    expect(freegate.tunables[0]).toMatchObject({ name: 'onForeign', type: 'enum', values: ['report', 'abort'], default: 'report' });
+    expect(freegate.tunables[0]).toMatchObject({
+      name: 'onForeign',
+      type: 'enum',
+      values: ['report', 'abort'],
+      default: 'report',
+    });
     const superslab = l.slots.find((s) => s.slot === 'superslab')!.boxes[0]!;
     expect(superslab.provides).toEqual(['registry', 'chunks']);
     const def = l.variants.find((v) => v.name === 'default')!;

@@ -31,9 +31,9 @@ describe('slot manifests', () => {
     expect(() => defineSlot(url, { slot: 'front', packageName: 'p', boxes: { b: { ...box, name: 'c' } } })).toThrow(
       HakmemManifestError,
     );
-    expect(() => defineSlot(url, { slot: 'front', packageName: 'p', boxes: { b: { ...box, sources: ['/abs/b.c'] } } })).toThrow(
-      /relative to the package root/,
-    );
+    expect(() =>
+      defineSlot(url, { slot: 'front', packageName: 'p', boxes: { b: { ...box, sources: ['/abs/b.c'] } } }),
+    ).toThrow(/relative to the package root/);
     expect(() =>
       defineSlot(url, {
         slot: 'front',
@@ -45,7 +45,9 @@ describe('slot manifests', () => {
       defineSlot(url, {
         slot: 'front',
         packageName: 'p',
-        boxes: { b: { ...box, tunables: { e: { type: 'enum', values: ['a'], default: 'z' as 'a', description: '' } } } },
+        boxes: {
+          b: { ...box, tunables: { e: { type: 'enum', values: ['a'], default: 'z' as 'a', description: '' } } },
+        },
       }),
     ).toThrow(/not among values/);
   });
@@ -62,7 +64,12 @@ describe('loading hakmem.config.ts', () => {
     expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, v.boxes[s].box]))).toEqual(
       Object.fromEntries(SLOT_ORDER.map((s) => [s, c.slots[s].defaultBox])),
     );
-    expect(v.boxes).toMatchObject({ stats: { box: 'off' }, purge: { box: 'decay' }, front: { box: 'tcache' }, freegate: { box: 'fast' } });
+    expect(v.boxes).toMatchObject({
+      stats: { box: 'off' },
+      purge: { box: 'decay' },
+      front: { box: 'tcache' },
+      freegate: { box: 'fast' },
+    });
     // The root config leaves no temporary bundle behind.
     expect(readdirSync(repoRoot).filter((f) => f.includes('.tmp.mjs'))).toEqual([]);
   });
@@ -81,8 +88,10 @@ describe('loading hakmem.config.ts', () => {
       const js = join(t.dir, 'plain.mjs');
       writeFileSync(
         js,
-        configSource('plain', '{ front: { maxBlocks: 99999 } }')
-          .replace("import { defineConfig } from '@hakmem/compose';", 'const defineConfig = (c) => c;'),
+        configSource('plain', '{ front: { maxBlocks: 99999 } }').replace(
+          "import { defineConfig } from '@hakmem/compose';",
+          'const defineConfig = (c) => c;',
+        ),
       );
       await expect(loadConfig(js)).rejects.toThrow('variant plain: front.maxBlocks = 99999 is out of range [8, 4096]');
     } finally {

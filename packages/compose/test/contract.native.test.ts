@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { defineBase, HakmemManifestError } from '@hakmem/native';
 import { slabs } from '@hakmem/refill';
 import { contractEntries, loadConfig, runContractCheck, validateConfig, writeCompileCommands } from '../src/index.js';
-import { fakeSlot, rawConfig, repoRoot, slots, variant } from './helpers.js';
+import { fakeSlot, rawConfig, repoRoot, variant } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hakmem-contract-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -17,8 +17,17 @@ describe('hakmem check', () => {
     const config = await loadConfig(join(repoRoot, 'hakmem.config.ts'));
     const entries = contractEntries(config);
     // every slot header, every box source and every base's header and sources are checked
-    for (const s of ['hk_refill.h', 'hk_refill_slabs.h', 'hk_refill_slabs.c', 'hk_refill_batch.c', 'hk_freegate_routing.h']) {
-      expect(entries.some((e) => e.file.endsWith(`/${s}`)), s).toBe(true);
+    for (const s of [
+      'hk_refill.h',
+      'hk_refill_slabs.h',
+      'hk_refill_slabs.c',
+      'hk_refill_batch.c',
+      'hk_freegate_routing.h',
+    ]) {
+      expect(
+        entries.some((e) => e.file.endsWith(`/${s}`)),
+        s,
+      ).toBe(true);
     }
     expect(await runContractCheck(entries)).toEqual([]);
     const db = join(tmp, 'compile_commands.json');
@@ -29,7 +38,9 @@ describe('hakmem check', () => {
     expect(batch.arguments).toEqual(expect.arrayContaining(['-fsyntax-only', '-I', join(slabs.root, 'c', 'common')]));
   });
 
-  it('a box that calls what its headers do not declare fails, naming the file and the function', { timeout: 60_000 }, async () => {
+  it('a box that calls what its headers do not declare fails, naming the file and the function', {
+    timeout: 60_000,
+  }, async () => {
     const root = join(tmp, 'bad-refill');
     const bad = fakeSlot(
       root,
@@ -61,14 +72,28 @@ describe('hakmem check', () => {
 describe('defineBase', () => {
   const url = new URL('file:///nowhere/pkg/dist/index.js');
   it('resolves its root like defineSlot and rejects paths outside the package', () => {
-    const b = defineBase(url, { name: 'b', packageName: 'p', include: 'c/common', header: 'b.h', sources: ['c/common/b.c'], tunables: {} });
+    const b = defineBase(url, {
+      name: 'b',
+      packageName: 'p',
+      include: 'c/common',
+      header: 'b.h',
+      sources: ['c/common/b.c'],
+      tunables: {},
+    });
     expect(b.root).toBe('/nowhere/pkg');
-    expect(() => defineBase(url, { name: 'b', packageName: 'p', include: '../x', header: 'b.h', sources: ['c/b.c'], tunables: {} })).toThrow(
-      HakmemManifestError,
-    );
-    expect(() => defineBase(url, { name: 'b', packageName: 'p', include: 'c', header: 'b.h', sources: [], tunables: {} })).toThrow(
-      /lists no sources/,
-    );
+    expect(() =>
+      defineBase(url, {
+        name: 'b',
+        packageName: 'p',
+        include: '../x',
+        header: 'b.h',
+        sources: ['c/b.c'],
+        tunables: {},
+      }),
+    ).toThrow(HakmemManifestError);
+    expect(() =>
+      defineBase(url, { name: 'b', packageName: 'p', include: 'c', header: 'b.h', sources: [], tunables: {} }),
+    ).toThrow(/lists no sources/);
   });
 
   it("a box built on a base must declare the base's tunables, of the same type", () => {
@@ -89,14 +114,16 @@ describe('defineBase', () => {
 
 describe('core tunables', () => {
   it('default off, set per variant, checked like a box tunable', () => {
-    const c = validateConfig(rawConfig({ a: variant(), b: variant({ tunables: { core: { asserts: true } } }) }), { rootDir: '/r' });
+    const c = validateConfig(rawConfig({ a: variant(), b: variant({ tunables: { core: { asserts: true } } }) }), {
+      rootDir: '/r',
+    });
     expect(c.variants.a!.core).toEqual({ asserts: false });
     expect(c.variants.b!.core).toEqual({ asserts: true });
-    expect(() => validateConfig(rawConfig({ v: variant({ tunables: { core: { asserts: 1 } } }) }), { rootDir: '/r' })).toThrow(
-      'variant v: core.asserts must be a boolean, got 1',
-    );
-    expect(() => validateConfig(rawConfig({ v: variant({ tunables: { core: { nope: true } } }) }), { rootDir: '/r' })).toThrow(
-      'variant v: tunable core.nope unknown; core tunables: asserts',
-    );
+    expect(() =>
+      validateConfig(rawConfig({ v: variant({ tunables: { core: { asserts: 1 } } }) }), { rootDir: '/r' }),
+    ).toThrow('variant v: core.asserts must be a boolean, got 1');
+    expect(() =>
+      validateConfig(rawConfig({ v: variant({ tunables: { core: { nope: true } } }) }), { rootDir: '/r' }),
+    ).toThrow('variant v: tunable core.nope unknown; core tunables: asserts');
   });
 });

@@ -47,7 +47,9 @@ describe('generated C', () => {
     const headers = includes.slice(2, 2 + SLOT_ORDER.length);
     expect(headers).toEqual(SLOT_ORDER.map((s) => `#include "hakmem/hk_${s}.h"`));
     const boxes = includes.slice(2 + SLOT_ORDER.length, -1);
-    expect(boxes).toEqual(SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)));
+    expect(boxes).toEqual(
+      SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)),
+    );
     expect(boxes[0]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
     // a box's base comes first: the free gate's routing, then the gate
     expect(boxes.at(-2)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
@@ -60,16 +62,18 @@ describe('generated C', () => {
       const m = new RegExp(`static void hk_slots_${hook}\\(void\\) \\{(.*) \\}`).exec(glue);
       return [...(m?.[1] ?? '').matchAll(new RegExp(`hk_([a-z]+)_${hook}\\(\\);`, 'g'))].map((x) => x[1]);
     };
-    const having = (hook: string) => SLOTS.filter((s) => (s.hooks as readonly string[]).includes(hook)).map((s) => s.name);
+    const having = (hook: string) =>
+      SLOTS.filter((s) => (s.hooks as readonly string[]).includes(hook)).map((s) => s.name);
     expect(calls('init')).toEqual(having('init'));
-    expect(calls('init').slice(0, 2)).toEqual(['stats', 'purge']);   // stats first: others count from init on
+    expect(calls('init').slice(0, 2)).toEqual(['stats', 'purge']); // stats first: others count from init on
     expect(calls('thread_init')).toEqual(having('threadInit'));
     expect(calls('thread_exit')).toEqual(having('threadExit').reverse());
     expect(calls('lock_all')).toEqual(['sharedpool', 'large']);
     expect(calls('unlock_all')).toEqual(['large', 'sharedpool']);
     expect(calls('reset_locks')).toEqual(['sharedpool', 'large']);
     expect(calls('fork_prepare')).toEqual(['purge']);
-    for (const slot of SLOT_ORDER) expect(glue).toContain(`if (!strcmp(slot, "${slot}")) return hk_${slot}_probe(name, arg, out);`);
+    for (const slot of SLOT_ORDER)
+      expect(glue).toContain(`if (!strcmp(slot, "${slot}")) return hk_${slot}_probe(name, arg, out);`);
   });
 
   it('the header defines the variant, its boxes and every tunable with its value', () => {

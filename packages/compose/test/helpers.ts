@@ -3,7 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  defineSlot, loadHakmem, variantInfo, type BoxManifest, type HakmemAddon, type SlotName, type SlotPackage,
+  defineSlot,
+  loadHakmem,
+  variantInfo,
+  type BoxManifest,
+  type HakmemAddon,
+  type SlotName,
+  type SlotPackage,
 } from '@hakmem/native';
 import freegate from '@hakmem/freegate';
 import front from '@hakmem/front';
@@ -22,10 +28,12 @@ export const fixturesDir = join(composeRoot, 'test', 'fixtures');
 
 /** Every slot's package: those imported above, and the rest (a slot added later) from its
  * default package, as loadConfig finds them. */
-export const slots = ((await withDefaultSlots(
-  { slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge } },
-  composeRoot,
-)) as { slots: { [S in SlotName]: SlotPackage<S> } }).slots;
+export const slots = (
+  (await withDefaultSlots(
+    { slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge } },
+    composeRoot,
+  )) as { slots: { [S in SlotName]: SlotPackage<S> } }
+).slots;
 
 export const defaultBoxes = {
   front: 'tcache',
@@ -44,7 +52,9 @@ export function rawConfig(variants: Record<string, unknown>, slotOverrides: Reco
 }
 
 /** A variant with the default boxes plus `extra` merged in. */
-export function variant(extra: { boxes?: Record<string, unknown>; tunables?: unknown; description?: unknown } = {}): unknown {
+export function variant(
+  extra: { boxes?: Record<string, unknown>; tunables?: unknown; description?: unknown } = {},
+): unknown {
   return { description: 'test', ...extra, boxes: { ...defaultBoxes, ...(extra.boxes ?? {}) } };
 }
 
@@ -120,7 +130,10 @@ export async function buildTestVariant(
   try {
     const file = join(t.dir, 'hakmem.config.ts');
     writeFileSync(file, configSource(name, tunables, JSON.stringify({ ...defaultBoxes, ...boxes })));
-    const config = validateConfig(await withDefaultSlots(await importConfig(file), t.dir), { path: file, rootDir: repoRoot });
+    const config = validateConfig(await withDefaultSlots(await importConfig(file), t.dir), {
+      path: file,
+      rootDir: repoRoot,
+    });
     const r = await buildVariant(config, name);
     const dirs = [r.distDir, r.buildDir, join(repoRoot, '.hakmem', 'test-bin', name)];
     return { name, distDir: r.distDir, remove: () => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })) };

@@ -15,7 +15,10 @@ function typecheck(files: Record<string, string>): { status: number | null; outp
       JSON.stringify({ extends: join(repoRoot, 'tsconfig.base.json'), include: ['*.ts'] }),
     );
     for (const [name, text] of Object.entries(files)) writeFileSync(join(t.dir, name), text);
-    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', '.'], { cwd: t.dir, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--pretty', 'false', '-p', '.'], {
+      cwd: t.dir,
+      encoding: 'utf8',
+    });
     return { status: r.status, output: `${r.stdout}${r.stderr}` };
   } finally {
     t.cleanup();
@@ -28,7 +31,10 @@ const without = (slot: string) => JSON.stringify({ ...defaultBoxes, [slot]: unde
 describe('hakmem.config.ts is type-checked', () => {
   it('a good config type-checks', () => {
     const r = typecheck({
-      'good.ts': configSource('fast', "{ front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } }"),
+      'good.ts': configSource(
+        'fast',
+        "{ front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } }",
+      ),
       // a slot with no box runs its default box, whose tunables type-check
       'good-default.ts': configSource('d', '{ front: { maxBlocks: 64 } }', without('front')),
     });

@@ -20,7 +20,9 @@ const check = (variants: Record<string, unknown>, overrides?: Record<string, unk
 
 describe('validateConfig', () => {
   it('accepts the default boxes and fills every tunable with its default', () => {
-    const c = validateConfig(rawConfig({ default: variant({ tunables: { front: { maxBlocks: 512 } } }) }), { rootDir: '/r' });
+    const c = validateConfig(rawConfig({ default: variant({ tunables: { front: { maxBlocks: 512 } } }) }), {
+      rootDir: '/r',
+    });
     const v = getVariant(c, 'default');
     expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
     expect(v.tunables.freegate).toEqual({ onForeign: 'report' });
@@ -49,7 +51,9 @@ describe('validateConfig', () => {
       `unknown slot 'frnt'; slots: ${SLOT_ORDER.join(', ')}`,
     );
     expect(errorOf(check({ v: variant({ tunables: { frnt: {} } }) })).message).toContain("unknown slot 'frnt'");
-    expect(errorOf(check({ v: variant() }, { frnt: slots.front })).message).toContain("unknown slot 'frnt' in config.slots");
+    expect(errorOf(check({ v: variant() }, { frnt: slots.front })).message).toContain(
+      "unknown slot 'frnt' in config.slots",
+    );
   });
 
   it("runs a slot's default box where a variant names none, and requires a package for every slot", () => {
@@ -121,9 +125,9 @@ describe('validateConfig', () => {
   });
 
   it('validates every variant, and the shape of the config', () => {
-    expect(errorOf(check({ good: variant(), bad: variant({ tunables: { front: { maxBytes: 1 } } }) })).message).toContain(
-      'variant bad: front.maxBytes = 1 is out of range [4096, 16777216]',
-    );
+    expect(
+      errorOf(check({ good: variant(), bad: variant({ tunables: { front: { maxBytes: 1 } } }) })).message,
+    ).toContain('variant bad: front.maxBytes = 1 is out of range [4096, 16777216]');
     expect(errorOf(check({})).message).toContain('declares no variants');
     expect(errorOf(check({ '../x': variant() })).message).toContain("variant name '../x'");
     expect(errorOf(() => validateConfig(undefined)).message).toContain('default-export defineConfig');

@@ -46,7 +46,7 @@ for (const [box, variant] of Object.entries(variantFor)) {
     it('aligned blocks (alignment above 64) are live while held, wherever they lie in their slab blocks, and freed once', () => {
       const hk = loadHakmem(dist);
       const kinds = new Set<number>();
-      const held = Array.from({ length: 64 }, () => hk.memalign(256, 300));   // held together: different slab blocks
+      const held = Array.from({ length: 64 }, () => hk.memalign(256, 300)); // held together: different slab blocks
       for (const [i, p] of held.entries()) {
         expect(p % 256n).toBe(0n);
         const kind = classify(hk, p);
@@ -98,7 +98,11 @@ for (const [box, variant] of Object.entries(variantFor)) {
       ['double free', 'const p = hk.malloc(64); hk.free(p); hk.free(p);', /double free of 0x[0-9a-f]+/],
       ['interior pointer', 'const p = hk.malloc(64); hk.free(p + 16n);', /inside a block.*0x[0-9a-f]+/],
       ['foreign pointer', 'hk.free(0x1235n);', /did not allocate: 0x1235/],
-      ['interior of a large block', 'const p = hk.malloc(4 << 20); hk.free(p + 4096n);', /inside a large block: 0x[0-9a-f]+/],
+      [
+        'interior of a large block',
+        'const p = hk.malloc(4 << 20); hk.free(p + 4096n);',
+        /inside a large block: 0x[0-9a-f]+/,
+      ],
     ];
     for (const [what, code, message] of cases) {
       it(`${what}: ${policyAborts ? 'aborts naming the address' : 'reported once, heap intact'}`, () => {
@@ -119,7 +123,7 @@ for (const [box, variant] of Object.entries(variantFor)) {
           expect(r.stdout).toContain('survived');
           // once: the second invalid free (0x4321) is not printed
           expect(r.stderr.match(/^hakmem: /gm)?.length).toBe(2);
-          expect(r.stderr).toContain("further invalid frees are ignored");
+          expect(r.stderr).toContain('further invalid frees are ignored');
           expect(r.stderr).not.toContain('0x4321');
         }
       });

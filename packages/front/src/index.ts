@@ -8,8 +8,7 @@ const front = defineSlot(import.meta.url, {
   boxes: {
     tcache: {
       name: 'tcache',
-      description:
-        'Thread-local singly-linked free list plus a count per size class; one branch on hit.',
+      description: 'Thread-local singly-linked free list plus a count per size class; one branch on hit.',
       sources: ['c/tcache/hk_front_tcache.c'],
       tunables: {
         maxBlocks: {
@@ -33,7 +32,7 @@ const front = defineSlot(import.meta.url, {
     magazine: {
       name: 'magazine',
       description:
-        'Thread-local array stack per size class: pop and push are one top index and one entry, and the front writes no link into a freed block while it is cached (the only write a free makes is the free gate\'s mark in word 1).',
+        "Thread-local array stack per size class: pop and push are one top index and one entry, and the front writes no link into a freed block while it is cached (the only write a free makes is the free gate's mark in word 1).",
       sources: ['c/magazine/hk_front_magazine.c'],
       tunables: {
         blocks: {

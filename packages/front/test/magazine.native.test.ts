@@ -20,7 +20,7 @@ describeBoxVariant('front', 'magazine', (hk) => {
     expectCapacityLimits(hk(), 64, 131072);
   });
 
-  it('the front writes nothing into a cached block (only the free gate\'s mark, in word 1)', () => {
+  it("the front writes nothing into a cached block (only the free gate's mark, in word 1)", () => {
     const h = hk();
     const size = 64;
     const p = h.malloc(size);

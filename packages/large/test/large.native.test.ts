@@ -46,12 +46,12 @@ describe('large/bigcache in the default variant', () => {
     const bytes = largeCachedBytes(hk);
     const chunks = probeNumber(hk, 'superslab', 'chunks');
     expect(cached).toBeGreaterThan(0);
-    const size = 40 * MiB;   // more than cacheBytes: no cached mapping fits
+    const size = 40 * MiB; // more than cacheBytes: no cached mapping fits
     const q = hk.calloc(1, size);
     expect(q).not.toBe(0n);
     expect(largeCached(hk)).toBe(cached - 1);
     expect(largeCachedBytes(hk)).toBeLessThanOrEqual(bytes - 2 * MiB);
-    expect(probeNumber(hk, 'superslab', 'chunks')).toBe(chunks);   // one registered, one gone
+    expect(probeNumber(hk, 'superslab', 'chunks')).toBe(chunks); // one registered, one gone
     expect(hk.usableSize(q)).toBeGreaterThanOrEqual(size);
     expect(hk.check(q, 0, size)).toBe(true);
     hk.fill(q, 0x77, size);

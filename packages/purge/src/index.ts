@@ -21,7 +21,8 @@ const timeRule = {
     min: 0,
     max: 3600000,
     unit: 'ms',
-    description: 'How long memory rests before it goes back to the OS (HAKMEM_PURGE_DELAY_MS overrides it at start-up).',
+    description:
+      'How long memory rests before it goes back to the OS (HAKMEM_PURGE_DELAY_MS overrides it at start-up).',
   },
   maxSlabs: {
     type: 'int',
@@ -103,8 +104,7 @@ const purge = defineSlot(import.meta.url, {
     },
     retain: {
       name: 'retain',
-      description:
-        'Nothing goes back on its own: resting memory stays resident until malloc_trim (or hakmem_trim).',
+      description: 'Nothing goes back on its own: resting memory stays resident until malloc_trim (or hakmem_trim).',
       base: limits,
       sources: ['c/retain/hk_purge_retain.c'],
       tunables: limitRule,

@@ -34,7 +34,9 @@ describeBoxVariant('purge', 'background', (hk) => {
     expect(resident(h)).toBeLessThan(64);
   });
 
-  it('a preloaded program that frees 192 MiB and then sleeps is back within the bound (rss_return idle)', { timeout: 120_000 }, async () => {
+  it('a preloaded program that frees 192 MiB and then sleeps is back within the bound (rss_return idle)', {
+    timeout: 120_000,
+  }, async () => {
     const name = variantInfo(hk()).name;
     const n = await nativeHelpers(name);
     const bin = n.buildProgram(join(repo, 'native/test/reliability/rss_return.c'), { mode: 'plain' });

@@ -8,7 +8,8 @@ describe('@hakmem/purge manifest', () => {
     expect(Object.keys(purge.boxes)).toEqual(['decay', 'background', 'eager', 'retain']);
     expect(purge.boxes.decay.tunables).toMatchObject({ delayMs: { type: 'int', min: 0 }, maxSlabs: { type: 'int' } });
     expect(purge.boxes.eager.tunables).toMatchObject({ keepSlabs: { type: 'int', default: 0 } });
-    for (const b of Object.values(purge.boxes)) expect(b.tunables).toMatchObject({ softLimit: { type: 'int', default: 0, unit: 'MiB' } });
+    for (const b of Object.values(purge.boxes))
+      expect(b.tunables).toMatchObject({ softLimit: { type: 'int', default: 0, unit: 'MiB' } });
     expect(Object.keys(purge.boxes.retain.tunables)).toEqual(['softLimit']);
     expect(purge.boxes.background.tunables).toEqual(purge.boxes.decay.tunables);
     for (const [name, b] of Object.entries(purge.boxes)) expect(b.sources.at(-1)).toBe(`c/${name}/hk_purge_${name}.c`);

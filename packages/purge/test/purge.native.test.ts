@@ -43,7 +43,8 @@ for (const [box, variant] of Object.entries(boxes)) {
     const tunables = variantInfo(hk).tunables.purge as Record<string, number>;
 
     it('its sources exist and the variant uses it', () => {
-      for (const src of purge.boxes[box as keyof typeof purge.boxes].sources) expect(existsSync(join(purge.root, src)), src).toBe(true);
+      for (const src of purge.boxes[box as keyof typeof purge.boxes].sources)
+        expect(existsSync(join(purge.root, src)), src).toBe(true);
       expect(variantInfo(hk).boxes.purge).toMatchObject({ box, package: '@hakmem/purge' });
     });
 

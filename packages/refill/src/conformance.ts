@@ -61,7 +61,7 @@ export function refillConformance(hk: () => HakmemAddon): void {
     const chunks = () => probeNumber(h, 'superslab', 'chunks');
     const round = (remote: boolean) => {
       const blocks = Array.from({ length: 3000 }, () => h.malloc(256));
-      for (const p of blocks) (remote ? h.freeOnOtherThread(p) : h.free(p));
+      for (const p of blocks) remote ? h.freeOnOtherThread(p) : h.free(p);
     };
     round(false);
     round(true);

@@ -14,7 +14,10 @@ it('refill/adaptive sources exist', () => {
 /** The ceiling of a class: maxBatch, maxBytes and the front capacity. */
 function limit(hk: HakmemAddon, cls: number): number {
   const t = variantInfo(hk).tunables.refill;
-  return Math.max(1, Math.min(Number(t.maxBatch), Math.floor(Number(t.maxBytes) / classSize(hk, cls)), frontCapacity(hk, cls)));
+  return Math.max(
+    1,
+    Math.min(Number(t.maxBatch), Math.floor(Number(t.maxBytes) / classSize(hk, cls)), frontCapacity(hk, cls)),
+  );
 }
 
 describeBoxVariant('refill', 'adaptive', (hk) => {

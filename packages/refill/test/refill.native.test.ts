@@ -19,7 +19,11 @@ describe('refill/batch in the default variant', () => {
   it('batches are fixed: batchBlocks, capped by batchBytes and the front capacity', () => {
     const t = variantInfo(hk).tunables.refill;
     for (let c = 0; c < classCount(hk); c++) {
-      const want = Math.min(Number(t.batchBlocks), Math.floor(Number(t.batchBytes) / classSize(hk, c)), frontCapacity(hk, c));
+      const want = Math.min(
+        Number(t.batchBlocks),
+        Math.floor(Number(t.batchBytes) / classSize(hk, c)),
+        frontCapacity(hk, c),
+      );
       expect(refillBatch(hk, c)).toBe(Math.max(1, want));
     }
   });

@@ -57,7 +57,8 @@ const remote = defineSlot(import.meta.url, {
           min: 64,
           max: 16777216,
           unit: 'bytes',
-          description: 'A bucket goes to its owner when it holds this many bytes: a thread holds at most buckets x batchBytes.',
+          description:
+            'A bucket goes to its owner when it holds this many bytes: a thread holds at most buckets x batchBytes.',
         },
       },
     },

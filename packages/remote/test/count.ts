@@ -14,7 +14,10 @@ export interface RemoteCount {
 
 export async function remoteCount(variant: string, blocks: number, size: number): Promise<RemoteCount> {
   const n = await nativeHelpers(variant);
-  const bin = n.buildProgram(join(remote.root, 'test/c/remote_count.c'), { mode: 'plain', cflags: [`-I${join(remote.root, '../../native/include')}`] });
+  const bin = n.buildProgram(join(remote.root, 'test/c/remote_count.c'), {
+    mode: 'plain',
+    cflags: [`-I${join(remote.root, '../../native/include')}`],
+  });
   const r = n.run(bin, { args: [String(blocks), String(size)], preload: true, timeoutMs: 60_000 });
   expect(r.status, n.describeRun(r)).toBe(0);
   const m = /frees=(-?\d+) atomics=(-?\d+) held=(-?\d+) after_trim=(-?\d+)/.exec(r.stdout);

@@ -14,7 +14,7 @@ function round(hk: HakmemAddon, n: number, size: number, remote = false): void {
   const blocks = Array.from({ length: n }, () => hk.malloc(size));
   blocks.forEach((p, i) => hk.fill(p, i & 0xff, size));
   blocks.forEach((p, i) => expect(hk.check(p, i & 0xff, size)).toBe(true));
-  for (const p of blocks) (remote ? hk.freeOnOtherThread(p) : hk.free(p));
+  for (const p of blocks) remote ? hk.freeOnOtherThread(p) : hk.free(p);
 }
 
 export function sharedpoolConformance(hk: () => HakmemAddon): void {

@@ -23,7 +23,7 @@ const sharedpool = defineSlot(import.meta.url, {
     lockfree: {
       name: 'lockfree',
       description:
-        'Tagged Treiber stacks of resting slabs and chunks, resident and cold; when pages go back is the purge slot\'s decision.',
+        "Tagged Treiber stacks of resting slabs and chunks, resident and cold; when pages go back is the purge slot's decision.",
       base: rest,
       sources: ['c/lockfree/hk_sharedpool_lockfree.c'],
       requires: [{ slot: 'superslab', capability: 'chunks' }],

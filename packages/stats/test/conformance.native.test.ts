@@ -39,7 +39,8 @@ export default defineConfig({
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-const delta = (a: HakmemStats, b: HakmemStats, ev: keyof HakmemStats['events']) => b.events[ev].count - a.events[ev].count;
+const delta = (a: HakmemStats, b: HakmemStats, ev: keyof HakmemStats['events']) =>
+  b.events[ev].count - a.events[ev].count;
 
 for (const box of Object.keys(variantDist) as (keyof typeof stats.boxes)[]) {
   describe(`stats/${box}`, () => {

@@ -19,16 +19,21 @@ it('superslab/chunks sources exist', () => {
   for (const src of superslab.boxes.chunks.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
 });
 
-describeBoxVariant('superslab', 'chunks', (hk) => {
-  superslabConformance(hk);
+describeBoxVariant(
+  'superslab',
+  'chunks',
+  (hk) => {
+    superslabConformance(hk);
 
-  it('every new chunk is advised for huge pages and populated: resident in full', () => {
-    const h = hk();
-    const { chunk, held } = blockInNewChunk(h);
-    expect(chunksPrepared(h)).toBe(h.osStats().chunks);
-    expect(residentPages(chunk, CHUNK_PAGES)).toBe(CHUNK_PAGES);
-    const mode = thpMode();
-    if (mode === 'always' || mode === 'madvise') expect(smapsOf(chunk).THPeligible).toBe('1');
-    for (const p of held) h.free(p);
-  });
-}, { tunables: "{ superslab: { prepare: 'huge_populate' } }" });
+    it('every new chunk is advised for huge pages and populated: resident in full', () => {
+      const h = hk();
+      const { chunk, held } = blockInNewChunk(h);
+      expect(chunksPrepared(h)).toBe(h.osStats().chunks);
+      expect(residentPages(chunk, CHUNK_PAGES)).toBe(CHUNK_PAGES);
+      const mode = thpMode();
+      if (mode === 'always' || mode === 'madvise') expect(smapsOf(chunk).THPeligible).toBe('1');
+      for (const p of held) h.free(p);
+    });
+  },
+  { tunables: "{ superslab: { prepare: 'huge_populate' } }" },
+);

@@ -12,7 +12,11 @@ describe('@hakmem/superslab manifest', () => {
     expect(b.base).toBe(map);
     expect(map.sources).toEqual(['c/common/hk_superslab_map.c']);
     expect(b.provides).toEqual(['registry', 'chunks']);
-    expect(b.tunables.prepare).toMatchObject({ type: 'enum', values: ['none', 'populate', 'huge', 'huge_populate'], default: 'none' });
+    expect(b.tunables.prepare).toMatchObject({
+      type: 'enum',
+      values: ['none', 'populate', 'huge', 'huge_populate'],
+      default: 'none',
+    });
     expect(b.tunables.reserveChunks).toMatchObject({ type: 'int', default: 0, min: 0, max: 64 });
     expect(CHUNK_SIZE).toBe(2n * 1024n * 1024n);
   });

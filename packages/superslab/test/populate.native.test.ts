@@ -10,14 +10,19 @@ it('superslab/chunks sources exist', () => {
   for (const src of superslab.boxes.chunks.sources) expect(existsSync(join(superslab.root, src)), src).toBe(true);
 });
 
-describeBoxVariant('superslab', 'chunks', (hk) => {
-  superslabConformance(hk);
+describeBoxVariant(
+  'superslab',
+  'chunks',
+  (hk) => {
+    superslabConformance(hk);
 
-  it('every new chunk is prepared, and is resident in full before its blocks are touched', () => {
-    const h = hk();
-    const { chunk, held } = blockInNewChunk(h);
-    expect(chunksPrepared(h)).toBe(h.osStats().chunks);
-    expect(residentPages(chunk, CHUNK_PAGES)).toBe(CHUNK_PAGES);
-    for (const p of held) h.free(p);
-  });
-}, { tunables: "{ superslab: { prepare: 'populate' } }" });
+    it('every new chunk is prepared, and is resident in full before its blocks are touched', () => {
+      const h = hk();
+      const { chunk, held } = blockInNewChunk(h);
+      expect(chunksPrepared(h)).toBe(h.osStats().chunks);
+      expect(residentPages(chunk, CHUNK_PAGES)).toBe(CHUNK_PAGES);
+      for (const p of held) h.free(p);
+    });
+  },
+  { tunables: "{ superslab: { prepare: 'populate' } }" },
+);

@@ -17,7 +17,7 @@ static void hk_freegate_init(void) {
     __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
     k = ((uintptr_t)hi << 32 | lo) ^ (uintptr_t)&k ^ ((uintptr_t)getpid() << 17);
   }
-  hk_freegate_key = k | 1;   /* never zero: an all-zero word never decodes to itself */
+  hk_freegate_key = k | 1; /* never zero: an all-zero word never decodes to itself */
 }
 
 static inline void hk_link_store(void *p, void *next) {

@@ -20,9 +20,7 @@ static HK_COLD void hk_freegate_invalid(const void *p, const char *what) {
 
 /* Derived from the gate's free mark, so the checked gate's tag carries its secret key: a block
  * cannot be made to look like an aligned block's container without knowing it. */
-static inline uintptr_t hk_freegate_interior_tag(const void *q) {
-  return hk_freegate_mark(q) ^ 0x21676e696c61686bull;
-}
+static inline uintptr_t hk_freegate_interior_tag(const void *q) { return hk_freegate_mark(q) ^ 0x21676e696c61686bull; }
 
 /* The block q lies in is found by division (cold: only aligned blocks come here); its first
  * word must carry q's tag, which its free overwrites, so a second free of q fails here. */
@@ -39,7 +37,10 @@ static HK_COLD uint8_t *hk_freegate_interior_base(const hk_slab_t *s, const void
  * through its block), or an invalid free: say which problem it is. */
 static HK_COLD void hk_freegate_bad_block(const hk_slab_t *s, const void *p, uint32_t off) {
   uint8_t *b = hk_freegate_interior_base(s, p);
-  if (b) { hk_freegate_free(b); return; }
+  if (b) {
+    hk_freegate_free(b);
+    return;
+  }
   if (!hk_slab_block_start(s, off)) hk_freegate_invalid(p, "free of a pointer inside a block (not a block start):");
   else hk_freegate_invalid(p, "double free of");
 }
@@ -51,13 +52,11 @@ static HK_COLD void hk_freegate_invalid_realloc(const void *p) {
     hk_chunk_t *ch = hk_chunk_of(a);
     const hk_slab_t *s = hk_slab_of(ch, a);
     if (ch->kind == HK_CHUNK_LARGE)
-      what = hk_slab_owner(s) == HK_OWNER_LARGE ? "realloc of a pointer inside a large block:" : "realloc of a freed large block:";
-    else if (hk_slab_owner(s) == HK_OWNER_POOL)
-      what = "realloc of a freed block:";
-    else if (!hk_slab_block_start(s, (uint32_t)(a - (uintptr_t)ch)))
-      what = "realloc of a pointer inside a block:";
-    else
-      what = "realloc of a freed block:";
+      what = hk_slab_owner(s) == HK_OWNER_LARGE ? "realloc of a pointer inside a large block:"
+                                                : "realloc of a freed large block:";
+    else if (hk_slab_owner(s) == HK_OWNER_POOL) what = "realloc of a freed block:";
+    else if (!hk_slab_block_start(s, (uint32_t)(a - (uintptr_t)ch))) what = "realloc of a pointer inside a block:";
+    else what = "realloc of a freed block:";
   }
   hk_freegate_invalid(p, what);
 }
@@ -103,33 +102,45 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
     return;
   }
   uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)ch);
-  if (!hk_freegate_live(s, p, off)) { hk_freegate_bad_block(s, p, off); return; }
+  if (!hk_freegate_live(s, p, off)) {
+    hk_freegate_bad_block(s, p, off);
+    return;
+  }
   uint64_t t0 = hk_stats_clock();
   /* read before the push: once p is on the queue the owner may drain it, empty the slab and
    * hand it to another class, so s is not ours to read after the hand-over */
   uint32_t cls = s->cls;
   ((uintptr_t *)p)[1] = hk_freegate_mark(p);
-  hk_remote_free(o, p, cls);   /* the remote slot hands it over */
+  hk_remote_free(o, p, cls); /* the remote slot hands it over */
   hk_stats_time(HK_EV_FREE_REMOTE, cls, t0);
 }
 
 static HK_NOINLINE void hk_freegate_unregistered(void *p) {
   if (!p) return;
   hk_chunk_t *ch = hk_large_find_aligned(p, 0);
-  if (ch) { hk_large_free(ch); return; }
+  if (ch) {
+    hk_large_free(ch);
+    return;
+  }
   hk_freegate_invalid(p, "free of a pointer hakmem did not allocate:");
 }
 
 static inline void hk_freegate_free(void *p) {
   uintptr_t a = (uintptr_t)p;
-  if (HK_UNLIKELY(!hk_registry_contains(a))) { hk_freegate_unregistered(p); return; }
+  if (HK_UNLIKELY(!hk_registry_contains(a))) {
+    hk_freegate_unregistered(p);
+    return;
+  }
   hk_chunk_t *ch = hk_chunk_of(a);
   hk_slab_t *s = hk_slab_of(ch, a);
   hk_heap_t *h = hk_tls_heap;
-  if (HK_LIKELY(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == h)) {   /* only h publishes h */
+  if (HK_LIKELY(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == h)) { /* only h publishes h */
     uint64_t t0 = hk_stats_clock();
     uint32_t off = (uint32_t)(a - (uintptr_t)ch);
-    if (HK_UNLIKELY(!hk_freegate_live(s, p, off))) { hk_freegate_bad_block(s, p, off); return; }
+    if (HK_UNLIKELY(!hk_freegate_live(s, p, off))) {
+      hk_freegate_bad_block(s, p, off);
+      return;
+    }
     ((uintptr_t *)p)[1] = hk_freegate_mark(p);
     uint32_t cls = s->cls;
     if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(h, cls);
@@ -141,10 +152,14 @@ static inline void hk_freegate_free(void *p) {
 
 static int hk_freegate_probe(const char *name, int64_t arg, int64_t *out) {
   if (!strcmp(name, "classify")) {
-    hk_chunk_t *ch; hk_slab_t *s;
+    hk_chunk_t *ch;
+    hk_slab_t *s;
     *out = hk_freegate_classify((const void *)(uintptr_t)arg, &ch, &s);
     return 0;
   }
-  if (!strcmp(name, "foreign_frees")) { *out = (int64_t)__atomic_load_n(&hk_freegate_invalid_count, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "foreign_frees")) {
+    *out = (int64_t)__atomic_load_n(&hk_freegate_invalid_count, __ATOMIC_RELAXED);
+    return 0;
+  }
   return -1;
 }

@@ -4,7 +4,7 @@
 
 #include "hk_freegate_routing.h"
 
-#define HK_FREEGATE_MARK_KEY 0x686b6d656d667265ull   /* fixed: "hkmemfre" */
+#define HK_FREEGATE_MARK_KEY 0x686b6d656d667265ull /* fixed: "hkmemfre" */
 
 static inline void hk_link_store(void *p, void *next) { *(void **)p = next; }
 static inline void *hk_link_load(const void *p) { return *(void *const *)p; }

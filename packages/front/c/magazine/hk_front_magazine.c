@@ -24,7 +24,7 @@
 typedef struct {
   uint32_t top[HK_NUM_CLASSES];
   uint32_t lim[HK_NUM_CLASSES];
-  void    *entry[HK_NUM_CLASSES * HK_MAG_STRIDE];
+  void *entry[HK_NUM_CLASSES * HK_MAG_STRIDE];
 } hk_magazine_t;
 
 static __thread hk_magazine_t hk_mag;
@@ -52,9 +52,7 @@ static uint32_t hk_front_capacity(uint32_t cls) {
   return n ? n : 1;
 }
 
-static uint32_t hk_front_count(uint32_t cls) {
-  return hk_mag.lim[cls] ? hk_mag.top[cls] - hk_mag_base(cls) : 0;
-}
+static uint32_t hk_front_count(uint32_t cls) { return hk_mag.lim[cls] ? hk_mag.top[cls] - hk_mag_base(cls) : 0; }
 
 /* The chain's first block ends on top, so blocks come out in chain order (a refill's fresh
  * blocks in address order). */
@@ -67,8 +65,11 @@ static void hk_front_fill(uint32_t cls, void *head, uint32_t n) {
 /* The oldest blocks leave (the bottom of the stack: the coldest), the hot top stays. */
 static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head) {
   uint32_t have = hk_front_count(cls), k = n < have ? n : have;
-  void **e = &hk_mag.entry[hk_mag_base(cls)] + 1;     /* above the sentinel */
-  if (!k) { *head = NULL; return 0; }
+  void **e = &hk_mag.entry[hk_mag_base(cls)] + 1; /* above the sentinel */
+  if (!k) {
+    *head = NULL;
+    return 0;
+  }
   for (uint32_t i = 0; i + 1 < k; i++) hk_link_store(e[i], e[i + 1]);
   hk_link_store(e[k - 1], NULL);
   *head = e[0];
@@ -85,13 +86,19 @@ static void hk_front_thread_init(void) {
 }
 
 static void hk_front_thread_exit(void) {
-  memset(hk_mag.top, 0, sizeof hk_mag.top);   /* every pop reads class 0's sentinel: a miss */
+  memset(hk_mag.top, 0, sizeof hk_mag.top); /* every pop reads class 0's sentinel: a miss */
   memset(hk_mag.lim, 0, sizeof hk_mag.lim);
 }
 
 static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "count")) { *out = hk_front_count((uint32_t)arg); return 0; }
-  if (!strcmp(name, "capacity")) { *out = hk_front_capacity((uint32_t)arg); return 0; }
+  if (!strcmp(name, "count")) {
+    *out = hk_front_count((uint32_t)arg);
+    return 0;
+  }
+  if (!strcmp(name, "capacity")) {
+    *out = hk_front_capacity((uint32_t)arg);
+    return 0;
+  }
   return -1;
 }

@@ -9,7 +9,7 @@
 #include "hakmem/hk_front.h"
 
 typedef struct {
-  void    *head[HK_NUM_CLASSES];
+  void *head[HK_NUM_CLASSES];
   uint32_t room[HK_NUM_CLASSES];
 } hk_tcache_t;
 
@@ -49,10 +49,16 @@ static void hk_front_fill(uint32_t cls, void *head, uint32_t n) {
 
 static uint32_t hk_front_take(uint32_t cls, uint32_t n, void **head) {
   void *first = hk_tcache.head[cls], *last = first;
-  if (!first || !n) { *head = NULL; return 0; }
+  if (!first || !n) {
+    *head = NULL;
+    return 0;
+  }
   uint32_t k = 1;
   void *next;
-  while (k < n && (next = hk_link_load(last)) != NULL) { last = next; k++; }
+  while (k < n && (next = hk_link_load(last)) != NULL) {
+    last = next;
+    k++;
+  }
   hk_tcache.head[cls] = hk_link_load(last);
   hk_link_store(last, NULL);
   hk_tcache.room[cls] += k;
@@ -64,13 +70,17 @@ static void hk_front_thread_init(void) {
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) hk_tcache.room[c] = hk_front_capacity(c);
 }
 
-static void hk_front_thread_exit(void) {
-  memset(&hk_tcache, 0, sizeof hk_tcache);
-}
+static void hk_front_thread_exit(void) { memset(&hk_tcache, 0, sizeof hk_tcache); }
 
 static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "count")) { *out = hk_front_count((uint32_t)arg); return 0; }
-  if (!strcmp(name, "capacity")) { *out = hk_front_capacity((uint32_t)arg); return 0; }
+  if (!strcmp(name, "count")) {
+    *out = hk_front_count((uint32_t)arg);
+    return 0;
+  }
+  if (!strcmp(name, "capacity")) {
+    *out = hk_front_capacity((uint32_t)arg);
+    return 0;
+  }
   return -1;
 }

@@ -10,7 +10,11 @@
 
 #define HK_LARGE_SLOTS (HK_CFG_LARGE_CACHE_ENTRIES > 0 ? HK_CFG_LARGE_CACHE_ENTRIES : 1)
 
-typedef struct { hk_chunk_t *ch; size_t len; uint64_t since; } hk_large_entry_t;   /* since: hk_purge_stamp */
+typedef struct {
+  hk_chunk_t *ch;
+  size_t len;
+  uint64_t since;
+} hk_large_entry_t; /* since: hk_purge_stamp */
 
 /* The lock guards the array; the two totals are also read without it (probes, the empty
  * test), so they are written atomically. */
@@ -25,7 +29,8 @@ static hk_large_entry_t hk_large_cache_remove(uint32_t i) {
   uint32_t n = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED) - 1;
   memmove(&hk_large_cache[i], &hk_large_cache[i + 1], (n - i) * sizeof e);
   __atomic_store_n(&hk_large_cached, n, __ATOMIC_RELAXED);
-  __atomic_store_n(&hk_large_cached_bytes, __atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED) - e.len, __ATOMIC_RELAXED);
+  __atomic_store_n(&hk_large_cached_bytes, __atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED) - e.len,
+                   __ATOMIC_RELAXED);
   return e;
 }
 
@@ -67,7 +72,7 @@ static int hk_large_cache_put(hk_chunk_t *ch, size_t len) {
   if (HK_CFG_LARGE_CACHE_ENTRIES == 0 || len > (size_t)HK_CFG_LARGE_CACHE_BYTES) return 0;
   hk_large_entry_t evicted[4];
   uint32_t ne = 0;
-  hk_chunk_set_owner(ch, HK_OWNER_POOL);     /* a second free of it is now an invalid free */
+  hk_chunk_set_owner(ch, HK_OWNER_POOL); /* a second free of it is now an invalid free */
   hk_lock(&hk_large_lock);
   while ((__atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED) >= HK_LARGE_SLOTS ||
           __atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED) + len > (size_t)HK_CFG_LARGE_CACHE_BYTES) &&
@@ -90,7 +95,7 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
   size_t offset, len, got = 0;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = offset < HK_CHUNK_SIZE ? hk_large_cache_take(len, &got) : NULL;
-  if (ch && got < len) {   /* none fitted: grow the biggest, or give it back and map afresh */
+  if (ch && got < len) { /* none fitted: grow the biggest, or give it back and map afresh */
     hk_chunk_t *old = ch;
     ch = hk_superslab_grow_large(old, got, len);
     if (ch) got = len;
@@ -133,13 +138,28 @@ static size_t hk_large_purge(uint64_t before) {
 }
 
 static void hk_large_init(void) {}
-static void hk_large_lock_all(void) { hk_lock(&hk_large_lock); hk_lock(&hk_large_aligned_lock); }
-static void hk_large_unlock_all(void) { hk_unlock(&hk_large_aligned_lock); hk_unlock(&hk_large_lock); }
-static void hk_large_reset_locks(void) { hk_lock_reset(&hk_large_lock); hk_lock_reset(&hk_large_aligned_lock); }
+static void hk_large_lock_all(void) {
+  hk_lock(&hk_large_lock);
+  hk_lock(&hk_large_aligned_lock);
+}
+static void hk_large_unlock_all(void) {
+  hk_unlock(&hk_large_aligned_lock);
+  hk_unlock(&hk_large_lock);
+}
+static void hk_large_reset_locks(void) {
+  hk_lock_reset(&hk_large_lock);
+  hk_lock_reset(&hk_large_aligned_lock);
+}
 
 static int hk_large_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  if (!strcmp(name, "cached")) { *out = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED); return 0; }
-  if (!strcmp(name, "cached_bytes")) { *out = (int64_t)__atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "cached")) {
+    *out = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
+    return 0;
+  }
+  if (!strcmp(name, "cached_bytes")) {
+    *out = (int64_t)__atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED);
+    return 0;
+  }
   return -1;
 }

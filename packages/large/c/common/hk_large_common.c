@@ -9,7 +9,10 @@
 #define HK_LARGE_ALIGNED_MAX 64
 
 static hk_lock_t hk_large_aligned_lock = HK_LOCK_INIT;
-static struct { const void *p; hk_chunk_t *ch; } hk_large_aligned[HK_LARGE_ALIGNED_MAX];
+static struct {
+  const void *p;
+  hk_chunk_t *ch;
+} hk_large_aligned[HK_LARGE_ALIGNED_MAX];
 static uint32_t hk_large_aligned_count;
 
 static int hk_large_aligned_add(const void *p, hk_chunk_t *ch) {
@@ -17,7 +20,9 @@ static int hk_large_aligned_add(const void *p, hk_chunk_t *ch) {
   hk_lock(&hk_large_aligned_lock);
   for (uint32_t i = 0; i < HK_LARGE_ALIGNED_MAX; i++)
     if (!hk_large_aligned[i].p) {
-      hk_large_aligned[i].p = p; hk_large_aligned[i].ch = ch; ok = 1;
+      hk_large_aligned[i].p = p;
+      hk_large_aligned[i].ch = ch;
+      ok = 1;
       __atomic_fetch_add(&hk_large_aligned_count, 1, __ATOMIC_RELAXED);
       break;
     }
@@ -47,7 +52,10 @@ static hk_chunk_t *hk_large_find_aligned(const void *p, int remove) {
  * or the alignment), and how long the mapping is (*len). 0 when the size overflows (errno set). */
 static int hk_large_layout(size_t size, size_t align, size_t *offset, size_t *len) {
   size_t off = align > HK_PAGE ? align : HK_PAGE;
-  if (size > (size_t)PTRDIFF_MAX - off - HK_CHUNK_SIZE) { errno = ENOMEM; return 0; }
+  if (size > (size_t)PTRDIFF_MAX - off - HK_CHUNK_SIZE) {
+    errno = ENOMEM;
+    return 0;
+  }
   *offset = off;
   *len = HK_ALIGN_UP(off + size, HK_PAGE);
   return 1;

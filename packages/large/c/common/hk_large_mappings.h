@@ -14,9 +14,9 @@
 
 /* What a large chunk's header records, in its slot_area. */
 typedef struct __attribute__((may_alias)) {
-  size_t map_len;   /* bytes mapped */
-  size_t size;      /* usable bytes */
-  size_t offset;    /* the block's offset from the chunk */
+  size_t map_len; /* bytes mapped */
+  size_t size;    /* usable bytes */
+  size_t offset;  /* the block's offset from the chunk */
 } hk_large_rec_t;
 
 _Static_assert(sizeof(hk_large_rec_t) <= sizeof(((hk_chunk_t *)0)->slot_area), "the record fits the chunk's slot area");

@@ -6,7 +6,7 @@
 #include "hk_large_mappings.h"
 
 static void *hk_large_alloc(size_t size, size_t align, int zero) {
-  (void)zero;                                   /* a fresh mapping reads as zero */
+  (void)zero; /* a fresh mapping reads as zero */
   size_t offset, len;
   if (!hk_large_layout(size, align, &offset, &len)) return NULL;
   hk_chunk_t *ch = hk_large_map(len, offset);
@@ -21,7 +21,10 @@ static void hk_large_free(hk_chunk_t *ch) {
   errno = saved;
 }
 
-static size_t hk_large_purge(uint64_t before) { (void)before; return 0; }   /* nothing cached */
+static size_t hk_large_purge(uint64_t before) {
+  (void)before;
+  return 0;
+} /* nothing cached */
 
 static void hk_large_init(void) {}
 static void hk_large_lock_all(void) { hk_lock(&hk_large_aligned_lock); }
@@ -31,6 +34,9 @@ static void hk_large_reset_locks(void) { hk_lock_reset(&hk_large_aligned_lock); 
 /* Nothing is ever cached. */
 static int hk_large_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  if (!strcmp(name, "cached") || !strcmp(name, "cached_bytes")) { *out = 0; return 0; }
+  if (!strcmp(name, "cached") || !strcmp(name, "cached_bytes")) {
+    *out = 0;
+    return 0;
+  }
   return -1;
 }

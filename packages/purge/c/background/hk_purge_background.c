@@ -18,7 +18,7 @@
 
 enum { HK_PURGE_IDLE, HK_PURGE_STARTING, HK_PURGE_RUNNING, HK_PURGE_NO_THREAD };
 
-static int hk_purge_thread_state;     /* enum above; claimed from IDLE by CAS */
+static int hk_purge_thread_state; /* enum above; claimed from IDLE by CAS */
 static hk_lock_t hk_purge_pass_lock = HK_LOCK_INIT;
 static __thread uint32_t hk_purge_events;
 
@@ -38,7 +38,7 @@ static void *hk_purge_thread(void *arg) {
 static HK_COLD void hk_purge_thread_start(void) {
   sigset_t all, old;
   sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);   /* the thread inherits it: no signal lands there */
+  pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread inherits it: no signal lands there */
   pthread_attr_t attr;
   int ok = pthread_attr_init(&attr) == 0;
   if (ok) {
@@ -55,7 +55,8 @@ static HK_COLD void hk_purge_thread_start(void) {
 static void hk_purge_unlocked(void) {
   if (HK_LIKELY(__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) != HK_PURGE_IDLE)) return;
   int idle = HK_PURGE_IDLE;
-  if (__atomic_compare_exchange_n(&hk_purge_thread_state, &idle, HK_PURGE_STARTING, false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+  if (__atomic_compare_exchange_n(&hk_purge_thread_state, &idle, HK_PURGE_STARTING, false, __ATOMIC_ACQ_REL,
+                                  __ATOMIC_RELAXED))
     hk_purge_thread_start();
 }
 
@@ -63,8 +64,7 @@ static void hk_purge_tick(void) {
   if (++hk_purge_events % HK_PURGE_CLOCK_EVERY) return;
   if (__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING)
     __atomic_store_n(&hk_purge_clock, hk_clock_ms(), __ATOMIC_RELAXED);
-  else
-    hk_purge_pass();
+  else hk_purge_pass();
 }
 
 static void hk_purge_init(void) {

@@ -17,8 +17,8 @@
 
 enum { HK_PURGE_LIMIT_EVERY_MS = 10 };
 
-static uint64_t hk_purge_limit;        /* bytes; 0: none (set once, at start-up) */
-static uint64_t hk_purge_limit_next;   /* no limit pass before this (ms) */
+static uint64_t hk_purge_limit;      /* bytes; 0: none (set once, at start-up) */
+static uint64_t hk_purge_limit_next; /* no limit pass before this (ms) */
 static uint64_t hk_purge_limit_passes;
 
 /* The whole of a small file into buf (NUL-terminated); its length, or -1. */
@@ -94,8 +94,8 @@ static void hk_purge_before_map(size_t len) {
   if ((uint64_t)mapped + len <= hk_purge_limit) return;
   uint64_t now = hk_clock_ms(), next = __atomic_load_n(&hk_purge_limit_next, __ATOMIC_RELAXED);
   if (now < next) return;
-  if (!__atomic_compare_exchange_n(&hk_purge_limit_next, &next, now + HK_PURGE_LIMIT_EVERY_MS, false,
-                                   __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+  if (!__atomic_compare_exchange_n(&hk_purge_limit_next, &next, now + HK_PURGE_LIMIT_EVERY_MS, false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED))
     return;
   hk_orphans_reclaim();
   hk_pool_purge(UINT64_MAX);
@@ -109,7 +109,13 @@ static int hk_purge_limit_probe(const char *name, int64_t arg, int64_t *out) {
     *out = arg ? (int64_t)hk_purge_cgroup_limit((const char *)(uintptr_t)arg) : 0;
     return 0;
   }
-  if (!strcmp(name, "soft_limit")) { *out = (int64_t)hk_purge_limit; return 0; }
-  if (!strcmp(name, "limit_passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_limit_passes, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "soft_limit")) {
+    *out = (int64_t)hk_purge_limit;
+    return 0;
+  }
+  if (!strcmp(name, "limit_passes")) {
+    *out = (int64_t)__atomic_load_n(&hk_purge_limit_passes, __ATOMIC_RELAXED);
+    return 0;
+  }
   return -1;
 }

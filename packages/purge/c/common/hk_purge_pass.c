@@ -11,10 +11,10 @@
 
 #include "hk_purge_passes.h"
 
-static uint64_t hk_purge_delay = HK_CFG_PURGE_DELAY_MS;   /* set once, at start-up */
-static uint64_t hk_purge_clock;       /* the last clock read (ms): what comes to rest is stamped with it */
-static uint64_t hk_purge_next;        /* no pass before this (ms) */
-static uint64_t hk_purge_passes, hk_purge_released;        /* for the probes */
+static uint64_t hk_purge_delay = HK_CFG_PURGE_DELAY_MS; /* set once, at start-up */
+static uint64_t hk_purge_clock; /* the last clock read (ms): what comes to rest is stamped with it */
+static uint64_t hk_purge_next;  /* no pass before this (ms) */
+static uint64_t hk_purge_passes, hk_purge_released; /* for the probes */
 
 static int hk_purge_keep(int64_t resident) { return resident < HK_CFG_PURGE_MAX_SLABS; }
 
@@ -29,7 +29,8 @@ static int hk_purge_pass(void) {
   __atomic_store_n(&hk_purge_clock, now, __ATOMIC_RELAXED);
   uint64_t next = __atomic_load_n(&hk_purge_next, __ATOMIC_RELAXED);
   if (now < next) return 0;
-  if (!__atomic_compare_exchange_n(&hk_purge_next, &next, now + hk_purge_step(), false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+  if (!__atomic_compare_exchange_n(&hk_purge_next, &next, now + hk_purge_step(), false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED))
     return 0;
   hk_orphans_reclaim();
   uint64_t before = now > hk_purge_delay ? now - hk_purge_delay : 0;
@@ -45,8 +46,17 @@ static void hk_purge_pass_init(void) {
 }
 
 static int hk_purge_pass_probe(const char *name, int64_t *out) {
-  if (!strcmp(name, "delay_ms")) { *out = (int64_t)hk_purge_delay; return 0; }
-  if (!strcmp(name, "passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0; }
-  if (!strcmp(name, "released")) { *out = (int64_t)__atomic_load_n(&hk_purge_released, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "delay_ms")) {
+    *out = (int64_t)hk_purge_delay;
+    return 0;
+  }
+  if (!strcmp(name, "passes")) {
+    *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED);
+    return 0;
+  }
+  if (!strcmp(name, "released")) {
+    *out = (int64_t)__atomic_load_n(&hk_purge_released, __ATOMIC_RELAXED);
+    return 0;
+  }
   return -1;
 }

@@ -11,11 +11,11 @@
 
 #include "hk_purge_limits.h"
 
-enum { HK_PURGE_CLOCK_EVERY = 8 };   /* slow paths per clock read (a thread's own count) */
+enum { HK_PURGE_CLOCK_EVERY = 8 }; /* slow paths per clock read (a thread's own count) */
 
-static uint64_t hk_purge_delay;      /* ms; set once, at start-up (HAKMEM_PURGE_DELAY_MS) */
-static uint64_t hk_purge_clock;      /* the last clock read (ms): what comes to rest is stamped with it */
-static uint64_t hk_purge_passes;     /* passes run (probe `passes`) */
+static uint64_t hk_purge_delay;  /* ms; set once, at start-up (HAKMEM_PURGE_DELAY_MS) */
+static uint64_t hk_purge_clock;  /* the last clock read (ms): what comes to rest is stamped with it */
+static uint64_t hk_purge_passes; /* passes run (probe `passes`) */
 
 /* The least time between two passes: delay/4, at least 1 ms. */
 static uint64_t hk_purge_step(void);

@@ -27,6 +27,9 @@ static void hk_purge_fork_parent(void) {}
 static void hk_purge_fork_child(void) {}
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) { *out = 0; return 0; }
+  if (!strcmp(name, "thread")) {
+    *out = 0;
+    return 0;
+  }
   return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, arg, out);
 }

@@ -26,9 +26,21 @@ static void hk_purge_fork_parent(void) {}
 static void hk_purge_fork_child(void) {}
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) { *out = 0; return 0; }
-  if (!strcmp(name, "delay_ms")) { *out = 0; return 0; }
-  if (!strcmp(name, "passes")) { *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0; }
-  if (!strcmp(name, "released")) { *out = 0; return 0; }   /* pages go back as they come to rest */
+  if (!strcmp(name, "thread")) {
+    *out = 0;
+    return 0;
+  }
+  if (!strcmp(name, "delay_ms")) {
+    *out = 0;
+    return 0;
+  }
+  if (!strcmp(name, "passes")) {
+    *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED);
+    return 0;
+  }
+  if (!strcmp(name, "released")) {
+    *out = 0;
+    return 0;
+  } /* pages go back as they come to rest */
   return hk_purge_limit_probe(name, arg, out);
 }

@@ -4,7 +4,10 @@
 
 #include "hk_purge_limits.h"
 
-static int hk_purge_keep(int64_t resident) { (void)resident; return 1; }
+static int hk_purge_keep(int64_t resident) {
+  (void)resident;
+  return 1;
+}
 static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {}
 static void hk_purge_init(void) { hk_purge_limit_init(); }
@@ -14,8 +17,17 @@ static void hk_purge_fork_parent(void) {}
 static void hk_purge_fork_child(void) {}
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) { *out = 0; return 0; }
-  if (!strcmp(name, "delay_ms")) { *out = -1; return 0; }   /* never */
-  if (!strcmp(name, "passes") || !strcmp(name, "released")) { *out = 0; return 0; }
+  if (!strcmp(name, "thread")) {
+    *out = 0;
+    return 0;
+  }
+  if (!strcmp(name, "delay_ms")) {
+    *out = -1;
+    return 0;
+  } /* never */
+  if (!strcmp(name, "passes") || !strcmp(name, "released")) {
+    *out = 0;
+    return 0;
+  }
   return hk_purge_limit_probe(name, arg, out);
 }

@@ -9,7 +9,7 @@
 
 #include "hk_refill_slabs.h"
 
-static __thread uint16_t hk_adaptive_next[HK_NUM_CLASSES];   /* 0: no refill yet -> minBatch */
+static __thread uint16_t hk_adaptive_next[HK_NUM_CLASSES]; /* 0: no refill yet -> minBatch */
 
 /* The ceiling for cls: maxBatch, maxBytes and the front's capacity; at least one. */
 static uint32_t hk_adaptive_limit(uint32_t cls) {
@@ -46,6 +46,9 @@ static HK_NOINLINE void hk_refill_drain(hk_heap_t *h, uint32_t cls) {
 
 static int hk_refill_probe(const char *name, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "batch")) { *out = hk_adaptive_batch((uint32_t)arg); return 0; }
+  if (!strcmp(name, "batch")) {
+    *out = hk_adaptive_batch((uint32_t)arg);
+    return 0;
+  }
   return -1;
 }

@@ -20,6 +20,9 @@ static HK_NOINLINE void hk_refill_drain(hk_heap_t *h, uint32_t cls) { hk_refill_
 
 static int hk_refill_probe(const char *name, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "batch")) { *out = hk_refill_batch((uint32_t)arg); return 0; }
+  if (!strcmp(name, "batch")) {
+    *out = hk_refill_batch((uint32_t)arg);
+    return 0;
+  }
   return -1;
 }

@@ -51,7 +51,8 @@ static void hk_partial_push(hk_heap_t *h, hk_slab_t *s) {
 
 static void hk_partial_unlink(hk_heap_t *h, hk_slab_t *s) {
   HK_ASSERT(s->where == HK_SLAB_PARTIAL);
-  if (s->prev) s->prev->next = s->next; else hk_stock(h)->partial[s->cls] = s->next;
+  if (s->prev) s->prev->next = s->next;
+  else hk_stock(h)->partial[s->cls] = s->next;
   if (s->next) s->next->prev = s->prev;
   s->next = s->prev = NULL;
   s->where = HK_SLAB_NONE;
@@ -66,7 +67,10 @@ static void hk_slab_release(hk_slab_t *s) {
 /* s just became empty and is in no list: keep it as the spare, or give it back. */
 static void hk_slab_retire(hk_heap_t *h, hk_slab_t *s) {
   HK_ASSERT(s->used == 0 && s->free_count + (s->end - s->bump) / s->block_size == (s->end - s->start) / s->block_size);
-  if (!HK_CFG_REFILL_KEEP_SPARE) { hk_slab_release(s); return; }
+  if (!HK_CFG_REFILL_KEEP_SPARE) {
+    hk_slab_release(s);
+    return;
+  }
   hk_slab_t *old = hk_stock(h)->spare[s->cls];
   hk_stock(h)->spare[s->cls] = s;
   s->where = HK_SLAB_SPARE;
@@ -208,7 +212,10 @@ static int64_t hk_refill_check(const hk_heap_t *h) {
     if ((s = st->spare[c]) != NULL) bad += hk_slab_check(h, s, c, HK_SLAB_SPARE) || s->used != 0;
     uint32_t n = 0;
     for (s = st->partial[c]; s; prev = s, s = s->next) {
-      if (s->prev != prev || ++n > (1u << 24)) { bad++; break; }
+      if (s->prev != prev || ++n > (1u << 24)) {
+        bad++;
+        break;
+      }
       bad += hk_slab_check(h, s, c, HK_SLAB_PARTIAL);
     }
   }

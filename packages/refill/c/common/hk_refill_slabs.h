@@ -27,7 +27,9 @@ _Static_assert(sizeof(hk_stock_t) <= sizeof(((hk_heap_t *)0)->refill_area), "the
 
 /* h's stock; the caller holds h's lock (the refill slot's rule). */
 static inline hk_stock_t *hk_stock(hk_heap_t *h) { return (hk_stock_t *)(void *)h->refill_area; }
-static inline const hk_stock_t *hk_stock_const(const hk_heap_t *h) { return (const hk_stock_t *)(const void *)h->refill_area; }
+static inline const hk_stock_t *hk_stock_const(const hk_heap_t *h) {
+  return (const hk_stock_t *)(const void *)h->refill_area;
+}
 
 /* The front of cls missed: move up to want blocks (>= 1) from h's slabs into the front and
  * return one of them; NULL on OOM. Collects remote frees first when some wait. */

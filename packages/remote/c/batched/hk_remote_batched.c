@@ -16,8 +16,8 @@
 #include "hk_remote_channel.h"
 
 typedef struct {
-  hk_heap_t *to;          /* the destination heap (NULL: unused) */
-  void *first, *last;     /* the chain, newest first; last's link is written on hand-over */
+  hk_heap_t *to;      /* the destination heap (NULL: unused) */
+  void *first, *last; /* the chain, newest first; last's link is written on hand-over */
   uint32_t blocks, bytes;
 } hk_remote_bucket_t;
 
@@ -25,8 +25,8 @@ enum { HK_REMOTE_FRESH = 0, HK_REMOTE_KEYED = 1, HK_REMOTE_EXITED = 2 };
 
 static __thread struct {
   hk_remote_bucket_t bucket[HK_CFG_REMOTE_BUCKETS];
-  uint32_t held;          /* blocks in every bucket: the miss path's one test */
-  uint32_t state;         /* enum above */
+  uint32_t held;  /* blocks in every bucket: the miss path's one test */
+  uint32_t state; /* enum above */
 } hk_remote_tls;
 
 static pthread_key_t hk_remote_key;
@@ -67,7 +67,7 @@ static void hk_remote_init(void) {
  * block over directly (the thread has exited, or the key could not be set). */
 static HK_NOINLINE int hk_remote_attach(void) {
   if (hk_remote_tls.state == HK_REMOTE_EXITED || !__atomic_load_n(&hk_remote_key_ready, __ATOMIC_ACQUIRE)) return 0;
-  if (pthread_setspecific(hk_remote_key, &hk_remote_tls) != 0) return 0;   /* may allocate: no lock is held */
+  if (pthread_setspecific(hk_remote_key, &hk_remote_tls) != 0) return 0; /* may allocate: no lock is held */
   hk_remote_tls.state = HK_REMOTE_KEYED;
   return 1;
 }
@@ -98,7 +98,13 @@ static HK_NOINLINE void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) {
 
 static int hk_remote_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  if (!strcmp(name, "held")) { *out = hk_remote_tls.held; return 0; }   /* the calling thread's */
-  if (!strcmp(name, "batch")) { *out = HK_CFG_REMOTE_BATCH_BLOCKS; return 0; }
+  if (!strcmp(name, "held")) {
+    *out = hk_remote_tls.held;
+    return 0;
+  } /* the calling thread's */
+  if (!strcmp(name, "batch")) {
+    *out = HK_CFG_REMOTE_BATCH_BLOCKS;
+    return 0;
+  }
   return -1;
 }

@@ -19,9 +19,7 @@ static inline void hk_remote_push(hk_heap_t *o, void *first, void *last, uint32_
   hk_stats_count(HK_EV_REMOTE_ATOMICS, cls, tries);
 }
 
-static inline int hk_remote_pending(hk_heap_t *h) {
-  return __atomic_load_n(&h->remote, __ATOMIC_RELAXED) != NULL;
-}
+static inline int hk_remote_pending(hk_heap_t *h) { return __atomic_load_n(&h->remote, __ATOMIC_RELAXED) != NULL; }
 
 static void hk_remote_collect(hk_heap_t *h) {
   hk_refill_put_chain(h, __atomic_exchange_n(&h->remote, NULL, __ATOMIC_ACQUIRE));

@@ -11,7 +11,13 @@ static void hk_remote_thread_exit(void) {}
 
 static int hk_remote_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  if (!strcmp(name, "held")) { *out = 0; return 0; }
-  if (!strcmp(name, "batch")) { *out = 1; return 0; }
+  if (!strcmp(name, "held")) {
+    *out = 0;
+    return 0;
+  }
+  if (!strcmp(name, "batch")) {
+    *out = 1;
+    return 0;
+  }
   return -1;
 }

@@ -20,7 +20,9 @@ static uint32_t hk_pool_chunk_id(const hk_chunk_t *ch) { return (uint32_t)((uint
 static uint32_t *hk_pool_link(int list, uint32_t id) {
   return list < HK_POOL_CHUNKS ? &hk_slab_from_id(id)->pool_next : &hk_pool_chunk_from_id(id)->pool_next;
 }
-static uint32_t hk_pool_next(int list, uint32_t id) { return __atomic_load_n(hk_pool_link(list, id), __ATOMIC_RELAXED); }
+static uint32_t hk_pool_next(int list, uint32_t id) {
+  return __atomic_load_n(hk_pool_link(list, id), __ATOMIC_RELAXED);
+}
 static void hk_pool_set_next(int list, uint32_t id, uint32_t next) {
   __atomic_store_n(hk_pool_link(list, id), next, __ATOMIC_RELAXED);
 }
@@ -65,7 +67,7 @@ static hk_slab_t *hk_pool_take_slab(void) {
     if ((id = hk_pool_pop(HK_POOL_CHUNKS)) != 0) return hk_pool_split(hk_pool_chunk_from_id(id), 0);
     if ((id = hk_pool_pop(HK_POOL_SLABS_COLD)) != 0) return hk_slab_from_id(id);
     if ((id = hk_pool_pop(HK_POOL_CHUNKS_COLD)) != 0) return hk_pool_split(hk_pool_chunk_from_id(id), 1);
-    if (round == 0) hk_orphans_reclaim();   /* takes the heaps lock: never under a pool lock */
+    if (round == 0) hk_orphans_reclaim(); /* takes the heaps lock: never under a pool lock */
   }
   hk_chunk_t *ch = hk_pool_map_chunk();
   if (!ch) return NULL;
@@ -123,10 +125,14 @@ static uint64_t hk_pool_stamp_of(int list, uint32_t id) {
 }
 
 /* A chain being built from ids the caller holds, in the order they are added. */
-typedef struct { uint32_t first, last; int64_t n; } hk_pool_chain_t;
+typedef struct {
+  uint32_t first, last;
+  int64_t n;
+} hk_pool_chain_t;
 
 static void hk_pool_chain_add(int list, hk_pool_chain_t *c, uint32_t id) {
-  if (c->last) hk_pool_set_next(list, c->last, id); else c->first = id;
+  if (c->last) hk_pool_set_next(list, c->last, id);
+  else c->first = id;
   c->last = id;
   c->n++;
 }
@@ -139,7 +145,7 @@ static size_t hk_pool_purge_list(int list, uint64_t before) {
     next = hk_pool_next(list, id);
     hk_pool_chain_add(list, hk_pool_stamp_of(list, id) < before ? &old : &keep, id);
   }
-  if (keep.n) hk_pool_push(list, keep.first, keep.last, keep.n);   /* back first: others may want them */
+  if (keep.n) hk_pool_push(list, keep.first, keep.last, keep.n); /* back first: others may want them */
   if (!old.n) return 0;
   size_t bytes = 0;
   for (uint32_t id = old.first;; id = hk_pool_next(list, id)) {
@@ -147,7 +153,7 @@ static size_t hk_pool_purge_list(int list, uint64_t before) {
                                    : hk_pool_decommit_chunk(hk_pool_chunk_from_id(id));
     if (id == old.last) break;
   }
-  hk_pool_push(list + 1, old.first, old.last, old.n);   /* the cold list follows its resident one */
+  hk_pool_push(list + 1, old.first, old.last, old.n); /* the cold list follows its resident one */
   return bytes;
 }
 
@@ -171,7 +177,7 @@ static size_t hk_pool_release(void) {
     next = hk_pool_next(HK_POOL_SLABS, id);
     hk_chunk_t *ch = hk_chunk_of_slab(hk_slab_from_id(id));
     if (ch->tally < HK_SLABS_PER_CHUNK) hk_pool_chain_add(HK_POOL_SLABS, &rest, id);
-    else if (ch->tally == HK_SLABS_PER_CHUNK) {   /* its first slab seen: the chunk goes, once */
+    else if (ch->tally == HK_SLABS_PER_CHUNK) { /* its first slab seen: the chunk goes, once */
       ch->tally = HK_SLABS_PER_CHUNK + 1;
       hk_pool_chain_add(HK_POOL_CHUNKS, &whole, hk_pool_chunk_id(ch));
     }
@@ -183,7 +189,7 @@ static size_t hk_pool_release(void) {
   }
   size_t n = 0;
   if (whole.n && !hk_pool_quiesce()) {
-    hk_pool_push(HK_POOL_CHUNKS_COLD, whole.first, whole.last, whole.n);   /* whole, cold: as given */
+    hk_pool_push(HK_POOL_CHUNKS_COLD, whole.first, whole.last, whole.n); /* whole, cold: as given */
   } else if (whole.n) {
     for (id = whole.first; id; id = next) {
       next = id == whole.last ? 0 : hk_pool_next(HK_POOL_CHUNKS, id);

@@ -15,11 +15,11 @@
 enum { HK_POOL_SLABS, HK_POOL_SLABS_COLD, HK_POOL_CHUNKS, HK_POOL_CHUNKS_COLD, HK_POOL_LISTS };
 
 /* The box's lists. */
-static uint32_t hk_pool_pop(int list);            /* an id, or 0 */
+static uint32_t hk_pool_pop(int list); /* an id, or 0 */
 /* the chain first..last of n ids, already linked through hk_pool_set_next (last's link is set by the box) */
 static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n);
-static uint32_t hk_pool_take_all(int list);       /* the whole list as a chain (0: empty) */
-static int64_t hk_pool_count(int list);           /* an estimate, read without a lock */
+static uint32_t hk_pool_take_all(int list); /* the whole list as a chain (0: empty) */
+static int64_t hk_pool_count(int list);     /* an estimate, read without a lock */
 /* What was taken off the lists may be unmapped: no reader still holds one of its ids (1), or
  * readers kept coming (0: the caller lists it again). */
 static int hk_pool_quiesce(void);
@@ -27,6 +27,6 @@ static int hk_pool_quiesce(void);
 /* The base's helpers for the box. */
 static uint32_t hk_pool_next(int list, uint32_t id);
 static void hk_pool_set_next(int list, uint32_t id, uint32_t next);
-static int64_t hk_pool_resident_slabs(void);      /* resident resting slabs, a chunk counting as 32 */
+static int64_t hk_pool_resident_slabs(void); /* resident resting slabs, a chunk counting as 32 */
 
 #endif

@@ -14,13 +14,13 @@
 #include "hk_sharedpool_rest.h"
 
 typedef struct {
-  uint64_t head;              /* (tag << 32) | id */
-  int64_t  count;
+  uint64_t head; /* (tag << 32) | id */
+  int64_t count;
   uint8_t pad[HK_CACHE_LINE - 16];
 } hk_pool_stack_t;
 
 static hk_pool_stack_t hk_pool_stacks[HK_POOL_LISTS] __attribute__((aligned(HK_CACHE_LINE)));
-static int64_t hk_pool_readers __attribute__((aligned(HK_CACHE_LINE)));   /* pops in progress */
+static int64_t hk_pool_readers __attribute__((aligned(HK_CACHE_LINE))); /* pops in progress */
 
 static void hk_pool_push(int list, uint32_t first, uint32_t last, int64_t n) {
   hk_pool_stack_t *st = &hk_pool_stacks[list];
@@ -53,7 +53,8 @@ static uint32_t hk_pool_take_all(int list) {
   uint64_t old = __atomic_load_n(&st->head, __ATOMIC_ACQUIRE);
   do {
     if (!(uint32_t)old) return 0;
-  } while (!__atomic_compare_exchange_n(&st->head, &old, ((old >> 32) + 1) << 32, true, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
+  } while (
+      !__atomic_compare_exchange_n(&st->head, &old, ((old >> 32) + 1) << 32, true, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE));
   int64_t n = 0;
   for (uint32_t id = (uint32_t)old; id; id = hk_pool_next(list, id)) n++;
   __atomic_fetch_sub(&st->count, n, __ATOMIC_RELAXED);
@@ -85,8 +86,17 @@ static void hk_sharedpool_reset_locks(void) {}
 
 static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  if (!strcmp(name, "empty_slabs")) { *out = hk_pool_count(HK_POOL_SLABS) + hk_pool_count(HK_POOL_SLABS_COLD); return 0; }
-  if (!strcmp(name, "empty_chunks")) { *out = hk_pool_count(HK_POOL_CHUNKS) + hk_pool_count(HK_POOL_CHUNKS_COLD); return 0; }
-  if (!strcmp(name, "resident_slabs")) { *out = hk_pool_resident_slabs(); return 0; }
+  if (!strcmp(name, "empty_slabs")) {
+    *out = hk_pool_count(HK_POOL_SLABS) + hk_pool_count(HK_POOL_SLABS_COLD);
+    return 0;
+  }
+  if (!strcmp(name, "empty_chunks")) {
+    *out = hk_pool_count(HK_POOL_CHUNKS) + hk_pool_count(HK_POOL_CHUNKS_COLD);
+    return 0;
+  }
+  if (!strcmp(name, "resident_slabs")) {
+    *out = hk_pool_resident_slabs();
+    return 0;
+  }
   return -1;
 }

@@ -9,8 +9,8 @@
 #include "hk_sharedpool_rest.h"
 
 static pthread_mutex_t hk_pool_mutex = PTHREAD_MUTEX_INITIALIZER;
-static uint32_t hk_pool_heads[HK_POOL_LISTS];   /* ids, 0 = empty; under the lock */
-static int64_t hk_pool_counts[HK_POOL_LISTS];   /* written under the lock, read without it */
+static uint32_t hk_pool_heads[HK_POOL_LISTS]; /* ids, 0 = empty; under the lock */
+static int64_t hk_pool_counts[HK_POOL_LISTS]; /* written under the lock, read without it */
 
 static void hk_pool_count_add(int list, int64_t d) {
   __atomic_store_n(&hk_pool_counts[list], hk_pool_counts[list] + d, __ATOMIC_RELAXED);
@@ -59,10 +59,16 @@ static void hk_sharedpool_reset_locks(void) { pthread_mutex_init(&hk_pool_mutex,
 static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
   int a, b;
-  if (!strcmp(name, "empty_slabs")) { a = HK_POOL_SLABS; b = HK_POOL_SLABS_COLD; }
-  else if (!strcmp(name, "empty_chunks")) { a = HK_POOL_CHUNKS; b = HK_POOL_CHUNKS_COLD; }
-  else if (!strcmp(name, "resident_slabs")) { *out = hk_pool_resident_slabs(); return 0; }
-  else return -1;
+  if (!strcmp(name, "empty_slabs")) {
+    a = HK_POOL_SLABS;
+    b = HK_POOL_SLABS_COLD;
+  } else if (!strcmp(name, "empty_chunks")) {
+    a = HK_POOL_CHUNKS;
+    b = HK_POOL_CHUNKS_COLD;
+  } else if (!strcmp(name, "resident_slabs")) {
+    *out = hk_pool_resident_slabs();
+    return 0;
+  } else return -1;
   pthread_mutex_lock(&hk_pool_mutex);
   *out = hk_pool_counts[a] + hk_pool_counts[b];
   pthread_mutex_unlock(&hk_pool_mutex);

@@ -9,7 +9,7 @@ typedef struct hk_stats_block {
   uint64_t count[HAKMEM_EVENTS];
   uint64_t cycles[HAKMEM_EVENTS];
   uint64_t by_class[HAKMEM_EVENTS][HAKMEM_CLASSES];
-  struct hk_stats_block *next;   /* every block ever made */
+  struct hk_stats_block *next; /* every block ever made */
   int in_use;
 } hk_stats_block_t;
 
@@ -66,8 +66,14 @@ static void hk_stats_snapshot(hakmem_stats_t *out) {
 static void hk_stats_init(void) {}
 
 static int hk_stats_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "enabled")) { *out = 1; return 0; }
-  if (!strcmp(name, "profiled")) { *out = hk_stats_profiled(); return 0; }
+  if (!strcmp(name, "enabled")) {
+    *out = 1;
+    return 0;
+  }
+  if (!strcmp(name, "profiled")) {
+    *out = hk_stats_profiled();
+    return 0;
+  }
   if (!strcmp(name, "count") || !strcmp(name, "cycles")) {
     if (arg < 0 || arg >= HAKMEM_EVENTS) return -1;
     static hakmem_stats_t st;

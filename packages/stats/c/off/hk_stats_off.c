@@ -4,11 +4,15 @@
 #include "hakmem/hk_stats.h"
 
 static inline void hk_stats_count(hk_event_t ev, uint32_t cls, uint64_t n) {
-  (void)ev; (void)cls; (void)n;
+  (void)ev;
+  (void)cls;
+  (void)n;
 }
 static inline uint64_t hk_stats_clock(void) { return 0; }
 static inline void hk_stats_time(hk_event_t ev, uint32_t cls, uint64_t t0) {
-  (void)ev; (void)cls; (void)t0;
+  (void)ev;
+  (void)cls;
+  (void)t0;
 }
 static void hk_stats_thread_exit(void) {}
 static void hk_stats_snapshot(hakmem_stats_t *out) { memset(out, 0, sizeof *out); }
@@ -16,6 +20,9 @@ static void hk_stats_init(void) {}
 
 static int hk_stats_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
-  if (!strcmp(name, "enabled")) { *out = 0; return 0; }
+  if (!strcmp(name, "enabled")) {
+    *out = 0;
+    return 0;
+  }
   return -1;
 }

@@ -17,8 +17,8 @@
 #define HK_SUPERSLAB_PREP_IS(v) (HK_CFG_SUPERSLAB_PREPARE == HK_CFG_SUPERSLAB_PREPARE_##v)
 
 static const unsigned hk_superslab_prep =
-  (HK_SUPERSLAB_PREP_IS(HUGE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_HUGE : 0u) |
-  (HK_SUPERSLAB_PREP_IS(POPULATE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_POPULATE : 0u);
+    (HK_SUPERSLAB_PREP_IS(HUGE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_HUGE : 0u) |
+    (HK_SUPERSLAB_PREP_IS(POPULATE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_POPULATE : 0u);
 
 static hk_chunk_t *hk_superslab_chunk_new(void) { return hk_superslab_chunk_map(hk_superslab_prep); }
 

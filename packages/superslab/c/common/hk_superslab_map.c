@@ -25,7 +25,7 @@ static void hk_registry_add(const void *chunk) {
 
 static void hk_registry_remove(const void *chunk) {
   uintptr_t i = (uintptr_t)chunk >> HK_CHUNK_SHIFT;
-  __atomic_fetch_and(&hk_registry_map[i >> 3], (uint8_t)~(1u << (i & 7)), __ATOMIC_RELEASE);
+  __atomic_fetch_and(&hk_registry_map[i >> 3], (uint8_t) ~(1u << (i & 7)), __ATOMIC_RELEASE);
   __atomic_fetch_sub(&hk_registry_count, 1, __ATOMIC_RELAXED);
 }
 
@@ -34,8 +34,8 @@ static void hk_registry_remove(const void *chunk) {
 /* MADV_POPULATE_WRITE (Linux 5.14) by its number: older libc headers lack the name. */
 enum { HK_MADV_POPULATE_WRITE = 23 };
 
-static int64_t hk_superslab_prepared;   /* chunks advised or populated: probe `prepared` */
-static int hk_superslab_no_populate;    /* the kernel refused MADV_POPULATE_WRITE */
+static int64_t hk_superslab_prepared; /* chunks advised or populated: probe `prepared` */
+static int hk_superslab_no_populate;  /* the kernel refused MADV_POPULATE_WRITE */
 
 /* Fault in every page of [p, p + len) writable, so the first touch costs no page fault.
  * One madvise where the kernel has MADV_POPULATE_WRITE (Linux 5.14+); else one write access
@@ -54,12 +54,12 @@ static void hk_superslab_populate(void *p, size_t len) {
  * written: a huge-page advice after a 4 KiB page has faulted in comes too late for the chunk.
  * errno is kept. */
 static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
-  hk_purge_before_map(HK_CHUNK_SIZE);   /* past a soft limit, idle memory goes first */
+  hk_purge_before_map(HK_CHUNK_SIZE); /* past a soft limit, idle memory goes first */
   hk_chunk_t *ch = hk_os_map_aligned(HK_CHUNK_SIZE, HK_CHUNK_SIZE);
   if (!ch) return NULL;
   if (prep) {
     int saved = errno;
-    if (prep & HK_PREP_HUGE) madvise(ch, HK_CHUNK_SIZE, MADV_HUGEPAGE);  /* advisory */
+    if (prep & HK_PREP_HUGE) madvise(ch, HK_CHUNK_SIZE, MADV_HUGEPAGE); /* advisory */
     if (prep & HK_PREP_POPULATE) hk_superslab_populate(ch, HK_CHUNK_SIZE);
     __atomic_fetch_add(&hk_superslab_prepared, 1, __ATOMIC_RELAXED);
     errno = saved;
@@ -77,7 +77,7 @@ static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
  * address in the chunk that passed the registry test just before the removal may still read
  * the slab descriptor after the unmap and fault; a valid free cannot race it, since a chunk
  * holding a live block never rests whole. */
-static int64_t hk_superslab_unmapped;   /* chunks given back whole: probe `unmapped` */
+static int64_t hk_superslab_unmapped; /* chunks given back whole: probe `unmapped` */
 
 static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
   hk_registry_remove(ch);
@@ -108,7 +108,7 @@ static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len) {
 static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size_t len) {
   hk_chunk_t *ch = hk_superslab_map_large(len, HK_CHUNK_SIZE);
   if (!ch) return NULL;
-  hk_registry_remove(old);   /* before its range goes, as in unmap */
+  hk_registry_remove(old); /* before its range goes, as in unmap */
   if (hk_os_move(old, old_len, ch) != 0) {
     hk_registry_add(old);
     hk_superslab_unmap_large(ch, len);
@@ -134,9 +134,18 @@ static int hk_superslab_map_probe(const char *name, int64_t arg, int64_t *out, i
     *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0;
     return 0;
   }
-  if (!strcmp(name, "chunks")) { *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED); return 0; }
-  if (!strcmp(name, "unmapped")) { *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED); return 0; }
-  if (prepares && !strcmp(name, "prepared")) { *out = __atomic_load_n(&hk_superslab_prepared, __ATOMIC_RELAXED); return 0; }
+  if (!strcmp(name, "chunks")) {
+    *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED);
+    return 0;
+  }
+  if (!strcmp(name, "unmapped")) {
+    *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED);
+    return 0;
+  }
+  if (prepares && !strcmp(name, "prepared")) {
+    *out = __atomic_load_n(&hk_superslab_prepared, __ATOMIC_RELAXED);
+    return 0;
+  }
   if (!strcmp(name, "slab_class")) {
     *out = -1;
     if (hk_registry_contains(a)) {
