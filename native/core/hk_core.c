@@ -3,4 +3,5 @@
 #include "hk_alloc.c"
 #include "hk_surface.c"
 #include "hk_extended.c"
+#include "hk_info.c"
 #include "hk_stats_report.c"

@@ -82,8 +82,8 @@ typedef struct hk_chunk {
 
 _Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");
 
-/* Words of refill_area: room for three slab lists per class. */
-#define HK_REFILL_AREA_WORDS (3 * HK_NUM_CLASSES)
+/* Words of refill_area: room for three slab lists and a counter per class. */
+#define HK_REFILL_AREA_WORDS (4 * HK_NUM_CLASSES)
 
 enum hk_heap_state { HK_HEAP_ACTIVE = 1, HK_HEAP_ORPHAN = 2 };
 

@@ -21,6 +21,9 @@ static void hk_refill_put(hk_heap_t *h, void *p);        /* one block of h back 
 static void hk_refill_put_chain(hk_heap_t *h, void *b);  /* a NULL-terminated chain of h's blocks back */
 static void hk_refill_trim(hk_heap_t *h);                /* collect, then give empty slabs back */
 static void hk_refill_flush(hk_heap_t *h);               /* thread exit: the calling thread's cache back, then trim */
+/* Blocks of class cls out of h's slabs: in a front cache, in transit back to h, or with the
+ * program. Any thread, without h's lock (a relaxed read; introspection and metrics). */
+static int64_t hk_refill_out(const hk_heap_t *h, uint32_t cls);
 /* Inconsistent slabs in h (0: all consistent): probe core/heaps_check, under h's lock. */
 static int64_t hk_refill_check(const hk_heap_t *h);
 static int hk_refill_probe(const char *name, int64_t arg, int64_t *out);

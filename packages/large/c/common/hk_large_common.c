@@ -9,6 +9,8 @@
 #define HK_LARGE_ALIGNED_MAX 64
 
 static hk_lock_t hk_large_aligned_lock = HK_LOCK_INIT;
+/* Live large blocks: how many, the bytes of their mappings, their usable bytes (hk_large_live). */
+static int64_t hk_large_live_count, hk_large_live_mapped, hk_large_live_usable;
 static struct {
   const void *p;
   hk_chunk_t *ch;
@@ -94,16 +96,30 @@ static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t len, size_t off
     return NULL;
   }
   hk_chunk_set_owner(ch, HK_OWNER_LARGE);
+  __atomic_fetch_add(&hk_large_live_count, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&hk_large_live_mapped, (int64_t)got, __ATOMIC_RELAXED);
+  __atomic_fetch_add(&hk_large_live_usable, (int64_t)r->size, __ATOMIC_RELAXED);
   return p;
 }
 
-/* A freed block aligned past 2 MiB leaves the side table; 1 if it was one (never cached). */
+/* A freed block leaves the live figures, and, aligned past 2 MiB, the side table; 1 if it
+ * was one of those (never cached). */
 static int hk_large_forget_aligned(hk_chunk_t *ch) {
-  if (hk_large_rec(ch)->offset < HK_CHUNK_SIZE) return 0;
+  const hk_large_rec_t *r = hk_large_rec(ch);
+  __atomic_fetch_sub(&hk_large_live_count, 1, __ATOMIC_RELAXED);
+  __atomic_fetch_sub(&hk_large_live_mapped, (int64_t)r->map_len, __ATOMIC_RELAXED);
+  __atomic_fetch_sub(&hk_large_live_usable, (int64_t)r->size, __ATOMIC_RELAXED);
+  if (r->offset < HK_CHUNK_SIZE) return 0;
   hk_large_find_aligned(hk_large_block(ch), 1);
   return 1;
 }
 
 static size_t hk_large_usable(const hk_chunk_t *ch) { return hk_large_rec_const(ch)->size; }
+
+static void hk_large_live(int64_t *count, int64_t *mapped, int64_t *usable) {
+  *count = __atomic_load_n(&hk_large_live_count, __ATOMIC_RELAXED);
+  *mapped = __atomic_load_n(&hk_large_live_mapped, __ATOMIC_RELAXED);
+  *usable = __atomic_load_n(&hk_large_live_usable, __ATOMIC_RELAXED);
+}
 
 static inline void *hk_large_block(const hk_chunk_t *ch) { return (uint8_t *)ch + hk_large_rec_const(ch)->offset; }

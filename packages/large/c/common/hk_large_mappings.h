@@ -38,7 +38,8 @@ static hk_chunk_t *hk_large_map(size_t len, size_t offset);
 /* Record a mapping of got bytes serving len bytes (offset included) at offset and publish it
  * as a live large block; the block, or NULL with ENOMEM (the mapping is then gone). */
 static void *hk_large_publish(hk_chunk_t *ch, size_t got, size_t len, size_t offset);
-/* A freed block aligned past 2 MiB leaves the side table; 1 if it was one (never cached). */
+/* Every free of a large block calls it first: the block leaves the live figures
+ * (hk_large_live) and, aligned past 2 MiB, the side table; 1 if it was one (never cached). */
 static int hk_large_forget_aligned(hk_chunk_t *ch);
 
 #endif

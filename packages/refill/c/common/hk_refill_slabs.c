@@ -9,6 +9,16 @@
 
 #include "hk_refill_slabs.h"
 
+/* The per-class count of blocks out of h's slabs moves by d (h's lock is held). */
+static inline void hk_stock_out_add(hk_heap_t *h, uint32_t cls, int64_t d) {
+  int64_t *o = &hk_stock(h)->out[cls];
+  __atomic_store_n(o, *o + d, __ATOMIC_RELAXED);
+}
+
+static int64_t hk_refill_out(const hk_heap_t *h, uint32_t cls) {
+  return __atomic_load_n(&hk_stock_const(h)->out[cls], __ATOMIC_RELAXED);
+}
+
 /* Up to n blocks of s as a NULL-terminated chain; returns how many. */
 static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
   uint32_t k = 0;
@@ -108,6 +118,7 @@ static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
 static void hk_refill_put(hk_heap_t *h, void *p) {
   hk_slab_t *s = hk_slab_primary(hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p));
   HK_ASSERT(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == h && s->used > 0);
+  hk_stock_out_add(h, s->cls, -1);
   hk_link_store(p, s->free);
   s->free = p;
   s->free_count++;
@@ -167,6 +178,7 @@ static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
   }
   hk_stats_count(HK_EV_REFILL_BLOCKS, cls, got);
   HK_ASSERT(got <= want && hk_front_count(cls) == 0);
+  hk_stock_out_add(h, cls, got);
   void *b = chain;
   if (got > 1) hk_front_fill(cls, hk_link_load(b), got - 1);
   return b;

@@ -21,6 +21,9 @@ typedef struct __attribute__((may_alias)) {
   hk_slab_t *current[HK_NUM_CLASSES];
   hk_slab_t *partial[HK_NUM_CLASSES];
   hk_slab_t *spare[HK_NUM_CLASSES];
+  /* Blocks out of the heap's slabs per class (in a front cache, in transit back, or with the
+   * program): written under the lock with relaxed atomic stores, read by anyone (hk_refill_out). */
+  int64_t out[HK_NUM_CLASSES];
 } hk_stock_t;
 
 _Static_assert(sizeof(hk_stock_t) <= sizeof(((hk_heap_t *)0)->refill_area), "the stock fits the heap's refill area");
