@@ -40,12 +40,13 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
     *out = HK_NUM_CLASSES;
     return 0;
   }
+  /* inconsistent slabs in every heap */
   if (!strcmp(name, "heaps_check")) {
     *out = hk_heaps_check();
     return 0;
-  } /* inconsistent slabs */
-  if (!strcmp(name,
-              "asserts")) { /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
+  }
+  /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
+  if (!strcmp(name, "asserts")) {
     HK_ASSERT(arg != 1);
     *out = HK_CFG_CORE_ASSERTS;
     return 0;

@@ -29,8 +29,8 @@ typedef struct {
 } hk_mallinfo_t;
 
 typedef struct {
-  int64_t mapped;        /* bytes mapped now */
-  int64_t slab_in_use;   /* slab blocks with the program, by stride */
+  int64_t mapped;      /* bytes mapped now */
+  int64_t slab_in_use; /* slab blocks with the program, by stride */
   int64_t large_count, large_mapped, large_usable;
   int64_t idle_resident; /* what malloc_trim would give back */
   int64_t heaps, orphans;

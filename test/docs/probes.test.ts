@@ -16,7 +16,9 @@ const typed: Record<string, Set<string>> = {
 };
 
 const answered = (files: string[]) =>
-  new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/strcmp\(name, "(\w+)"\)/g)].map((m) => m[1]!)));
+  new Set(
+    files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/strcmp\(\s*name,\s*"(\w+)"\s*\)/g)].map((m) => m[1]!)),
+  );
 
 describe('ProbeNames matches the C probes', () => {
   it('has every slot', () => {
