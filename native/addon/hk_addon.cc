@@ -121,6 +121,19 @@ Napi::Value OsStats(const Napi::CallbackInfo &info) {
   return o;
 }
 
+// hakmem_metrics_json(), parsed: the same object a preloaded process writes to HAKMEM_METRICS.
+Napi::Value Metrics(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  char text[8192];
+  size_t n = hakmem_metrics_json(text, sizeof text);
+  if (n >= sizeof text) {
+    Napi::Error::New(env, "hakmem: metrics do not fit the addon's buffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::Object json = env.Global().Get("JSON").As<Napi::Object>();
+  return json.Get("parse").As<Napi::Function>().Call(json, { Napi::String::New(env, text, n) });
+}
+
 Napi::Value Trim(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), static_cast<double>(hakmem_trim()));
 }
@@ -164,6 +177,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("osStats", Napi::Function::New(env, OsStats));
   exports.Set("stats", Napi::Function::New(env, Stats));
   exports.Set("trim", Napi::Function::New(env, Trim));
+  exports.Set("metrics", Napi::Function::New(env, Metrics));
   return exports;
 }
 

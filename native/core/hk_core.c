@@ -4,4 +4,5 @@
 #include "hk_surface.c"
 #include "hk_extended.c"
 #include "hk_info.c"
+#include "hk_metrics.c"
 #include "hk_stats_report.c"

@@ -37,7 +37,7 @@ static hk_heap_t *hk_heap_new(void) {
   arena += size;
   left -= size;
   h->next_all = hk_heaps_all;
-  hk_heaps_all = h;
+  __atomic_store_n(&hk_heaps_all, h, __ATOMIC_RELEASE); /* introspection walks the list without the lock */
   return h;
 }
 
@@ -85,7 +85,7 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
     h = hk_heap_new();
   }
   if (h) {
-    h->state = HK_HEAP_ACTIVE;
+    __atomic_store_n(&h->state, HK_HEAP_ACTIVE, __ATOMIC_RELAXED);
     h->next_orphan = NULL;
   }
   hk_unlock(&hk_heaps_lock);
@@ -115,7 +115,7 @@ static void hk_thread_exit(void *arg) {
   hk_tls_heap = NULL;
   hk_lock(&hk_heaps_lock);
   HK_ASSERT(h->state == HK_HEAP_ACTIVE);
-  h->state = HK_HEAP_ORPHAN;
+  __atomic_store_n(&h->state, HK_HEAP_ORPHAN, __ATOMIC_RELAXED);
   h->next_orphan = hk_heaps_orphans;
   __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
   hk_unlock(&hk_heaps_lock);
@@ -204,7 +204,7 @@ static void hk_fork_child(void) {
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
     hk_lock_reset(&h->lock);
     if (h->state == HK_HEAP_ACTIVE && h != hk_tls_heap) {
-      h->state = HK_HEAP_ORPHAN;
+      __atomic_store_n(&h->state, HK_HEAP_ORPHAN, __ATOMIC_RELAXED);
       h->next_orphan = hk_heaps_orphans;
       __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
     }

@@ -22,7 +22,10 @@
  *    that adopted a heap a thread was changing (a slab whose free list had advanced but not
  *    its count) is the `lean` fork crash this rule closes. The hit paths (the front's pop and
  *    push) touch only thread-local state and never take it.
- *  - Heap-list fields (`next_all`, `next_orphan`, `state`) change only under hk_heaps_lock. */
+ *  - Heap-list fields (`next_all`, `next_orphan`, `state`) change only under hk_heaps_lock.
+ *    Introspection (hk_info.c) walks every heap without any lock: the list head is published
+ *    with a release store (a heap's `next_all` never changes after), and `state` is stored and
+ *    read there atomically (RELAXED). */
 #ifndef HK_LAYOUT_H
 #define HK_LAYOUT_H
 

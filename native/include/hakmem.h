@@ -64,6 +64,42 @@ void hakmem_os_stats(hakmem_os_stats_t *out);
  * bytes given back. malloc_trim(pad) does the same and returns 1 when that is not zero. */
 size_t hakmem_trim(void);
 
+/* Live figures of the allocator, in every variant, derived at read time from state it keeps
+ * on slow paths: nothing is counted on the hit paths. Bytes unless named otherwise. Definitions
+ * (README, "Metrics"):
+ *   allocated   in use by the program: slab blocks by their stride, large blocks by their size;
+ *               exact for a program with one thread, else it also counts what other threads'
+ *               caches hold and blocks on their way back to their heap (at most the caches'
+ *               capacities and the remote box's batches)
+ *   active      slab blocks out of their slabs (with the program, in a thread cache or on their
+ *               way back) by stride, plus large blocks' usable bytes: allocated <= active
+ *   mapped      mapped from the OS now: chunks, large mappings, heaps
+ *   resident    the process's resident set (/proc/self/statm), all of it, not only hakmem's
+ *   retained    idle but held resident: slabs and chunks resting in the pool, the large cache
+ *               (what malloc_trim would give back now)
+ *   metadata    chunk header pages and heaps
+ *   large_*     live large blocks (count, bytes of their mappings) and the large cache's bytes
+ *   class_blocks  slab blocks in use per size class (class_size gives each class's size)
+ *   threads, orphaned_heaps  heaps with a live thread, heaps left by exited threads
+ *   minor_faults, major_faults  the process's page faults (getrusage) */
+#define HAKMEM_METRICS_VERSION 1
+
+typedef struct hakmem_metrics {
+  uint32_t version; /* HAKMEM_METRICS_VERSION */
+  uint64_t allocated, active, mapped, resident, retained, metadata;
+  uint64_t large_blocks, large_mapped, large_cached;
+  uint64_t threads, orphaned_heaps;
+  uint64_t minor_faults, major_faults;
+  uint32_t class_size[HAKMEM_CLASSES];
+  uint64_t class_blocks[HAKMEM_CLASSES];
+} hakmem_metrics_t;
+
+void hakmem_metrics(hakmem_metrics_t *out);
+/* The same as JSON ({"schema":1,...}, one line) into buf; returns the length the whole text
+ * needs (without the NUL), like snprintf: a return >= len means buf was too small. Writes a
+ * NUL when len > 0. Allocates nothing. */
+size_t hakmem_metrics_json(char *buf, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

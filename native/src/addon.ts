@@ -12,6 +12,27 @@ export interface HakmemOsStats {
   bytesMapped: number;
 }
 
+/** `metrics()` of the addon, and the JSON a preloaded process writes to HAKMEM_METRICS
+ * (hakmem.h's hakmem_metrics_t states each figure; bytes unless named otherwise). */
+export interface HakmemMetrics {
+  schema: 1;
+  variant: string;
+  allocated: number;
+  active: number;
+  mapped: number;
+  resident: number;
+  retained: number;
+  metadata: number;
+  large_blocks: number;
+  large_mapped: number;
+  large_cached: number;
+  threads: number;
+  orphaned_heaps: number;
+  minor_faults: number;
+  major_faults: number;
+  classes: { size: number; blocks: number }[];
+}
+
 /** Names of the events the stats box counts (hakmem.h's hakmem_event_t, in order). */
 export const STAT_EVENTS = [
   'malloc_hit',
@@ -65,6 +86,8 @@ export interface HakmemAddon {
   /** Throws on an unknown probe. */
   probe(slot: string, name: string, arg?: bigint | number): bigint;
   osStats(): HakmemOsStats;
+  /** hakmem_metrics_json(), parsed: live figures, derived at read time. */
+  metrics(): HakmemMetrics;
   stats(): HakmemStats;
   /** hakmem_trim(): everything resting goes back to the OS now; returns the bytes. */
   trim(): number;

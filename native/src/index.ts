@@ -43,6 +43,7 @@ export {
   STAT_EVENTS,
   type HakmemAddon,
   type HakmemOsStats,
+  type HakmemMetrics,
   type HakmemStats,
   type HakmemStatEvent,
   type StatEvent,

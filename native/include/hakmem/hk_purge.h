@@ -29,6 +29,9 @@ static void hk_purge_tick(void);
  * may allocate). Every miss calls it: a box without a thread makes it empty. */
 static void hk_purge_unlocked(void);
 static void hk_purge_init(void); /* at start-up: runtime options (no allocation) */
+/* mallopt(M_TRIM_THRESHOLD, bytes): at most this much may rest resident from now on (the
+ * box's capacity rule, in 64 KiB slabs); 1 if the box has such a rule, 0 if not. */
+static int hk_purge_set_capacity(uint64_t bytes);
 /* superslab is about to map len bytes (the caller may hold its heap's lock): past the soft
  * limit, a box gives back everything idle first. */
 static void hk_purge_before_map(size_t len);

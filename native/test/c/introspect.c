@@ -1,7 +1,8 @@
 /* glibc's introspection calls answered by hakmem: mallinfo2 follows 100 MiB of small blocks
  * allocated and freed (uordblks exactly, in a program with one thread: each block counts its
- * stride), and a large block (hblks, hblkhd); mallinfo agrees; malloc_stats writes a summary
- * on stderr. Prints the figures it saw. */
+ * stride), and a large block (hblks, hblkhd); mallinfo agrees; malloc_info lists the blocks in
+ * use per class; mallopt takes what maps onto hakmem's parameters; malloc_stats writes a
+ * summary on stderr. Prints the figures it saw. */
 #include "hk_test.h"
 #include <malloc.h>
 
@@ -20,6 +21,21 @@ int main(void) {
   struct mallinfo2 m0 = mallinfo2();
   for (int i = 0; i < N; i++) CHECK((p[i] = malloc(SIZE)) != NULL, "malloc %d failed", i);
   struct mallinfo2 m1 = mallinfo2();
+  /* malloc_info: per class, the blocks in use and their bytes */
+  static char xml[64 * 1024];
+  FILE *fp = fmemopen(xml, sizeof xml - 1, "w");
+  CHECK(fp != NULL, "fmemopen");
+  CHECK(malloc_info(0, fp) == 0, "malloc_info failed");
+  fclose(fp);
+  char want_size[128];
+  snprintf(want_size, sizeof want_size, "to=\"%d\" total=\"%lld\" count=\"", SIZE, (long long)N * stride);
+  const char *at = strstr(xml, want_size);
+  CHECK(strncmp(xml, "<malloc version=\"1\">", 20) == 0 && strstr(xml, "</malloc>") != NULL, "malloc_info: %.200s",
+        xml);
+  CHECK(at != NULL && atoll(at + strlen(want_size)) == N, "malloc_info has no class to=%d with %d blocks: %.600s", SIZE,
+        N, xml);
+  errno = 0;
+  CHECK(malloc_info(1, stdout) == -1 && errno == EINVAL, "malloc_info(1) must fail with EINVAL");
   long long grown = diff(m1.uordblks, m0.uordblks), want = (long long)N * stride;
   CHECK(grown >= want - SLACK && grown <= want + SLACK, "uordblks grew by %lld for %lld bytes of blocks", grown, want);
   CHECK(m1.arena >= m1.uordblks && m1.fordblks == m1.arena - m1.uordblks, "arena %zu, uordblks %zu, fordblks %zu",
@@ -45,7 +61,20 @@ int main(void) {
   struct mallinfo2 m4 = mallinfo2();
   CHECK(m4.hblks == m2.hblks, "hblks %zu after the free (was %zu)", m4.hblks, m2.hblks);
 
+  /* mallopt: what maps onto hakmem's parameters, and 0 for the rest */
+  CHECK(mallopt(M_ARENA_MAX, 2) == 1, "mallopt(M_ARENA_MAX) is accepted");
+  CHECK(mallopt(M_MMAP_THRESHOLD, 1 << 20) == 0, "mallopt(M_MMAP_THRESHOLD) is not hakmem's to change");
+  CHECK(mallopt(M_TOP_PAD, 0) == 0, "mallopt(M_TOP_PAD) has no counterpart");
+  CHECK(mallopt(M_TRIM_THRESHOLD, 0) == 1, "mallopt(M_TRIM_THRESHOLD) sets the purge slot's capacity");
+  /* with nothing allowed to rest resident, what comes to rest gives its pages back at once */
+  size_t before = mallinfo2().keepcost;
+  for (int i = 0; i < N / 2; i++) CHECK((p[i] = malloc(SIZE)) != NULL, "malloc %d failed", i);
+  for (int i = 0; i < N / 2; i++) free(p[i]);
+  size_t after = mallinfo2().keepcost;
+  CHECK(after <= before, "keepcost grew from %zu to %zu with M_TRIM_THRESHOLD 0", before, after);
+
   malloc_stats();
-  printf("uordblks grew=%lld want=%lld left=%lld arena=%zu keepcost=%zu\n", grown, want, left, m1.arena, m4.keepcost);
+  printf("uordblks grew=%lld want=%lld left=%lld arena=%zu keepcost=%zu trimmed_keepcost=%zu->%zu\n", grown, want, left,
+         m1.arena, m4.keepcost, before, after);
   hk_done();
 }

@@ -1,0 +1,48 @@
+// Live metrics (hakmem.h: hakmem_metrics, hakmem_metrics_json): exact in one thread, the same
+// through the addon, written as JSON at exit to HAKMEM_METRICS and on SIGUSR2 when
+// HAKMEM_METRICS_SIGNAL=1 asks.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { classOf, loadHakmem, probeNumber } from '@hakmem/native';
+import { distDir, makeTempDir, removeDir, runTestProgram, variant } from './helpers.js';
+
+describe('metrics', () => {
+  it('allocated follows live blocks exactly in one thread; the JSON keeps its length contract (metrics.c)', () => {
+    const r = runTestProgram('metrics.c', 'direct');
+    expect(r.checks).toBeGreaterThan(10_000);
+  });
+
+  it('a preloaded process writes them on SIGUSR2 (blocks live) and at exit (blocks freed)', () => {
+    const dir = makeTempDir('metrics');
+    try {
+      const file = join(dir, 'metrics.json');
+      const r = runTestProgram('metrics.c', 'preload', { env: { HAKMEM_METRICS: file, HAKMEM_METRICS_SIGNAL: '1' } });
+      const live = JSON.parse(/^signal_metrics=(.*)$/m.exec(r.stdout)![1]!);
+      const exit = JSON.parse(readFileSync(file, 'utf8'));
+      for (const m of [live, exit]) {
+        expect(m.schema).toBe(1);
+        expect(m.variant).toBe(variant);
+        expect(m.classes).toHaveLength(52);
+      }
+      const kib = live.classes.find((c: { size: number }) => c.size === 1024);
+      expect(kib.blocks).toBeGreaterThanOrEqual(10_000);
+      expect(exit.allocated).toBeLessThan(live.allocated - 10_000 * 1024);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('through the addon: metrics() sees the blocks it allocated', () => {
+    const hk = loadHakmem(distDir);
+    const size = 2048;
+    const stride = probeNumber(hk, 'core', 'class_stride', classOf(hk, size));
+    const before = hk.metrics();
+    const blocks = Array.from({ length: 500 }, () => hk.malloc(size));
+    const during = hk.metrics();
+    expect(during.allocated - before.allocated).toBe(500 * stride);
+    expect(during.classes[classOf(hk, size)]!.blocks).toBeGreaterThanOrEqual(500);
+    for (const p of blocks) hk.free(p);
+    expect(hk.metrics().allocated).toBe(before.allocated);
+  });
+});
