@@ -147,7 +147,8 @@ static void hk_metrics_on_signal(int sig) {
 __attribute__((constructor)) static void hk_metrics_setup(void) {
   const char *path = getenv("HAKMEM_METRICS"), *sig = getenv("HAKMEM_METRICS_SIGNAL");
   if (!path || !*path) {
-    if (sig && *sig && strcmp(sig, "0")) hk_os_warn("HAKMEM_METRICS_SIGNAL needs HAKMEM_METRICS=<file>; no handler installed", NULL);
+    if (sig && *sig && strcmp(sig, "0"))
+      hk_os_warn("HAKMEM_METRICS_SIGNAL needs HAKMEM_METRICS=<file>; no handler installed", NULL);
     return;
   }
   if (!strcmp(path, "-") || !strcmp(path, "/dev/stderr")) {

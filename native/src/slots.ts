@@ -54,7 +54,17 @@ export const SLOTS = [
     name: 'purge',
     summary: 'when idle memory goes back to the OS',
     hooks: ['init', 'forkPrepare', 'forkParent', 'forkChild'],
-    probes: ['delay_ms', 'passes', 'released', 'thread', 'soft_limit', 'limit_passes', 'cgroup_limit_of'],
+    probes: [
+      'delay_ms',
+      'passes',
+      'released',
+      'thread',
+      'soft_limit',
+      'limit_passes',
+      'cgroup_limit_of',
+      'hard_limit',
+      'hard_refusals',
+    ],
   },
   {
     name: 'superslab',

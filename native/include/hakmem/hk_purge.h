@@ -33,8 +33,9 @@ static void hk_purge_init(void); /* at start-up: runtime options (no allocation)
  * box's capacity rule, in 64 KiB slabs); 1 if the box has such a rule, 0 if not. */
 static int hk_purge_set_capacity(uint64_t bytes);
 /* superslab is about to map len bytes (the caller may hold its heap's lock): past the soft
- * limit, a box gives back everything idle first. */
-static void hk_purge_before_map(size_t len);
+ * limit, a box gives back everything idle first; past the hard limit (HAKMEM_LIMIT) even after
+ * that, it returns 0 and the mapping is refused (malloc then returns NULL with ENOMEM). */
+static int hk_purge_before_map(size_t len);
 /* fork: prepare runs first (before the heaps lock), parent and child last; a box with a
  * thread holds its pass lock across fork and forgets the thread in the child. */
 static void hk_purge_fork_prepare(void);

@@ -26,8 +26,8 @@ int main(void) {
   metrics(&b);
   CHECK(b.allocated - a.allocated == (uint64_t)N * (uint64_t)stride, "allocated grew by %llu, want %llu",
         (unsigned long long)(b.allocated - a.allocated), (unsigned long long)N * (unsigned long long)stride);
-  CHECK(b.class_blocks[cls] >= (uint64_t)N && b.class_size[cls] == SIZE, "class %lld: %llu blocks of %u", (long long)cls,
-        (unsigned long long)b.class_blocks[cls], b.class_size[cls]);
+  CHECK(b.class_blocks[cls] >= (uint64_t)N && b.class_size[cls] == SIZE, "class %lld: %llu blocks of %u",
+        (long long)cls, (unsigned long long)b.class_blocks[cls], b.class_size[cls]);
   CHECK(b.allocated <= b.active && b.active <= b.mapped && b.metadata > 0 && b.threads == 1, "figures out of order");
   CHECK(b.resident > 0 && b.minor_faults > 0, "resident %llu, faults %llu", (unsigned long long)b.resident,
         (unsigned long long)b.minor_faults);

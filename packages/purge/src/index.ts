@@ -2,6 +2,15 @@ import { defineBase, defineSlot, probeNumber, type HakmemAddon } from '@hakmem/n
 
 /** The soft limit every box honours (the limits base). */
 const limitRule = {
+  hardLimit: {
+    type: 'int',
+    default: 0,
+    min: 0,
+    max: 1048576,
+    unit: 'MiB',
+    description:
+      'Past this much mapped, even after everything idle went back, malloc returns NULL with ENOMEM instead of mapping more (0: none; HAKMEM_LIMIT replaces it, e.g. 512M).',
+  },
   softLimit: {
     type: 'int',
     default: 0,

@@ -1,4 +1,9 @@
-/* purge/common — the soft limit every purge box honours: when what hakmem has mapped would
+/* purge/common — the hard limit (HAKMEM_LIMIT, tunable hardLimit): a mapping that would take
+ * what hakmem has mapped past it, even after everything idle went back, is refused, so malloc
+ * returns NULL with ENOMEM where the OOM killer would otherwise end the process; it works again
+ * once memory is freed (freed slabs are reused without a mapping; freed large blocks are
+ * unmapped by the purge). Mapped memory bounds what is resident, so the limit errs on the safe
+ * side. And the soft limit every purge box honours: when what hakmem has mapped would
  * pass it, everything idle goes back (the pool's resting pages and whole chunks, the large
  * cache, what exited threads left) before the mapping is made, whatever the box's delay.
  * hk_purge_before_map is called by superslab (its map base) before every mapping (a
@@ -20,6 +25,8 @@ enum { HK_PURGE_LIMIT_EVERY_MS = 10 };
 static uint64_t hk_purge_limit;      /* bytes; 0: none (set once, at start-up) */
 static uint64_t hk_purge_limit_next; /* no limit pass before this (ms) */
 static uint64_t hk_purge_limit_passes;
+static uint64_t hk_purge_hard_limit;    /* bytes mapped never passed; 0: none (set once, at start-up) */
+static uint64_t hk_purge_hard_refusals; /* mappings refused by it */
 
 /* The whole of a small file into buf (NUL-terminated); its length, or -1. */
 static long hk_purge_read_file(const char *path, char *buf, size_t cap) {
@@ -80,33 +87,61 @@ static uint64_t hk_purge_cgroup_limit(const char *dir) {
 }
 
 static void hk_purge_limit_init(void) {
+  hk_purge_hard_limit = hk_purge_env_size("HAKMEM_LIMIT", (uint64_t)HK_CFG_PURGE_HARD_LIMIT << 20);
   uint64_t lim = hk_purge_env_size("HAKMEM_SOFT_LIMIT", (uint64_t)HK_CFG_PURGE_SOFT_LIMIT << 20);
   char dir[1024];
   if (hk_purge_cgroup_dir(dir, sizeof dir)) lim = hk_purge_min_limit(lim, hk_purge_cgroup_limit(dir));
   hk_purge_limit = lim;
 }
 
-/* Superslab is about to map len bytes (the caller may hold its heap's lock). */
-static void hk_purge_before_map(size_t len) {
-  if (HK_LIKELY(!hk_purge_limit)) return;
+static uint64_t hk_purge_mapped_after(size_t len) {
   int64_t mapped = __atomic_load_n(&hk_os_counters.bytes_mapped, __ATOMIC_RELAXED);
-  if (mapped < 0) mapped = 0;
-  if ((uint64_t)mapped + len <= hk_purge_limit) return;
-  uint64_t now = hk_clock_ms(), next = __atomic_load_n(&hk_purge_limit_next, __ATOMIC_RELAXED);
-  if (now < next) return;
-  if (!__atomic_compare_exchange_n(&hk_purge_limit_next, &next, now + HK_PURGE_LIMIT_EVERY_MS, false, __ATOMIC_RELAXED,
-                                   __ATOMIC_RELAXED))
-    return;
+  return (uint64_t)(mapped > 0 ? mapped : 0) + len;
+}
+
+/* Everything idle goes back: exited threads' heaps, the pool's resting pages and whole chunks,
+ * the large cache. */
+static void hk_purge_all_idle(void) {
   hk_orphans_reclaim();
   hk_pool_purge(UINT64_MAX);
   hk_large_purge(UINT64_MAX);
+}
+
+/* Superslab is about to map len bytes (the caller may hold its heap's lock). */
+static int hk_purge_before_map(size_t len) {
+  if (HK_LIKELY(!hk_purge_limit && !hk_purge_hard_limit)) return 1;
+  if (hk_purge_hard_limit && hk_purge_mapped_after(len) > hk_purge_hard_limit) {
+    /* the hard limit: purge what can go (not rate-limited: the mapping fails otherwise) */
+    hk_purge_all_idle();
+    __atomic_fetch_add(&hk_purge_limit_passes, 1, __ATOMIC_RELAXED);
+    if (hk_purge_mapped_after(len) > hk_purge_hard_limit) {
+      __atomic_fetch_add(&hk_purge_hard_refusals, 1, __ATOMIC_RELAXED);
+      return 0;
+    }
+  }
+  if (!hk_purge_limit || hk_purge_mapped_after(len) <= hk_purge_limit) return 1;
+  uint64_t now = hk_clock_ms(), next = __atomic_load_n(&hk_purge_limit_next, __ATOMIC_RELAXED);
+  if (now < next) return 1;
+  if (!__atomic_compare_exchange_n(&hk_purge_limit_next, &next, now + HK_PURGE_LIMIT_EVERY_MS, false, __ATOMIC_RELAXED,
+                                   __ATOMIC_RELAXED))
+    return 1;
+  hk_purge_all_idle();
   __atomic_fetch_add(&hk_purge_limit_passes, 1, __ATOMIC_RELAXED);
+  return 1;
 }
 
 /* cgroup_limit_of: arg is a C string, a directory laid out as a cgroup v2 one (tests). */
 static int hk_purge_limit_probe(const char *name, int64_t arg, int64_t *out) {
   if (!strcmp(name, "cgroup_limit_of")) {
     *out = arg ? (int64_t)hk_purge_cgroup_limit((const char *)(uintptr_t)arg) : 0;
+    return 0;
+  }
+  if (!strcmp(name, "hard_limit")) {
+    *out = (int64_t)hk_purge_hard_limit;
+    return 0;
+  }
+  if (!strcmp(name, "hard_refusals")) {
+    *out = (int64_t)__atomic_load_n(&hk_purge_hard_refusals, __ATOMIC_RELAXED);
     return 0;
   }
   if (!strcmp(name, "soft_limit")) {

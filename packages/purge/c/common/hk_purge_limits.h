@@ -1,8 +1,10 @@
 /* purge's base `limits` (@hakmem/purge, defineBase): what every purge box honours and reads.
  * It defines hk_purge_before_map of hk_purge.h (the soft limit: past it, everything idle goes
- * back before a mapping is made) and the helpers below; a box defines the rest of hk_purge.h,
+ * back before a mapping is made; the hard limit: past it even then, the mapping is refused)
+ * and the helpers below; a box defines the rest of hk_purge.h,
  * calls hk_purge_limit_init from hk_purge_init and hk_purge_limit_probe from its probe.
- * It reads the tunable HK_CFG_PURGE_SOFT_LIMIT. It writes into no block, slab or chunk. */
+ * It reads the tunables HK_CFG_PURGE_SOFT_LIMIT and HK_CFG_PURGE_HARD_LIMIT (MiB), which
+ * HAKMEM_SOFT_LIMIT and HAKMEM_LIMIT replace at start-up. It writes into no block, slab or chunk. */
 #ifndef HK_PURGE_LIMITS_H
 #define HK_PURGE_LIMITS_H
 

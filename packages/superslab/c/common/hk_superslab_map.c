@@ -54,7 +54,7 @@ static void hk_superslab_populate(void *p, size_t len) {
  * written: a huge-page advice after a 4 KiB page has faulted in comes too late for the chunk.
  * errno is kept. */
 static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
-  hk_purge_before_map(HK_CHUNK_SIZE); /* past a soft limit, idle memory goes first */
+  if (!hk_purge_before_map(HK_CHUNK_SIZE)) return NULL; /* idle memory goes first; the hard limit refuses */
   hk_chunk_t *ch = hk_os_map_aligned(HK_CHUNK_SIZE, HK_CHUNK_SIZE);
   if (!ch) return NULL;
   if (prep) {
@@ -89,7 +89,7 @@ static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
 /* ---- large mappings (never prepared: a large block is touched as the user writes it) ---- */
 
 static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
-  hk_purge_before_map(len);
+  if (!hk_purge_before_map(len)) return NULL;
   hk_chunk_t *ch = hk_os_map_aligned(len, align > HK_CHUNK_SIZE ? align : HK_CHUNK_SIZE);
   if (!ch) return NULL;
   ch->magic = HK_CHUNK_MAGIC;
