@@ -42,8 +42,12 @@ function step(name, cmd, args, opts = {}) {
   return r;
 }
 
+// Tracked files and new ones not yet added (what CI's clone will have), less the ignored.
 const tracked = (...globs) =>
-  spawnSync('git', ['ls-files', '-z', ...globs], { cwd: repoRoot, encoding: 'utf8' })
+  spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...globs], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  })
     .stdout.split('\0')
     .filter(Boolean);
 

@@ -13,8 +13,7 @@ static size_t fill(std::vector<char *> &v) {
       std::memset(p, 1, 4096);
       v.push_back(p);
     }
-  } catch (const std::bad_alloc &) {
-  }
+  } catch (const std::bad_alloc &) {}
   return v.size();
 }
 
