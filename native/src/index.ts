@@ -31,6 +31,7 @@ export {
   type SlotDecl,
   type SlotHook,
 } from './slots.js';
+export { ENV_OPTIONS, type EnvOption } from './env.js';
 export { nativeRoot, includeDir, coreDir, addonSource, publicHeader } from './paths.js';
 export {
   loadHakmem,

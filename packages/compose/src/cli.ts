@@ -1,11 +1,12 @@
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ENV_OPTIONS } from '@hakmem/native';
 import { buildVariant } from './build.js';
 import { contractEntries, runContractCheck, writeCompileCommands } from './contract.js';
 import { loadConfig } from './config-load.js';
 import { runDemo } from './demo.js';
 import { HakmemError } from './errors.js';
-import { formatListing, listing } from './list.js';
+import { formatEnvOptions, formatListing, listing } from './list.js';
 import { getVariant } from './validate.js';
 
 const USAGE = `usage: hakmem <command> [options]
@@ -14,6 +15,7 @@ commands:
   build <variant...>   compose and compile variants into dist/<variant>/
   build --all          build every variant of the config
   list [--json]        slots, boxes, tunables and variants
+  list --env [--json]  the environment variables a hakmem library reads at start-up
   demo [variant]       run a Python workload on dist/<variant>/libhakmem.so (default: default)
   check                compile every box's files alone against their headers (the contract
                        check) and write compile_commands.json for editors
@@ -32,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         config: { type: 'string' },
         all: { type: 'boolean', default: false },
+        env: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -79,6 +82,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return failures.length ? 1 : 0;
       }
       case 'list': {
+        if (values.env) {
+          process.stdout.write(values.json ? `${JSON.stringify(ENV_OPTIONS, null, 2)}\n` : formatEnvOptions());
+          return 0;
+        }
         const l = listing(await loadConfig(values.config));
         process.stdout.write(values.json ? `${JSON.stringify(l, null, 2)}\n` : formatListing(l));
         return 0;

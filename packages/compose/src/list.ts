@@ -1,4 +1,4 @@
-import { SLOT_ORDER, defaultBoxOf, type SlotName, type Tunable } from '@hakmem/native';
+import { ENV_OPTIONS, SLOT_ORDER, defaultBoxOf, type SlotName, type Tunable } from '@hakmem/native';
 import type { LoadedConfig, TunableSetting } from './validate.js';
 import { hakmemVersion } from './validate.js';
 
@@ -121,6 +121,18 @@ export function formatListing(l: Listing): string {
     out.push(`    ${SLOT_ORDER.map((s) => `${s}=${v.boxes[s]}`).join(' ')}`);
     const ts = SLOT_ORDER.flatMap((s) => Object.entries(v.tunables[s]).map(([k, x]) => `${s}.${k}=${fmt(x)}`));
     if (ts.length) out.push(`    ${ts.join(' ')}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+/** `hakmem list --env`: the environment variables a hakmem library reads, one block each. */
+export function formatEnvOptions(): string {
+  const out = [
+    'environment variables (read at start-up, without allocating; a bad value prints one line and keeps the built-in value):',
+    '',
+  ];
+  for (const o of ENV_OPTIONS) {
+    out.push(`  ${o.name}  (${o.scope})`, `    ${o.what}`, `    accepts: ${o.accepts}; unset: ${o.default}`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -57,6 +57,16 @@ describe('hakmem CLI', () => {
     expect(r.stdout).toContain('variants:');
   });
 
+  it('list --env prints the runtime options, as a table or JSON', () => {
+    const r = hakmem(['list', '--env']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}HAKMEM_LIMIT {2}\(purge\)$/m);
+    const j = hakmem(['list', '--env', '--json']);
+    const names = (JSON.parse(j.stdout) as { name: string }[]).map((o) => o.name);
+    expect(names).toContain('HAKMEM_METRICS');
+    expect(names).toContain('HAKMEM_PURGE_DELAY_MS');
+  });
+
   it('exits 1 with the message, and no stack trace, on a config error', () => {
     const r = hakmem(['build', 'nope']);
     expect(r.status).toBe(1);
