@@ -10,12 +10,7 @@
 /* The process's resident set from /proc/self/statm (open, read: no allocation); 0 if unreadable. */
 static uint64_t hk_resident_bytes(void) {
   char buf[128];
-  int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
-  ssize_t n = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (n <= 0) return 0;
-  buf[n] = 0;
+  if (hk_os_read_file("/proc/self/statm", buf, sizeof buf) <= 0) return 0;
   const char *s = buf;
   while (*s && *s != ' ') s++; /* the second field: resident pages */
   uint64_t pages = 0;
@@ -126,14 +121,7 @@ static void hk_metrics_write(void) {
   text[n++] = '\n';
   int fd = hk_metrics_fd >= 0 ? hk_metrics_fd : open(hk_metrics_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
-  for (size_t off = 0; off < n;) {
-    ssize_t w = write(fd, text + off, n - off);
-    if (w <= 0) {
-      if (w < 0 && errno == EINTR) continue;
-      break;
-    }
-    off += (size_t)w;
-  }
+  hk_os_write_all(fd, text, n);
   if (fd != hk_metrics_fd) close(fd);
 }
 

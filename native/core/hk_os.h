@@ -85,6 +85,22 @@ static void hk_os_decommit(void *p, size_t len) {
   if (e > a) madvise((void *)a, e - a, MADV_DONTNEED);
 }
 
+/* The whole of a small file into buf (NUL-terminated), with open and read only (no
+ * allocation: start-up and signal handlers may use it); its length, or -1. */
+static long hk_os_read_file(const char *path, char *buf, size_t cap) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  long n = 0;
+  while ((size_t)n + 1 < cap) {
+    ssize_t r = read(fd, buf + n, cap - 1 - (size_t)n);
+    if (r <= 0) break;
+    n += r;
+  }
+  close(fd);
+  buf[n] = 0;
+  return n;
+}
+
 /* ---- messages: write(2) only, never stdio (stdio allocates) ---- */
 
 static size_t hk_fmt_u64(char *out, uint64_t v) {
@@ -127,10 +143,11 @@ static void hk_line_u64(hk_line_t *l, uint64_t v) {
 static void hk_line_ptr(hk_line_t *l, const void *p) {
   if (l->len + 24 < sizeof l->buf) l->len += hk_fmt_hex(l->buf + l->len, (uint64_t)(uintptr_t)p);
 }
-static void hk_line_write(hk_line_t *l, int fd) {
+/* All of buf to fd, retrying interrupted writes; stops at the first other failure. */
+static void hk_os_write_all(int fd, const char *buf, size_t len) {
   size_t off = 0;
-  while (off < l->len) {
-    ssize_t w = write(fd, l->buf + off, l->len - off);
+  while (off < len) {
+    ssize_t w = write(fd, buf + off, len - off);
     if (w <= 0) {
       if (w < 0 && errno == EINTR) continue;
       break;
@@ -138,6 +155,7 @@ static void hk_line_write(hk_line_t *l, int fd) {
     off += (size_t)w;
   }
 }
+static void hk_line_write(hk_line_t *l, int fd) { hk_os_write_all(fd, l->buf, l->len); }
 
 /* "hakmem: <what> <ptr>\n" on stderr, keeping errno. */
 static void hk_os_warn(const char *what, const void *p) {

@@ -28,26 +28,11 @@ static uint64_t hk_purge_limit_passes;
 static uint64_t hk_purge_hard_limit;    /* bytes mapped never passed; 0: none (set once, at start-up) */
 static uint64_t hk_purge_hard_refusals; /* mappings refused by it */
 
-/* The whole of a small file into buf (NUL-terminated); its length, or -1. */
-static long hk_purge_read_file(const char *path, char *buf, size_t cap) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  long n = 0;
-  while ((size_t)n + 1 < cap) {
-    ssize_t r = read(fd, buf + n, cap - 1 - (size_t)n);
-    if (r <= 0) break;
-    n += r;
-  }
-  close(fd);
-  buf[n] = 0;
-  return n;
-}
-
 /* This process's cgroup v2 directory (/sys/fs/cgroup + the "0::<path>" line of
  * /proc/self/cgroup) into dir; 0 when there is none. */
 static int hk_purge_cgroup_dir(char *dir, size_t cap) {
   char buf[1024];
-  if (hk_purge_read_file("/proc/self/cgroup", buf, sizeof buf) <= 0) return 0;
+  if (hk_os_read_file("/proc/self/cgroup", buf, sizeof buf) <= 0) return 0;
   const char *line = buf;
   while (line && strncmp(line, "0::", 3) != 0) {
     line = strchr(line, '\n');
@@ -72,7 +57,7 @@ static uint64_t hk_purge_cgroup_value(const char *dir, const char *file) {
   memcpy(path, dir, dlen);
   if (dlen == 0 || path[dlen - 1] != '/') path[dlen++] = '/';
   memcpy(path + dlen, file, flen + 1);
-  if (hk_purge_read_file(path, buf, sizeof buf) <= 0 || buf[0] < '0' || buf[0] > '9') return 0;
+  if (hk_os_read_file(path, buf, sizeof buf) <= 0 || buf[0] < '0' || buf[0] > '9') return 0;
   uint64_t x = 0;
   for (const char *c = buf; *c >= '0' && *c <= '9' && x < ((uint64_t)1 << 60); c++) x = x * 10 + (uint64_t)(*c - '0');
   return x;
@@ -127,6 +112,13 @@ static int hk_purge_before_map(size_t len) {
     return 1;
   hk_purge_all_idle();
   __atomic_fetch_add(&hk_purge_limit_passes, 1, __ATOMIC_RELAXED);
+  return 1;
+}
+
+static int hk_purge_keep(int64_t resident) { return resident < __atomic_load_n(&hk_purge_capacity, __ATOMIC_RELAXED); }
+
+static int hk_purge_set_capacity(uint64_t bytes) {
+  __atomic_store_n(&hk_purge_capacity, (int64_t)(bytes / HK_SLAB_SIZE), __ATOMIC_RELAXED);
   return 1;
 }
 

@@ -16,14 +16,7 @@ static uint64_t hk_purge_clock; /* the last clock read (ms): what comes to rest 
 static uint64_t hk_purge_next;  /* no pass before this (ms) */
 static uint64_t hk_purge_passes, hk_purge_released; /* for the probes */
 
-static int64_t hk_purge_max_slabs = HK_CFG_PURGE_MAX_SLABS; /* mallopt(M_TRIM_THRESHOLD) may change it */
-
-static int hk_purge_keep(int64_t resident) { return resident < __atomic_load_n(&hk_purge_max_slabs, __ATOMIC_RELAXED); }
-
-static int hk_purge_set_capacity(uint64_t bytes) {
-  __atomic_store_n(&hk_purge_max_slabs, (int64_t)(bytes / HK_SLAB_SIZE), __ATOMIC_RELAXED);
-  return 1;
-}
+static int64_t hk_purge_capacity = HK_CFG_PURGE_MAX_SLABS; /* the limits base's capacity rule */
 
 static uint64_t hk_purge_stamp(void) { return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED); }
 

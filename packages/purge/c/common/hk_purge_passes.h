@@ -1,10 +1,10 @@
 /* purge's base `passes` (@hakmem/purge, defineBase): the limits base plus the time rule that
  * decay and background share. What has rested longer than the delay goes back in passes,
  * oldest first, one pass at a time; at most maxSlabs resting slabs stay resident meanwhile.
- * It defines hk_purge_keep and hk_purge_stamp of hk_purge.h and the pass below; a box decides
- * who runs the passes and when (hk_purge_tick, hk_purge_unlocked, the fork hooks), calls
- * hk_purge_pass_init from hk_purge_init and hk_purge_pass_probe from its probe, and keeps
- * hk_purge_clock current (relaxed stores) when it reads the clock.
+ * It defines hk_purge_stamp of hk_purge.h, the pass below and hk_purge_capacity (maxSlabs);
+ * a box decides who runs the passes and when (hk_purge_tick, hk_purge_unlocked, the fork
+ * hooks), calls hk_purge_pass_init from hk_purge_init and hk_purge_pass_probe from its probe,
+ * and keeps hk_purge_clock current (relaxed stores) when it reads the clock.
  * It reads the tunables HK_CFG_PURGE_DELAY_MS and HK_CFG_PURGE_MAX_SLABS. */
 #ifndef HK_PURGE_PASSES_H
 #define HK_PURGE_PASSES_H

@@ -12,16 +12,7 @@ enum { HK_PURGE_RELEASE_EVERY = 64 };
 static __thread uint32_t hk_purge_events;
 static uint64_t hk_purge_passes;
 
-static int64_t hk_purge_keep_slabs = HK_CFG_PURGE_KEEP_SLABS; /* mallopt(M_TRIM_THRESHOLD) may change it */
-
-static int hk_purge_keep(int64_t resident) {
-  return resident < __atomic_load_n(&hk_purge_keep_slabs, __ATOMIC_RELAXED);
-}
-
-static int hk_purge_set_capacity(uint64_t bytes) {
-  __atomic_store_n(&hk_purge_keep_slabs, (int64_t)(bytes / HK_SLAB_SIZE), __ATOMIC_RELAXED);
-  return 1;
-}
+static int64_t hk_purge_capacity = HK_CFG_PURGE_KEEP_SLABS; /* the limits base's capacity rule */
 static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {
   if (++hk_purge_events % HK_PURGE_RELEASE_EVERY) return;

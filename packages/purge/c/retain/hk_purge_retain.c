@@ -4,16 +4,8 @@
 
 #include "hk_purge_limits.h"
 
-static int64_t hk_purge_retain_cap = INT64_MAX; /* none, unless mallopt(M_TRIM_THRESHOLD) sets one */
-
-static int hk_purge_keep(int64_t resident) {
-  return resident < __atomic_load_n(&hk_purge_retain_cap, __ATOMIC_RELAXED);
-}
-
-static int hk_purge_set_capacity(uint64_t bytes) {
-  __atomic_store_n(&hk_purge_retain_cap, (int64_t)(bytes / HK_SLAB_SIZE), __ATOMIC_RELAXED);
-  return 1;
-}
+static int64_t hk_purge_capacity =
+    INT64_MAX; /* the limits base's capacity rule: none, unless mallopt(M_TRIM_THRESHOLD) sets one */
 static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {}
 static void hk_purge_init(void) { hk_purge_limit_init(); }
