@@ -8,7 +8,7 @@
 //      commands of step 3.
 // --fix rewrites what the formatters (and Biome's safe fixes) would change, then checks.
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -42,14 +42,15 @@ function step(name, cmd, args, opts = {}) {
   return r;
 }
 
-// Tracked files and new ones not yet added (what CI's clone will have), less the ignored.
+// Tracked files and new ones not yet added (what CI's clone will have), less the ignored and
+// those deleted from the working tree.
 const tracked = (...globs) =>
   spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...globs], {
     cwd: repoRoot,
     encoding: 'utf8',
   })
     .stdout.split('\0')
-    .filter(Boolean);
+    .filter((f) => f && existsSync(join(repoRoot, f)));
 
 // 1. Biome
 const biome = join(repoRoot, 'node_modules', '.bin', 'biome');

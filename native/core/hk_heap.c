@@ -56,6 +56,7 @@ static void hk_fork_handlers_register(void) {
 static HK_COLD void hk_init_slow(void) {
   int expected = 0;
   if (__atomic_compare_exchange_n(&hk_init_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    hk_options_read(); /* runtime tunables first: the init hooks read them */
     hk_slots_init();
     hk_init_running = 1;
     if (pthread_key_create(&hk_thread_key, hk_thread_exit) == 0)

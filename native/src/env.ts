@@ -1,40 +1,101 @@
+import type { Tunable } from './manifest.js';
+
 /**
  * The environment variables a hakmem library reads: all at start-up (or exit), without
  * allocating; a bad value prints one line naming the variable and what it accepts, and the
- * built-in value stays. `hakmem list --env` prints this table and the README shows it;
- * test/docs/env.test.ts checks it against every getenv of the C sources.
+ * built-in value stays. Two kinds: the core's own (ENV_OPTIONS, read by getenv in
+ * native/core), and one per runtime tunable of a box (`runtime: true` in its manifest), named
+ * `HAKMEM_<SLOT>_<TUNABLE>` and read by the generated table (hk_options.c). `hakmem list --env`
+ * prints both for the boxes a config can use; the README's table is generated from the same
+ * (`pnpm docs`); test/docs/env.test.ts checks the getenv calls of the C sources against ENV_OPTIONS.
  */
 export interface EnvOption {
   readonly name: string;
+  /** A second name read when `name` is unset (a runtime tunable's `env`). */
+  readonly alias?: string;
   /** Who reads it: 'core', or the slot whose boxes do. */
   readonly scope: string;
+  /** For a runtime tunable: `<slot>.<tunable>`, and the boxes that have it. */
+  readonly tunable?: string;
+  readonly boxes?: readonly string[];
   readonly accepts: string;
   /** What applies when it is unset. */
   readonly default: string;
   readonly what: string;
 }
 
+/** camelCase -> SCREAMING_SNAKE: maxBlocks -> MAX_BLOCKS (the tunable constants and variables). */
+export const screamingSnake = (s: string): string =>
+  s
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toUpperCase();
+
+/** The environment variable of a runtime tunable: HAKMEM_<SLOT>_<TUNABLE>. */
+export const tunableEnvName = (slot: string, tunable: string): string =>
+  `HAKMEM_${screamingSnake(slot)}_${screamingSnake(tunable)}`;
+
+/** Units whose values may also be written as a size in bytes with K, M or G. */
+export const SIZE_UNITS: ReadonlySet<string> = new Set(['bytes', 'MiB']);
+
+/** What the variable of a runtime tunable accepts, in words (also the C reader's error line). */
+export function tunableAccepts(t: Tunable): string {
+  switch (t.type) {
+    case 'bool':
+      return '0 or 1';
+    case 'enum':
+      return `one of ${t.values.join(', ')}`;
+    case 'int': {
+      const whole = `a whole number${t.unit ? ` of ${t.unit}` : ''} from ${t.min} to ${t.max}`;
+      if (!SIZE_UNITS.has(t.unit ?? '')) return whole;
+      return t.unit === 'MiB'
+        ? `${whole}, or a size with K, M or G (e.g. 512M; rounded up to MiB)`
+        : `${whole}, or a size with K, M or G (e.g. 64K)`;
+    }
+  }
+}
+
+const fmtDefault = (t: Tunable): string =>
+  t.type === 'int' ? `${t.default}${t.unit ? ` ${t.unit}` : ''}` : String(t.default);
+
+/**
+ * The variables of the runtime tunables of one slot's boxes, one per tunable name (boxes that
+ * share a tunable, spread from a base or not, share its variable).
+ */
+export function tunableEnvOptions(
+  slot: string,
+  boxes: Readonly<Record<string, { readonly tunables: Readonly<Record<string, Tunable>> }>>,
+): EnvOption[] {
+  const byName = new Map<string, { t: Tunable; boxes: string[] }>();
+  for (const [box, m] of Object.entries(boxes)) {
+    for (const [name, t] of Object.entries(m.tunables)) {
+      if (!t.runtime) continue;
+      const seen = byName.get(name);
+      if (seen) seen.boxes.push(box);
+      else byName.set(name, { t, boxes: [box] });
+    }
+  }
+  return [...byName].map(([name, { t, boxes: has }]) => ({
+    name: tunableEnvName(slot, name),
+    ...(t.env ? { alias: t.env } : {}),
+    scope: slot,
+    tunable: `${slot}.${name}`,
+    boxes: has,
+    accepts: tunableAccepts(t),
+    default: `the variant's ${slot}.${name} (built in: ${fmtDefault(t)})`,
+    what: t.description,
+  }));
+}
+
+/** The core's variables. */
 export const ENV_OPTIONS: readonly EnvOption[] = [
   {
-    name: 'HAKMEM_PURGE_DELAY_MS',
-    scope: 'purge',
-    accepts: 'whole milliseconds, 0 to 3600000',
-    default: 'the tunable purge.delayMs (500)',
-    what: 'how long idle memory rests before it goes back to the OS (decay, background)',
-  },
-  {
-    name: 'HAKMEM_SOFT_LIMIT',
-    scope: 'purge',
-    accepts: 'bytes with K, M or G (512M); 0 for none',
-    default: 'the tunable purge.softLimit (none), lowered by the cgroup v2 limits',
-    what: 'past this much mapped, everything idle goes back before mapping more',
-  },
-  {
-    name: 'HAKMEM_LIMIT',
-    scope: 'purge',
-    accepts: 'bytes with K, M or G (512M); 0 for none',
-    default: 'the tunable purge.hardLimit (none)',
-    what: 'past this much mapped, even after idle memory went back, malloc returns NULL with ENOMEM',
+    name: 'HAKMEM_VERBOSE',
+    scope: 'core',
+    accepts: '0 or 1',
+    default: '0',
+    what: 'at start-up, print the variant, its boxes, and every tunable with its value and where it came from (built in, the config, or which variable)',
   },
   {
     name: 'HAKMEM_METRICS',

@@ -9,6 +9,7 @@ export {
   type TunableInt,
   type TunableBool,
   type TunableEnum,
+  type TunableRuntime,
   type Tunable,
   type TunableValue,
   type CapabilityRequirement,
@@ -31,7 +32,15 @@ export {
   type SlotDecl,
   type SlotHook,
 } from './slots.js';
-export { ENV_OPTIONS, type EnvOption } from './env.js';
+export {
+  ENV_OPTIONS,
+  SIZE_UNITS,
+  screamingSnake,
+  tunableAccepts,
+  tunableEnvName,
+  tunableEnvOptions,
+  type EnvOption,
+} from './env.js';
 export { nativeRoot, includeDir, coreDir, addonSource, publicHeader } from './paths.js';
 export {
   loadHakmem,

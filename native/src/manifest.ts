@@ -5,8 +5,23 @@ import { SLOT_ORDER, isSlotName, type SlotName } from './slots.js';
 
 export { SLOT_ORDER, isSlotName, type SlotName };
 
+/**
+ * What every tunable may say about run time. A tunable is a constant of the variant unless its
+ * box marks it `runtime`: then the generated `HK_CFG_<SLOT>_<NAME>` names a variable that holds
+ * the variant's value and is set once at start-up from the environment
+ * (`HAKMEM_<SLOT>_<NAME>`, or the shorter `env` name when the box gives one), before any slot's
+ * init hook runs. Mark only tunables read on cold paths and never in a constant expression (an
+ * array size, `#if`): the compiler rejects the latter, the hot path budget forbids the former.
+ */
+export interface TunableRuntime {
+  /** Settable from the environment at start-up. */
+  readonly runtime?: boolean;
+  /** A shorter environment name read when `HAKMEM_<SLOT>_<NAME>` is unset (e.g. HAKMEM_LIMIT). */
+  readonly env?: string;
+}
+
 /** An integer constant; `HK_CFG_<SLOT>_<NAME>` in the generated header. */
-export interface TunableInt {
+export interface TunableInt extends TunableRuntime {
   readonly type: 'int';
   readonly default: number;
   readonly min: number;
@@ -17,14 +32,14 @@ export interface TunableInt {
 }
 
 /** A flag; generated as 0 or 1. */
-export interface TunableBool {
+export interface TunableBool extends TunableRuntime {
   readonly type: 'bool';
   readonly default: boolean;
   readonly description: string;
 }
 
 /** One of a fixed set of names; generated as the index of the value, plus one define per value. */
-export interface TunableEnum<V extends string = string> {
+export interface TunableEnum<V extends string = string> extends TunableRuntime {
   readonly type: 'enum';
   readonly values: readonly V[];
   readonly default: V;
@@ -204,10 +219,12 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
         const same =
           mine !== undefined &&
           mine.type === t.type &&
+          Boolean(mine.runtime) === Boolean(t.runtime) &&
+          mine.env === t.env &&
           (t.type !== 'enum' || String((mine as TunableEnum).values) === String(t.values));
         if (!same)
           fail(
-            `box '${key}' is built on base '${b.name}' and must declare its tunable '${tname}' as the base does (spread the base's tunables in; a box may change the default)`,
+            `box '${key}' is built on base '${b.name}' and must declare its tunable '${tname}' as the base does (spread the base's tunables in; a box may change the default, not whether it is set at run time)`,
           );
       }
     }
@@ -218,6 +235,8 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
     for (const [tname, t] of Object.entries(box.tunables)) {
       if (!/^[a-z][A-Za-z0-9]*$/.test(tname)) fail(`tunable '${key}.${tname}' must be camelCase`);
       const tw = `tunable '${key}.${tname}'`;
+      if (t.env !== undefined && (!t.runtime || !/^HAKMEM_[A-Z0-9_]+$/.test(t.env)))
+        fail(`${tw}: env '${t.env}' needs runtime: true and must match /^HAKMEM_[A-Z0-9_]+$/`);
       switch (t.type) {
         case 'int':
           if (![t.default, t.min, t.max].every(Number.isSafeInteger)) fail(`${tw}: default, min, max must be integers`);

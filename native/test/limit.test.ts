@@ -25,7 +25,7 @@ describe('HAKMEM_LIMIT', () => {
     requireLibrary();
     const bin = buildProgram('limit.c', { mode: 'plain' });
     const r = run(bin, { args: ['1'], preload: true, env: { HAKMEM_LIMIT: 'lots' } });
-    expect(r.stderr).toMatch(/^hakmem: HAKMEM_LIMIT must be .*; keeping 0$/m);
+    expect(r.stderr).toMatch(/^hakmem: HAKMEM_LIMIT=lots is not a whole number of MiB .*; keeping 0$/m);
     expect(r.stderr).toMatch(/purge\/hard_limit says 0/); // the program then finds no limit in force
   });
 });

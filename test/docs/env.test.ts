@@ -1,14 +1,22 @@
-// The runtime options table (native/src/env.ts) is the truth: every environment variable the
-// C sources read is in it, nothing else is, and the README's table lists the same variables.
+// The runtime options: the core's table (native/src/env.ts) lists exactly the variables the C
+// sources read with getenv; the boxes' runtime tunables add one variable each (generated); the
+// README's table lists both.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENV_OPTIONS } from '../../native/src/env.js';
+import { ENV_OPTIONS, tunableEnvOptions } from '../../native/src/env.js';
+import { SLOT_ORDER } from '../../native/src/slots.js';
 import { cFiles } from './c-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const names = ENV_OPTIONS.map((o) => o.name).sort();
+const slotPackages = await Promise.all(
+  SLOT_ORDER.map(
+    async (s) => (await import(`../../packages/${s}/src/index.ts`)).default as { slot: string; boxes: never },
+  ),
+);
+const tunableNames = slotPackages.flatMap((p) => tunableEnvOptions(p.slot, p.boxes).map((o) => o.name));
 
 describe('runtime options', () => {
   it('lists exactly the variables the C sources read', () => {
@@ -29,7 +37,8 @@ describe('runtime options', () => {
       readme.indexOf('## Runtime options'),
       readme.indexOf('## Installing from the registry'),
     );
-    const rows = [...section.matchAll(/^\| `(HAKMEM_[A-Z_]+)` \|/gm)].map((m) => m[1]!);
-    expect(rows.sort()).toEqual(names);
+    const rows = [...section.matchAll(/^\| `(HAKMEM_[A-Z_]+)`/gm)].map((m) => m[1]!);
+    expect(rows.sort()).toEqual([...names, ...tunableNames].sort());
+    expect(section).toContain('| `HAKMEM_PURGE_HARD_LIMIT` or `HAKMEM_LIMIT` |');
   });
 });

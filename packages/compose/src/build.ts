@@ -27,12 +27,13 @@ export const distDirOf = (rootDir: string, variant: string): string => resolve(r
 /** The base include directories of a variant's boxes, in slot order. */
 export const variantIncludes = (v: ResolvedVariant): string[] => Object.values(v.boxes).flatMap((b) => b.includes);
 
-/** Writes hk_variant_config.h and hakmem_variant.c into buildDir. */
-export function writeGenerated(v: ResolvedVariant, buildDir: string): void {
+/** Writes hk_variant_config.h and hakmem_variant.c into buildDir (`slots`: the config's slot
+ * packages, so the option table knows every box's variables). */
+export function writeGenerated(v: ResolvedVariant, buildDir: string, slots?: LoadedConfig['slots']): void {
   mkdirSync(buildDir, { recursive: true });
   const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS], includes: variantIncludes(v) });
   writeFileSync(join(buildDir, CONFIG_HEADER), configHeader(v, json));
-  writeFileSync(join(buildDir, VARIANT_UNIT), variantUnit(v));
+  writeFileSync(join(buildDir, VARIANT_UNIT), variantUnit(v, slots));
 }
 
 /**
@@ -50,7 +51,7 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
 
   const tc = findToolchain(opts.env);
   rmSync(buildDir, { recursive: true, force: true });
-  writeGenerated(v, buildDir);
+  writeGenerated(v, buildDir, config.slots);
   const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS], includes: variantIncludes(v) });
 
   rmSync(tmp, { recursive: true, force: true });

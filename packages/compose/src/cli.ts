@@ -1,12 +1,11 @@
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENV_OPTIONS } from '@hakmem/native';
 import { buildVariant } from './build.js';
 import { contractEntries, runContractCheck, writeCompileCommands } from './contract.js';
 import { loadConfig } from './config-load.js';
 import { runDemo } from './demo.js';
 import { HakmemError } from './errors.js';
-import { formatEnvOptions, formatListing, listing } from './list.js';
+import { envOptions, formatEnvOptions, formatListing, listing } from './list.js';
 import { getVariant } from './validate.js';
 
 const USAGE = `usage: hakmem <command> [options]
@@ -83,7 +82,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       case 'list': {
         if (values.env) {
-          process.stdout.write(values.json ? `${JSON.stringify(ENV_OPTIONS, null, 2)}\n` : formatEnvOptions());
+          const options = envOptions((await loadConfig(values.config)).slots);
+          process.stdout.write(values.json ? `${JSON.stringify(options, null, 2)}\n` : formatEnvOptions(options));
           return 0;
         }
         const l = listing(await loadConfig(values.config));

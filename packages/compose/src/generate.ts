@@ -1,10 +1,18 @@
 import {
+  ENV_OPTIONS,
   HOOK_ORDER,
   REVERSE_HOOKS,
+  SIZE_UNITS,
   SLOT_HOOKS,
   SLOT_ORDER,
   hookSuffix,
+  screamingSnake,
   slotDecl,
+  tunableAccepts,
+  tunableEnvName,
+  type SlotName,
+  type SlotPackage,
+  type Tunable,
   type VariantJson,
 } from '@hakmem/native';
 import type { ResolvedVariant, TunableSetting } from './validate.js';
@@ -22,17 +30,19 @@ export const VARIANT_FILES = [
 export const CONFIG_HEADER = 'hk_variant_config.h';
 export const VARIANT_UNIT = 'hakmem_variant.c';
 
-/** camelCase -> SCREAMING_SNAKE: maxBlocks -> MAX_BLOCKS. */
-export const screamingSnake = (s: string): string =>
-  s
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toUpperCase();
+export { screamingSnake };
 
 /** The macro of a tunable: HK_CFG_<SLOT>_<TUNABLE>. */
 export const tunableMacro = (slot: string, tunable: string): string =>
   `HK_CFG_${screamingSnake(slot)}_${screamingSnake(tunable)}`;
+
+/** The variable behind a runtime tunable's macro: hk_opt_<slot>_<tunable>. */
+export const tunableVariable = (slot: string, tunable: string): string =>
+  `hk_opt_${slot}_${screamingSnake(tunable).toLowerCase()}`;
+
+/** A tunable's value as the C table holds it: int as is, bool 0/1, enum the index of its name. */
+const settingInt = (t: Tunable, val: TunableSetting): number =>
+  t.type === 'enum' ? t.values.indexOf(val as string) : t.type === 'bool' ? (val ? 1 : 0) : (val as number);
 
 /** A C string literal. */
 export function cString(s: string): string {
@@ -89,19 +99,20 @@ function tunableDefines(
   const lines: string[] = [];
   for (const [name, t] of Object.entries(v.manifest.tunables)) {
     const macro = tunableMacro(slot, name);
-    const val = value[name];
-    switch (t.type) {
-      case 'int':
-        lines.push(`#define ${macro} ${cInt(val as number)}`);
-        break;
-      case 'bool':
-        lines.push(`#define ${macro} ${val ? 1 : 0}`);
-        break;
-      case 'enum':
-        lines.push(`#define ${macro} ${t.values.indexOf(val as string)} /* ${String(val)} */`);
-        t.values.forEach((name2, i) => lines.push(`#define ${macro}_${screamingSnake(name2)} ${i}`));
-        break;
+    const val = value[name]!;
+    const literal =
+      t.type === 'int' ? cInt(val as number) : t.type === 'bool' ? (val ? '1' : '0') : String(settingInt(t, val));
+    if (t.runtime) {
+      /* set once at start-up, before any init hook (hk_options.c); read only on cold paths */
+      const variable = tunableVariable(slot, name);
+      lines.push(
+        `#define ${macro} ${variable} /* runtime: ${tunableEnvName(slot, name)}${t.env ? ` or ${t.env}` : ''}; the variant's value ${String(val)} */`,
+        `static long long ${variable} __attribute__((unused)) = ${literal};`,
+      );
+    } else {
+      lines.push(`#define ${macro} ${literal}${t.type === 'enum' ? ` /* ${String(val)} */` : ''}`);
     }
+    if (t.type === 'enum') t.values.forEach((name2, i) => lines.push(`#define ${macro}_${screamingSnake(name2)} ${i}`));
   }
   return lines;
 }
@@ -155,9 +166,57 @@ export function slotGlue(): string[] {
   return lines;
 }
 
+/**
+ * The option table (hk_options.h): every tunable of the variant, its value and, for a runtime
+ * tunable, its variables and what they accept; the core reads the environment through it at
+ * start-up and prints it under HAKMEM_VERBOSE. `known` also lists the variables of the slots'
+ * other boxes, so that a misspelt HAKMEM_<SLOT>_... is reported and one of another box is not.
+ */
+export function optionGlue(v: ResolvedVariant, slots?: Readonly<Record<SlotName, SlotPackage>>): string[] {
+  const rows: string[] = [];
+  const known = new Set<string>(ENV_OPTIONS.map((o) => o.name));
+  for (const slot of SLOT_ORDER) {
+    const b = v.boxes[slot];
+    for (const [name, t] of Object.entries(b.manifest.tunables)) {
+      const val = v.tunables[slot][name]!;
+      const fromConfig = val !== t.default ? 1 : 0;
+      const values = t.type === 'enum' ? cString(t.values.join('|')) : 'NULL';
+      const size = t.type === 'int' && SIZE_UNITS.has(t.unit ?? '') ? (t.unit === 'MiB' ? 20 : 0) : 255;
+      const [min, max] = t.type === 'int' ? [t.min, t.max] : t.type === 'bool' ? [0, 1] : [0, t.values.length - 1];
+      const kind = t.type === 'int' ? 'HK_OPT_INT' : t.type === 'bool' ? 'HK_OPT_BOOL' : 'HK_OPT_ENUM';
+      const rt = t.runtime === true;
+      rows.push(
+        `  { ${cString(slot)}, ${cString(name)}, ${rt ? cString(tunableEnvName(slot, name)) : 'NULL'}, ${rt && t.env ? cString(t.env) : 'NULL'}, ${rt ? cString(tunableAccepts(t)) : 'NULL'}, ${values}, ${rt ? `&${tunableVariable(slot, name)}` : 'NULL'}, ${cInt(settingInt(t, val))}, ${cInt(min)}, ${cInt(max)}, ${kind}, ${size}, ${fromConfig} },`,
+      );
+    }
+    const boxes = slots ? Object.values(slots[slot].boxes) : [b.manifest];
+    for (const m of boxes)
+      for (const [name, t] of Object.entries(m.tunables))
+        if (t.runtime) {
+          known.add(tunableEnvName(slot, name));
+          if (t.env) known.add(t.env);
+        }
+  }
+  return [
+    "/* The variant's tunables and the environment variables hakmem knows (hk_options.h). */",
+    '#include "hk_options.h"',
+    'static const hk_option_t hk_options[] = {',
+    ...rows,
+    '  { NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0 },',
+    '};',
+    `static const char *const hk_env_known[] = { ${[...known]
+      .sort()
+      .map((n) => cString(n))
+      .join(', ')}, NULL };`,
+    `static const char *const hk_slot_names[] = { ${SLOT_ORDER.map((s) => cString(s)).join(', ')}, NULL };`,
+    `static const char *const hk_slot_boxes[] = { ${SLOT_ORDER.map((s) => cString(v.boxes[s].box)).join(', ')}, NULL };`,
+  ];
+}
+
 /** hakmem_variant.c: the single unit: config, prelude, the slot headers and every chosen box's
- * sources in slot order, the core's calls into the slots, core. */
-export function variantUnit(v: ResolvedVariant): string {
+ * sources in slot order, the core's calls into the slots, the option table, core. `slots` (the
+ * config's slot packages) lets the table know the other boxes' variables. */
+export function variantUnit(v: ResolvedVariant, slots?: Readonly<Record<SlotName, SlotPackage>>): string {
   const lines = [
     `/* Generated by @hakmem/compose for variant ${v.name}. Do not edit. */`,
     `#include ${cString(CONFIG_HEADER)}`,
@@ -169,6 +228,6 @@ export function variantUnit(v: ResolvedVariant): string {
     lines.push(`/* ${slot}: ${b.packageName}@${b.version} box ${b.box} */`);
     for (const src of b.sources) lines.push(`#include ${cString(src)}`);
   }
-  lines.push(...slotGlue(), '#include "hk_core.c"', '');
+  lines.push(...slotGlue(), ...optionGlue(v, slots), '#include "hk_core.c"', '');
   return lines.join('\n');
 }

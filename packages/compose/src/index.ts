@@ -55,6 +55,7 @@ export { buildVariant, writeGenerated, buildDirOf, distDirOf, type BuildOptions,
 export {
   listing,
   formatListing,
+  envOptions,
   formatEnvOptions,
   type Listing,
   type SlotInfo,

@@ -1,4 +1,13 @@
-import { ENV_OPTIONS, SLOT_ORDER, defaultBoxOf, type SlotName, type Tunable } from '@hakmem/native';
+import {
+  ENV_OPTIONS,
+  SLOT_ORDER,
+  defaultBoxOf,
+  tunableEnvName,
+  tunableEnvOptions,
+  type EnvOption,
+  type SlotName,
+  type Tunable,
+} from '@hakmem/native';
 import type { LoadedConfig, TunableSetting } from './validate.js';
 import { hakmemVersion } from './validate.js';
 
@@ -11,6 +20,8 @@ export interface TunableInfo {
   max?: number;
   unit?: string;
   values?: string[];
+  /** A runtime tunable's environment variables (HAKMEM_<SLOT>_<NAME>, then its shorter name). */
+  env?: string[];
 }
 
 export interface BoxInfo {
@@ -48,8 +59,9 @@ export interface Listing {
   variants: VariantInfo[];
 }
 
-function tunableInfo(name: string, t: Tunable): TunableInfo {
-  const base = { name, type: t.type, default: t.default, description: t.description };
+function tunableInfo(slot: SlotName, name: string, t: Tunable): TunableInfo {
+  const env = t.runtime ? { env: [tunableEnvName(slot, name), ...(t.env ? [t.env] : [])] } : {};
+  const base = { name, type: t.type, default: t.default, description: t.description, ...env };
   switch (t.type) {
     case 'int':
       return { ...base, min: t.min, max: t.max, ...(t.unit ? { unit: t.unit } : {}) };
@@ -79,7 +91,7 @@ export function listing(config: LoadedConfig): Listing {
           sources: [...(b.base?.sources ?? []), ...b.sources],
           provides: [...(b.provides ?? [])],
           requires: (b.requires ?? []).map((r) => ({ slot: r.slot, capability: r.capability })),
-          tunables: Object.entries(b.tunables).map(([n, t]) => tunableInfo(n, t)),
+          tunables: Object.entries(b.tunables).map(([n, t]) => tunableInfo(slot, n, t)),
         })),
       };
     }),
@@ -111,7 +123,8 @@ export function formatListing(l: Listing): string {
             : t.type === 'enum'
               ? ` {${t.values!.join(', ')}}`
               : '';
-        out.push(`      ${t.name} (${t.type}) = ${fmt(t.default)}${range}: ${t.description}`);
+        const env = t.env ? ` [${t.env.join(' or ')}]` : '';
+        out.push(`      ${t.name} (${t.type}) = ${fmt(t.default)}${range}${env}: ${t.description}`);
       }
     }
   }
@@ -125,14 +138,25 @@ export function formatListing(l: Listing): string {
   return `${out.join('\n')}\n`;
 }
 
-/** `hakmem list --env`: the environment variables a hakmem library reads, one block each. */
-export function formatEnvOptions(): string {
+/**
+ * The environment variables a hakmem library built from these slot packages may read: the
+ * core's, then one per runtime tunable of every box, in slot order. A variant reads those of
+ * its own boxes (HAKMEM_VERBOSE=1 shows which, with their values).
+ */
+export function envOptions(slots: LoadedConfig['slots']): EnvOption[] {
+  return [...ENV_OPTIONS, ...SLOT_ORDER.flatMap((s) => tunableEnvOptions(s, slots[s].boxes))];
+}
+
+/** `hakmem list --env`: the environment variables, one block each. */
+export function formatEnvOptions(options: readonly EnvOption[]): string {
   const out = [
     'environment variables (read at start-up, without allocating; a bad value prints one line and keeps the built-in value):',
     '',
   ];
-  for (const o of ENV_OPTIONS) {
-    out.push(`  ${o.name}  (${o.scope})`, `    ${o.what}`, `    accepts: ${o.accepts}; unset: ${o.default}`);
+  for (const o of options) {
+    const head = `  ${o.name}${o.alias ? ` (or ${o.alias})` : ''}  (${o.tunable ?? o.scope})`;
+    const boxes = o.boxes ? ` (boxes: ${o.boxes.join(', ')})` : '';
+    out.push(head, `    ${o.what}${boxes}`, `    accepts: ${o.accepts}; unset: ${o.default}`);
   }
   return `${out.join('\n')}\n`;
 }

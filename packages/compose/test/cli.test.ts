@@ -60,11 +60,17 @@ describe('hakmem CLI', () => {
   it('list --env prints the runtime options, as a table or JSON', () => {
     const r = hakmem(['list', '--env']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^ {2}HAKMEM_LIMIT {2}\(purge\)$/m);
+    expect(r.stdout).toMatch(/^ {2}HAKMEM_PURGE_HARD_LIMIT \(or HAKMEM_LIMIT\) {2}\(purge\.hardLimit\)$/m);
+    expect(r.stdout).toMatch(/^ {2}HAKMEM_REFILL_MIN_BATCH {2}\(refill\.minBatch\)$/m);
     const j = hakmem(['list', '--env', '--json']);
-    const names = (JSON.parse(j.stdout) as { name: string }[]).map((o) => o.name);
+    const options = JSON.parse(j.stdout) as { name: string; boxes?: string[] }[];
+    const names = options.map((o) => o.name);
     expect(names).toContain('HAKMEM_METRICS');
+    expect(names).toContain('HAKMEM_VERBOSE');
     expect(names).toContain('HAKMEM_PURGE_DELAY_MS');
+    // one variable per tunable, with the boxes that read it
+    expect(options.find((o) => o.name === 'HAKMEM_FRONT_MAX_BYTES')?.boxes).toEqual(['tcache', 'magazine']);
+    expect(names).not.toContain('HAKMEM_REMOTE_BUCKETS'); // an array size: fixed at build
   });
 
   it('exits 1 with the message, and no stack trace, on a config error', () => {

@@ -44,9 +44,10 @@ describe('generated C', () => {
     expect(includes[0]).toBe('#include "hk_variant_config.h"');
     expect(includes[1]).toBe('#include "hk_prelude.h"');
     expect(includes.at(-1)).toBe('#include "hk_core.c"');
+    expect(includes.at(-2)).toBe('#include "hk_options.h"'); // the option table, after the boxes
     const headers = includes.slice(2, 2 + SLOT_ORDER.length);
     expect(headers).toEqual(SLOT_ORDER.map((s) => `#include "hakmem/hk_${s}.h"`));
-    const boxes = includes.slice(2 + SLOT_ORDER.length, -1);
+    const boxes = includes.slice(2 + SLOT_ORDER.length, -2);
     expect(boxes).toEqual(
       SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)),
     );
@@ -78,15 +79,26 @@ describe('generated C', () => {
 
   it('the header defines the variant, its boxes and every tunable with its value', () => {
     const h = configHeader(v, json);
+    // a runtime tunable's macro names its variable, which holds the variant's value
+    const variables = new Map(
+      [...h.matchAll(/^static long long (hk_opt_\w+) __attribute__\(\(unused\)\) = (.*);$/gm)].map((m) => [
+        m[1]!,
+        m[2]!,
+      ]),
+    );
     const defines = new Map(
       h
         .split('\n')
         .filter((l) => l.startsWith('#define '))
         .map((l) => {
           const m = /^#define (\S+)(?: (.*?))?(?: \/\*.*\*\/)?$/.exec(l)!;
-          return [m[1]!, m[2] ?? ''];
+          return [m[1]!, variables.get(m[2] ?? '') ?? m[2] ?? ''];
         }),
     );
+    expect(h).toContain(
+      "#define HK_CFG_PURGE_DELAY_MS hk_opt_purge_delay_ms /* runtime: HAKMEM_PURGE_DELAY_MS; the variant's value 500 */",
+    );
+    expect(variables.size).toBeGreaterThan(5);
     expect(defines.get('HK_VARIANT_NAME')).toBe('"default"');
     expect(defines.get('HK_VERSION')).toBe('"0.1.0"');
     expect(defines.get('HK_BOX_FRONT')).toBe('"tcache"');

@@ -14,6 +14,7 @@ export const routing = defineBase(import.meta.url, {
   tunables: {
     onForeign: {
       type: 'enum',
+      runtime: true,
       values: ['report', 'abort'],
       default: 'report',
       description:

@@ -13,6 +13,7 @@ const front = defineSlot(import.meta.url, {
       tunables: {
         maxBlocks: {
           type: 'int',
+          runtime: true,
           default: 256,
           min: 8,
           max: 4096,
@@ -21,6 +22,7 @@ const front = defineSlot(import.meta.url, {
         },
         maxBytes: {
           type: 'int',
+          runtime: true,
           default: 262144,
           min: 4096,
           max: 16777216,
@@ -46,6 +48,7 @@ const front = defineSlot(import.meta.url, {
         },
         maxBytes: {
           type: 'int',
+          runtime: true,
           default: 131072,
           min: 4096,
           max: 16777216,

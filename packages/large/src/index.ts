@@ -39,6 +39,7 @@ const large = defineSlot(import.meta.url, {
         },
         cacheBytes: {
           type: 'int',
+          runtime: true,
           default: 33554432,
           min: 0,
           max: 4294967296,

@@ -8,8 +8,10 @@ const limitRule = {
     min: 0,
     max: 1048576,
     unit: 'MiB',
+    runtime: true,
+    env: 'HAKMEM_LIMIT',
     description:
-      'Past this much mapped, even after everything idle went back, malloc returns NULL with ENOMEM instead of mapping more (0: none; HAKMEM_LIMIT replaces it, e.g. 512M).',
+      'Past this much mapped, even after everything idle went back, malloc returns NULL with ENOMEM instead of mapping more (0: none).',
   },
   softLimit: {
     type: 'int',
@@ -17,8 +19,10 @@ const limitRule = {
     min: 0,
     max: 1048576,
     unit: 'MiB',
+    runtime: true,
+    env: 'HAKMEM_SOFT_LIMIT',
     description:
-      'Past this much mapped, everything idle goes back before mapping more (0: none; HAKMEM_SOFT_LIMIT replaces it, cgroup v2 memory.high and memory.max lower it).',
+      'Past this much mapped, everything idle goes back before mapping more (0: none; cgroup v2 memory.high and memory.max lower it).',
   },
 } as const;
 
@@ -30,8 +34,8 @@ const timeRule = {
     min: 0,
     max: 3600000,
     unit: 'ms',
-    description:
-      'How long memory rests before it goes back to the OS (HAKMEM_PURGE_DELAY_MS overrides it at start-up).',
+    runtime: true,
+    description: 'How long memory rests before it goes back to the OS.',
   },
   maxSlabs: {
     type: 'int',
@@ -39,6 +43,7 @@ const timeRule = {
     min: 0,
     max: 1048576,
     unit: 'slabs',
+    runtime: true,
     description: 'Most resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
   },
   ...limitRule,
@@ -53,7 +58,7 @@ export const limits = defineBase(import.meta.url, {
   packageName: '@hakmem/purge',
   include: 'c/common',
   header: 'hk_purge_limits.h',
-  sources: ['c/common/hk_purge_env.c', 'c/common/hk_purge_limit.c'],
+  sources: ['c/common/hk_purge_limit.c'],
   tunables: limitRule,
 });
 
@@ -106,6 +111,7 @@ const purge = defineSlot(import.meta.url, {
           min: 0,
           max: 1048576,
           unit: 'slabs',
+          runtime: true,
           description: 'Resting 64 KiB slabs kept resident (a chunk counts as 32); past it, pages go back at once.',
         },
         ...limitRule,

@@ -15,6 +15,7 @@ export const slabs = defineBase(import.meta.url, {
   tunables: {
     keepSpare: {
       type: 'bool',
+      runtime: true,
       default: true,
       description:
         'Keep one emptied slab per class in the thread instead of returning it to the pool at once (fewer page faults when a working set empties and refills a slab).',
@@ -37,6 +38,7 @@ const refill = defineSlot(import.meta.url, {
       tunables: {
         batchBlocks: {
           type: 'int',
+          runtime: true,
           default: 64,
           min: 4,
           max: 1024,
@@ -45,6 +47,7 @@ const refill = defineSlot(import.meta.url, {
         },
         batchBytes: {
           type: 'int',
+          runtime: true,
           default: 65536,
           min: 1024,
           max: 4194304,
@@ -63,6 +66,7 @@ const refill = defineSlot(import.meta.url, {
       tunables: {
         minBatch: {
           type: 'int',
+          runtime: true,
           default: 8,
           min: 1,
           max: 1024,
@@ -71,6 +75,7 @@ const refill = defineSlot(import.meta.url, {
         },
         maxBatch: {
           type: 'int',
+          runtime: true,
           default: 128,
           min: 4,
           max: 4096,
@@ -79,6 +84,7 @@ const refill = defineSlot(import.meta.url, {
         },
         maxBytes: {
           type: 'int',
+          runtime: true,
           default: 65536,
           min: 1024,
           max: 4194304,

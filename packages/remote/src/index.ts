@@ -45,6 +45,7 @@ const remote = defineSlot(import.meta.url, {
         },
         batchBlocks: {
           type: 'int',
+          runtime: true,
           default: 64,
           min: 1,
           max: 4096,
@@ -53,6 +54,7 @@ const remote = defineSlot(import.meta.url, {
         },
         batchBytes: {
           type: 'int',
+          runtime: true,
           default: 65536,
           min: 64,
           max: 16777216,

@@ -17,6 +17,7 @@ export const map = defineBase(import.meta.url, {
   tunables: {
     reserveChunks: {
       type: 'int',
+      runtime: true,
       default: 0,
       min: 0,
       max: 64,
@@ -42,6 +43,7 @@ const superslab = defineSlot(import.meta.url, {
       tunables: {
         prepare: {
           type: 'enum',
+          runtime: true,
           values: ['none', 'populate', 'huge', 'huge_populate'],
           default: 'none',
           description:

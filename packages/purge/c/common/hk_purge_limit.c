@@ -9,9 +9,8 @@
  * hk_purge_before_map is called by superslab (its map base) before every mapping (a
  * chunk, a large block); it costs one load and a compare when no limit is set.
  *
- * The limit is the smallest of: the tunable softLimit, HAKMEM_SOFT_LIMIT (bytes, K/M/G; it
- * replaces the tunable), and the process's cgroup v2 limits, memory.high and 15/16 of
- * memory.max (the kernel reclaims hard at high and kills at max: purge before either). They
+ * The limit is the smallest of: the runtime tunable softLimit (HAKMEM_SOFT_LIMIT sets it), and
+ * the process's cgroup v2 limits, memory.high and 15/16 of memory.max (the kernel reclaims hard at high and kills at max: purge before either). They
  * are read once at start-up with open/read into stack buffers (no allocation); a file that is
  * missing or says "max" sets nothing. Mapped memory is an upper bound on what is resident
  * (decommitted slabs stay mapped), so the rule errs towards purging early. While mapped stays
@@ -72,8 +71,8 @@ static uint64_t hk_purge_cgroup_limit(const char *dir) {
 }
 
 static void hk_purge_limit_init(void) {
-  hk_purge_hard_limit = hk_purge_env_size("HAKMEM_LIMIT", (uint64_t)HK_CFG_PURGE_HARD_LIMIT << 20);
-  uint64_t lim = hk_purge_env_size("HAKMEM_SOFT_LIMIT", (uint64_t)HK_CFG_PURGE_SOFT_LIMIT << 20);
+  hk_purge_hard_limit = (uint64_t)HK_CFG_PURGE_HARD_LIMIT << 20;
+  uint64_t lim = (uint64_t)HK_CFG_PURGE_SOFT_LIMIT << 20;
   char dir[1024];
   if (hk_purge_cgroup_dir(dir, sizeof dir)) lim = hk_purge_min_limit(lim, hk_purge_cgroup_limit(dir));
   hk_purge_limit = lim;

@@ -4,8 +4,8 @@
  * hk_purge_keep and hk_purge_set_capacity (the capacity rule below) and the helpers below; a
  * box defines the rest of hk_purge.h and hk_purge_capacity, calls hk_purge_limit_init from
  * hk_purge_init and hk_purge_limit_probe from its probe.
- * It reads the tunables HK_CFG_PURGE_SOFT_LIMIT and HK_CFG_PURGE_HARD_LIMIT (MiB), which
- * HAKMEM_SOFT_LIMIT and HAKMEM_LIMIT replace at start-up. It writes into no block, slab or chunk. */
+ * It reads the runtime tunables HK_CFG_PURGE_SOFT_LIMIT and HK_CFG_PURGE_HARD_LIMIT (MiB; set from
+ * HAKMEM_SOFT_LIMIT and HAKMEM_LIMIT before the init hooks). It writes into no block, slab or chunk. */
 #ifndef HK_PURGE_LIMITS_H
 #define HK_PURGE_LIMITS_H
 
@@ -18,12 +18,7 @@
  * The base defines hk_purge_keep and hk_purge_set_capacity of hk_purge.h on it. */
 static int64_t hk_purge_capacity;
 
-/* Environment variable `name` as a number in [0, max] (`unit` names it in the one-line
- * warning a bad value prints), else dflt. Reads without allocating. */
-static uint64_t hk_purge_env_u64(const char *name, uint64_t dflt, uint64_t max, const char *unit);
-/* Environment variable `name` as bytes (K, M, G suffixes), else dflt. */
-static uint64_t hk_purge_env_size(const char *name, uint64_t dflt);
-/* Start-up: the soft limit from the tunable, HAKMEM_SOFT_LIMIT and the cgroup (no allocation). */
+/* Start-up: the limits from the tunables and the cgroup (no allocation). */
 static void hk_purge_limit_init(void);
 /* Probes soft_limit, limit_passes, cgroup_limit_of; -1 for another name. */
 static int hk_purge_limit_probe(const char *name, int64_t arg, int64_t *out);

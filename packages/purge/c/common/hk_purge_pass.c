@@ -6,17 +6,17 @@
  * A pass collects the queues of exited threads' heaps (their emptied slabs come to rest),
  * then gives back the pool's slabs and chunks and the large cache's mappings stamped before
  * now - delayMs (the pool unmaps the chunks that then rest whole). One pass at a time: a pass
- * is claimed by a CAS on hk_purge_next, at most every delayMs/4. HAKMEM_PURGE_DELAY_MS
- * overrides delayMs at start-up. */
+ * is claimed by a CAS on hk_purge_next, at most every delayMs/4. delayMs and maxSlabs are
+ * runtime tunables (HAKMEM_PURGE_DELAY_MS, HAKMEM_PURGE_MAX_SLABS), set before hk_purge_init. */
 
 #include "hk_purge_passes.h"
 
-static uint64_t hk_purge_delay = HK_CFG_PURGE_DELAY_MS; /* set once, at start-up */
+static uint64_t hk_purge_delay; /* delayMs, from hk_purge_pass_init on */
 static uint64_t hk_purge_clock; /* the last clock read (ms): what comes to rest is stamped with it */
 static uint64_t hk_purge_next;  /* no pass before this (ms) */
 static uint64_t hk_purge_passes, hk_purge_released; /* for the probes */
 
-static int64_t hk_purge_capacity = HK_CFG_PURGE_MAX_SLABS; /* the limits base's capacity rule */
+static int64_t hk_purge_capacity; /* the limits base's capacity rule: maxSlabs from start-up */
 
 static uint64_t hk_purge_stamp(void) { return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED); }
 
@@ -41,7 +41,8 @@ static int hk_purge_pass(void) {
 }
 
 static void hk_purge_pass_init(void) {
-  hk_purge_delay = hk_purge_env_u64("HAKMEM_PURGE_DELAY_MS", HK_CFG_PURGE_DELAY_MS, 3600000, "milliseconds");
+  hk_purge_delay = (uint64_t)HK_CFG_PURGE_DELAY_MS;
+  __atomic_store_n(&hk_purge_capacity, (int64_t)HK_CFG_PURGE_MAX_SLABS, __ATOMIC_RELAXED);
   __atomic_store_n(&hk_purge_clock, hk_clock_ms(), __ATOMIC_RELAXED);
 }
 

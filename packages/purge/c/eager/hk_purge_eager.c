@@ -12,14 +12,17 @@ enum { HK_PURGE_RELEASE_EVERY = 64 };
 static __thread uint32_t hk_purge_events;
 static uint64_t hk_purge_passes;
 
-static int64_t hk_purge_capacity = HK_CFG_PURGE_KEEP_SLABS; /* the limits base's capacity rule */
+static int64_t hk_purge_capacity; /* the limits base's capacity rule: keepSlabs from start-up */
 static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {
   if (++hk_purge_events % HK_PURGE_RELEASE_EVERY) return;
   hk_pool_purge(0);
   __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
 }
-static void hk_purge_init(void) { hk_purge_limit_init(); }
+static void hk_purge_init(void) {
+  __atomic_store_n(&hk_purge_capacity, (int64_t)HK_CFG_PURGE_KEEP_SLABS, __ATOMIC_RELAXED);
+  hk_purge_limit_init();
+}
 static void hk_purge_unlocked(void) {}
 static void hk_purge_fork_prepare(void) {}
 static void hk_purge_fork_parent(void) {}

@@ -16,12 +16,14 @@
 
 #define HK_SUPERSLAB_PREP_IS(v) (HK_CFG_SUPERSLAB_PREPARE == HK_CFG_SUPERSLAB_PREPARE_##v)
 
-static const unsigned hk_superslab_prep =
-    (HK_SUPERSLAB_PREP_IS(HUGE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_HUGE : 0u) |
-    (HK_SUPERSLAB_PREP_IS(POPULATE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_POPULATE : 0u);
+/* The flags of the prepare tunable (a runtime one: HAKMEM_SUPERSLAB_PREPARE). */
+static unsigned hk_superslab_prep(void) {
+  return (HK_SUPERSLAB_PREP_IS(HUGE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_HUGE : 0u) |
+         (HK_SUPERSLAB_PREP_IS(POPULATE) || HK_SUPERSLAB_PREP_IS(HUGE_POPULATE) ? HK_PREP_POPULATE : 0u);
+}
 
-static hk_chunk_t *hk_superslab_chunk_new(void) { return hk_superslab_chunk_map(hk_superslab_prep); }
+static hk_chunk_t *hk_superslab_chunk_new(void) { return hk_superslab_chunk_map(hk_superslab_prep()); }
 
 static int hk_superslab_probe(const char *name, int64_t arg, int64_t *out) {
-  return hk_superslab_map_probe(name, arg, out, hk_superslab_prep != 0);
+  return hk_superslab_map_probe(name, arg, out, hk_superslab_prep() != 0);
 }

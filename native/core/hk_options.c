@@ -1,0 +1,166 @@
+/* hk_options.c — start-up: runtime tunables from the environment, and HAKMEM_VERBOSE. Cold
+ * path, once, from hk_init_slow before the slots' init hooks: getenv and write(2) only, nothing
+ * allocated. A bad value prints one line naming the variable and what it accepts, and keeps the
+ * variant's value; a HAKMEM_<SLOT>_... that no box of that slot reads prints one line too. */
+
+extern char **environ;
+
+/* Where each runtime tunable's value came from: the variable that set it, or NULL (the variant). */
+static const char *hk_option_from[sizeof hk_options / sizeof hk_options[0]];
+
+/* Digits (and, for a size, one K, M or G) into the tunable's unit; 0 on anything else. */
+static int hk_option_int(const hk_option_t *o, const char *v, long long *out) {
+  unsigned long long x = 0;
+  const char *c = v;
+  for (; *c >= '0' && *c <= '9'; c++) {
+    if (x > (1ULL << 50)) return 0;
+    x = x * 10 + (unsigned long long)(*c - '0');
+  }
+  if (c == v) return 0;
+  if (*c && o->size_shift != 255) {
+    unsigned shift = *c == 'K' || *c == 'k' ? 10 : *c == 'M' || *c == 'm' ? 20 : *c == 'G' || *c == 'g' ? 30 : 0;
+    if (!shift || c[1] || x > (1ULL << 50) >> shift) return 0;
+    x <<= shift;
+    c++;
+    if (o->size_shift) x = (x + (1ULL << o->size_shift) - 1) >> o->size_shift; /* bytes to MiB, up */
+  }
+  if (*c || x > (unsigned long long)o->max || (long long)x < o->min) return 0;
+  *out = (long long)x;
+  return 1;
+}
+
+/* The index of v among an enum's '|'-separated names; 0 when it is none of them. */
+static int hk_option_enum(const hk_option_t *o, const char *v, long long *out) {
+  long long i = 0;
+  for (const char *n = o->values; *n; i++) {
+    size_t len = strcspn(n, "|");
+    if (strlen(v) == len && !strncmp(n, v, len)) {
+      *out = i;
+      return 1;
+    }
+    n += len + (n[len] == '|');
+  }
+  return 0;
+}
+
+static int hk_option_parse(const hk_option_t *o, const char *v, long long *out) {
+  if (o->kind == HK_OPT_ENUM) return hk_option_enum(o, v, out);
+  if (o->kind == HK_OPT_BOOL) {
+    if ((v[0] != '0' && v[0] != '1') || v[1]) return 0;
+    *out = v[0] - '0';
+    return 1;
+  }
+  return hk_option_int(o, v, out);
+}
+
+/* An enum's name, or the value's digits, into l. */
+static void hk_option_value(hk_line_t *l, const hk_option_t *o, long long x) {
+  if (o->kind != HK_OPT_ENUM) {
+    if (x < 0) hk_line_str(l, "-");
+    hk_line_u64(l, (uint64_t)(x < 0 ? -x : x));
+    return;
+  }
+  const char *n = o->values;
+  for (long long i = 0; i < x && *n; i++) n += strcspn(n, "|") + (n[strcspn(n, "|")] == '|');
+  for (size_t k = strcspn(n, "|"); k > 0 && l->len < sizeof l->buf - 1; k--) l->buf[l->len++] = *n++;
+}
+
+static void hk_option_refuse(const hk_option_t *o, const char *env, const char *v) {
+  hk_line_t l = { .len = 0 };
+  hk_line_str(&l, "hakmem: ");
+  hk_line_str(&l, env);
+  hk_line_str(&l, "=");
+  size_t at = l.len;
+  hk_line_str(&l, v);
+  if (l.len - at > 40) l.len = at + 40; /* enough to recognise it */
+  hk_line_str(&l, " is not ");
+  hk_line_str(&l, o->accepts);
+  hk_line_str(&l, "; keeping ");
+  hk_option_value(&l, o, *o->var);
+  hk_line_str(&l, "\n");
+  hk_line_write(&l, 2);
+}
+
+/* A HAKMEM_<SLOT>_... variable no box of that slot reads (a misspelling, most likely). */
+static void hk_options_check_names(void) {
+  for (char **e = environ; e && *e; e++) {
+    const char *s = *e;
+    if (strncmp(s, "HAKMEM_", 7)) continue;
+    size_t len = strcspn(s, "=");
+    int known = 0, slot = -1;
+    for (int i = 0; hk_env_known[i] && !known; i++)
+      known = strlen(hk_env_known[i]) == len && !strncmp(hk_env_known[i], s, len);
+    for (int i = 0; hk_slot_names[i] && slot < 0; i++) {
+      size_t n = strlen(hk_slot_names[i]);
+      int match = len > 8 + n && s[7 + n] == '_';
+      for (size_t k = 0; match && k < n; k++) match = s[7 + k] == hk_slot_names[i][k] - 'a' + 'A';
+      if (match) slot = i;
+    }
+    if (known || slot < 0) continue; /* tools' own variables (HAKMEM_TEST_...) are not ours to judge */
+    hk_line_t l = { .len = 0 };
+    hk_line_str(&l, "hakmem: ");
+    for (size_t k = 0; k < len && k < 60; k++) l.buf[l.len++] = s[k];
+    hk_line_str(&l, " is not an option of any ");
+    hk_line_str(&l, hk_slot_names[slot]);
+    hk_line_str(&l, " box; ignored (`hakmem list --env` lists them)\n");
+    hk_line_write(&l, 2);
+  }
+}
+
+/* Every tunable with its value and where it came from, one line each, on stderr. */
+static void hk_options_print(void) {
+  hk_line_t l = { .len = 0 };
+  hk_line_str(&l, "hakmem: variant " HK_VARIANT_NAME " " HK_VERSION ", boxes");
+  for (int i = 0; hk_slot_names[i]; i++) {
+    hk_line_str(&l, " ");
+    hk_line_str(&l, hk_slot_names[i]);
+    hk_line_str(&l, "=");
+    hk_line_str(&l, hk_slot_boxes[i]);
+  }
+  hk_line_str(&l, "\n");
+  hk_line_write(&l, 2);
+  for (size_t i = 0; hk_options[i].slot; i++) {
+    const hk_option_t *o = &hk_options[i];
+    l.len = 0;
+    hk_line_str(&l, "hakmem:   ");
+    hk_line_str(&l, o->slot);
+    hk_line_str(&l, ".");
+    hk_line_str(&l, o->name);
+    hk_line_str(&l, " = ");
+    hk_option_value(&l, o, o->var ? *o->var : o->value);
+    hk_line_str(&l, hk_option_from[i] ? " (from " : o->from_config ? " (the variant's" : " (built in");
+    if (hk_option_from[i]) hk_line_str(&l, hk_option_from[i]);
+    if (!o->var) hk_line_str(&l, ", fixed at build");
+    else if (!hk_option_from[i]) {
+      hk_line_str(&l, "; ");
+      hk_line_str(&l, o->env);
+      if (o->alias) {
+        hk_line_str(&l, " or ");
+        hk_line_str(&l, o->alias);
+      }
+      hk_line_str(&l, " sets it");
+    }
+    hk_line_str(&l, ")\n");
+    hk_line_write(&l, 2);
+  }
+}
+
+static HK_COLD void hk_options_read(void) {
+  for (size_t i = 0; hk_options[i].slot; i++) {
+    const hk_option_t *o = &hk_options[i];
+    if (!o->var) continue;
+    const char *env = o->env, *v = getenv(env);
+    if ((!v || !*v) && o->alias) v = getenv(env = o->alias);
+    if (!v || !*v) continue;
+    long long x;
+    if (!hk_option_parse(o, v, &x)) {
+      hk_option_refuse(o, env, v);
+      continue;
+    }
+    *o->var = x;
+    hk_option_from[i] = env;
+  }
+  hk_options_check_names();
+  const char *verbose = getenv("HAKMEM_VERBOSE");
+  if (verbose && *verbose && strcmp(verbose, "0")) hk_options_print();
+}
