@@ -42,7 +42,7 @@ export interface VariantJsonLite {
   name: string;
   boxes: Record<string, { box: string }>;
   tunables: Record<string, Record<string, number | string | boolean>>;
-  compiler?: { includes?: string[] };
+  compiler?: { cflags?: string[]; includes?: string[] };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -185,35 +185,20 @@ export function abortsOnInvalidFree(v: VariantInfo): boolean {
 // ---------------------------------------------------------------------------------------
 // Instrumented builds of a variant's generated unit (prefixed names, HK_BUILD_ADDON=1)
 
-/** The contract's CFLAGS (docs/contract.md), without -O2: instrumented builds pick their own level. */
+/** The contract's CFLAGS as the variant was built with them (its variant.json), without the
+ * optimisation level (instrumented builds pick their own) and the -Werror= ones (the test
+ * program compiled with the unit calls the hakmem_* API undeclared), and its include directories. */
 export function contractCflags(variant: string): string[] {
+  const json = JSON.parse(readFileSync(join(repoRoot, 'dist', variant, 'variant.json'), 'utf8')) as VariantJsonLite;
+  const cflags = json.compiler?.cflags;
+  if (!cflags?.length) throw new Error(`dist/${variant}/variant.json records no compiler.cflags: rebuild the variant`);
   return [
-    '-std=gnu11',
-    '-g',
-    '-fPIC',
-    '-fvisibility=hidden',
-    '-fno-plt',
-    '-fno-semantic-interposition',
-    '-fno-stack-protector',
-    '-fno-builtin-malloc',
-    '-fno-builtin-free',
-    '-fno-builtin-calloc',
-    '-fno-builtin-realloc',
-    '-Wall',
-    '-Wextra',
-    '-Wno-unused-function',
-    '-Wno-unused-parameter',
+    ...cflags.filter((f) => !/^-O|^-Werror=/.test(f)),
     `-I${join(repoRoot, 'native', 'include')}`,
     `-I${join(repoRoot, 'native', 'core')}`,
     `-I${join(workRoot, variant, 'unit')}`,
-    ...baseIncludes(variant).map((d) => `-I${d}`),
+    ...(json.compiler?.includes ?? []).map((d) => `-I${d}`),
   ];
-}
-
-/** The include directories of the bases the variant's boxes build on (its variant.json). */
-function baseIncludes(variant: string): string[] {
-  const json = JSON.parse(readFileSync(join(repoRoot, 'dist', variant, 'variant.json'), 'utf8')) as VariantJsonLite;
-  return json.compiler?.includes ?? [];
 }
 
 /**
