@@ -10,7 +10,7 @@ import superslab from '@hakmem/superslab';
 
 // Variants of hakmem: one box per slot, plus tunables. `pnpm build:variant <name>`
 // builds dist/<name>/. Swapping a box is a one-line change below. A slot not named here
-// (remote) gets its package's default box (remote/batched) from @hakmem/remote.
+// (remote, track) gets its package's default box (remote/batched, track/none) from its package.
 
 /** The boxes of the default (fastest) variant; the others say what they change. */
 const fastest = {
@@ -65,6 +65,16 @@ export default defineConfig({
         superslab: { prepare: 'huge_populate', reserveChunks: 4 },
         large: { cacheEntries: 64, cacheBytes: 268435456 },
       },
+    },
+    valgrind: {
+      description:
+        'For memcheck: the default boxes telling Valgrind about every block (track/valgrind), so `valgrind --soname-synonyms=somalloc=nouserintercepts` on a program preloaded with it reports leaks, uses after free and invalid reads of hakmem blocks.',
+      boxes: { ...fastest, track: 'valgrind' },
+    },
+    asan: {
+      description:
+        'For AddressSanitizer: the default boxes poisoning free and never-used memory (track/asan), for programs built with -fsanitize=address and linked with libhakmem.a, so ASan reports a use after free of a hakmem block (use-after-poison). purge/retain: ASan calls malloc before its interceptors work, and decay reads the clock at start-up through one.',
+      boxes: { ...fastest, track: 'asan', purge: 'retain' },
     },
   },
 });

@@ -1,6 +1,10 @@
 /* hk_alloc.c — the malloc family on top of the slots.
  * malloc budget on a hit: one compare on the size, one table load, the front pop (one branch).
- * Everything else (size above 1 KiB, a miss, the thread's first call) is out of line. */
+ * Everything else (size above 1 KiB, a miss, the thread's first call) is out of line.
+ * Every block handed out goes to hk_track_malloc (the track slot: nothing under `none`) before
+ * hk_freegate_on_alloc writes its word 1, so a memory checker sees that word as defined. */
+
+static size_t hk_usable_size(const void *p);
 
 static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
   hk_heap_t *h = hk_tls_heap;
@@ -23,6 +27,7 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
     errno = ENOMEM;
     return NULL;
   }
+  hk_track_malloc(p, hk_class_stride[cls], 0);
   hk_freegate_on_alloc(p);
   return p;
 }
@@ -31,6 +36,7 @@ static inline void *hk_malloc_class(uint32_t cls) {
   uint64_t t0 = hk_stats_clock();
   void *p = hk_front_pop(cls);
   if (HK_LIKELY(p != NULL)) {
+    hk_track_malloc(p, hk_class_stride[cls], 0);
     hk_freegate_on_alloc(p);
     hk_stats_time(HK_EV_MALLOC_HIT, cls, t0);
     return p;
@@ -43,7 +49,11 @@ static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
   if (n == 0) n = 1; /* an over-aligned malloc(0) still owns a byte inside its mapping */
   uint64_t t0 = hk_stats_clock();
   void *p = hk_large_alloc(n, alignment, zero);
-  if (p) hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
+  if (p) {
+    hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
+    /* the usable size is the large slot's (a lookup: only when the track box uses sizes) */
+    if (hk_track_sizes()) hk_track_malloc(p, hk_usable_size(p), zero);
+  }
   return p;
 }
 
@@ -88,6 +98,7 @@ static void *hk_alloc_aligned(size_t alignment, size_t n) {
     uint8_t *b = (uint8_t *)hk_malloc((n ? n : 1) + alignment - 16);
     if (!b) return NULL;
     uintptr_t q = ((uintptr_t)b + alignment - 1) & ~(uintptr_t)(alignment - 1);
+    /* b is live (the checker registered it whole), so the tag is written plainly */
     if (q != (uintptr_t)b) *(uintptr_t *)b = hk_freegate_interior_tag((void *)q);
     return (void *)q;
   }

@@ -45,6 +45,12 @@ export interface SlotDecl {
 /** The slots, in the order the generated unit includes them: a slot may use the slots before it. */
 export const SLOTS = [
   {
+    name: 'track',
+    summary: 'what the allocator tells a memory checker (Valgrind, ASan) about its blocks',
+    hooks: [],
+    probes: ['kind', 'running'],
+  },
+  {
     name: 'stats',
     summary: "counters and cycle profiles of the allocator's paths",
     hooks: ['init', 'threadExit'],

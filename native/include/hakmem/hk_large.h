@@ -1,9 +1,12 @@
 /* Slot `large`: blocks above the slab range, and blocks whose alignment slabs cannot give.
- * Each is a registered mapping whose chunk header describes it. */
+ * Each is a registered mapping whose chunk header describes it. A box that writes into a
+ * reused (freed) block, as zeroing it for calloc, brackets the write with hk_track_open and
+ * hk_track_close; the core tells the track slot about the block once hk_large_alloc returns. */
 #ifndef HK_SLOT_LARGE_H
 #define HK_SLOT_LARGE_H
 
 #include "hk_prelude.h"
+#include "hakmem/hk_track.h"
 #include "hakmem/hk_superslab.h"
 #include "hakmem/hk_purge.h"
 #include "hakmem/hk_stats.h"

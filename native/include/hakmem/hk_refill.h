@@ -8,6 +8,7 @@
 #define HK_SLOT_REFILL_H
 
 #include "hk_prelude.h"
+#include "hakmem/hk_track.h"
 #include "hakmem/hk_front.h"
 #include "hakmem/hk_remote.h"
 #include "hakmem/hk_sharedpool.h"

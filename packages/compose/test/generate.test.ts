@@ -51,7 +51,8 @@ describe('generated C', () => {
     expect(boxes).toEqual(
       SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)),
     );
-    expect(boxes[0]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
+    expect(boxes[0]).toBe(`#include "${slots.track.root}/c/none/hk_track_none.c"`); // track first: every slot may call it
+    expect(boxes[1]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
     // a box's base comes first: the free gate's routing, then the gate
     expect(boxes.at(-2)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
     expect(boxes.at(-1)).toBe(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);

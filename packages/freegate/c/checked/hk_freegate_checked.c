@@ -20,8 +20,11 @@ static void hk_freegate_init(void) {
   hk_freegate_key = k | 1; /* never zero: an all-zero word never decodes to itself */
 }
 
+/* A link lives in a free block: open for a checker around the access (nothing under track/none). */
 static inline void hk_link_store(void *p, void *next) {
+  hk_track_open(p, sizeof next);
   *(uintptr_t *)p = (uintptr_t)next ^ hk_freegate_key ^ ((uintptr_t)p >> 4);
+  hk_track_close(p, sizeof next);
 }
 
 static HK_COLD void hk_freegate_link_corrupt(const void *p) {
@@ -29,7 +32,9 @@ static HK_COLD void hk_freegate_link_corrupt(const void *p) {
 }
 
 static inline void *hk_link_load(const void *p) {
+  hk_track_open(p, sizeof(void *));
   uintptr_t next = *(const uintptr_t *)p ^ hk_freegate_key ^ ((uintptr_t)p >> 4);
+  hk_track_close(p, sizeof(void *));
   if (HK_UNLIKELY(next && ((next & 15) || !hk_registry_contains(next)))) hk_freegate_link_corrupt(p);
   return (void *)next;
 }

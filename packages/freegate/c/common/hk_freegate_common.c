@@ -66,6 +66,16 @@ static inline int hk_freegate_live(const hk_slab_t *s, const void *p, uint32_t o
   return hk_slab_block_start(s, off) && ((const uintptr_t *)p)[1] != hk_freegate_mark(p);
 }
 
+/* p, a live block of size usable bytes, is freed (checked): a checker sees it go, then the
+ * mark goes into word 1, opened for the checker around the write. */
+static inline void hk_freegate_retire(void *p, size_t size) {
+  uintptr_t *w = (uintptr_t *)p + 1;
+  hk_track_free(p, size);
+  hk_track_open(w, sizeof *w);
+  *w = hk_freegate_mark(p);
+  hk_track_close(w, sizeof *w);
+}
+
 static int hk_freegate_classify(const void *p, hk_chunk_t **chp, hk_slab_t **sp) {
   uintptr_t a = (uintptr_t)p;
   if (!hk_registry_contains(a)) {
@@ -90,6 +100,7 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
   if (o == HK_OWNER_LARGE) {
     if (p == hk_large_block(ch)) {
       uint64_t t0 = hk_stats_clock();
+      hk_track_free(p, hk_large_usable(ch));
       hk_large_free(ch);
       hk_stats_time(HK_EV_LARGE_FREE, 0, t0);
     } else {
@@ -110,7 +121,7 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
   /* read before the push: once p is on the queue the owner may drain it, empty the slab and
    * hand it to another class, so s is not ours to read after the hand-over */
   uint32_t cls = s->cls;
-  ((uintptr_t *)p)[1] = hk_freegate_mark(p);
+  hk_freegate_retire(p, s->block_size);
   hk_remote_free(o, p, cls); /* the remote slot hands it over */
   hk_stats_time(HK_EV_FREE_REMOTE, cls, t0);
 }
@@ -119,6 +130,7 @@ static HK_NOINLINE void hk_freegate_unregistered(void *p) {
   if (!p) return;
   hk_chunk_t *ch = hk_large_find_aligned(p, 0);
   if (ch) {
+    hk_track_free(p, hk_large_usable(ch));
     hk_large_free(ch);
     return;
   }
@@ -141,7 +153,7 @@ static inline void hk_freegate_free(void *p) {
       hk_freegate_bad_block(s, p, off);
       return;
     }
-    ((uintptr_t *)p)[1] = hk_freegate_mark(p);
+    hk_freegate_retire(p, s->block_size);
     uint32_t cls = s->cls;
     if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(h, cls);
     hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);

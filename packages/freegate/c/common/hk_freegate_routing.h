@@ -9,7 +9,8 @@
  * hk_freegate_probe. A box defines the block encoding: hk_link_store, hk_link_load,
  * hk_freegate_mark, hk_freegate_on_alloc, and hk_freegate_init. The base reads the tunable
  * HK_CFG_FREEGATE_ON_FOREIGN (report or abort; a box may change its default).
- * What the base writes into a block: word 1, the free mark, on every valid free. */
+ * What the base writes into a block: word 1, the free mark, on every valid free, after
+ * hk_track_free and between hk_track_open and hk_track_close (the track slot). */
 #ifndef HK_FREEGATE_ROUTING_H
 #define HK_FREEGATE_ROUTING_H
 

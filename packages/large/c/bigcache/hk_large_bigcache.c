@@ -108,7 +108,11 @@ static void *hk_large_alloc(size_t size, size_t align, int zero) {
     got = len;
   }
   void *p = hk_large_publish(ch, got, len, offset);
-  if (p && zero && !fresh) memset(p, 0, size);
+  if (p && zero && !fresh) { /* a reused mapping: its block is free until the core hands it out */
+    hk_track_open(p, size);
+    memset(p, 0, size);
+    hk_track_close(p, size);
+  }
   return p;
 }
 

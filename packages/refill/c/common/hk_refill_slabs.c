@@ -109,6 +109,7 @@ static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
     hk_slab_assign(s, h, cls);
   }
   HK_ASSERT(hk_slab_owner(s) == h && s->cls == cls);
+  if (s->bump == s->start) hk_track_unused(hk_slab_addr(s, s->start), s->end - s->start); /* none carved yet */
   s->where = HK_SLAB_CURRENT;
   hk_stock(h)->current[cls] = s;
   return s;

@@ -1,0 +1,46 @@
+/* Slot `track`: telling a memory checker what the allocator does with its memory, so that a
+ * program using hakmem (not replacing it) gets the checker's reports on hakmem blocks: leaks,
+ * use after free, reads of memory never handed out. A box answers the calls below; `none`
+ * defines them empty, so a variant without a checker compiles to the same code.
+ *
+ * Who calls what:
+ * - the core, on every block malloc hands out (slab hit, miss, large): hk_track_malloc, before
+ *   the free gate's hk_freegate_on_alloc writes word 1 (so that word reads as defined: the
+ *   gate's free test reads it);
+ * - the free gate, on every valid free (local, remote, large), once the block is checked and
+ *   before anything is written into it: hk_track_free. free(NULL), foreign, interior and
+ *   double frees never reach it;
+ * - every write or read the allocator makes into a FREE block (links through hk_link_store and
+ *   hk_link_load, the free mark, a reused large mapping zeroed for calloc) is bracketed by
+ *   hk_track_open and hk_track_close: accessible while the allocator works, no access after;
+ * - refill, when a slab is given to a class: hk_track_unused over its block area (never
+ *   handed out yet; the carving's links open and close it a block at a time).
+ * Reads of a live block's words (the free test of word 1, an aligned block's tag in word 0)
+ * are plain: the block is the program's and accessible.
+ *
+ * Sizes are usable sizes (the stride of a slab block, the usable bytes of a large block), so
+ * realloc within a block needs no call and an overrun into a block's slack is not reported.
+ * An aligned allocation above 64 is registered as its containing block: the program's pointer
+ * is inside it (memcheck calls such a block, if leaked, "possibly lost").
+ * Nothing here may allocate; every call is on a path the variant already takes. */
+#ifndef HK_SLOT_TRACK_H
+#define HK_SLOT_TRACK_H
+
+#include "hk_prelude.h"
+
+/* p (size usable bytes) is handed to the program; zeroed: its bytes are known to be zero. */
+static inline void hk_track_malloc(void *p, size_t size, int zeroed);
+/* p (size usable bytes) comes back from the program, checked; nothing was written yet. */
+static inline void hk_track_free(void *p, size_t size);
+/* The allocator is about to access n bytes at p of a free block ... */
+static inline void hk_track_open(const void *p, size_t n);
+/* ... and is done with them: no access until hk_track_malloc hands them out. */
+static inline void hk_track_close(const void *p, size_t n);
+/* n bytes at p are carved for blocks but none is handed out yet: no access. */
+static inline void hk_track_unused(const void *p, size_t n);
+/* 1 when the box uses the sizes: a caller computes a size that costs more than a load only
+ * then (a constant, so `if (hk_track_sizes())` compiles away under `none`). */
+static inline int hk_track_sizes(void);
+static int hk_track_probe(const char *name, int64_t arg, int64_t *out);
+
+#endif
