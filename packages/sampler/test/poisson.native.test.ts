@@ -68,6 +68,27 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
     }
   });
 
+  it('writes the profile on SIGUSR1 when HAKMEM_PROFILE_SIGNAL=1', async () => {
+    const h = await nativeHelpers(`t-sampler-poisson-${process.pid}`);
+    const bin = h.buildProgram(programPath('sites.c'), {
+      mode: 'plain',
+      cflags: ['-O0', '-no-pie'],
+      tag: 'sampler-sites',
+    });
+    const at = join(dir, 'sig.prof');
+    const kept = join(dir, 'sig-kept.prof');
+    const env = { HAKMEM_PROFILE: at, HAKMEM_PROFILE_SIGNAL: '1' };
+    const r = h.run(bin, { args: ['-', at, kept], preload: true, env });
+    expect(r.status, h.describeRun(r)).toBe(0);
+    expect(r.stdout).toContain('rename 0');
+    const p = parseProfile(readFileSync(kept, 'utf8'));
+    expect(p.complete).toBe(true);
+    expect(p.header.reason).toBe('signal');
+    const sym = symboliser(bin);
+    expect(new Set(p.live.map((l) => siteOf(l.pcs, sym, SITES)))).toEqual(new Set(['site_leak']));
+    expect(parseProfile(readFileSync(at, 'utf8')).header.reason).toBe('exit');
+  });
+
   it('reads HAKMEM_SAMPLER_SAMPLE_BYTES, and refuses a bad value with one line', async () => {
     const h = await nativeHelpers(`t-sampler-poisson-${process.pid}`);
     const bin = h.buildProgram(programPath('sites.c'), {

@@ -3,9 +3,12 @@
  *   site_big    320 MiB in 4 KiB blocks, freed as it goes (80% of the bytes allocated),
  *   site_small   80 MiB in 1 KiB blocks, freed as it goes (20%),
  *   site_leak    16 MiB in 4 KiB blocks, never freed (the only live bytes at exit).
- * argv[1], when given: hakmem_profile_dump(argv[1]) before exit; prints its result and errno. */
+ * argv[1], when given and not "-": hakmem_profile_dump(argv[1]) before exit; prints its result
+ * and errno. argv[2] and argv[3], when given: raise SIGUSR1 (HAKMEM_PROFILE_SIGNAL=1 writes the
+ * profile to HAKMEM_PROFILE, here argv[2]), then rename argv[2] to argv[3] before exit rewrites it. */
 #include <dlfcn.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +48,11 @@ int main(int argc, char **argv) {
   site_big();
   site_small();
   site_leak();
-  if (argc > 1) {
+  if (argc > 3) {
+    raise(SIGUSR1);
+    printf("rename %d\n", rename(argv[2], argv[3]));
+  }
+  if (argc > 1 && strcmp(argv[1], "-") != 0) {
     int (*dump)(const char *) = (int (*)(const char *))dlsym(RTLD_DEFAULT, "hakmem_profile_dump");
     if (!dump) {
       printf("dump missing\n");
