@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadHakmem } from '@hakmem/native';
 import { describe, expect, it } from 'vitest';
 import { nativeHelpers } from '../../compose/test/helpers.js';
 import { programPath } from './profile.js';
@@ -31,5 +32,12 @@ describe('sampler/none in the default variant', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("the addon's profileDump() throws ENOTSUP", async () => {
+    const h = await nativeHelpers('default');
+    const hk = loadHakmem(h.distDir);
+    expect(() => hk.profileDump(join(tmpdir(), `hk-none-${process.pid}.prof`))).toThrow(/not supported/);
+    expect(existsSync(join(tmpdir(), `hk-none-${process.pid}.prof`))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
-import { samplerSampleBytes, samplerSamples } from '../src/index.js';
+import { samplerLive, samplerSampleBytes, samplerSamples } from '../src/index.js';
 import { parseProfile, programPath, siteOf, symboliser } from './profile.js';
 
 const SITES = ['site_big', 'site_small', 'site_leak'];
@@ -21,6 +21,22 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
     expect(samplerSamples(hk())).toBeGreaterThanOrEqual(0);
   });
 
+  it('profileDump() of the addon writes the profile; live samples leave it when freed', () => {
+    const blocks = Array.from({ length: 32 }, () => hk().malloc(MiB)); // each sampled with p = 1 - e^-2
+    const before = samplerLive(hk());
+    expect(before).toBeGreaterThan(0);
+    const file = join(dir, 'addon.prof');
+    hk().profileDump(file);
+    const p = parseProfile(readFileSync(file, 'utf8'));
+    expect(p.complete).toBe(true);
+    expect(p.header).toMatchObject({ reason: 'api', pid: String(process.pid) });
+    expect(p.live.filter((l) => l.size === MiB)).toHaveLength(before);
+    for (const b of blocks) hk().free(b);
+    expect(samplerLive(hk())).toBe(0);
+    hk().profileDump(file);
+    expect(parseProfile(readFileSync(file, 'utf8')).live).toHaveLength(0);
+  });
+
   it('attributes allocated and live bytes to their sites (HAKMEM_PROFILE at exit, hakmem_profile_dump)', async () => {
     const h = await nativeHelpers(`t-sampler-poisson-${process.pid}`);
     const bin = h.buildProgram(programPath('sites.c'), {
@@ -29,7 +45,10 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
       tag: 'sampler-sites',
     });
     const api = join(dir, 'api.prof');
-    const r = h.run(bin, { args: [api], preload: true, env: { HAKMEM_PROFILE: join(dir, 'raw-%p.prof') } });
+    // 64 KiB intervals: ~260 samples of the 16 MiB leak (relative sd ~6%, so +-30% is 5 sd; at
+    // the default 512 KiB it would be ~32 samples, sd ~18%, and the check would fail 1 run in 10)
+    const env = { HAKMEM_PROFILE: join(dir, 'raw-%p.prof'), HAKMEM_SAMPLER_SAMPLE_BYTES: '64K' };
+    const r = h.run(bin, { args: [api], preload: true, env });
     const text = h.describeRun(r);
     expect(r.status, text).toBe(0);
     expect(r.stdout, text).toContain('dump 0 ok');
@@ -42,7 +61,7 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
     ] as const) {
       const p = parseProfile(readFileSync(file, 'utf8'));
       expect(p.complete, file).toBe(true);
-      expect(p.header).toMatchObject({ pid: String(r.pid), sample_bytes: '524288', reason });
+      expect(p.header).toMatchObject({ pid: String(r.pid), sample_bytes: '65536', reason });
       expect(p.header.variant).toBe(`t-sampler-poisson-${process.pid}`);
       expect(
         p.maps.some((l) => l.endsWith(bin)),
