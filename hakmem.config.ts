@@ -10,7 +10,8 @@ import superslab from '@hakmem/superslab';
 
 // Variants of hakmem: one box per slot, plus tunables. `pnpm build:variant <name>`
 // builds dist/<name>/. Swapping a box is a one-line change below. A slot not named here
-// (remote, track) gets its package's default box (remote/batched, track/none) from its package.
+// (remote, track, sampler) gets its package's default box (remote/batched, track/none,
+// sampler/none) from its package.
 
 /** The boxes of the default (fastest) variant; the others say what they change. */
 const fastest = {
@@ -75,6 +76,11 @@ export default defineConfig({
       description:
         'For AddressSanitizer: the default boxes poisoning free and never-used memory (track/asan), for programs built with -fsanitize=address and linked with libhakmem.a, so ASan reports a use after free of a hakmem block (use-after-poison). purge/retain: ASan calls malloc before its interceptors work, and decay reads the clock at start-up through one.',
       boxes: { ...fastest, track: 'asan', purge: 'retain' },
+    },
+    profiling: {
+      description:
+        'For heap profiles: the default boxes with byte-weighted Poisson sampling (sampler/poisson, one sample per 512 KiB allocated on average, HAKMEM_SAMPLER_SAMPLE_BYTES to change it): HAKMEM_PROFILE=<file> writes the live and cumulative sampled allocations with their call stacks at exit, for `hakmem profile`.',
+      boxes: { ...fastest, sampler: 'poisson' },
     },
   },
 });

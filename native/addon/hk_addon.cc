@@ -2,6 +2,7 @@
 // Linked with the addon build of the variant unit, where every hakmem_* name is hidden, so
 // loading this addon never replaces Node's own malloc.
 #include <napi.h>
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -138,6 +139,24 @@ Napi::Value Trim(const Napi::CallbackInfo &info) {
   return Napi::Number::New(info.Env(), static_cast<double>(hakmem_trim()));
 }
 
+// hakmem_profile_dump(path): the heap profile written now; throws with errno's text when it
+// is not (ENOTSUP: the variant's sampler box keeps no profile).
+Napi::Value ProfileDump(const Napi::CallbackInfo &info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    Napi::TypeError::New(env, "profileDump(path: string)").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  std::string path = info[0].As<Napi::String>().Utf8Value();
+  if (hakmem_profile_dump(path.c_str()) != 0) {
+    int e = errno;
+    Napi::Error err = Napi::Error::New(env, "hakmem: profile dump to " + path + ": " + strerror(e));
+    err.Set("errno", Napi::Number::New(env, e));
+    err.ThrowAsJavaScriptException();
+  }
+  return env.Undefined();
+}
+
 Napi::Value Stats(const Napi::CallbackInfo &info) {
   Napi::Env env = info.Env();
   static hakmem_stats_t s;  // 30 KiB: not on the stack
@@ -178,6 +197,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("stats", Napi::Function::New(env, Stats));
   exports.Set("trim", Napi::Function::New(env, Trim));
   exports.Set("metrics", Napi::Function::New(env, Metrics));
+  exports.Set("profileDump", Napi::Function::New(env, ProfileDump));
   return exports;
 }
 

@@ -2,7 +2,8 @@
  * malloc budget on a hit: one compare on the size, one table load, the front pop (one branch).
  * Everything else (size above 1 KiB, a miss, the thread's first call) is out of line.
  * Every block handed out goes to hk_track_malloc (the track slot: nothing under `none`) before
- * hk_freegate_on_alloc writes its word 1, so a memory checker sees that word as defined. */
+ * hk_freegate_on_alloc writes its word 1, so a memory checker sees that word as defined, and to
+ * hk_sampler_alloc (the sampler slot: nothing under `none`) with its stride or large size. */
 
 static size_t hk_usable_size(const void *p);
 
@@ -29,6 +30,7 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
   }
   hk_track_malloc(p, hk_class_stride[cls], 0);
   hk_freegate_on_alloc(p);
+  hk_sampler_alloc(p, hk_class_stride[cls]);
   return p;
 }
 
@@ -38,6 +40,7 @@ static inline void *hk_malloc_class(uint32_t cls) {
   if (HK_LIKELY(p != NULL)) {
     hk_track_malloc(p, hk_class_stride[cls], 0);
     hk_freegate_on_alloc(p);
+    hk_sampler_alloc(p, hk_class_stride[cls]);
     hk_stats_time(HK_EV_MALLOC_HIT, cls, t0);
     return p;
   }
@@ -53,6 +56,7 @@ static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
     hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
     /* the usable size is the large slot's (a lookup: only when the track box uses sizes) */
     if (hk_track_sizes()) hk_track_malloc(p, hk_usable_size(p), zero);
+    hk_sampler_alloc(p, n);
   }
   return p;
 }

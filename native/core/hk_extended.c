@@ -58,6 +58,15 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
   return -1;
 }
 
+HK_EXT int hakmem_profile_dump(const char *path) {
+  if (!path || !*path) {
+    errno = EINVAL;
+    return -1;
+  }
+  hk_init();
+  return hk_sampler_dump(path, "api");
+}
+
 HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {
   if (!slot || !name || !out) return -1;
   if (!strcmp(slot, "core")) return hk_core_probe(name, arg, out);

@@ -100,6 +100,13 @@ void hakmem_metrics(hakmem_metrics_t *out);
  * NUL when len > 0. Allocates nothing. */
 size_t hakmem_metrics_json(char *buf, size_t len);
 
+/* The heap profile (the sampler slot's box; docs/profile-format.md, hakmem-profile v1) written
+ * to path now: live sampled allocations and every sample since start, by call stack, with
+ * /proc/self/maps for symbolisation outside the process (`hakmem profile`). Returns 0, or -1
+ * with errno: ENOTSUP when the variant keeps no profile (sampler/none; nothing is written),
+ * open's errno when path cannot be written. Allocates nothing. */
+int hakmem_profile_dump(const char *path);
+
 #ifdef __cplusplus
 }
 #endif

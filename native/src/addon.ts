@@ -91,6 +91,9 @@ export interface HakmemAddon {
   stats(): HakmemStats;
   /** hakmem_trim(): everything resting goes back to the OS now; returns the bytes. */
   trim(): number;
+  /** hakmem_profile_dump(path): the heap profile (docs/profile-format.md) written to path now.
+   * Throws (with `errno`) when it is not: ENOTSUP under sampler/none. */
+  profileDump(path: string): void;
 }
 
 /** The probes of the contract, per slot ('core' for the core): from the slot list (slots.ts). */

@@ -132,4 +132,18 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     default: 'stderr',
     what: 'where HAKMEM_STATS writes',
   },
+  {
+    name: 'HAKMEM_PROFILE',
+    scope: 'sampler',
+    accepts: 'a file path; every %p is replaced by the pid',
+    default: 'unset: nothing written',
+    what: 'write the heap profile (docs/profile-format.md) there at exit (sampler/poisson)',
+  },
+  {
+    name: 'HAKMEM_PROFILE_SIGNAL',
+    scope: 'sampler',
+    accepts: '0 or 1 (needs HAKMEM_PROFILE)',
+    default: '0',
+    what: 'also write the heap profile on SIGUSR1 (sampler/poisson)',
+  },
 ];

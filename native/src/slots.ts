@@ -51,6 +51,12 @@ export const SLOTS = [
     probes: ['kind', 'running'],
   },
   {
+    name: 'sampler',
+    summary: 'sampled heap profiles: which allocations are sampled, their stacks, the raw profile',
+    hooks: ['init', 'lockAll', 'unlockAll', 'resetLocks'],
+    probes: ['samples', 'live', 'stacks', 'dropped', 'sample_bytes'],
+  },
+  {
     name: 'stats',
     summary: "counters and cycle profiles of the allocator's paths",
     hooks: ['init', 'threadExit'],

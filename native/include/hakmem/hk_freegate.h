@@ -9,12 +9,14 @@
  * gate's interior tag in word 0 while it is live. No other slot writes into a block.
  * Memory checkers (the track slot): the gate calls hk_track_free on every valid free before it
  * writes the mark, and brackets every access to a free block (links, the mark) with
- * hk_track_open and hk_track_close; a box's hk_link_store and hk_link_load do so themselves. */
+ * hk_track_open and hk_track_close; a box's hk_link_store and hk_link_load do so themselves.
+ * Heap profiles (the sampler slot): next to hk_track_free, hk_sampler_free(p). */
 #ifndef HK_SLOT_FREEGATE_H
 #define HK_SLOT_FREEGATE_H
 
 #include "hk_prelude.h"
 #include "hakmem/hk_track.h"
+#include "hakmem/hk_sampler.h"
 #include "hakmem/hk_superslab.h"
 #include "hakmem/hk_front.h"
 #include "hakmem/hk_remote.h"

@@ -52,7 +52,8 @@ describe('generated C', () => {
       SLOT_ORDER.flatMap((s) => v.boxes[s].sources.map((src) => `#include ${JSON.stringify(src)}`)),
     );
     expect(boxes[0]).toBe(`#include "${slots.track.root}/c/none/hk_track_none.c"`); // track first: every slot may call it
-    expect(boxes[1]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
+    expect(boxes[1]).toBe(`#include "${slots.sampler.root}/c/none/hk_sampler_none.c"`); // sampler: the gate calls it
+    expect(boxes[2]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
     // a box's base comes first: the free gate's routing, then the gate
     expect(boxes.at(-2)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
     expect(boxes.at(-1)).toBe(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);
@@ -67,12 +68,13 @@ describe('generated C', () => {
     const having = (hook: string) =>
       SLOTS.filter((s) => (s.hooks as readonly string[]).includes(hook)).map((s) => s.name);
     expect(calls('init')).toEqual(having('init'));
-    expect(calls('init').slice(0, 2)).toEqual(['stats', 'purge']); // stats first: others count from init on
+    // stats before every slot that counts from init on (the sampler, before it, counts nothing)
+    expect(calls('init').slice(0, 3)).toEqual(['sampler', 'stats', 'purge']);
     expect(calls('thread_init')).toEqual(having('threadInit'));
     expect(calls('thread_exit')).toEqual(having('threadExit').reverse());
-    expect(calls('lock_all')).toEqual(['sharedpool', 'large']);
-    expect(calls('unlock_all')).toEqual(['large', 'sharedpool']);
-    expect(calls('reset_locks')).toEqual(['sharedpool', 'large']);
+    expect(calls('lock_all')).toEqual(['sampler', 'sharedpool', 'large']);
+    expect(calls('unlock_all')).toEqual(['large', 'sharedpool', 'sampler']);
+    expect(calls('reset_locks')).toEqual(['sampler', 'sharedpool', 'large']);
     expect(calls('fork_prepare')).toEqual(['purge']);
     for (const slot of SLOT_ORDER)
       expect(glue).toContain(`if (!strcmp(slot, "${slot}")) return hk_${slot}_probe(name, arg, out);`);

@@ -71,6 +71,7 @@ static inline int hk_freegate_live(const hk_slab_t *s, const void *p, uint32_t o
 static inline void hk_freegate_retire(void *p, size_t size) {
   uintptr_t *w = (uintptr_t *)p + 1;
   hk_track_free(p, size);
+  hk_sampler_free(p);
   hk_track_open(w, sizeof *w);
   *w = hk_freegate_mark(p);
   hk_track_close(w, sizeof *w);
@@ -101,6 +102,7 @@ static HK_NOINLINE void hk_freegate_other(hk_chunk_t *ch, hk_slab_t *s, void *p)
     if (p == hk_large_block(ch)) {
       uint64_t t0 = hk_stats_clock();
       hk_track_free(p, hk_large_usable(ch));
+      hk_sampler_free(p);
       hk_large_free(ch);
       hk_stats_time(HK_EV_LARGE_FREE, 0, t0);
     } else {
@@ -131,6 +133,7 @@ static HK_NOINLINE void hk_freegate_unregistered(void *p) {
   hk_chunk_t *ch = hk_large_find_aligned(p, 0);
   if (ch) {
     hk_track_free(p, hk_large_usable(ch));
+    hk_sampler_free(p);
     hk_large_free(ch);
     return;
   }

@@ -1,0 +1,27 @@
+/* sampler/none — no heap profile: every hook is empty and compiles to nothing, so the variant's
+ * code is the same as without the slot (FAST_PATH budget: zero instructions on the malloc hit
+ * and the local free). hakmem_profile_dump fails with ENOTSUP and writes nothing. */
+
+#include "hakmem/hk_sampler.h"
+
+static inline void hk_sampler_alloc(void *p, size_t size) {}
+static inline void hk_sampler_free(void *p) {}
+static int hk_sampler_dump(const char *path, const char *reason) {
+  errno = ENOTSUP;
+  return -1;
+}
+static void hk_sampler_init(void) {}
+static void hk_sampler_lock_all(void) {}
+static void hk_sampler_unlock_all(void) {}
+static void hk_sampler_reset_locks(void) {}
+
+static int hk_sampler_probe(const char *name, int64_t arg, int64_t *out) {
+  (void)arg;
+  static const char *const names[] = { "samples", "live", "stacks", "dropped", "sample_bytes" };
+  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (!strcmp(name, names[i])) {
+      *out = 0;
+      return 0;
+    }
+  return -1;
+}
