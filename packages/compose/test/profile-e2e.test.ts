@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,3 +88,27 @@ for (const pie of [true, false]) {
     });
   });
 }
+
+describe('hakmem profile pipeline on several processes', () => {
+  const t = tempDir('prof-multi');
+  afterAll(() => t.cleanup());
+
+  it('merges every complete raw profile into one report and skips a truncated one', () => {
+    const exe = join(t.dir, 'sites');
+    expect(spawnSync('gcc', ['-g', '-O0', '-o', exe, source]).status).toBe(0);
+    for (const n of [1, 2]) expect(spawnSync(exe, [join(t.dir, `raw-${n}.prof`)]).status).toBe(0);
+    const whole = readFileSync(join(t.dir, 'raw-1.prof'), 'utf8');
+    writeFileSync(join(t.dir, 'raw-3.prof'), whole.slice(0, whole.lastIndexOf('alloc')));
+    const log: string[] = [];
+    const r = writeProfileReport(t.dir, { cwd: t.dir, log: (l) => log.push(l) });
+    expect(r.skipped).toEqual([expect.stringMatching(/raw-3\.prof:\d+: truncated/)]);
+    expect(log.join('\n')).toMatch(/merging 2 processes \(pids \d+, \d+\) into one report/);
+    const top = readFileSync(join(t.dir, 'top.txt'), 'utf8');
+    expect(top).toContain('allocated (estimated): 2,000,000 bytes');
+    expect(top).toMatch(/ 1,600,000 +80\.0% +80\.0% +20 {2}site_big /);
+    expect(r.profile.locations.length).toBe(r.profile.pcs);
+    expect(readFileSync(join(t.dir, 'leaks.txt'), 'utf8')).toMatch(
+      /#1 {2}131,072 bytes .* in 2 blocks \(estimated; 2 sampled\)/,
+    );
+  });
+});

@@ -171,7 +171,11 @@ export function symbolize(raws: readonly RawProfile[], opts: SymbolizeOptions = 
         keyOf.set(pk, key);
         if (pending.has(key)) continue;
         pending.set(key, { pid: raw.pid, pc, object, ...(m ? { mapping: m, fileOffset } : {}) });
-        if (m && object.startsWith('/')) byFile.set(object, [...(byFile.get(object) ?? []), fileOffset!]);
+        if (m && object.startsWith('/')) {
+          const offsets = byFile.get(object);
+          if (offsets) offsets.push(fileOffset!);
+          else byFile.set(object, [fileOffset!]);
+        }
       }
     }
   }
