@@ -7,6 +7,7 @@ import { runDemo } from './demo.js';
 import { HakmemError } from './errors.js';
 import { envOptions, formatEnvOptions, formatListing, listing } from './list.js';
 import { getVariant } from './validate.js';
+import { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT, runProfile } from './profile/run.js';
 
 const USAGE = `usage: hakmem <command> [options]
 
@@ -16,6 +17,12 @@ commands:
   list [--json]        slots, boxes, tunables and variants
   list --env [--json]  the environment variables a hakmem library reads at start-up
   demo [variant]       run a Python workload on dist/<variant>/libhakmem.so (default: default)
+  profile [--variant V] [--out DIR] [--rate BYTES] -- <command> [args...]
+                       run a command with a sampling variant preloaded (default: ${DEFAULT_PROFILE_VARIANT})
+                       and write a heap profile to DIR (default: ./${DEFAULT_PROFILE_DIR}): profile.svg
+                       (flame graph of allocated bytes), top.txt (allocation sites), leaks.txt (blocks
+                       live at exit), alloc/inuse.pb.gz (pprof), alloc/inuse.folded, raw-<pid>.prof;
+                       --rate: mean bytes between samples (HAKMEM_SAMPLER_SAMPLE_BYTES)
   check                compile every box's files alone against their headers (the contract
                        check) and write compile_commands.json for editors
 
@@ -27,14 +34,20 @@ options:
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
+    // `profile ... -- cmd args`: what follows the first `--` is the command, never our options
+    const dashdash = argv.indexOf('--');
+    const tail = dashdash >= 0 ? argv.slice(dashdash + 1) : [];
     const { values, positionals } = parseArgs({
-      args: [...argv],
+      args: dashdash >= 0 ? argv.slice(0, dashdash) : [...argv],
       allowPositionals: true,
       options: {
         config: { type: 'string' },
         all: { type: 'boolean', default: false },
         env: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        variant: { type: 'string' },
+        out: { type: 'string' },
+        rate: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -98,8 +111,28 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`\nhakmem (${variant}) reported:\n${r.report.map((l) => `  ${l}`).join('\n')}\n`);
         return 0;
       }
+      case 'profile': {
+        const [cmd, ...args] = [...rest, ...tail];
+        if (cmd === undefined)
+          throw new HakmemError('name the command to profile: hakmem profile [options] -- <command> [args...]');
+        if (values.rate !== undefined && !/^[1-9]\d*$/.test(values.rate)) {
+          throw new HakmemError(`--rate must be a positive number of bytes, not '${values.rate}'`);
+        }
+        const rate = values.rate === undefined ? undefined : Number(values.rate);
+        const config = await loadConfig(values.config);
+        const r = await runProfile(config, {
+          command: cmd,
+          args,
+          ...(values.variant !== undefined ? { variant: values.variant } : {}),
+          ...(values.out !== undefined ? { outDir: values.out } : {}),
+          ...(rate !== undefined ? { rate } : {}),
+          log: (l) => process.stderr.write(`hakmem profile: ${l}\n`),
+        });
+        if (r.report) process.stderr.write(r.report.summary);
+        return r.status;
+      }
       default:
-        throw new HakmemError(`unknown command '${command}'; commands: build, list, demo, check\n\n${USAGE}`);
+        throw new HakmemError(`unknown command '${command}'; commands: build, list, demo, check, profile\n\n${USAGE}`);
     }
   } catch (err) {
     const e = err as Error;

@@ -72,3 +72,50 @@ export {
   type ContractEntry,
   type ContractFailure,
 } from './contract.js';
+export {
+  parseRawProfile,
+  parseMapsLine,
+  readRawProfile,
+  type MapEntry,
+  type RawProfile,
+  type RawSample,
+} from './profile/raw.js';
+export { parseElfLoads, readElfLoads, fileOffsetToVaddr, type ElfLoads, type LoadSegment } from './profile/elf.js';
+export {
+  symbolize,
+  parseAddr2line,
+  isHakmemFunction,
+  isHakmemObject,
+  type Frame,
+  type Location,
+  type Sample,
+  type Profile,
+  type SymbolizeOptions,
+} from './profile/symbolize.js';
+export { encodeProfile, pprofGz, type PprofKind } from './profile/pprof.js';
+export { foldStacks, formatFolded, stackNames, type FoldedStack } from './profile/folded.js';
+export { renderFlameGraph, frameColor, fitLabel, type FlameGraphOptions } from './profile/flamegraph.js';
+export {
+  formatTop,
+  formatLeaks,
+  formatSummary,
+  formatBytes,
+  formatFrame,
+  sites,
+  siteOf,
+  leaks,
+  type Site,
+  type Leak,
+  type ReportOptions,
+} from './profile/report.js';
+export {
+  runProfile,
+  writeProfileReport,
+  rawProfilesIn,
+  DEFAULT_PROFILE_DIR,
+  DEFAULT_PROFILE_VARIANT,
+  type ProfileRunOptions,
+  type ProfileRunResult,
+  type ReportResult,
+  type ReportRunOptions,
+} from './profile/run.js';

@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { constants } from 'node:os';
+import { buildVariant, distDirOf } from '../build.js';
+import { HakmemError } from '../errors.js';
+import type { LoadedConfig } from '../validate.js';
+import { renderFlameGraph } from './flamegraph.js';
+import { foldStacks, formatFolded } from './folded.js';
+import { pprofGz } from './pprof.js';
+import { readRawProfile, type RawProfile } from './raw.js';
+import { formatBytes, formatLeaks, formatSummary, formatTop } from './report.js';
+import { symbolize, type Profile } from './symbolize.js';
+
+export const DEFAULT_PROFILE_VARIANT = 'profiling';
+export const DEFAULT_PROFILE_DIR = 'hakmem-profile';
+const RAW = /^raw-.*\.prof$/;
+
+/** The raw profiles in `dir`, sorted by name. */
+export const rawProfilesIn = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => RAW.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+
+export interface ReportResult {
+  readonly profile: Profile;
+  /** The files written, relative to the directory. */
+  readonly files: readonly string[];
+  /** The terminal summary. */
+  readonly summary: string;
+  /** Raw profiles that could not be read (truncated, ...), with why. */
+  readonly skipped: readonly string[];
+}
+
+export interface ReportRunOptions {
+  /** Progress lines (default: none). */
+  readonly log?: (line: string) => void;
+  /** Paths in frames are shown relative to it. */
+  readonly cwd?: string;
+  readonly addr2line?: string;
+}
+
+/**
+ * Reads every raw-*.prof in `dir`, symbolises them, merges the processes into one report, and
+ * writes profile.svg, top.txt, leaks.txt, {alloc,inuse}.pb.gz and {alloc,inuse}.folded there.
+ */
+export function writeProfileReport(dir: string, opts: ReportRunOptions = {}): ReportResult {
+  const log = opts.log ?? (() => {});
+  const files = rawProfilesIn(dir);
+  const raws: RawProfile[] = [];
+  const skipped: string[] = [];
+  for (const f of files) {
+    try {
+      raws.push(readRawProfile(f));
+    } catch (err) {
+      if (!(err instanceof HakmemError)) throw err;
+      skipped.push(err.message);
+      log(`skipping ${err.message}`);
+    }
+  }
+  if (raws.length === 0) {
+    throw new HakmemError(
+      files.length === 0
+        ? `no raw profile (raw-*.prof) in ${dir}`
+        : `no complete raw profile in ${dir}:\n  ${skipped.join('\n  ')}`,
+    );
+  }
+  if (raws.length > 1)
+    log(`merging ${raws.length} processes (pids ${raws.map((r) => r.pid).join(', ')}) into one report`);
+  const profile = symbolize(raws, {
+    ...(opts.addr2line ? { addr2line: opts.addr2line } : {}),
+    onStart: (pcs, nfiles) => log(`symbolising ${pcs} pcs in ${nfiles} files`),
+  });
+  const reportOpts = opts.cwd ? { cwd: opts.cwd } : {};
+  const alloc = foldStacks(profile.alloc);
+  const total = alloc.reduce((a, s) => a + s.value, 0);
+  const pids = raws.map((r) => r.pid).join(', ');
+  const out: Record<string, string | Buffer> = {
+    'profile.svg': renderFlameGraph(alloc, {
+      title: `hakmem: ${formatBytes(total)} allocated (estimated) by call stack, variant ${raws[0]!.variant}, pid ${pids}`,
+    }),
+    'top.txt': formatTop(profile, reportOpts),
+    'leaks.txt': formatLeaks(profile, reportOpts),
+    'alloc.pb.gz': pprofGz(profile, 'alloc'),
+    'inuse.pb.gz': pprofGz(profile, 'inuse'),
+    'alloc.folded': formatFolded(alloc),
+    'inuse.folded': formatFolded(foldStacks(profile.live)),
+  };
+  log(`writing ${Object.keys(out).join(', ')} to ${dir}`);
+  for (const [name, data] of Object.entries(out)) writeFileSync(join(dir, name), data);
+  const written = [...Object.keys(out), ...raws.map((r) => relative(dir, r.file))];
+  const rel = relative(opts.cwd ?? process.cwd(), dir);
+  const shown = rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
+  return { profile, files: written, summary: formatSummary(profile, shown, written, reportOpts), skipped };
+}
+
+export interface ProfileRunOptions {
+  readonly variant?: string;
+  /** Where the report goes (default ./hakmem-profile). */
+  readonly outDir?: string;
+  /** Mean sampling interval in bytes (HAKMEM_SAMPLER_SAMPLE_BYTES); the box's default when absent. */
+  readonly rate?: number;
+  readonly command: string;
+  readonly args?: readonly string[];
+  readonly log?: (line: string) => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export interface ProfileRunResult {
+  /** The command's exit status (128 + signal number when killed by a signal). */
+  readonly status: number;
+  readonly report?: ReportResult;
+}
+
+/** Runs `command` with stdio inherited; resolves to its exit status. Ctrl-C goes to the child only. */
+function runInherited(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  return new Promise<number>((resolvePromise, reject) => {
+    const child = spawn(command, [...args], { env, stdio: 'inherit' });
+    child.on('error', (e) => reject(new HakmemError(`cannot run ${command}: ${e.message}`)));
+    child.on('close', (code, signal) => resolvePromise(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0)));
+  }).finally(() => process.off('SIGINT', ignore));
+}
+
+/**
+ * `hakmem profile`: builds the profiling variant (always: a build is seconds, and a stale library
+ * would profile the wrong code), runs the command with it preloaded and HAKMEM_PROFILE pointing
+ * at <outDir>/raw-%p.prof, then writes the report from every raw profile the run left.
+ */
+export async function runProfile(config: LoadedConfig, opts: ProfileRunOptions): Promise<ProfileRunResult> {
+  const log = opts.log ?? (() => {});
+  const variant = opts.variant ?? DEFAULT_PROFILE_VARIANT;
+  if (!Object.hasOwn(config.variants, variant)) {
+    throw new HakmemError(
+      `variant '${variant}' not found in ${config.path ?? 'the config'}: hakmem profile needs a variant whose sampler slot samples (a '${DEFAULT_PROFILE_VARIANT}' variant, or name one with --variant); variants: ${Object.keys(config.variants).join(', ')}`,
+    );
+  }
+  if (opts.rate !== undefined && !(Number.isSafeInteger(opts.rate) && opts.rate > 0)) {
+    throw new HakmemError(`--rate must be a positive number of bytes, not ${opts.rate}`);
+  }
+  const outDir = resolve(opts.outDir ?? DEFAULT_PROFILE_DIR);
+  const started = Date.now();
+  log(`building variant ${variant} (rebuilt on every run)`);
+  const built = await buildVariant(config, variant, opts.env ? { env: opts.env } : {});
+  if (built.diagnostics) process.stderr.write(built.diagnostics);
+  log(`built ${variant} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  mkdirSync(outDir, { recursive: true });
+  for (const f of rawProfilesIn(outDir)) rmSync(f, { force: true });
+  const lib = join(distDirOf(config.rootDir, variant), 'libhakmem.so');
+  const base = opts.env ?? process.env;
+  const env: NodeJS.ProcessEnv = {
+    ...base,
+    LD_PRELOAD: base.LD_PRELOAD ? `${lib}:${base.LD_PRELOAD}` : lib,
+    HAKMEM_PROFILE: join(outDir, 'raw-%p.prof'),
+    ...(opts.rate !== undefined ? { HAKMEM_SAMPLER_SAMPLE_BYTES: String(opts.rate) } : {}),
+  };
+  const args = opts.args ?? [];
+  log(`running ${[opts.command, ...args].join(' ')}${opts.rate ? ` (sampling every ${opts.rate} bytes)` : ''}`);
+  const status = await runInherited(opts.command, args, env);
+  if (status !== 0) log(`${opts.command} exited with status ${status}`);
+  if (rawProfilesIn(outDir).length === 0) {
+    throw new HakmemError(
+      `${opts.command} ran but wrote no raw profile to ${outDir}: was ${lib} preloaded? (a static program, a setuid one, or one that clears LD_PRELOAD is not), and does variant '${variant}' sample (sampler: poisson)?`,
+    );
+  }
+  return { status, report: writeProfileReport(outDir, { log }) };
+}
