@@ -51,7 +51,7 @@ const sum = (samples: readonly Sample[], k: 'bytes' | 'count'): number => sample
 function describeRun(p: Profile): string {
   const r = p.raws[0];
   const pids = p.raws.map((x) => x.pid);
-  const who = pids.length === 1 ? `pid ${pids[0]}` : `${pids.length} processes merged (pids ${pids.join(', ')})`;
+  const who = pids.length === 1 ? `pid ${pids[0]}` : `${pids.length} processes merged (pids ${pidList(pids)})`;
   return `variant ${r?.variant ?? '?'}, ${who}, one sample every ${formatBytes(r?.sampleBytes ?? 0)} allocated on average`;
 }
 
@@ -151,7 +151,15 @@ export function formatSummary(p: Profile, outDir: string, files: readonly string
     out.push(`  ${pct(s.bytes, total).padStart(6)}  ${formatBytes(s.bytes).padStart(10)}  ${s.site}`);
   }
   if (p.alloc.length === 0) out.push('    (no sampled allocation)');
-  out.push(`  written to ${outDir}: ${files.join(', ')}`);
+  const raws = files.filter((f) => /^raw-\d+\.prof$/.test(f));
+  const shown =
+    raws.length > 3 ? [...files.filter((f) => !raws.includes(f)), `raw-*.prof (${raws.length} files)`] : files;
+  out.push(`  written to ${outDir}: ${shown.join(', ')}`);
   out.push(`  flame graph: ${outDir}/profile.svg; interactive: go tool pprof -http=: ${outDir}/alloc.pb.gz`);
   return `${out.join('\n')}\n`;
+}
+
+/** Pids for a header line: all of a few, the first and last of many (their raw files name them all). */
+export function pidList(pids: readonly number[]): string {
+  return pids.length <= 6 ? pids.join(', ') : `${pids.slice(0, 3).join(', ')}, ... ${pids.at(-1)}`;
 }

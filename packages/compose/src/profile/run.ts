@@ -9,7 +9,7 @@ import { renderFlameGraph } from './flamegraph.js';
 import { foldStacks, formatFolded } from './folded.js';
 import { pprofGz } from './pprof.js';
 import { readRawProfile, type RawProfile } from './raw.js';
-import { formatBytes, formatLeaks, formatSummary, formatTop } from './report.js';
+import { formatBytes, formatLeaks, formatSummary, formatTop, pidList } from './report.js';
 import { symbolize, type Profile } from './symbolize.js';
 
 export const DEFAULT_PROFILE_VARIANT = 'profiling';
@@ -67,7 +67,7 @@ export function writeProfileReport(dir: string, opts: ReportRunOptions = {}): Re
     );
   }
   if (raws.length > 1)
-    log(`merging ${raws.length} processes (pids ${raws.map((r) => r.pid).join(', ')}) into one report`);
+    log(`merging ${raws.length} processes (pids ${pidList(raws.map((r) => r.pid))}) into one report`);
   const profile = symbolize(raws, {
     ...(opts.addr2line ? { addr2line: opts.addr2line } : {}),
     onStart: (pcs, nfiles) => log(`symbolising ${pcs} pcs in ${nfiles} files`),
