@@ -4,6 +4,7 @@
 #define HK_SLOT_SUPERSLAB_H
 
 #include "hk_prelude.h"
+#include "hakmem/hk_track.h"
 #include "hakmem/hk_purge.h"
 #include "hakmem/hk_stats.h"
 

@@ -14,7 +14,12 @@
  *   hk_link_load, the free mark, a reused large mapping zeroed for calloc) is bracketed by
  *   hk_track_open and hk_track_close: accessible while the allocator works, no access after;
  * - refill, when a slab is given to a class: hk_track_unused over its block area (never
- *   handed out yet; the carving's links open and close it a block at a time).
+ *   handed out yet; the carving's links open and close it a block at a time);
+ * - the superslab's map base, over every range it maps (before the first write) and every
+ *   range it gives back to the OS (a chunk or a large mapping unmapped, the old range of a
+ *   large mapping moved by mremap): hk_track_open over all of it, so no checker state (ASan's
+ *   poison of an earlier owner of the addresses: a thread's stack, another allocator) outlives
+ *   a mapping or greets a new one.
  * Reads of a live block's words (the free test of word 1, an aligned block's tag in word 0)
  * are plain: the block is the program's and accessible.
  *

@@ -57,6 +57,7 @@ static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
   if (!hk_purge_before_map(HK_CHUNK_SIZE)) return NULL; /* idle memory goes first; the hard limit refuses */
   hk_chunk_t *ch = hk_os_map_aligned(HK_CHUNK_SIZE, HK_CHUNK_SIZE);
   if (!ch) return NULL;
+  hk_track_open(ch, HK_CHUNK_SIZE); /* a checker's stale state for this range (another owner's) goes */
   if (prep) {
     int saved = errno;
     if (prep & HK_PREP_HUGE) madvise(ch, HK_CHUNK_SIZE, MADV_HUGEPAGE); /* advisory */
@@ -81,6 +82,7 @@ static int64_t hk_superslab_unmapped; /* chunks given back whole: probe `unmappe
 
 static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
   hk_registry_remove(ch);
+  hk_track_open(ch, HK_CHUNK_SIZE); /* no checker state (ASan's poison) outlives the mapping */
   hk_os_unmap(ch, HK_CHUNK_SIZE);
   __atomic_fetch_add(&hk_superslab_unmapped, 1, __ATOMIC_RELAXED);
   hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
@@ -92,6 +94,7 @@ static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
   if (!hk_purge_before_map(len)) return NULL;
   hk_chunk_t *ch = hk_os_map_aligned(len, align > HK_CHUNK_SIZE ? align : HK_CHUNK_SIZE);
   if (!ch) return NULL;
+  hk_track_open(ch, len); /* as in chunk_map */
   ch->magic = HK_CHUNK_MAGIC;
   hk_registry_add(ch);
   __atomic_fetch_add(&hk_os_counters.large_maps, 1, __ATOMIC_RELAXED);
@@ -101,6 +104,7 @@ static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
 
 static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len) {
   hk_registry_remove(ch);
+  hk_track_open(ch, len); /* as in chunk_unmap */
   hk_os_unmap(ch, len);
   hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
 }
@@ -114,6 +118,7 @@ static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size
     hk_superslab_unmap_large(ch, len);
     return NULL;
   }
+  hk_track_open(old, old_len); /* the old range is gone: as in unmap */
   return ch;
 }
 
