@@ -6,6 +6,7 @@ export {
   type BoxChoice,
   type TunableValues,
   type VariantTunables,
+  type ExtendedTunables,
   type VariantConfig,
 } from './define.js';
 export { HakmemError, HakmemConfigError, HakmemBuildError } from './errors.js';
@@ -50,6 +51,8 @@ export {
   type Command,
   type CompilePlan,
 } from './compile.js';
+export { flattenVariants } from './variant-extends.js';
+export { renderVariant, insertVariant, writeVariant, type NewVariant } from './tune/config-edit.js';
 export { pkgConfig } from './pkgconfig.js';
 export { buildVariant, writeGenerated, buildDirOf, distDirOf, type BuildOptions, type BuildResult } from './build.js';
 export {

@@ -12,6 +12,7 @@ import {
   type Tunable,
 } from '@hakmem/native';
 import { HakmemConfigError } from './errors.js';
+import { flattenVariants } from './variant-extends.js';
 
 export type TunableSetting = number | boolean | string;
 
@@ -130,12 +131,16 @@ export function resolveVariantInput(
 ): ResolvedVariant {
   const at = `variant ${name}: `;
   if (!VARIANT_NAME.test(name)) fail(`variant name '${name}' must match ${VARIANT_NAME} (it names a directory)`);
-  if (!isObject(raw)) fail(`${at}expected { description, boxes, tunables? }`);
+  if (!isObject(raw))
+    fail(`${at}expected { description, boxes, tunables? } or { description, extends, boxes?, tunables? }`);
   const description = raw.description ?? '';
   if (typeof description !== 'string') fail(`${at}description must be a string`);
   const boxesIn = raw.boxes;
   if (!isObject(boxesIn))
-    fail(`${at}boxes is missing; choose a box per slot (a slot left out runs its default): ${SLOT_ORDER.join(', ')}`);
+    fail(
+      `${at}boxes is missing; choose a box per slot (a slot left out runs its default), or extend a variant: ` +
+        SLOT_ORDER.join(', '),
+    );
   const tunablesIn = raw.tunables ?? {};
   if (!isObject(tunablesIn)) fail(`${at}tunables must be an object keyed by slot`);
   for (const key of [...Object.keys(boxesIn), ...Object.keys(tunablesIn).filter((k) => k !== 'core')]) {
@@ -217,7 +222,7 @@ export function resolveVariantInput(
 
 /**
  * Checks a config value (from hakmem.config.ts or plain JS) and resolves every
- * variant; throws HakmemConfigError naming what exists.
+ * variant (its `extends` applied first); throws HakmemConfigError naming what exists.
  */
 export function validateConfig(raw: unknown, opts: { path?: string; rootDir?: string } = {}): LoadedConfig {
   if (!isObject(raw)) fail('the config must default-export defineConfig({ slots, variants })');
@@ -227,7 +232,9 @@ export function validateConfig(raw: unknown, opts: { path?: string; rootDir?: st
     fail('config.variants declares no variants; add one, e.g. variants: { default: { description, boxes } }');
   }
   const variants: Record<string, ResolvedVariant> = {};
-  for (const [name, v] of Object.entries(variantsIn)) variants[name] = resolveVariantInput(slots, name, v);
+  for (const [name, v] of Object.entries(flattenVariants(slots, variantsIn))) {
+    variants[name] = resolveVariantInput(slots, name, v);
+  }
   const rootDir = opts.rootDir ?? (opts.path ? dirname(opts.path) : process.cwd());
   return { path: opts.path, rootDir, slots, variants };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSource, defaultBoxes, repoRoot, tempDir } from './helpers.js';
+import { CONFIG_IMPORTS, configSource, defaultBoxes, repoRoot, tempDir } from './helpers.js';
 
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -53,6 +53,50 @@ describe('hakmem.config.ts is type-checked', () => {
     };
     const r = typecheck(Object.fromEntries(Object.entries(bad).map(([f, [src]]) => [f, src])));
     expect(r.status).not.toBe(0);
+    for (const [file, [, why]] of Object.entries(bad)) {
+      const lines = r.output.split('\n').filter((l) => l.startsWith(`${file}(`));
+      expect(lines.length, `${file} should fail to type-check:\n${r.output}`).toBeGreaterThan(0);
+      expect(lines.join('\n')).toMatch(why);
+    }
+  });
+
+  it('a variant that extends another is typed by its own boxes, and by any box of the slot it inherits', () => {
+    const config = (variant: string) => `${CONFIG_IMPORTS}
+export default defineConfig({
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  variants: {
+    base: { description: 'b', boxes: ${JSON.stringify(defaultBoxes)} },
+    mag: { description: 'm', boxes: { front: 'magazine' } },
+    ${variant},
+  },
+});
+`;
+    const good = typecheck({
+      'own.ts': config("t: { description: 't', extends: 'base', tunables: { front: { maxBlocks: 64 } } }"),
+      'inherited.ts': config("t: { description: 't', extends: 'mag', tunables: { front: { blocks: 64 } } }"),
+      'swapped.ts': config(
+        "t: { description: 't', extends: 'base', boxes: { front: 'magazine' }, tunables: { front: { blocks: 64 } } }",
+      ),
+    });
+    expect(good.output).toBe('');
+    expect(good.status).toBe(0);
+
+    const bad: Record<string, [string, RegExp]> = {
+      'bad-base.ts': [config("t: { description: 't', extends: 'nope' }"), /"nope"/],
+      'bad-self.ts': [config("t: { description: 't', extends: 't' }"), /"t"/],
+      'bad-inherited.ts': [
+        config("t: { description: 't', extends: 'base', tunables: { front: { maxBlock: 1 } } }"),
+        /'maxBlock'/,
+      ],
+      'bad-own-box.ts': [
+        config(
+          "t: { description: 't', extends: 'base', boxes: { front: 'magazine' }, tunables: { front: { maxBlocks: 1 } } }",
+        ),
+        /'maxBlocks'/,
+      ],
+      'bad-no-boxes.ts': [config("t: { description: 't' }"), /boxes/],
+    };
+    const r = typecheck(Object.fromEntries(Object.entries(bad).map(([f, [src]]) => [f, src])));
     for (const [file, [, why]] of Object.entries(bad)) {
       const lines = r.output.split('\n').filter((l) => l.startsWith(`${file}(`));
       expect(lines.length, `${file} should fail to type-check:\n${r.output}`).toBeGreaterThan(0);

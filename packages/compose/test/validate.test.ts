@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SLOT_ORDER } from '@hakmem/native';
-import { getVariant, HakmemConfigError, validateConfig } from '../src/index.js';
+import { formatListing, getVariant, HakmemConfigError, listing, validateConfig } from '../src/index.js';
 import { fakeSlot, rawConfig, slots, variant } from './helpers.js';
 
 const errorOf = (f: () => unknown): HakmemConfigError => {
@@ -132,5 +132,100 @@ describe('validateConfig', () => {
     expect(errorOf(check({ '../x': variant() })).message).toContain("variant name '../x'");
     expect(errorOf(() => validateConfig(undefined)).message).toContain('default-export defineConfig');
     expect(errorOf(() => validateConfig({ variants: {} })).message).toContain('config.slots is missing');
+  });
+});
+
+describe('a variant that extends another', () => {
+  const base = variant({
+    description: 'base',
+    boxes: { large: 'direct' },
+    tunables: { front: { maxBlocks: 512, maxBytes: 65536 }, purge: { delayMs: 1000 }, core: { asserts: true } },
+  });
+  const resolve = (variants: Record<string, unknown>) => validateConfig(rawConfig(variants), { rootDir: '/r' });
+
+  it("starts from the base's boxes and tunables, its own merged over them per tunable", () => {
+    const c = resolve({
+      base,
+      tuned: { extends: 'base', tunables: { front: { maxBlocks: 64 }, refill: { batchBlocks: 32 } } },
+      counted: { description: 'counts', extends: 'base', boxes: { stats: 'counters' } },
+    });
+    const tuned = getVariant(c, 'tuned');
+    const b = getVariant(c, 'base');
+    expect(tuned.description).toBe(''); // not inherited
+    expect(Object.values(tuned.boxes).map((x) => x.box)).toEqual(Object.values(b.boxes).map((x) => x.box));
+    expect(tuned.boxes.large.box).toBe('direct');
+    expect(tuned.tunables.front).toEqual({ maxBlocks: 64, maxBytes: 65536 });
+    expect(tuned.tunables.refill).toMatchObject({ batchBlocks: 32 });
+    expect(tuned.tunables.purge.delayMs).toBe(1000);
+    expect(tuned.core.asserts).toBe(true);
+    const counted = getVariant(c, 'counted');
+    expect(counted.boxes.stats.box).toBe('counters');
+    expect(counted.boxes.large.box).toBe('direct');
+    expect(counted.tunables.front).toEqual(b.tunables.front);
+    expect(counted.description).toBe('counts');
+  });
+
+  it("drops the base's tunables for a slot whose box it changes, and keeps them for the same box", () => {
+    const c = resolve({
+      base,
+      swapped: { extends: 'base', boxes: { front: 'magazine', purge: 'decay' }, tunables: { front: { blocks: 128 } } },
+      // the base names no front box, so it runs tcache: naming tcache keeps the tunables
+      implicit: { extends: 'bare', boxes: { front: 'tcache' } },
+      bare: { description: 'b', boxes: { large: 'direct' }, tunables: { front: { maxBlocks: 512 } } },
+    });
+    const swapped = getVariant(c, 'swapped');
+    expect(swapped.boxes.front.box).toBe('magazine');
+    expect(swapped.tunables.front).toEqual({ blocks: 128, maxBytes: 131072 });
+    expect(swapped.tunables.purge.delayMs).toBe(1000);
+    expect(getVariant(c, 'implicit').tunables.front.maxBlocks).toBe(512);
+  });
+
+  it('follows a chain, whatever the order the variants are declared in', () => {
+    const c = resolve({
+      c: { extends: 'b', tunables: { refill: { minBatch: 16 } } },
+      b: { description: 'b', extends: 'a', boxes: { refill: 'adaptive' }, tunables: { large: { cacheEntries: 4 } } },
+      a: variant({ tunables: { refill: { batchBlocks: 16 }, large: { cacheBytes: 1048576 } } }),
+    });
+    const v = getVariant(c, 'c');
+    expect(v.boxes.refill.box).toBe('adaptive');
+    expect(v.tunables.refill).toMatchObject({ minBatch: 16 });
+    expect(v.tunables.refill).not.toHaveProperty('batchBlocks');
+    expect(v.tunables.large).toEqual({ cacheEntries: 4, cacheBytes: 1048576 });
+  });
+
+  it('is refused with an unknown base, a cycle, or a base that is not a name', () => {
+    expect(errorOf(check({ a: variant(), b: { extends: 'nope' } })).message).toBe(
+      "variant b: extends 'nope', which is not a variant; variants: a, b",
+    );
+    expect(errorOf(check({ a: { extends: 'b' }, b: { extends: 'a' } })).message).toContain(
+      'extends goes round in a cycle: a -> b -> a',
+    );
+    expect(errorOf(check({ a: { extends: 'a' } })).message).toContain('cycle: a -> a');
+    expect(
+      errorOf(check({ x: variant(), a: { extends: 'c' }, b: { extends: 'a' }, c: { extends: 'b' } })).message,
+    ).toContain('a -> c -> b -> a');
+    expect(errorOf(check({ a: variant(), b: { extends: 3 } })).message).toBe(
+      'variant b: extends must name another variant, got 3',
+    );
+    // boxes may be left out only with extends
+    expect(errorOf(check({ a: { description: 'd' } })).message).toContain('variant a: boxes is missing');
+  });
+
+  it('is checked like any variant, tunables of its inherited boxes included', () => {
+    const e = errorOf(check({ base, t: { extends: 'base', tunables: { front: { blocks: 128 } } } }));
+    expect(e.message).toContain('variant t: tunable front.blocks unknown for box tcache');
+    expect(errorOf(check({ base, t: { extends: 'base', tunables: { purge: { delayMs: -1 } } } })).message).toContain(
+      'variant t: purge.delayMs = -1 is out of range',
+    );
+  });
+
+  it('lists complete in hakmem list', () => {
+    const l = listing(
+      resolve({ base, t: { description: 'tuned', extends: 'base', tunables: { front: { maxBlocks: 64 } } } }),
+    );
+    const t = l.variants.find((v) => v.name === 't')!;
+    expect(t.boxes.large).toBe('direct');
+    expect(t.tunables.front).toEqual({ maxBlocks: 64, maxBytes: 65536 });
+    expect(formatListing(l)).toMatch(/^ {2}t: tuned\n.*large=direct.*\n.*front\.maxBlocks=64 front\.maxBytes=65536/m);
   });
 });
