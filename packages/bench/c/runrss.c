@@ -1,6 +1,6 @@
 /* runrss: run a command and report its peak RSS and times.
  *
- *   runrss [--preload LIB.so] [--timeout SECONDS] -- COMMAND [ARGS...]
+ *   runrss [--preload LIB.so] [--timeout SECONDS] [--output FILE] -- COMMAND [ARGS...]
  *
  * Forks, sets LD_PRELOAD=LIB in the child only (so runrss itself is never
  * preloaded), execs COMMAND, waits with wait4() and prints, after the child
@@ -10,10 +10,13 @@
  * ru_maxrss is the child's own peak resident set size in KiB; ru_minflt and
  * ru_majflt its page faults (minor: a page mapped without I/O, e.g. the first
  * touch of fresh memory; major: one that needed I/O). With --timeout
- * the child is killed (SIGKILL) after that many seconds. runrss exits 0 when
+ * the child is killed (SIGKILL) after that many seconds. With --output the child's stdout and
+ * stderr go to FILE (created or truncated), so however much it prints, runrss's own line is the
+ * only one on stdout. runrss exits 0 when
  * it could run the command, 127 when exec failed, 2 on a usage error. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,19 +46,20 @@ static double now(void) {
 static double tv(struct timeval t) { return (double)t.tv_sec + (double)t.tv_usec * 1e-6; }
 
 int main(int argc, char **argv) {
-  const char *preload = NULL;
+  const char *preload = NULL, *output = NULL;
   double timeout = 0;
   int i = 1;
   for (; i < argc; i++) {
     if (!strcmp(argv[i], "--preload") && i + 1 < argc) preload = argv[++i];
     else if (!strcmp(argv[i], "--timeout") && i + 1 < argc) timeout = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--output") && i + 1 < argc) output = argv[++i];
     else if (!strcmp(argv[i], "--")) {
       i++;
       break;
     } else break;
   }
   if (i >= argc) {
-    fprintf(stderr, "usage: runrss [--preload LIB.so] [--timeout SECONDS] -- COMMAND [ARGS...]\n");
+    fprintf(stderr, "usage: runrss [--preload LIB.so] [--timeout SECONDS] [--output FILE] -- COMMAND [ARGS...]\n");
     return 2;
   }
   fflush(stdout);
@@ -67,6 +71,13 @@ int main(int argc, char **argv) {
   }
   if (child == 0) {
     if (preload && *preload) setenv("LD_PRELOAD", preload, 1);
+    if (output) {
+      int fd = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+      if (fd < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0) {
+        fprintf(stderr, "runrss: cannot write %s: %s\n", output, strerror(errno));
+        _exit(127);
+      }
+    }
     execvp(argv[i], &argv[i]);
     fprintf(stderr, "runrss: cannot run %s: %s\n", argv[i], strerror(errno));
     _exit(127);

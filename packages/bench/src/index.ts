@@ -47,4 +47,6 @@ export {
 } from './svg.js';
 export { terminalTable, textTable, mdTable, fmtRate, fmtKb, fmtRatio, fmtInstr, fmtFaults } from './table.js';
 export { parseCollected } from './callgrind.js';
-export { parseBenchLine, parseRunrssLine, type Sample } from './run.js';
+export { parseBenchLine, parseRunrssLine, type RunrssLine, type Sample } from './run.js';
+export { buildPrograms, BuildError, HELPER } from './build.js';
+export { runProcess, childEnv, tail, type ProcResult } from './proc.js';

@@ -9,6 +9,10 @@ import { getVariant, type LoadedConfig, type ResolvedVariant } from './validate.
 export interface BuildOptions {
   /** Environment used to find the toolchain (PATH, npm_config_nodedir). */
   readonly env?: NodeJS.ProcessEnv;
+  /** Where the library goes instead of dist/<variant> (hakmem tune's build cache). */
+  readonly distDir?: string;
+  /** Where the generated sources go instead of .hakmem/build/<variant>. */
+  readonly buildDir?: string;
 }
 
 export interface BuildResult {
@@ -43,8 +47,8 @@ export function writeGenerated(v: ResolvedVariant, buildDir: string, slots?: Loa
  */
 export async function buildVariant(config: LoadedConfig, name: string, opts: BuildOptions = {}): Promise<BuildResult> {
   const v = getVariant(config, name);
-  const buildDir = buildDirOf(config.rootDir, name);
-  const distDir = distDirOf(config.rootDir, name);
+  const buildDir = opts.buildDir ?? buildDirOf(config.rootDir, name);
+  const distDir = opts.distDir ?? distDirOf(config.rootDir, name);
   const distRoot = resolve(distDir, '..');
   const tmp = join(distRoot, `.${name}.tmp-${process.pid}`);
   const old = join(distRoot, `.${name}.old-${process.pid}`);

@@ -8,6 +8,8 @@ import { HakmemError } from './errors.js';
 import { envOptions, formatEnvOptions, formatListing, listing } from './list.js';
 import { getVariant } from './validate.js';
 import { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT, runProfile } from './profile/run.js';
+import { GOALS, type Goal } from './tune/candidates.js';
+import { DEFAULT_REPS, DEFAULT_TUNE_DIR, DEFAULT_TUNE_NAME, PEERS, runTune, variantSource } from './tune/run.js';
 
 const USAGE = `usage: hakmem <command> [options]
 
@@ -23,6 +25,14 @@ commands:
                        (flame graph of allocated bytes), top.txt (allocation sites), leaks.txt (blocks
                        live at exit), alloc/inuse.pb.gz (pprof), alloc/inuse.folded, raw-<pid>.prof;
                        --rate: mean bytes between samples (HAKMEM_SAMPLER_SAMPLE_BYTES)
+  tune [--goal speed|memory|balanced] [--budget MINUTES] [--base V] [--name NAME] -- <command> [args...]
+                       measure the command under the base variant (default: default), single box and
+                       tunable changes from it, their combination and the peer allocators, repetitions
+                       interleaved; write the winner into the config as variant NAME (default: ${DEFAULT_TUNE_NAME})
+                       where a rank test says it beats the base beyond the run-to-run spread.
+                       --reps N (default ${DEFAULT_REPS}), --out DIR (default ./${DEFAULT_TUNE_DIR}: tune.json,
+                       table.txt, chart.svg), --peers a,b|none, --dry-run (print, do not write),
+                       --fresh (do not resume an interrupted tune in DIR); budget default 10 minutes
   check                compile every box's files alone against their headers (the contract
                        check) and write compile_commands.json for editors
 
@@ -30,6 +40,12 @@ options:
   --config <path>      the config (default: hakmem.config.ts in this or a parent directory)
   -h, --help           this text
 `;
+
+/** A path relative to the working directory when it is below it, else absolute. */
+const shown = (p: string): string => {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+};
 
 /** Runs the CLI; returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -48,6 +64,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         variant: { type: 'string' },
         out: { type: 'string' },
         rate: { type: 'string' },
+        goal: { type: 'string' },
+        budget: { type: 'string' },
+        base: { type: 'string' },
+        name: { type: 'string' },
+        reps: { type: 'string' },
+        peers: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        fresh: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -131,8 +155,65 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (r.report) process.stderr.write(r.report.summary);
         return r.status;
       }
+      case 'tune': {
+        const [cmd, ...args] = [...rest, ...tail];
+        if (cmd === undefined)
+          throw new HakmemError('name the command to tune for: hakmem tune [options] -- <command> [args...]');
+        const goal = (values.goal ?? 'speed') as Goal;
+        if (!GOALS.includes(goal))
+          throw new HakmemError(`--goal must be one of ${GOALS.join(', ')}, not '${values.goal}'`);
+        const budget = Number(values.budget ?? '10');
+        if (!(budget > 0) || !Number.isFinite(budget)) {
+          throw new HakmemError(`--budget must be a positive number of minutes, not '${values.budget}'`);
+        }
+        const reps = Number(values.reps ?? String(DEFAULT_REPS));
+        if (!Number.isInteger(reps) || reps < 3 || reps > 100) {
+          throw new HakmemError(`--reps must be a whole number from 3 to 100, not '${values.reps}'`);
+        }
+        const peers =
+          values.peers === undefined
+            ? [...PEERS]
+            : values.peers === 'none'
+              ? []
+              : values.peers.split(',').filter(Boolean);
+        for (const p of peers) {
+          if (!(PEERS as readonly string[]).includes(p))
+            throw new HakmemError(`unknown peer '${p}'; peers: ${PEERS.join(', ')}, or none`);
+        }
+        const name = values.name ?? DEFAULT_TUNE_NAME;
+        const config = await loadConfig(values.config);
+        const log = (l: string) => process.stderr.write(`hakmem tune: ${l}\n`);
+        const r = await runTune({
+          config,
+          command: cmd,
+          args,
+          goal,
+          base: values.base ?? 'default',
+          name,
+          budgetMs: budget * 60_000,
+          reps,
+          outDir: values.out ?? DEFAULT_TUNE_DIR,
+          peers,
+          dryRun: values['dry-run'],
+          fresh: values.fresh,
+          log,
+        });
+        const out = r.record.outcome!;
+        process.stdout.write(`${r.table}\n\n${out.message}\n`);
+        if (out.variant) {
+          process.stdout.write(
+            out.written
+              ? `wrote variant '${name}' into ${shown(out.written)}; build it with: pnpm build:variant ${name}\n`
+              : `the variant (--dry-run: not written):\n${variantSource(out.variant)}`,
+          );
+        }
+        process.stdout.write(`files: ${r.files.map((f) => shown(join(r.outDir, f))).join(', ')}\n`);
+        return 0;
+      }
       default:
-        throw new HakmemError(`unknown command '${command}'; commands: build, list, demo, check, profile\n\n${USAGE}`);
+        throw new HakmemError(
+          `unknown command '${command}'; commands: build, list, demo, check, profile, tune\n\n${USAGE}`,
+        );
     }
   } catch (err) {
     const e = err as Error;

@@ -122,3 +122,29 @@ export {
   type ReportResult,
   type ReportRunOptions,
 } from './profile/run.js';
+export {
+  runTune,
+  variantSource,
+  DEFAULT_TUNE_DIR,
+  DEFAULT_TUNE_NAME,
+  DEFAULT_REPS,
+  PEERS,
+  type TuneOptions,
+  type TuneRecord,
+  type TuneOutcome,
+  type TuneResult,
+} from './tune/run.js';
+export {
+  singleCandidates,
+  combine,
+  applyChanges,
+  changeId,
+  GOALS,
+  type Goal,
+  type Change,
+  type Candidate,
+} from './tune/candidates.js';
+export { parseStatsReports, describeShape, type WorkloadShape } from './tune/workload.js';
+export { verdicts, pickWinner, figures, ALPHA, type Verdict } from './tune/decide.js';
+export { rankTestLess, rankTestTwoSided, holm, minPossibleP, type RankTest } from './tune/rank.js';
+export { tuneChartSvg, paretoFront, type ChartPoint } from './tune/chart.js';

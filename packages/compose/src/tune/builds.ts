@@ -1,0 +1,86 @@
+/**
+ * The libraries `hakmem tune` runs. Most tunables are runtime ones (read from HAKMEM_<SLOT>_<NAME>
+ * at start-up), so candidates that differ only in those share one build and get their values
+ * from the environment; a build is keyed by a hash of what is compiled in (boxes, build-time
+ * tunables, every source file), so a rerun or a resumed run builds nothing twice.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { coreDir, includeDir, tunableEnvName, type SlotName } from '@hakmem/native';
+import { buildVariant } from '../build.js';
+import type { LoadedConfig, ResolvedVariant, TunableSetting } from '../validate.js';
+
+const envValue = (v: TunableSetting): string => (typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+
+/** The variant as compiled: every runtime tunable at its box's default. */
+export function compiledPart(v: ResolvedVariant): ResolvedVariant {
+  const tunables = {} as Record<SlotName, Record<string, TunableSetting>>;
+  for (const [slot, b] of Object.entries(v.boxes) as Array<[SlotName, ResolvedVariant['boxes'][SlotName]]>) {
+    tunables[slot] = { ...v.tunables[slot] };
+    for (const [name, t] of Object.entries(b.manifest.tunables)) if (t.runtime) tunables[slot][name] = t.default;
+  }
+  return { ...v, tunables };
+}
+
+/** The variables that give the library built from compiledPart(v) the runtime values of v. */
+export function runtimeEnv(v: ResolvedVariant): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [slot, b] of Object.entries(v.boxes)) {
+    for (const [name, t] of Object.entries(b.manifest.tunables)) {
+      const value = v.tunables[slot as SlotName][name];
+      if (t.runtime && value !== undefined && value !== t.default) env[tunableEnvName(slot, name)] = envValue(value);
+    }
+  }
+  return env;
+}
+
+function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) hashTree(h, p);
+    else if (/\.[ch]$/.test(name)) h.update(`${p}\0`).update(readFileSync(p)).update('\0');
+  }
+}
+
+/** The key of a compiled variant: its boxes, compiled-in tunables, and the sources of core and boxes. */
+export function buildKey(v: ResolvedVariant): string {
+  const c = compiledPart(v);
+  const h = createHash('sha256');
+  h.update(
+    JSON.stringify({
+      version: c.version,
+      boxes: Object.fromEntries(Object.entries(c.boxes).map(([s, b]) => [s, `${b.packageName}@${b.version}/${b.box}`])),
+      tunables: c.tunables,
+      core: c.core,
+    }),
+  );
+  hashTree(h, coreDir);
+  hashTree(h, includeDir);
+  for (const b of Object.values(c.boxes)) {
+    for (const src of [...b.sources].sort()) h.update(`${src}\0`).update(readFileSync(src)).update('\0');
+    for (const inc of b.includes) hashTree(h, inc);
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+export interface Built {
+  readonly key: string;
+  /** The library to preload. */
+  readonly lib: string;
+  /** Whether this call compiled it (false: it was in the cache). */
+  readonly compiled: boolean;
+}
+
+/** Builds compiledPart(v) into <cacheDir>/<key>/ unless it is there already. */
+export async function ensureBuilt(config: LoadedConfig, v: ResolvedVariant, cacheDir: string): Promise<Built> {
+  const key = buildKey(v);
+  const distDir = join(cacheDir, key);
+  const lib = join(distDir, 'libhakmem.so');
+  if (existsSync(lib)) return { key, lib, compiled: false };
+  const name = `tune-${key}`;
+  const one: LoadedConfig = { ...config, variants: { [name]: { ...compiledPart(v), name } } };
+  await buildVariant(one, name, { distDir, buildDir: join(cacheDir, '.build', key) });
+  return { key, lib, compiled: true };
+}
