@@ -62,7 +62,7 @@ describe('candidates', () => {
   });
   it('memory: shorter purge delay and eager purge first', () => {
     const ids = singleCandidates('memory', base, parseStatsReports(REPORT(1, 0, 0)), boxesOf).map((c) => c.id);
-    expect(ids.slice(0, 2)).toEqual(['purge.delayMs=50', 'purge=eager']);
+    expect(ids.slice(0, 3)).toEqual(['purge.delayMs=50', 'purge.delayMs=5', 'purge=eager']);
   });
   it('balanced mixes both; without a shape nothing is pruned', () => {
     const ids = singleCandidates('balanced', base, undefined, boxesOf).map((c) => c.id);

@@ -36,9 +36,9 @@ describe('decide', () => {
     expect(v!.better).toBe(false);
     expect(v!.excluded).toMatch(/a run failed: exit status 1/);
   });
-  it('memory: smaller peak RSS wins unless it is more than 10% slower', () => {
+  it('memory: smaller peak RSS wins unless it is more than 25% slower', () => {
     const b = many('base', [1, 1, 1, 1, 1], [900, 910, 905, 895, 900]);
-    const lean = many('lean', [1.05, 1.04, 1.06, 1.05, 1.05], [500, 505, 510, 495, 500]);
+    const lean = many('lean', [1.2, 1.19, 1.21, 1.2, 1.2], [500, 505, 510, 495, 500]);
     const slow = many('slow', [1.3, 1.3, 1.3, 1.3, 1.3], [400, 400, 400, 400, 400]);
     const v = verdicts('memory', [...b, ...lean, ...slow], 'base', ['lean', 'slow']);
     expect(v[0]!.better).toBe(true);
@@ -65,5 +65,16 @@ describe('decide', () => {
     const v2 = verdicts('speed', clearly, 'base', ['one', 'two'], { holm: true });
     expect(pickWinner('speed', clearly, 'base', v2, changes)?.arm).toBe('two');
     expect(pickWinner('speed', runs, 'base', [], changes)).toBeUndefined();
+  });
+  it('equals within 1%: the simpler, then the better on the other figure', () => {
+    const b = many('base', [1, 1, 1, 1, 1], [900, 900, 900, 900, 900]);
+    const eager = many('eager', [1.2, 1.2, 1.2, 1.2, 1.2], [500, 500, 500, 500, 500]);
+    const short = many('short', [1.0, 1.0, 1.0, 1.0, 1.0], [503, 503, 503, 503, 503]);
+    const runs = [...b, ...eager, ...short];
+    const v = verdicts('memory', runs, 'base', ['eager', 'short'], { holm: true });
+    expect(pickWinner('memory', runs, 'base', v, () => 1)?.arm).toBe('short');
+    // a significant 0.5% is no improvement
+    const tiny = many('tiny', [1, 1, 1, 1, 1], [896, 896, 896, 896, 896]);
+    expect(verdicts('memory', [...b, ...tiny], 'base', ['tiny'])[0]!.better).toBe(false);
   });
 });

@@ -133,7 +133,12 @@ const SPEED: Rule = (ctx) => [
 
 const MEMORY: Rule = (ctx) => [
   [scaled(ctx, 'purge', 'delayMs', 0.1), 'give idle slabs back sooner'],
+  [scaled(ctx, 'purge', 'delayMs', 0.01), 'give idle slabs back much sooner'],
   [swap(ctx, 'purge', 'eager'), 'give empty slabs back at once'],
+  [
+    ctx.base.boxes.purge.box === 'retain' ? swap(ctx, 'purge', 'decay') : undefined,
+    'give idle slabs back after a delay',
+  ],
   [scaled(ctx, 'front', 'maxBlocks', 0.25), 'a smaller thread cache holds fewer idle blocks'],
   [set(ctx, 'refill', 'keepSpare', false), 'no spare slab per class'],
   [scaled(ctx, 'refill', 'batchBlocks', 0.25), 'smaller refill batches'],

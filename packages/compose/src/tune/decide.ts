@@ -5,16 +5,21 @@
  * Mann–Whitney rank test of the goal's figure; a candidate with p < ALPHA whose median is
  * better goes on. Confirmation: the best two of those and their combination run again, in fresh
  * rounds with the base, and only those runs decide: Holm's correction over the finalists keeps
- * the family-wise error under ALPHA. Among the confirmed, the best median wins unless a
- * finalist with fewer changes is not significantly worse: then the simpler one is kept.
+ * the family-wise error under ALPHA. Both stages also ask for a median at least MIN_EFFECT
+ * better: a significant 0.1% is not worth a variant. Among the confirmed, those not
+ * worse than the best by MIN_EFFECT or by the rank test are equal to it: the one with the
+ * fewest changes wins, then the one better on the other figure (RSS for speed, time
+ * otherwise), then the best median.
  */
 import { holm, median, rankTestLess } from './rank.js';
 import type { Goal } from './candidates.js';
 import type { RunSample } from './measure.js';
 
 export const ALPHA = 0.05;
+/** The smallest improvement of the median that counts (1%). */
+export const MIN_EFFECT = 0.01;
 /** A memory winner may not be slower than the base by more than this (median wall time). */
-export const MEMORY_SLOWDOWN = 1.1;
+export const MEMORY_SLOWDOWN = 1.25;
 
 /** The goal's figure of each run (lower is better): wall seconds, peak RSS, or for balanced the
  * product of both as fractions of the base's medians. */
@@ -71,7 +76,7 @@ export function verdicts(
       ratio: med / baseMed,
       p: t.p,
       n: fig.length,
-      better: !excluded && fig.length > 0 && med < baseMed && t.p < ALPHA,
+      better: !excluded && fig.length > 0 && med <= baseMed * (1 - MIN_EFFECT) && t.p < ALPHA,
       ...(excluded ? { excluded } : {}),
     };
   });
@@ -87,10 +92,7 @@ export function verdicts(
 export const promising = (vs: readonly Verdict[]): Verdict[] =>
   vs.filter((v) => v.better).sort((a, b) => a.median - b.median);
 
-/**
- * The winner among confirmed finalists: the best median, unless one with fewer changes is not
- * significantly worse than it (then the simplest such, by median).
- */
+/** The winner among confirmed finalists (see the head of this file). */
 export function pickWinner(
   goal: Goal,
   runs: readonly RunSample[],
@@ -102,14 +104,18 @@ export function pickWinner(
   const best = ok[0];
   if (!best) return undefined;
   const base = runs.filter((r) => r.arm === baseId);
-  const fig = (id: string) =>
-    figures(
-      goal,
-      runs.filter((r) => r.arm === id),
-      base,
+  const mine = (id: string) => runs.filter((r) => r.arm === id);
+  const fig = (id: string) => figures(goal, mine(id), base);
+  const other = (id: string) =>
+    median(
+      mine(id)
+        .filter((r) => r.ok)
+        .map((r) => (goal === 'speed' ? r.rssKb : r.wall)),
     );
-  const simpler = ok
-    .filter((v) => changesOf(v.arm) < changesOf(best.arm) && rankTestLess(fig(best.arm), fig(v.arm)).p >= ALPHA)
-    .sort((a, b) => changesOf(a.arm) - changesOf(b.arm) || a.median - b.median);
-  return simpler[0] ?? best;
+  const equal = ok.filter(
+    (v) => v.median <= best.median * (1 + MIN_EFFECT) || rankTestLess(fig(best.arm), fig(v.arm)).p >= ALPHA,
+  );
+  return equal.sort(
+    (a, b) => changesOf(a.arm) - changesOf(b.arm) || other(a.arm) - other(b.arm) || a.median - b.median,
+  )[0];
 }

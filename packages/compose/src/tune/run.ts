@@ -59,6 +59,8 @@ export interface TuneOptions {
   readonly seed?: number;
   /** Tests: where libraries are cached (default <root>/.hakmem/tune/builds). */
   readonly cacheDir?: string;
+  /** Tests: stop after this many measured runs in this invocation, as an interruption would. */
+  readonly stopAfterRuns?: number;
 }
 
 interface ArmRecord {
@@ -84,6 +86,8 @@ export interface TuneRecord {
   probe?: { wall: number; exit: number };
   arms: Record<string, ArmRecord>;
   stages: Array<{ name: 'screen' | 'confirm'; arms: string[]; done: boolean }>;
+  /** Candidates the budget left out, most promising first. */
+  skipped?: string[];
   runs: RunSample[];
   /** Seconds spent, over every invocation of a resumed tune. */
   seconds: number;
@@ -293,7 +297,8 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
       record.arms[p] = { kind: 'peer', lib, env: {} };
       peers.push(p);
     }
-    let singles = singleCandidates(o.goal, base, shape, (slot: SlotName) => Object.keys(o.config.slots[slot].boxes));
+    const all = singleCandidates(o.goal, base, shape, (slot: SlotName) => Object.keys(o.config.slots[slot].boxes));
+    let singles = all;
     // the screen may take about half the budget: confirmation and builds need the rest
     const perRound = (arms: number) => arms * runEstimate;
     const fits = (k: number, p: number) => o.reps * perRound(1 + k + p) + o.reps * perRound(4) + 10 * k < 0.9 * budget;
@@ -304,6 +309,8 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     if (keptPeers.length < peers.length)
       log(`budget: peers ${peers.filter((p) => !keptPeers.includes(p)).join(', ')} left out`);
     log(`candidates (${singles.length}): ${singles.map((c) => c.id).join(', ') || 'none'}`);
+    record.skipped = all.slice(singles.length).map((c) => c.id);
+    if (record.skipped.length) log(`budget: left out ${record.skipped.join(', ')}`);
     await defineArm('base', 'base', []);
     for (const c of singles) await defineArm(c.id, 'candidate', c.changes, c.why);
     record.stages.push({ name: 'screen', arms: ['base', ...singles.map((c) => c.id), ...keptPeers], done: false });
@@ -313,16 +320,18 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   // -- rounds
   const rand = rng(o.seed ?? 1);
   let stopped = false;
+  let measured = 0;
   const runStage = async (stage: TuneRecord['stages'][number]) => {
     const total = stage.arms.length * o.reps;
     for (let round = 1; round <= o.reps && !stopped; round++) {
       for (const id of shuffled(stage.arms, rand)) {
         if (record.runs.some((r) => r.stage === stage.name && r.round === round && r.arm === id)) continue;
-        if (elapsed() + runEstimate * 1.5 > budget) {
+        if (elapsed() + runEstimate * 1.5 > budget || measured === o.stopAfterRuns) {
           stopped = true;
           log(`budget: ${o.budgetMs / 60000} min reached after ${elapsed().toFixed(0)} s; stopping`);
           break;
         }
+        measured++;
         const a = record.arms[id]!;
         const s = await runOnce({ id, kind: a.kind, lib: a.lib, env: a.env }, stage.name, round, {
           runrss,
@@ -402,6 +411,12 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
         };
       }
     }
+  }
+  if (outcome?.result === 'equal' && record.skipped?.length) {
+    outcome = {
+      ...outcome,
+      message: `${outcome.message}; the budget left out ${record.skipped.join(', ')} (a larger --budget measures them)`,
+    };
   }
   outcome ??= {
     result: 'budget',

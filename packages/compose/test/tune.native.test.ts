@@ -1,0 +1,151 @@
+// `hakmem tune` on synthetic programs whose best choice is known by construction
+// (test/tune-c/*.c say why): it must find it, write it into the config as a variant that
+// extends the base and builds, stop at its budget and resume from its record.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildVariant } from '../src/build.js';
+import { loadConfig } from '../src/config-load.js';
+import { runTune, type TuneOptions } from '../src/tune/run.js';
+import { CONFIG_IMPORTS, composeRoot, tempDir } from './helpers.js';
+
+const src = (name: string) => resolve(composeRoot, 'test', 'tune-c', `${name}.c`);
+
+/** A config with the named variants (TS object-literal source each). */
+function writeConfig(dir: string, variants: Record<string, string>): string {
+  const path = join(dir, 'hakmem.config.ts');
+  const body = Object.entries(variants)
+    .map(([n, v]) => `    ${n}: ${v},`)
+    .join('\n');
+  writeFileSync(
+    path,
+    `${CONFIG_IMPORTS}
+// a config for hakmem tune's tests
+export default defineConfig({
+  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  variants: {
+${body}
+  },
+});
+`,
+  );
+  return path;
+}
+
+function compile(dir: string, name: string): string {
+  const exe = join(dir, name);
+  const r = spawnSync('gcc', ['-O2', '-pthread', '-o', exe, src(name)], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return exe;
+}
+
+const lines: string[] = [];
+const base = (o: Partial<TuneOptions> & Pick<TuneOptions, 'config' | 'command' | 'base' | 'outDir'>): TuneOptions => ({
+  args: [],
+  goal: 'speed',
+  name: 'tuned',
+  budgetMs: 180_000,
+  reps: 5,
+  peers: [],
+  dryRun: false,
+  fresh: false,
+  log: (l) => lines.push(l),
+  ...o,
+});
+
+describe('hakmem tune', () => {
+  const t = tempDir('tune');
+  afterAll(() => t.cleanup());
+
+  it('one size in a hot loop: a front that holds the round wins; the budget stops a run, which resumes', async () => {
+    const exe = compile(t.dir, 'hot_loop');
+    const path = writeConfig(t.dir, {
+      smallfront: `{ description: 'a 32-block front', boxes: { front: 'tcache' }, tunables: { front: { maxBlocks: 32 } } }`,
+    });
+    const outDir = join(t.dir, 'out-hot');
+    const opts = base({
+      config: await loadConfig(path),
+      command: exe,
+      args: ['60000', '200', '48'],
+      base: 'smallfront',
+      outDir,
+    });
+    // interrupted after 7 runs: the record keeps them and the next run goes on from there
+    const first = await runTune({ ...opts, stopAfterRuns: 7, peers: ['glibc'] });
+    expect(first.record.outcome?.result).toBe('budget');
+    expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
+    const done = first.record.runs.length;
+    lines.length = 0;
+    const r = await runTune({ ...opts, peers: ['glibc'] });
+    expect(lines.join('\n')).toMatch(/resuming the tune .* (\d+) runs done/);
+    expect(done).toBe(7);
+    expect(r.record.runs.slice(0, 7)).toEqual(first.record.runs);
+    expect(r.record.runs.length).toBeGreaterThan(done);
+    expect(r.record.outcome?.result, r.table).toBe('winner');
+    const front = r.record.outcome!.changes!.find(
+      (c) => c.slot === 'front' && 'tunable' in c && c.tunable === 'maxBlocks',
+    );
+    expect(front && 'value' in front ? front.value : 0, r.table).toBeGreaterThanOrEqual(256);
+    expect(r.table).toMatch(/\[glibc\] .* reference/);
+    for (const f of ['tune.json', 'table.txt', 'chart.svg']) expect(existsSync(join(outDir, f))).toBe(true);
+    // written into the config, extending the base, and it builds
+    const text = readFileSync(path, 'utf8');
+    expect(text).toMatch(/\/\/ a config for hakmem tune's tests/);
+    expect(text).toMatch(/tuned: \{\n\s+description:\n?\s*'Tuned by `hakmem tune --goal speed`/);
+    const cfg = await loadConfig(path);
+    expect(cfg.variants.tuned!.tunables.front.maxBlocks).toBeGreaterThanOrEqual(256);
+    const built = await buildVariant(cfg, 'tuned');
+    expect(existsSync(join(built.distDir, 'libhakmem.so'))).toBe(true);
+  });
+
+  it('producer-consumer: the batched remote box beats direct', async () => {
+    const exe = compile(t.dir, 'handoff');
+    const path = writeConfig(t.dir, {
+      direct: `{ description: 'cross-thread frees one by one', boxes: { remote: 'direct' } }`,
+    });
+    const r = await runTune(
+      base({
+        config: await loadConfig(path),
+        command: exe,
+        base: 'direct',
+        outDir: join(t.dir, 'out-handoff'),
+        dryRun: true,
+      }),
+    );
+    expect(r.record.shape!.remoteShare).toBeGreaterThan(0.9);
+    expect(r.record.outcome?.result, r.table).toBe('winner');
+    expect(r.record.outcome!.changes, r.table).toContainEqual({ slot: 'remote', box: 'batched' });
+    expect(r.record.outcome!.written).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
+  });
+
+  it('burst then idle, goal memory: memory goes back during the idle instead of after a long delay', async () => {
+    const exe = compile(t.dir, 'burst_idle');
+    const path = writeConfig(t.dir, {
+      slowpurge: `{ description: 'idle slabs kept 5 s', boxes: { purge: 'decay' }, tunables: { purge: { delayMs: 5000 } } }`,
+    });
+    const r = await runTune(
+      base({
+        config: await loadConfig(path),
+        command: exe,
+        base: 'slowpurge',
+        goal: 'memory',
+        outDir: join(t.dir, 'out-burst'),
+        dryRun: true,
+      }),
+    );
+    expect(r.record.outcome?.result, r.table).toBe('winner');
+    const purge = r.record.outcome!.changes!.find((c) => c.slot === 'purge');
+    const short =
+      purge !== undefined &&
+      ('box' in purge ? purge.box === 'eager' : purge.tunable === 'delayMs' && Number(purge.value) <= 50);
+    expect(short, r.table).toBe(true);
+    const [b, w] = ['base', r.record.outcome!.winner!].map((id) =>
+      r.record.runs.filter((x) => x.arm === id && x.stage === 'confirm').map((x) => x.rssKb),
+    );
+    // the burst (32 MiB) is back before the program maps 32 MiB of its own
+    expect(Math.min(...b!) / 1024, r.table).toBeGreaterThan(60);
+    expect(Math.max(...w!) / 1024, r.table).toBeLessThan(50);
+  });
+});
