@@ -82,5 +82,13 @@ export default defineConfig({
         'For heap profiles: the default boxes with byte-weighted Poisson sampling (sampler/poisson, one sample per 512 KiB allocated on average, HAKMEM_SAMPLER_SAMPLE_BYTES to change it): HAKMEM_PROFILE=<file> writes the live and cumulative sampled allocations with their call stacks at exit, for `hakmem profile`.',
       boxes: { ...fastest, sampler: 'poisson' },
     },
+    'python-records': {
+      description:
+        'Tuned by `hakmem tune --goal memory` on 2026-11-29 for `/root/.pyenv/versions/3.11.7/bin/python3 docs/tune/records.py`: wall 1.27 s vs 1.23 s (+3.6%), peak RSS 119.7 MiB vs 129.2 MiB (-7.3%) against default (medians of 10 and 10 interleaved runs; rank test over the 5 confirmation runs, p = 0.004).',
+      extends: 'default',
+      tunables: {
+        purge: { delayMs: 5 },
+      },
+    },
   },
 });

@@ -3,10 +3,10 @@
 // churn, pkg-config, real programs preloaded, reliability) against every named variant of
 // hakmem.config.ts. `vitest run` covers `default`; this runs the rest, one vitest process per
 // variant (native/test/helpers.ts binds a variant per process through HAKMEM_TEST_VARIANT).
-// A variant that differs from `default` only in the observer slots (track, sampler: hooks
-// around the same allocator, whose own packages test them under their checkers) skips the
-// suite's long stress files (threads, sanitizers, fuzz), which exercise the default's boxes
-// again; every other file runs. Prints one closing line: "variants: N passed, M failed".
+// A variant whose boxes are the default's but for the observer slots (track, sampler: hooks
+// around the same allocator, whose own packages test them under their checkers), whatever its
+// tunables, skips the suite's long stress files (threads, sanitizers, fuzz), which exercise the
+// default's boxes again; every other file runs. Prints one closing line: "variants: N passed, M failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -43,7 +43,7 @@ for (const name of todo) {
   }
   const light = name !== 'default' && observerOnly(name);
   console.log(
-    `\n=== native suite on variant ${name}${light ? ' (observer slots only: without the stress files)' : ''} ===`,
+    `\n=== native suite on variant ${name}${light ? ' (the default boxes: without the stress files)' : ''} ===`,
   );
   const exclude = light ? STRESS.flatMap((f) => ['--exclude', f]) : [];
   const r = spawnSync('pnpm', ['exec', 'vitest', 'run', '--project', 'native', ...exclude], {

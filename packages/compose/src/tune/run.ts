@@ -22,7 +22,7 @@ import { applyChanges, candidateOf, combine, type Candidate, type Change, type G
 import { singleCandidates } from './candidates.js';
 import { tuneChartSvg } from './chart.js';
 import { renderVariant, writeVariant, type NewVariant } from './config-edit.js';
-import { ALPHA, pickWinner, promising, verdicts, type Verdict } from './decide.js';
+import { ALPHA, MIN_EFFECT, pickWinner, promising, verdicts, type Verdict } from './decide.js';
 import { ensureBuilt, runtimeEnv } from './builds.js';
 import { runOnce, runrssPath, type Arm, type RunSample } from './measure.js';
 import { minPossibleP } from './rank.js';
@@ -85,7 +85,8 @@ export interface TuneRecord {
   shape?: WorkloadShape;
   probe?: { wall: number; exit: number };
   arms: Record<string, ArmRecord>;
-  stages: Array<{ name: 'screen' | 'confirm'; arms: string[]; done: boolean }>;
+  /** rounds: how many this stage runs (a screen that finds nothing grows while the budget allows). */
+  stages: Array<{ name: 'screen' | 'confirm'; arms: string[]; done: boolean; rounds: number }>;
   /** Candidates the budget left out, most promising first. */
   skipped?: string[];
   runs: RunSample[];
@@ -313,7 +314,12 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     if (record.skipped.length) log(`budget: left out ${record.skipped.join(', ')}`);
     await defineArm('base', 'base', []);
     for (const c of singles) await defineArm(c.id, 'candidate', c.changes, c.why);
-    record.stages.push({ name: 'screen', arms: ['base', ...singles.map((c) => c.id), ...keptPeers], done: false });
+    record.stages.push({
+      name: 'screen',
+      arms: ['base', ...singles.map((c) => c.id), ...keptPeers],
+      done: false,
+      rounds: o.reps,
+    });
     save();
   }
 
@@ -322,8 +328,8 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   let stopped = false;
   let measured = 0;
   const runStage = async (stage: TuneRecord['stages'][number]) => {
-    const total = stage.arms.length * o.reps;
-    for (let round = 1; round <= o.reps && !stopped; round++) {
+    const total = stage.arms.length * stage.rounds;
+    for (let round = 1; round <= stage.rounds && !stopped; round++) {
       for (const id of shuffled(stage.arms, rand)) {
         if (record.runs.some((r) => r.stage === stage.name && r.round === round && r.arm === id)) continue;
         if (elapsed() + runEstimate * 1.5 > budget || measured === o.stopAfterRuns) {
@@ -358,8 +364,33 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   const screen = record.stages.find((s) => s.name === 'screen')!;
   const candIds = (arms: readonly string[]) => arms.filter((id) => record.arms[id]?.kind === 'candidate');
   if (!screen.done) await runStage(screen);
-  const screenRuns = record.runs.filter((r) => r.stage === 'screen');
-  const screenV = verdicts(o.goal, screenRuns, 'base', candIds(screen.arms));
+  let screenV = verdicts(
+    o.goal,
+    record.runs.filter((r) => r.stage === 'screen'),
+    'base',
+    candIds(screen.arms),
+  );
+  // Nothing beyond the spread yet: more rounds sharpen the test where the runs are noisy, while
+  // the budget keeps room for a confirmation (up to 3 × reps; fresh rounds still decide).
+  const roundCost = screen.arms.length * runEstimate;
+  while (
+    !stopped &&
+    promising(screenV).length === 0 &&
+    screen.rounds < 3 * o.reps &&
+    elapsed() + o.reps * roundCost + o.reps * 4 * runEstimate < 0.9 * budget
+  ) {
+    screen.rounds += o.reps;
+    screen.done = false;
+    log(`nothing beyond the spread after ${screen.rounds - o.reps} rounds; ${o.reps} more`);
+    await runStage(screen);
+    screenV = verdicts(
+      o.goal,
+      record.runs.filter((r) => r.stage === 'screen'),
+      'base',
+      candIds(screen.arms),
+    );
+  }
+  const screenN = screen.rounds;
   const allVerdicts = new Map<string, Verdict & { stage: string }>(
     screenV.map((v) => [v.arm, { ...v, stage: 'screen' }]),
   );
@@ -373,7 +404,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
       if (survivors.length === 0) {
         outcome = {
           result: 'equal',
-          message: `no candidate beat ${o.base} beyond the run-to-run spread (one-sided rank test, p < ${ALPHA}, over ${o.reps} runs each; the smallest p ${o.reps} runs allow is ${minPossibleP(o.reps, o.reps).toFixed(4)}): keeping ${o.base}`,
+          message: `no candidate beat ${o.base} beyond the run-to-run spread (one-sided rank test, p < ${ALPHA}, and at least ${MIN_EFFECT * 100}% on the median, over ${screenN} runs each; the smallest p ${screenN} runs allow is ${minPossibleP(screenN, screenN).toPrecision(2)}): keeping ${o.base}`,
         };
       } else {
         const finalists: Candidate[] = survivors.slice(0, 2).map((v) => {
@@ -391,7 +422,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
           finalists.push(both);
         }
         log(`confirming: ${finalists.map((c) => c.id).join(', ')} against ${o.base} in ${o.reps} fresh rounds`);
-        confirm = { name: 'confirm', arms: ['base', ...finalists.map((c) => c.id)], done: false };
+        confirm = { name: 'confirm', arms: ['base', ...finalists.map((c) => c.id)], done: false, rounds: o.reps };
         record.stages.push(confirm);
         save();
       }
