@@ -35,8 +35,9 @@ import {
   typeChecks,
 } from './fixture.js';
 
-/** What a user installs: the composer and one package per slot (the core comes with them). */
-const PACKAGES = ['native', 'packages/compose', ...SLOT_ORDER.map((s) => `packages/${s}`)];
+/** What a user installs: the composer and one package per slot (the core, and the bench whose
+ * runrss `hakmem tune` measures with, come with them). */
+const PACKAGES = ['native', 'packages/compose', 'packages/bench', ...SLOT_ORDER.map((s) => `packages/${s}`)];
 const KEEP = process.env.HAKMEM_KEEP_CONSUMER === '1';
 
 let root: string;
