@@ -99,6 +99,11 @@ describe('hakmem tune', () => {
     expect(existsSync(join(built.distDir, 'libhakmem.so'))).toBe(true);
   });
 
+  // With remote/direct every cross-thread free is a CAS on the owner heap's channel, whose line
+  // the producer takes back at each refill: batching the frees (remote/batched) or the refills
+  // (refill.batchBlocks 256) both cut those transfers, and both run ~2.5x faster here; which of
+  // the two is confirmed faster varies with the machine, so either is the right answer, and
+  // remote/batched must be confirmed better than direct either way.
   it('producer-consumer: the batched remote box beats direct', async () => {
     const exe = compile(t.dir, 'handoff');
     const path = writeConfig(t.dir, {
@@ -115,7 +120,16 @@ describe('hakmem tune', () => {
     );
     expect(r.record.shape!.remoteShare).toBeGreaterThan(0.9);
     expect(r.record.outcome?.result, r.table).toBe('winner');
-    expect(r.record.outcome!.changes, r.table).toContainEqual({ slot: 'remote', box: 'batched' });
+    const changes = r.record.outcome!.changes!;
+    const batches = changes.some(
+      (c) =>
+        ('box' in c && c.slot === 'remote' && c.box === 'batched') ||
+        ('tunable' in c && c.slot === 'refill' && c.tunable === 'batchBlocks' && Number(c.value) >= 256),
+    );
+    expect(batches, r.table).toBe(true);
+    const batched = r.record.verdicts!.find((v) => v.arm === 'remote=batched');
+    expect(batched, r.table).toMatchObject({ stage: 'confirm', better: true });
+    expect(batched!.ratio, r.table).toBeLessThan(0.6);
     expect(r.record.outcome!.written).toBeUndefined();
     expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
   });
