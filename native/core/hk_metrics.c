@@ -111,18 +111,18 @@ HK_EXT size_t hakmem_metrics_json(char *buf, size_t len) {
 
 /* ---- HAKMEM_METRICS: at exit, and on SIGUSR2 when HAKMEM_METRICS_SIGNAL=1 ---- */
 
-static char hk_metrics_path[256]; /* copied at start-up: getenv is not for signal handlers */
-static int hk_metrics_fd = -1;    /* a private copy of stderr when the path names it */
+static hk_env_out_t hk_metrics_out = { .fd = -1 }; /* HAKMEM_METRICS, read at start-up */
 
 static void hk_metrics_write(void) {
   static char text[8192]; /* one writer at a time: exit, or the signal (which exit does not race) */
   size_t n = hakmem_metrics_json(text, sizeof text - 1);
   if (n >= sizeof text - 1) return;
   text[n++] = '\n';
-  int fd = hk_metrics_fd >= 0 ? hk_metrics_fd : open(hk_metrics_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const hk_env_out_t *o = &hk_metrics_out;
+  int fd = o->fd >= 0 ? o->fd : open(o->path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return;
   hk_os_write_all(fd, text, n);
-  if (fd != hk_metrics_fd) close(fd);
+  if (fd != o->fd) close(fd);
 }
 
 static void hk_metrics_on_signal(int sig) {
@@ -133,34 +133,9 @@ static void hk_metrics_on_signal(int sig) {
 }
 
 __attribute__((constructor)) static void hk_metrics_setup(void) {
-  const char *path = getenv("HAKMEM_METRICS"), *sig = getenv("HAKMEM_METRICS_SIGNAL");
-  if (!path || !*path) {
-    if (sig && *sig && strcmp(sig, "0"))
-      hk_os_warn("HAKMEM_METRICS_SIGNAL needs HAKMEM_METRICS=<file>; no handler installed", NULL);
-    return;
-  }
-  if (!strcmp(path, "-") || !strcmp(path, "/dev/stderr")) {
-    hk_metrics_fd = fcntl(2, F_DUPFD_CLOEXEC, 64);
-  } else if (strlen(path) >= sizeof hk_metrics_path) {
-    hk_os_warn("HAKMEM_METRICS: the path is longer than 255 bytes; no metrics are written", NULL);
-    return;
-  } else {
-    memcpy(hk_metrics_path, path, strlen(path) + 1);
-  }
-  if (sig && *sig && strcmp(sig, "0")) {
-    if (strcmp(sig, "1")) {
-      hk_os_warn("HAKMEM_METRICS_SIGNAL accepts 0 or 1; no handler installed", NULL);
-      return;
-    }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = hk_metrics_on_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGUSR2, &sa, NULL);
-  }
+  hk_env_out_setup(&hk_metrics_out, "HAKMEM_METRICS", "HAKMEM_METRICS_SIGNAL", SIGUSR2, hk_metrics_on_signal);
 }
 
 __attribute__((destructor)) static void hk_metrics_at_exit(void) {
-  if (hk_metrics_path[0] || hk_metrics_fd >= 0) hk_metrics_write();
+  if (hk_env_out_given(&hk_metrics_out)) hk_metrics_write();
 }

@@ -156,6 +156,11 @@ static void hk_os_write_all(int fd, const char *buf, size_t len) {
   }
 }
 static void hk_line_write(hk_line_t *l, int fd) { hk_os_write_all(fd, l->buf, l->len); }
+/* The line so far as a C string. */
+static const char *hk_line_cstr(hk_line_t *l) {
+  l->buf[l->len < sizeof l->buf ? l->len : sizeof l->buf - 1] = 0;
+  return l->buf;
+}
 
 /* "hakmem: <what> <ptr>\n" on stderr, keeping errno. */
 static void hk_os_warn(const char *what, const void *p) {
@@ -170,6 +175,61 @@ static void hk_os_warn(const char *what, const void *p) {
   hk_line_str(&l, "\n");
   hk_line_write(&l, 2);
   errno = e;
+}
+
+/* ---- A file named by an environment variable, for writers at exit or in a signal handler ----
+ * Read once at start-up, on the cold path, without allocating (getenv is not for signal
+ * handlers): the path is copied; "-" or /dev/stderr keeps a private copy of stderr instead
+ * (programs may close fd 2 before destructors run, and /dev/stderr cannot be opened when fd 2
+ * is a socket). When `signal_var` is 1, `handler` is installed for `signo` (SA_RESTART); set
+ * without a destination, or to anything but 0 or 1, it prints one line and installs nothing. */
+typedef struct {
+  char path[1024]; /* empty when the destination is fd */
+  int fd;          /* the copy of stderr, or -1 */
+} hk_env_out_t;
+
+static int hk_env_out_given(const hk_env_out_t *o) { return o->fd >= 0 || o->path[0] != 0; }
+
+static void hk_env_out_setup(hk_env_out_t *o, const char *var, const char *signal_var, int signo,
+                             void (*handler)(int)) {
+  o->path[0] = 0;
+  o->fd = -1;
+  const char *path = getenv(var), *sig = getenv(signal_var);
+  int want_sig = sig && *sig && strcmp(sig, "0") != 0;
+  hk_line_t l = { .len = 0 };
+  if (!path || !*path) {
+    if (!want_sig) return;
+    hk_line_str(&l, signal_var);
+    hk_line_str(&l, " needs ");
+    hk_line_str(&l, var);
+    hk_line_str(&l, "=<file>; no handler installed");
+    hk_os_warn(hk_line_cstr(&l), NULL);
+    return;
+  }
+  if (!strcmp(path, "-") || !strcmp(path, "/dev/stderr")) {
+    o->fd = fcntl(2, F_DUPFD_CLOEXEC, 64);
+    if (o->fd < 0) return;
+  } else if (strlen(path) >= sizeof o->path) {
+    hk_line_str(&l, var);
+    hk_line_str(&l, ": the path is longer than 1023 bytes; nothing is written there");
+    hk_os_warn(hk_line_cstr(&l), NULL);
+    return;
+  } else {
+    memcpy(o->path, path, strlen(path) + 1);
+  }
+  if (!want_sig) return;
+  if (strcmp(sig, "1") != 0) {
+    hk_line_str(&l, signal_var);
+    hk_line_str(&l, " accepts 0 or 1; no handler installed");
+    hk_os_warn(hk_line_cstr(&l), NULL);
+    return;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
+  sigaction(signo, &sa, NULL);
 }
 
 HK_COLD static void hk_os_fatal(const char *what, const void *p) {

@@ -135,7 +135,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
   {
     name: 'HAKMEM_PROFILE',
     scope: 'sampler',
-    accepts: 'a file path; every %p is replaced by the pid',
+    accepts: 'a file path (every %p is replaced by the pid), or - for stderr',
     default: 'unset: nothing written',
     what: 'write the heap profile (docs/profile-format.md) there at exit (sampler/poisson)',
   },

@@ -26,7 +26,12 @@ describe('runtime options', () => {
       ...readdirSync(resolve(root, 'packages')).map((p) => resolve(root, 'packages', p, 'c')),
     ];
     for (const f of dirs.filter((d) => existsSync(d)).flatMap((d) => cFiles(d))) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/(?:getenv|env_\w+)\(\s*"(HAKMEM_[A-Z_]+)"/g)) read.add(m[1]!);
+      const text = readFileSync(f, 'utf8');
+      for (const m of text.matchAll(/(?:getenv|env_\w+)\(\s*"(HAKMEM_[A-Z_]+)"/g)) read.add(m[1]!);
+      // hk_env_out_setup(&out, "HAKMEM_X", "HAKMEM_X_SIGNAL", ...) reads both (hk_os.h)
+      for (const call of text.matchAll(/hk_env_out_setup\(([^;]*)\);/g)) {
+        for (const m of call[1]!.matchAll(/"(HAKMEM_[A-Z_]+)"/g)) read.add(m[1]!);
+      }
     }
     expect([...read].sort()).toEqual(names);
   });

@@ -108,6 +108,17 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
     expect(parseProfile(readFileSync(at, 'utf8')).header.reason).toBe('exit');
   });
 
+  it('HAKMEM_PROFILE=- writes to standard error, through a copy kept from start-up', async () => {
+    const h = await nativeHelpers(`t-sampler-poisson-${process.pid}`);
+    // coreutils closes stdout and stderr at exit (close_stdout), before library destructors run:
+    // the profile still reaches the original stderr (opening /dev/stderr then would fail)
+    const r = h.run('ls', { args: ['/'], preload: true, env: { HAKMEM_PROFILE: '-' } });
+    expect(r.status, h.describeRun(r)).toBe(0);
+    const p = parseProfile(r.stderr);
+    expect(p.complete, r.stderr.slice(0, 400)).toBe(true);
+    expect(p.header.reason).toBe('exit');
+  });
+
   it('reads HAKMEM_SAMPLER_SAMPLE_BYTES, and refuses a bad value with one line', async () => {
     const h = await nativeHelpers(`t-sampler-poisson-${process.pid}`);
     const bin = h.buildProgram(programPath('sites.c'), {

@@ -303,9 +303,10 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     // the screen may take about half the budget: confirmation and builds need the rest
     const perRound = (arms: number) => arms * runEstimate;
     const fits = (k: number, p: number) => o.reps * perRound(1 + k + p) + o.reps * perRound(4) + 10 * k < 0.9 * budget;
+    // references go first (tcmalloc, then jemalloc, ...), then the least promising candidates
     let keptPeers = peers;
-    while (singles.length > 1 && !fits(singles.length, keptPeers.length)) singles = singles.slice(0, -1);
     while (keptPeers.length > 0 && !fits(singles.length, keptPeers.length)) keptPeers = keptPeers.slice(0, -1);
+    while (singles.length > 1 && !fits(singles.length, keptPeers.length)) singles = singles.slice(0, -1);
     for (const p of peers) if (!keptPeers.includes(p)) delete record.arms[p];
     if (keptPeers.length < peers.length)
       log(`budget: peers ${peers.filter((p) => !keptPeers.includes(p)).join(', ')} left out`);

@@ -71,9 +71,9 @@ static uintptr_t hk_sampler_frames[HK_SAMPLER_FRAMES];
 static hk_slive_t hk_sampler_live[HK_SAMPLER_LIVE_SLOT];
 static uint32_t hk_sampler_nstacks, hk_sampler_nframes, hk_sampler_nlive;
 static uint64_t hk_sampler_samples, hk_sampler_dropped;
-static int hk_sampler_ready;         /* the box's constructor ran: backtrace may load libgcc_s */
-static uint64_t hk_sampler_start_ns; /* init: elapsed_ms counts from here */
-static char hk_sampler_path[1024];   /* HAKMEM_PROFILE, copied at start-up (signal handler) */
+static int hk_sampler_ready;                       /* the box's constructor ran: backtrace may load libgcc_s */
+static uint64_t hk_sampler_start_ns;               /* init: elapsed_ms counts from here */
+static hk_env_out_t hk_sampler_out = { .fd = -1 }; /* HAKMEM_PROFILE, read at start-up (signal handler) */
 
 static __thread int64_t hk_sampler_left; /* bytes until this thread's next sample */
 static __thread uint64_t hk_sampler_rng; /* xorshift64* state; 0: the thread has not drawn yet */
@@ -307,9 +307,10 @@ static void hk_sw_frames(hk_swriter_t *w, uint32_t sid) {
   hk_sw_str(w, "\n");
 }
 
-/* The file at path; in a signal handler the lock is only tried (the interrupted thread may
- * hold it): -1 with EBUSY, nothing written, when it stays taken. */
-static int hk_sampler_write(const char *path, const char *reason, int in_signal) {
+/* The file at path (or, when path is NULL, the descriptor fd); in a signal handler the lock is
+ * only tried (the interrupted thread may hold it): -1 with EBUSY, nothing written, when it
+ * stays taken. */
+static int hk_sampler_write(const char *path, int to_fd, const char *reason, int in_signal) {
   if (in_signal) {
     int got = 0;
     for (int i = 0; i < 1000 && !(got = hk_trylock(&hk_sampler_lock)); i++) sched_yield();
@@ -320,7 +321,7 @@ static int hk_sampler_write(const char *path, const char *reason, int in_signal)
   } else {
     hk_lock(&hk_sampler_lock);
   }
-  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = path ? open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : to_fd;
   if (fd < 0) {
     int e = errno;
     hk_unlock(&hk_sampler_lock);
@@ -375,7 +376,7 @@ static int hk_sampler_write(const char *path, const char *reason, int in_signal)
   hk_unlock(&hk_sampler_lock);
   hk_sw_str(&w, "end\n");
   hk_sw_flush(&w);
-  close(fd);
+  if (path) close(fd);
   return 0;
 }
 
@@ -383,7 +384,7 @@ static int hk_sampler_write(const char *path, const char *reason, int in_signal)
 static int hk_sampler_expand(char *out, size_t cap) {
   char pid[24];
   size_t np = hk_fmt_u64(pid, (uint64_t)getpid()), n = 0;
-  for (const char *s = hk_sampler_path; *s; s++) {
+  for (const char *s = hk_sampler_out.path; *s; s++) {
     const char *add = s;
     size_t k = 1;
     if (s[0] == '%' && s[1] == 'p') add = pid, k = np, s++;
@@ -396,11 +397,13 @@ static int hk_sampler_expand(char *out, size_t cap) {
 }
 
 static void hk_sampler_to_env_path(const char *reason, int in_signal) {
-  char path[sizeof hk_sampler_path + 64];
-  if (hk_sampler_path[0] && !hk_sampler_expand(path, sizeof path)) hk_sampler_write(path, reason, in_signal);
+  char path[sizeof hk_sampler_out.path + 64];
+  if (hk_sampler_out.fd >= 0) hk_sampler_write(NULL, hk_sampler_out.fd, reason, in_signal);
+  else if (hk_sampler_out.path[0] && !hk_sampler_expand(path, sizeof path))
+    hk_sampler_write(path, -1, reason, in_signal);
 }
 
-static int hk_sampler_dump(const char *path, const char *reason) { return hk_sampler_write(path, reason, 0); }
+static int hk_sampler_dump(const char *path, const char *reason) { return hk_sampler_write(path, -1, reason, 0); }
 
 static void hk_sampler_on_signal(int sig) {
   (void)sig;
@@ -414,28 +417,7 @@ static void hk_sampler_on_signal(int sig) {
 /* Start-up, before any allocation returns: no allocation (getenv, sigaction). */
 static void hk_sampler_init(void) {
   hk_sampler_start_ns = hk_sampler_now_ns();
-  const char *path = getenv("HAKMEM_PROFILE"), *sig = getenv("HAKMEM_PROFILE_SIGNAL");
-  int want_sig = sig && *sig && strcmp(sig, "0") != 0;
-  if (!path || !*path) {
-    if (want_sig) hk_os_warn("HAKMEM_PROFILE_SIGNAL needs HAKMEM_PROFILE=<file>; no handler installed", NULL);
-    return;
-  }
-  if (strlen(path) >= sizeof hk_sampler_path) {
-    hk_os_warn("HAKMEM_PROFILE: the path is longer than 1023 bytes; no profile is written", NULL);
-    return;
-  }
-  memcpy(hk_sampler_path, path, strlen(path) + 1);
-  if (!want_sig) return;
-  if (strcmp(sig, "1") != 0) {
-    hk_os_warn("HAKMEM_PROFILE_SIGNAL accepts 0 or 1; no handler installed", NULL);
-    return;
-  }
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = hk_sampler_on_signal;
-  sa.sa_flags = SA_RESTART;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGUSR1, &sa, NULL);
+  hk_env_out_setup(&hk_sampler_out, "HAKMEM_PROFILE", "HAKMEM_PROFILE_SIGNAL", SIGUSR1, hk_sampler_on_signal);
 }
 
 /* libc is up once constructors run: from here a sample may call backtrace (and load libgcc_s). */
