@@ -41,6 +41,8 @@ export {
   rssTimelineSvg,
   escapeXml,
   niceScale,
+  legendLayout,
+  svgHead,
   type BarChart,
   type LineChart,
   type LineSeries,

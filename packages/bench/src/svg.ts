@@ -65,7 +65,7 @@ export function niceScale(v: number, ticks = 5): { max: number; step: number } {
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
 /** Legend entries left to right, wrapping at `maxX`; widths estimated from the text (11 px font). */
-function legendLayout(items: readonly string[], minX: number, maxX: number): { lx: number; ly: number }[] {
+export function legendLayout(items: readonly string[], minX: number, maxX: number): { lx: number; ly: number }[] {
   const out: { lx: number; ly: number }[] = [];
   let x = minX;
   let y = 58;
@@ -82,7 +82,7 @@ function legendLayout(items: readonly string[], minX: number, maxX: number): { l
 }
 
 /** The opening of every chart: root element, title, white background, heading and subtitle. */
-function svgHead(width: number, height: number, left: number, title: string, subtitle?: string): string[] {
+export function svgHead(width: number, height: number, left: number, title: string, subtitle?: string): string[] {
   const o = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" role="img" aria-label="${escapeXml(title)}">`,
     `<title>${escapeXml(title)}</title>`,

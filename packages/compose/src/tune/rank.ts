@@ -1,7 +1,8 @@
 /**
  * Rank statistics for `hakmem tune`: does one variant's sample of run times (or peak RSS) sit
- * lower than another's by more than the run-to-run spread? Pure; no dependencies.
+ * lower than another's by more than the run-to-run spread? Pure.
  */
+import { median } from '@hakmem/bench';
 
 export interface RankTest {
   /** pairs (x in a, y in b) with x < y, plus half the pairs with x = y */
@@ -80,14 +81,8 @@ export function holm(p: readonly number[], alpha: number): boolean[] {
   return out;
 }
 
-/** Median of the finite values; NaN when there are none. Even counts average the middle pair. */
-export function median(values: readonly number[]): number {
-  const v = values.filter(Number.isFinite).sort((x, y) => x - y);
-  if (v.length === 0) return Number.NaN;
-  const mid = Math.floor(v.length / 2);
-  if (v.length % 2 === 1) return v[mid] as number;
-  return ((v[mid - 1] as number) + (v[mid] as number)) / 2;
-}
+/** Median of the finite values (NaN when there are none): the bench's. */
+export { median };
 
 /**
  * Hodges–Lehmann estimate of how a compares with b, as a ratio: the median over all pairs of x / y

@@ -18,13 +18,20 @@ import { PEER_SONAMES, findLibrary } from '@hakmem/bench';
 import type { SlotName } from '@hakmem/native';
 import { HakmemError } from '../errors.js';
 import { resolveVariantInput, getVariant, type LoadedConfig, type ResolvedVariant } from '../validate.js';
-import { applyChanges, candidateOf, combine, type Candidate, type Change, type Goal } from './candidates.js';
-import { singleCandidates } from './candidates.js';
+import {
+  applyChanges,
+  candidateOf,
+  combine,
+  singleCandidates,
+  type Candidate,
+  type Change,
+  type Goal,
+} from './candidates.js';
 import { tuneChartSvg } from './chart.js';
 import { renderVariant, writeVariant, type NewVariant } from './config-edit.js';
 import { ALPHA, MIN_EFFECT, pickWinner, promising, verdicts, type Verdict } from './decide.js';
 import { ensureBuilt, runtimeEnv } from './builds.js';
-import { runOnce, runrssPath, type Arm, type RunSample } from './measure.js';
+import { runOnce, runrssPath, type Arm, type RunOptions, type RunSample } from './measure.js';
 import { minPossibleP } from './rank.js';
 import { chartPoints, formatTable, summarize, winnerDescription, type ArmSummary } from './report.js';
 import { describeShape, parseStatsReports, type WorkloadShape } from './workload.js';
@@ -219,6 +226,18 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   const budget = o.budgetMs / 1000;
   const runrss = await runrssPath(join(cacheDir, 'tools'));
   const outputFile = join(outDir, 'last-output.txt');
+  // every measured run: the command, its output file, the caller's environment
+  const runOptions = (timeoutSeconds: number, expectExit: number, extraEnv?: Record<string, string>): RunOptions => ({
+    runrss,
+    command: o.command,
+    args: o.args,
+    cwd,
+    outputFile,
+    timeoutSeconds,
+    expectExit,
+    ...(extraEnv ? { extraEnv } : {}),
+    ...(o.env ? { baseEnv: o.env } : {}),
+  });
   const resolveWith = (name: string, changes: readonly Change[]): ResolvedVariant =>
     resolveVariantInput(o.config.slots, name, { description: '', ...applyChanges(base, changes) });
 
@@ -231,17 +250,13 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     writeFileSync(statsFile, '');
     log(`probe: running ${[o.command, ...o.args].join(' ')}`);
     const probeArm: Arm = { id: 'probe', kind: 'base', lib: built.lib, env: runtimeEnv(probeVariant) };
-    const first = await runOnce(probeArm, 'probe', 0, {
-      runrss,
-      command: o.command,
-      args: o.args,
-      cwd,
-      outputFile,
-      timeoutSeconds: Math.max(60, budget),
-      expectExit: 0,
-      extraEnv: { HAKMEM_STATS: '1', HAKMEM_STATS_FILE: statsFile },
-      ...(o.env ? { baseEnv: o.env } : {}),
-    });
+    const probeTimeout = Math.max(60, budget);
+    const first = await runOnce(
+      probeArm,
+      'probe',
+      0,
+      runOptions(probeTimeout, 0, { HAKMEM_STATS: '1', HAKMEM_STATS_FILE: statsFile }),
+    );
     let exit = 0;
     if (!first.ok) {
       const m = /exit status (\d+)/.exec(first.error ?? '');
@@ -253,16 +268,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     record.shape = shape;
     record.probe = { wall: first.ok ? first.wall : Number.NaN, exit };
     if (!first.ok) {
-      const again = await runOnce(probeArm, 'probe', 0, {
-        runrss,
-        command: o.command,
-        args: o.args,
-        cwd,
-        outputFile,
-        timeoutSeconds: Math.max(60, budget),
-        expectExit: exit,
-        ...(o.env ? { baseEnv: o.env } : {}),
-      });
+      const again = await runOnce(probeArm, 'probe', 0, runOptions(probeTimeout, exit));
       record.probe = { wall: again.wall, exit };
     }
     save();
@@ -340,16 +346,12 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
         }
         measured++;
         const a = record.arms[id]!;
-        const s = await runOnce({ id, kind: a.kind, lib: a.lib, env: a.env }, stage.name, round, {
-          runrss,
-          command: o.command,
-          args: o.args,
-          cwd,
-          outputFile,
-          timeoutSeconds,
-          expectExit: probe.exit,
-          ...(o.env ? { baseEnv: o.env } : {}),
-        });
+        const s = await runOnce(
+          { id, kind: a.kind, lib: a.lib, env: a.env },
+          stage.name,
+          round,
+          runOptions(timeoutSeconds, probe.exit),
+        );
         record.runs.push(s);
         save();
         const done = record.runs.filter((r) => r.stage === stage.name).length;
@@ -408,16 +410,12 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
           message: `no candidate beat ${o.base} beyond the run-to-run spread (one-sided rank test, p < ${ALPHA}, and at least ${MIN_EFFECT * 100}% on the median, over ${screenN} runs each; the smallest p ${screenN} runs allow is ${minPossibleP(screenN, screenN).toPrecision(2)}): keeping ${o.base}`,
         };
       } else {
-        const finalists: Candidate[] = survivors.slice(0, 2).map((v) => {
+        const ranked: Candidate[] = survivors.map((v) => {
           const a = record.arms[v.arm]!;
           return candidateOf(a.changes ?? [], a.why ?? '');
         });
-        const both = combine(
-          survivors.map((v) => {
-            const a = record.arms[v.arm]!;
-            return candidateOf(a.changes ?? [], a.why ?? '');
-          }),
-        );
+        const finalists = ranked.slice(0, 2);
+        const both = combine(ranked);
         if (both) {
           await defineArm(both.id, 'candidate', both.changes, both.why);
           finalists.push(both);

@@ -1,18 +1,9 @@
 /**
- * Small SVG helpers for the tune chart, in the style of @hakmem/bench's charts (same font stack,
- * escaping and tick steps). Local copies: compose does not depend on the bench package.
+ * SVG helpers for the tune chart: @hakmem/bench's escaping, legend and heading, and an axis of
+ * its own (the bench's bar charts always start at 0; this one may not).
  */
 
-export const FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif";
-
-export function escapeXml(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
+export { escapeXml, legendLayout, svgHead } from '@hakmem/bench';
 
 /** Rounded to 0.1 px: shorter output, and the same text for the same input. */
 export const r1 = (v: number): number => Math.round(v * 10) / 10;
@@ -60,32 +51,3 @@ export function axisTicks(a: Axis): number[] {
 
 /** A tick value without float noise (0.30000000000000004 → 0.3). */
 export const fmtTick = (v: number): string => String(Number(v.toPrecision(10)));
-
-/** Legend entries left to right from y = 58, wrapping at maxX; widths estimated from the text (11 px font). */
-export function legendLayout(items: readonly string[], minX: number, maxX: number): { lx: number; ly: number }[] {
-  const out: { lx: number; ly: number }[] = [];
-  let x = minX;
-  let y = 58;
-  for (const it of items) {
-    const w = 17 + Math.ceil([...it].length * 6.6) + 22;
-    if (x > minX && x + w > maxX) {
-      x = minX;
-      y += 20;
-    }
-    out.push({ lx: x, ly: y });
-    x += w;
-  }
-  return out;
-}
-
-/** The opening of a chart: root element, title, white background, heading and subtitle. */
-export function svgHead(width: number, height: number, left: number, title: string, subtitle?: string): string[] {
-  const o = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT_FAMILY}" role="img" aria-label="${escapeXml(title)}">`,
-    `<title>${escapeXml(title)}</title>`,
-    `<rect x="0" y="0" width="${width}" height="${height}" fill="#ffffff"/>`,
-    `<text x="${left}" y="24" font-size="16" font-weight="600" fill="#222">${escapeXml(title)}</text>`,
-  ];
-  if (subtitle) o.push(`<text x="${left}" y="44" font-size="11" fill="#555">${escapeXml(subtitle)}</text>`);
-  return o;
-}
