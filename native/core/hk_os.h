@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <sys/auxv.h>
 
 #define HK_PAGE 4096u
 
@@ -70,7 +71,42 @@ static int hk_os_move(void *old, size_t len, void *dst) {
   return 0;
 }
 
-/* Give the pages back; the range stays mapped and reads as zero when touched again. */
+/* 64 unpredictable bits, for the keys of the hardened boxes (cold: start-up and a thread's first
+ * use). getrandom(2) by its raw call (no libc wrapper needed, nothing allocated); where the kernel
+ * refuses it (seccomp, before the entropy pool is ready), the 16 bytes the kernel put at
+ * AT_RANDOM for this process, mixed with a counter so that two calls differ. Never a clock or
+ * the time-stamp counter: both are guessable. */
+static uint64_t hk_os_random(void) {
+  uint64_t k = 0;
+  if (syscall(SYS_getrandom, &k, sizeof k, 1 /* GRND_NONBLOCK */) == (long)sizeof k) return k;
+  static uint64_t calls;
+  const uint64_t *at = (const uint64_t *)getauxval(AT_RANDOM);
+  uint64_t x = (at ? at[0] ^ (at[1] << 1 | at[1] >> 63) : (uint64_t)(uintptr_t)&k) +
+               __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) * 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull; /* splitmix64's finaliser */
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+/* A cycle count for the stats slot's profiles: the time-stamp counter on x86-64, the virtual
+ * counter on AArch64, else the monotonic clock in ns. Profiles compare paths with one another
+ * within a run, so the unit only has to be the same everywhere in the process. */
+static inline uint64_t hk_os_ticks(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  uint32_t lo, hi;
+  __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+  return (uint64_t)hi << 32 | lo;
+#elif defined(__aarch64__)
+  uint64_t v;
+  __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));
+  return v;
+#else
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
+}
+
 /* A coarse monotonic clock in ms (the vDSO's CLOCK_MONOTONIC_COARSE: no syscall, a tick of
  * a few ms). Cold paths only: the purge slot reads it on a fraction of its slow paths. */
 static uint64_t hk_clock_ms(void) {
@@ -79,6 +115,7 @@ static uint64_t hk_clock_ms(void) {
   return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Give the pages back; the range stays mapped and reads as zero when touched again. */
 static void hk_os_decommit(void *p, size_t len) {
   uintptr_t a = HK_ALIGN_UP((uintptr_t)p, HK_PAGE);
   uintptr_t e = ((uintptr_t)p + len) & ~(uintptr_t)(HK_PAGE - 1);

@@ -6,18 +6,10 @@
 
 #include "hk_freegate_routing.h"
 
-#include <sys/random.h>
-
 static uintptr_t hk_freegate_key;
 
 static void hk_freegate_init(void) {
-  uintptr_t k = 0;
-  if (getrandom(&k, sizeof k, GRND_NONBLOCK) != (ssize_t)sizeof k) {
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    k = ((uintptr_t)hi << 32 | lo) ^ (uintptr_t)&k ^ ((uintptr_t)getpid() << 17);
-  }
-  hk_freegate_key = k | 1; /* never zero: an all-zero word never decodes to itself */
+  hk_freegate_key = (uintptr_t)hk_os_random() | 1; /* never zero: an all-zero word never decodes to itself */
 }
 
 /* A link lives in a free block: open for a checker around the access (nothing under track/none). */
