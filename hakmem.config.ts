@@ -1,5 +1,5 @@
 import { defineConfig } from '@hakmem/compose';
-import freegate from '@hakmem/freegate';
+import block from '@hakmem/block';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
 import purge from '@hakmem/purge';
@@ -19,14 +19,14 @@ const fastest = {
   refill: 'batch',
   superslab: 'chunks',
   sharedpool: 'lockfree',
-  freegate: 'fast',
+  block: 'fast',
   large: 'bigcache',
   stats: 'off',
   purge: 'decay',
 } as const;
 
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   variants: {
     default: {
       description:
@@ -38,13 +38,13 @@ export default defineConfig({
     },
     secure: {
       description:
-        'Hardened: the checked free gate encodes every free-list link with a secret key and aborts on a double, interior or foreign free, naming the address.',
-      boxes: { ...fastest, freegate: 'checked' },
+        'Hardened: block state out of the block (a write into a block cannot fake or hide a free), keyed and checked links, freed blocks cleared, a canary after each block, and a front that keeps no link in cached blocks; every invalid free or corruption aborts, naming the address.',
+      boxes: { ...fastest, block: 'hardened', front: 'magazine' },
     },
     debug: {
       description:
-        'For finding bugs and profiling: the checked free gate, internal assertions on slab and heap invariants, per-class counters and cycle profiles (HAKMEM_STATS=1 prints them at exit).',
-      boxes: { ...fastest, freegate: 'checked', stats: 'profile' },
+        'For finding bugs and profiling: the checked block encoding, internal assertions on slab and heap invariants, per-class counters and cycle profiles (HAKMEM_STATS=1 prints them at exit).',
+      boxes: { ...fastest, block: 'checked', stats: 'profile' },
       tunables: { core: { asserts: true } },
     },
     lean: {

@@ -51,6 +51,17 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
     *out = HK_CFG_CORE_ASSERTS;
     return 0;
   }
+  /* arg: an address -> 0 foreign, 1 slab block, 2 large block, 3 an aligned pointer inside a slab block */
+  if (!strcmp(name, "classify")) {
+    hk_chunk_t *ch;
+    hk_slab_t *s;
+    *out = hk_classify((const void *)(uintptr_t)arg, &ch, &s);
+    return 0;
+  }
+  if (!strcmp(name, "invalid_frees")) {
+    *out = (int64_t)__atomic_load_n(&hk_invalid_frees, __ATOMIC_RELAXED);
+    return 0;
+  }
   if (!strcmp(name, "fork_handlers")) {
     *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE);
     return 0;

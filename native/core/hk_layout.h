@@ -34,7 +34,10 @@
 #define HK_SLAB_SHIFT      16
 #define HK_SLAB_SIZE       ((size_t)1 << HK_SLAB_SHIFT)
 #define HK_SLABS_PER_CHUNK 32
-#define HK_CHUNK_HEADER    4096u       /* the header page at the start of every chunk */
+#define HK_CHUNK_HEADER    4096u /* the header page at the start of every chunk */
+/* Then HK_CHUNK_ROOM bytes (generated: the largest chunkRoom a box of the variant asks, 0 for
+ * most) of state a box keeps out of its blocks; slab 0's blocks start after both. */
+#define HK_CHUNK_META      (HK_CHUNK_HEADER + HK_CHUNK_ROOM)
 #define HK_CHUNK_MAGIC     0x6b6d6b68u /* "hkmk" */
 
 enum hk_chunk_kind { HK_CHUNK_SLABS = 1, HK_CHUNK_WHOLE = 2, HK_CHUNK_LARGE = 3 };
@@ -84,6 +87,10 @@ typedef struct hk_chunk {
 } hk_chunk_t;
 
 _Static_assert(sizeof(hk_chunk_t) <= HK_CHUNK_HEADER, "chunk header must fit its page");
+_Static_assert(HK_CHUNK_ROOM % 4096u == 0 && HK_CHUNK_META + 8256u <= HK_SLAB_SIZE, "slab 0 keeps room for one block");
+
+/* The bytes a box keeps in ch (HK_CHUNK_ROOM of them), right after its header page. */
+static inline uint8_t *hk_chunk_room(const hk_chunk_t *ch) { return (uint8_t *)ch + HK_CHUNK_HEADER; }
 
 /* Words of refill_area: room for three slab lists and a counter per class. */
 #define HK_REFILL_AREA_WORDS (4 * HK_NUM_CLASSES)
@@ -155,9 +162,10 @@ static void hk_chunk_format_whole(hk_chunk_t *ch) {
   hk_chunk_set_owner(ch, HK_OWNER_POOL);
 }
 
-/* First and one-past-last byte a slab may carve (slab 0 starts after the header page). */
+/* First and one-past-last byte a slab may carve (slab 0 starts after the header page and the
+ * boxes' room). */
 static inline uint32_t hk_slab_start_off(const hk_slab_t *s) {
-  return s->index ? (uint32_t)s->index << hk_chunk_of_slab(s)->shift : HK_CHUNK_HEADER;
+  return s->index ? (uint32_t)s->index << hk_chunk_of_slab(s)->shift : HK_CHUNK_META;
 }
 static inline uint32_t hk_slab_limit_off(const hk_slab_t *s) {
   return (uint32_t)(s->index + 1) << hk_chunk_of_slab(s)->shift;

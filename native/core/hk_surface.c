@@ -70,7 +70,7 @@ HK_PUBLIC void *HK_NAME(pvalloc)(size_t n) {
   return hk_alloc_aligned(HK_PAGE, n ? HK_ALIGN_UP(n, HK_PAGE) : HK_PAGE);
 }
 
-HK_PUBLIC size_t HK_NAME(malloc_usable_size)(void *p) { return p ? hk_usable_size(p) : 0; }
+HK_PUBLIC size_t HK_NAME(malloc_usable_size)(void *p) { return p ? hk_usable_size_checked(p) : 0; }
 
 /* glibc's contract: 1 when memory went back to the OS, else 0. `pad` (what glibc keeps at the
  * top of its heap) has no meaning here: hakmem has no heap top. */
@@ -79,15 +79,11 @@ HK_PUBLIC int HK_NAME(malloc_trim)(size_t pad) {
   return hk_trim() != 0;
 }
 
-HK_PUBLIC void HK_NAME(free_sized)(void *p, size_t n) {
-  (void)n;
-  hk_free(p);
-}
+HK_PUBLIC void HK_NAME(free_sized)(void *p, size_t n) { hk_free_sized(p, n); }
 
 HK_PUBLIC void HK_NAME(free_aligned_sized)(void *p, size_t alignment, size_t n) {
   (void)alignment;
-  (void)n;
-  hk_free(p);
+  hk_free_sized(p, n);
 }
 
 #if !HK_BUILD_ADDON
@@ -149,14 +145,8 @@ HK_EXPORT void *_ZnamSt11align_val_tRKSt9nothrow_t(size_t n, size_t a, const voi
 
 HK_EXPORT void _ZdlPv(void *p) { hk_free(p); }
 HK_EXPORT void _ZdaPv(void *p) { hk_free(p); }
-HK_EXPORT void _ZdlPvm(void *p, size_t n) {
-  (void)n;
-  hk_free(p);
-}
-HK_EXPORT void _ZdaPvm(void *p, size_t n) {
-  (void)n;
-  hk_free(p);
-}
+HK_EXPORT void _ZdlPvm(void *p, size_t n) { hk_free_sized(p, n); }
+HK_EXPORT void _ZdaPvm(void *p, size_t n) { hk_free_sized(p, n); }
 HK_EXPORT void _ZdlPvRKSt9nothrow_t(void *p, const void *t) {
   (void)t;
   hk_free(p);
@@ -174,14 +164,12 @@ HK_EXPORT void _ZdaPvSt11align_val_t(void *p, size_t a) {
   hk_free(p);
 }
 HK_EXPORT void _ZdlPvmSt11align_val_t(void *p, size_t n, size_t a) {
-  (void)n;
   (void)a;
-  hk_free(p);
+  hk_free_sized(p, n);
 }
 HK_EXPORT void _ZdaPvmSt11align_val_t(void *p, size_t n, size_t a) {
-  (void)n;
   (void)a;
-  hk_free(p);
+  hk_free_sized(p, n);
 }
 HK_EXPORT void _ZdlPvSt11align_val_tRKSt9nothrow_t(void *p, size_t a, const void *t) {
   (void)a;

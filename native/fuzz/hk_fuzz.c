@@ -107,7 +107,7 @@ static void adopt(int k, void *ptr, size_t n, size_t align, const char *what) {
   FCHECK(u <= bound, "%s(%zu, align %zu) = %p: usable size %zu is implausible (bound %zu)", what, n, align, (void *)p,
          u, bound);
   int64_t kind = -1;
-  if (hakmem_probe("freegate", "classify", (int64_t)(intptr_t)p, &kind) == 0)
+  if (hakmem_probe("core", "classify", (int64_t)(intptr_t)p, &kind) == 0)
     /* 3: an aligned pointer inside a slab block, which only alignments above 64 hand out */
     FCHECK(kind == 1 || kind == 2 || (kind == 3 && ((uintptr_t)p & 127) == 0),
            "%s(%zu) = %p: the free gate classifies it as %lld", what, n, (void *)p, (long long)kind);

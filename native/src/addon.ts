@@ -126,6 +126,20 @@ export const classSize = (hk: HakmemAddon, cls: number): number => probeNumber(h
 /** Number of size classes. */
 export const classCount = (hk: HakmemAddon): number => probeNumber(hk, 'core', 'classes');
 
+/** What `classify` says an address is. */
+export const FOREIGN = 0;
+export const SLAB_BLOCK = 1;
+export const LARGE_BLOCK = 2;
+/** An aligned pointer handed out inside a slab block (alignments above 64 bytes). */
+export const INTERIOR_BLOCK = 3;
+export type Classification = typeof FOREIGN | typeof SLAB_BLOCK | typeof LARGE_BLOCK | typeof INTERIOR_BLOCK;
+
+/** What the core's free would make of `addr`: 0 foreign (or freed), 1 a live slab block, 2 a live large block, 3 an aligned pointer inside a live slab block. */
+export const classify = (hk: HakmemAddon, addr: bigint): Classification =>
+  probeNumber(hk, 'core', 'classify', addr) as Classification;
+/** Invalid frees reported so far (foreign, interior, double). */
+export const invalidFrees = (hk: HakmemAddon): number => probeNumber(hk, 'core', 'invalid_frees');
+
 /** variant.json, as written into dist/<variant>/ and compiled into the library. */
 export interface VariantJson {
   name: string;

@@ -102,6 +102,10 @@ export interface BoxManifest {
   readonly provides?: readonly string[];
   /** Capabilities this box needs from the boxes chosen for other slots. */
   readonly requires?: readonly CapabilityRequirement[];
+  /** Bytes the box keeps in every chunk of slabs, right after the chunk's header page, for
+   * state it keeps out of the blocks (a multiple of 4096, at most 49152): `HK_CHUNK_ROOM` in
+   * the generated header, the largest a variant's boxes ask; slab 0 starts after it. */
+  readonly chunkRoom?: number;
   readonly tunables: Readonly<Record<string, Tunable>>;
 }
 
@@ -138,6 +142,10 @@ export interface SlotSpec<
 export class HakmemManifestError extends Error {
   override name = 'HakmemManifestError';
 }
+
+/** The most chunk room a box may ask: slab 0 (64 KiB, the header page first) keeps room for
+ * at least one block of the largest small class (8 KiB + 64). */
+export const MAX_CHUNK_ROOM = 49152;
 
 const relativeInside = (p: string): boolean => !isAbsolute(p) && !p.split(/[\\/]/).includes('..');
 
@@ -228,6 +236,18 @@ function checkSlotSpec(spec: SlotSpec<SlotName, Readonly<Record<string, BoxManif
           );
       }
     }
+    if (
+      box.chunkRoom !== undefined &&
+      !(
+        Number.isInteger(box.chunkRoom) &&
+        box.chunkRoom >= 0 &&
+        box.chunkRoom % 4096 === 0 &&
+        box.chunkRoom <= MAX_CHUNK_ROOM
+      )
+    )
+      fail(
+        `box '${key}': chunkRoom must be a multiple of 4096 from 0 to ${MAX_CHUNK_ROOM}, got ${String(box.chunkRoom)}`,
+      );
     for (const req of box.requires ?? []) {
       if (!isSlotName(req.slot)) fail(`box '${key}' requires from unknown slot '${req.slot}'`);
       if (req.slot === spec.slot) fail(`box '${key}' requires from its own slot`);

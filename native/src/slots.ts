@@ -91,6 +91,12 @@ export const SLOTS = [
     probes: ['empty_slabs', 'empty_chunks', 'resident_slabs'],
   },
   {
+    name: 'block',
+    summary: 'what a slab block holds and says: its links while free, its live/free state, what a bad free does',
+    hooks: ['init'],
+    probes: ['out_of_line', 'live_bit'],
+  },
+  {
     name: 'front',
     summary: 'the per-thread cache of free blocks: the hot path',
     hooks: ['threadInit', 'threadExit'],
@@ -114,12 +120,6 @@ export const SLOTS = [
     hooks: ['init', 'lockAll', 'unlockAll', 'resetLocks'],
     probes: ['cached', 'cached_bytes'],
   },
-  {
-    name: 'freegate',
-    summary: 'routes free(p): local, remote, large or invalid; links and the free mark',
-    hooks: ['init'],
-    probes: ['classify', 'foreign_frees'],
-  },
 ] as const satisfies readonly SlotDecl[];
 
 /** The core's own tunables (`tunables.core` of a variant; `HK_CFG_CORE_<NAME>` in C). */
@@ -141,6 +141,8 @@ export const CORE_PROBES = [
   'heaps_check',
   'fork_handlers',
   'asserts',
+  'classify',
+  'invalid_frees',
 ] as const;
 
 /** One of the allocator's slots. */

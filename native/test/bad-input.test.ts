@@ -1,6 +1,6 @@
 // The bad-input matrix (README, "Behaviour on bad input") for every variant in
 // hakmem.config.ts: one process per case (native/test/reliability/bad_input.c), hakmem
-// preloaded. The variant's policy comes from dist/<v>/variant.json (freegate onForeign):
+// preloaded. The variant's policy comes from dist/<v>/variant.json (block onInvalid):
 // - report: the first invalid free or realloc prints `hakmem: <problem> 0x<address>` and
 //   `hakmem: (further invalid frees are ignored silently; the heap is intact)`, later ones
 //   print nothing; the program goes on and proves the heap intact (no overlap, contents kept,
@@ -146,13 +146,13 @@ function check(v: VariantInfo, c: Case, r: RunResult): void {
   }
   const addr = addrOf(r);
   if (abortsOnInvalidFree(v)) {
-    if (r.signal !== 'SIGABRT') throw new Error(`${c.why}: expected SIGABRT (onForeign: abort)\n${describeRun(r)}`);
+    if (r.signal !== 'SIGABRT') throw new Error(`${c.why}: expected SIGABRT (onInvalid: abort)\n${describeRun(r)}`);
     expect(r.stdout).not.toContain('survived');
     expectProblemLine(r, c.problem, addr);
     return;
   }
   if (r.status !== 0 || r.signal)
-    throw new Error(`${c.why}: expected the program to go on (onForeign: report)\n${describeRun(r)}`);
+    throw new Error(`${c.why}: expected the program to go on (onInvalid: report)\n${describeRun(r)}`);
   expect(r.stdout).toContain('survived');
   expect(r.stdout).toContain('integrity ok');
   expectProblemLine(r, c.problem, addr);

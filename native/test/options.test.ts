@@ -33,13 +33,13 @@ describe('runtime tunables', () => {
     const plain = run(bin, { preload: true });
     const r = run(bin, {
       preload: true,
-      env: { HAKMEM_REFILL_BATCH_BLOCKS: '3', HAKMEM_FREEGATE_ON_FOREIGN: 'explode', HAKMEM_REFIL_BATCH: '8' },
+      env: { HAKMEM_REFILL_BATCH_BLOCKS: '3', HAKMEM_BLOCK_ON_INVALID: 'explode', HAKMEM_REFIL_BATCH: '8' },
     });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(
       /^hakmem: HAKMEM_REFILL_BATCH_BLOCKS=3 is not a whole number of blocks from 4 to 1024; keeping \d+$/m,
     );
-    expect(r.stderr).toMatch(/^hakmem: HAKMEM_FREEGATE_ON_FOREIGN=explode is not one of report, abort; keeping \w+$/m);
+    expect(r.stderr).toMatch(/^hakmem: HAKMEM_BLOCK_ON_INVALID=explode is not one of report, abort; keeping \w+$/m);
     expect(r.stderr).not.toMatch(/HAKMEM_REFIL_BATCH/); // HAKMEM_REFIL_... names no slot: not ours to judge
     expect(r.stderr.trim().split('\n')).toHaveLength(2);
     expect(values(r.stdout)).toEqual(values(plain.stdout));
@@ -53,7 +53,7 @@ describe('runtime tunables', () => {
     const r = run(bin, { preload: true, env: { HAKMEM_VERBOSE: '1', HAKMEM_REFILL_BATCH_BLOCKS: '32' } });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(
-      new RegExp(`^hakmem: variant ${variant} \\S+, boxes track=\\w+ .*purge=\\w+ .*freegate=\\w+$`, 'm'),
+      new RegExp(`^hakmem: variant ${variant} \\S+, boxes track=\\w+ .*purge=\\w+ .*block=\\w+$`, 'm'),
     );
     expect(r.stderr).toMatch(/^hakmem: {3}refill\.batchBlocks = 32 \(from HAKMEM_REFILL_BATCH_BLOCKS\)$/m);
     expect(r.stderr).toMatch(/^hakmem: {3}remote\.buckets = \d+ \(built in, fixed at build\)$/m);

@@ -52,7 +52,7 @@ export default front;
 
 // native/include/hakmem/hk_front.h, implemented with an explicit count per class.
 export const acmeFrontC = `/* acme front/stack: a thread-local singly-linked list per size class, with a count and a
- * limit. Links go through hk_link_store/hk_link_load so the freegate may encode them. */
+ * limit. Links go through hk_link_store/hk_link_load so the block may encode them. */
 #include "hakmem/hk_front.h"
 
 typedef struct {
@@ -194,14 +194,14 @@ static int hk_refill_probe(const char *name, int64_t arg, int64_t *out) {
 export const STOCK_BOXES = {
   superslab: 'chunks',
   sharedpool: 'lockfree',
-  freegate: 'fast',
+  block: 'fast',
   large: 'bigcache',
   stats: 'off',
   purge: 'decay',
 } as const;
 
 const IMPORTS = `import { defineConfig } from '@hakmem/compose';
-import freegate from '@hakmem/freegate';
+import block from '@hakmem/block';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
 import purge from '@hakmem/purge';
@@ -220,7 +220,7 @@ const stock = JSON.stringify(STOCK_BOXES)
 
 /** The consumer's hakmem.config.ts: `mine` with the third-party front and refill, `stock` with ours. */
 export const consumerConfig = `${IMPORTS}
-const published = { superslab, sharedpool, freegate, large, stats, purge };
+const published = { superslab, sharedpool, block, large, stats, purge };
 
 export default defineConfig({
   slots: { front: acmeFront, refill: acmeRefill, ...published },
@@ -238,7 +238,7 @@ export default defineConfig({
 /** A second config of the same project, with the published front box: \`hakmem build stock --config stock.config.ts\`. */
 export const stockConfig = `${IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   variants: {
     stock: { description: 'the published boxes only', boxes: { front: 'tcache', refill: 'batch', ${stock} } },
   },
@@ -247,7 +247,7 @@ export default defineConfig({
 
 /** Type errors that must be caught: tsc passes only if each @ts-expect-error is used. */
 export const typeChecks = `${IMPORTS}
-const published = { refill, superslab, sharedpool, freegate, large, stats, purge };
+const published = { refill, superslab, sharedpool, block, large, stats, purge };
 defineConfig({
   slots: { ...published, front: acmeFront },
   variants: {
@@ -326,14 +326,14 @@ int main(void) {
     blocks[i] = malloc(n);
     if (!blocks[i]) { fprintf(stderr, "malloc(%zu) failed\\n", n); return 4; }
     memset(blocks[i], i & 0xff, n);
-    if (probe(fn, "freegate", "classify", (int64_t)(intptr_t)blocks[i]) != 1) {
+    if (probe(fn, "core", "classify", (int64_t)(intptr_t)blocks[i]) != 1) {
       fprintf(stderr, "block %d (%zu bytes) is not a hakmem slab block\\n", i, n);
       return 5;
     }
   }
   void *big = malloc(8u << 20);
   memset(big, 1, 8u << 20);
-  if (probe(fn, "freegate", "classify", (int64_t)(intptr_t)big) != 2) { fprintf(stderr, "8 MiB is not a large block\\n"); return 6; }
+  if (probe(fn, "core", "classify", (int64_t)(intptr_t)big) != 2) { fprintf(stderr, "8 MiB is not a large block\\n"); return 6; }
   free(big);
   for (int i = 0; i < N; i++) free(blocks[i]);
 

@@ -2,13 +2,13 @@
  * Budget: pop = one TLS load, one branch, one load of the link, one store; push = the same
  * plus the limit check. Nothing else: no counters, no locks, no calls.
  * Writes into a free block: at most word 0, and only through hk_link_store (a list links its
- * blocks; an array writes nothing). Word 1 is the free gate's free mark: a front never touches
- * it. */
+ * blocks; an array writes nothing). The rest of a free block is the block slot's (hk_block.h):
+ * a front never touches it. */
 #ifndef HK_SLOT_FRONT_H
 #define HK_SLOT_FRONT_H
 
 #include "hk_prelude.h"
-#include "hakmem/hk_freegate.h"
+#include "hakmem/hk_block.h"
 
 static inline void *hk_front_pop(uint32_t cls);         /* NULL when empty */
 static inline int hk_front_push(uint32_t cls, void *p); /* nonzero when at its limit */

@@ -21,7 +21,7 @@ static size_t hk_large_usable(const hk_chunk_t *ch);
 /* Live large blocks (any thread, relaxed): how many, the bytes of their mappings, their
  * usable bytes. */
 static void hk_large_live(int64_t *count, int64_t *mapped, int64_t *usable);
-/* The block a live large chunk serves (the free gate's test: is p the block?). */
+/* The block a live large chunk serves (the core's free test: is p the block?). */
 static inline void *hk_large_block(const hk_chunk_t *ch);
 /* Unmap cached mappings stamped before `before` (ms; UINT64_MAX: all), oldest first; returns
  * the bytes. Called by the purge slot and trim. */

@@ -14,7 +14,7 @@
 #include "hakmem/hk_sharedpool.h"
 #include "hakmem/hk_superslab.h"
 #include "hakmem/hk_stats.h"
-#include "hakmem/hk_freegate.h"
+#include "hakmem/hk_block.h"
 
 static void *hk_refill(hk_heap_t *h, uint32_t cls);      /* refill the front, return one block; NULL on OOM */
 static void hk_refill_drain(hk_heap_t *h, uint32_t cls); /* the front hit its limit: return a batch */

@@ -8,9 +8,10 @@
  * through their first word, pushed with a release CAS and taken whole with an acquire
  * exchange. Only this slot touches it (remote/common). A box may call hk_link_store,
  * hk_link_load, hk_refill_put_chain (in collect only: the owner's lock is held), hk_stats_count and
- * hk_stats_time; the only write it makes into a block is the link (word 0). The free gate has
- * validated the block and written its free mark (word 1) before handing it over, so a second
- * free of a block that waits in a thread's batch is still reported as a double free.
+ * hk_stats_time; the only write it makes into a block is the link (word 0). The core has
+ * validated the block and the block slot has recorded it free (hk_block_retire_remote) before
+ * it is handed over, so a second free of a block that waits in a thread's batch is still
+ * reported as a double free.
  *
  * Blocks a box holds back are still counted as in use by their slab, so the slab (and its
  * chunk) cannot go back to the pool or the OS while they wait: holding is always safe, and is
@@ -19,12 +20,12 @@
 #define HK_SLOT_REMOTE_H
 
 #include "hk_prelude.h"
-#include "hakmem/hk_freegate.h"
+#include "hakmem/hk_block.h"
 #include "hakmem/hk_refill.h"
 #include "hakmem/hk_stats.h"
 
 /* p, a live block of class cls in a slab that o owns, was freed by another thread; the gate
- * has written its free mark. No lock is held. */
+ * has recorded it free (hk_block_retire_remote). No lock is held. */
 static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls);
 /* Blocks wait in h's channel (a relaxed read: a hint for the refill and the orphan trim). */
 static inline int hk_remote_pending(hk_heap_t *h);

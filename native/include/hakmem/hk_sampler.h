@@ -8,7 +8,7 @@
  * - the core, on every block malloc hands out (slab hit, miss, large), next to hk_track_malloc:
  *   hk_sampler_alloc(p, size) with the block's size (a slab block's stride, a large block's
  *   requested size). An aligned allocation above 64 is its container block;
- * - the free gate, on every valid free (local, remote, large), next to hk_track_free:
+ * - the core's free, on every valid free (local, remote, large), next to hk_track_free:
  *   hk_sampler_free(p) with the same address the alloc saw. free(NULL), foreign, interior
  *   (resolved to their container first) and double frees never reach it;
  * - the core's hakmem_profile_dump(path) (hakmem.h): hk_sampler_dump(path, "api").

@@ -5,13 +5,13 @@
  *
  * Who calls what:
  * - the core, on every block malloc hands out (slab hit, miss, large): hk_track_malloc, before
- *   the free gate's hk_freegate_on_alloc writes word 1 (so that word reads as defined: the
- *   gate's free test reads it);
- * - the free gate, on every valid free (local, remote, large), once the block is checked and
- *   before anything is written into it: hk_track_free. free(NULL), foreign, interior and
- *   double frees never reach it;
+ *   the block slot's hk_block_on_alloc writes into it (so what it writes reads as defined: the
+ *   block box's live test may read it);
+ * - the core's free (hk_free.c), on every valid free (local, remote, large), once the block is
+ *   checked and before anything is written into it: hk_track_free. free(NULL), foreign,
+ *   interior and double frees never reach it;
  * - every write or read the allocator makes into a FREE block (links through hk_link_store and
- *   hk_link_load, the free mark, a reused large mapping zeroed for calloc) is bracketed by
+ *   hk_link_load, the block box's free state, a reused large mapping zeroed for calloc) is bracketed by
  *   hk_track_open and hk_track_close: accessible while the allocator works, no access after;
  * - refill, when a slab is given to a class: hk_track_unused over its block area (never
  *   handed out yet; the carving's links open and close it a block at a time);
@@ -20,7 +20,7 @@
  *   large mapping moved by mremap): hk_track_open over all of it, so no checker state (ASan's
  *   poison of an earlier owner of the addresses: a thread's stack, another allocator) outlives
  *   a mapping or greets a new one.
- * Reads of a live block's words (the free test of word 1, an aligned block's tag in word 0)
+ * Reads of a live block's words (the block box's live test, an aligned block's tag in word 0)
  * are plain: the block is the program's and accessible.
  *
  * Sizes are usable sizes (the stride of a slab block, the usable bytes of a large block), so

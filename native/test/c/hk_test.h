@@ -113,10 +113,10 @@ static const char *hk_require_hakmem_syms(void *malloc_addr, const char *const *
   int64_t cls = -1;
   void *small = malloc(48), *big = malloc((size_t)8 << 20);
   if (!small || !big) FAIL("malloc failed during the hakmem check");
-  if (hk_probe("freegate", "classify", (int64_t)(intptr_t)small, &cls))
-    if (cls == 0) FAIL("hakmem_probe(freegate, classify) says malloc(48)=%p is foreign", small);
-  if (hk_probe("freegate", "classify", (int64_t)(intptr_t)big, &cls))
-    if (cls == 0) FAIL("hakmem_probe(freegate, classify) says malloc(8 MiB)=%p is foreign", big);
+  if (hk_probe("core", "classify", (int64_t)(intptr_t)small, &cls))
+    if (cls == 0) FAIL("hakmem_probe(core, classify) says malloc(48)=%p is foreign", small);
+  if (hk_probe("core", "classify", (int64_t)(intptr_t)big, &cls))
+    if (cls == 0) FAIL("hakmem_probe(core, classify) says malloc(8 MiB)=%p is foreign", big);
   free(small);
   free(big);
   printf("hakmem variant=%s\n", name);

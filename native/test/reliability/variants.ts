@@ -175,11 +175,11 @@ export function ensureVariant(name: string): VariantInfo {
   };
 }
 
-/** Does the variant abort on an invalid free (freegate onForeign: 'abort'), or report once and go on? */
+/** Does the variant abort on an invalid free (block onInvalid: 'abort'), or report once and go on? */
 export function abortsOnInvalidFree(v: VariantInfo): boolean {
-  const policy = v.json.tunables.freegate?.onForeign;
+  const policy = v.json.tunables.block?.onInvalid;
   if (policy !== undefined) return policy === 'abort';
-  return v.json.boxes.freegate?.box === 'checked';
+  return v.json.boxes.block?.box === 'checked';
 }
 
 // ---------------------------------------------------------------------------------------

@@ -132,7 +132,11 @@ export function configHeader(v: ResolvedVariant, json: VariantJson): string {
   for (const slot of SLOT_ORDER) {
     lines.push(`#define HK_BOX_${screamingSnake(slot)} ${cString(v.boxes[slot].box)}`);
   }
+  const room = Math.max(0, ...SLOT_ORDER.map((s) => v.boxes[s].manifest.chunkRoom ?? 0));
   lines.push(
+    '',
+    '/* bytes after each chunk header page that the boxes keep for out-of-line state (chunkRoom) */',
+    `#define HK_CHUNK_ROOM ${room}u`,
     '',
     '/* core */',
     ...Object.entries(v.core).map(

@@ -13,7 +13,7 @@ describe('building a variant from a config (needs the C side)', () => {
     const name = `e2e-${process.pid}`;
     try {
       const file = join(t.dir, 'hakmem.config.ts');
-      writeFileSync(file, configSource(name, "{ front: { maxBlocks: 64 }, freegate: { onForeign: 'report' } }"));
+      writeFileSync(file, configSource(name, "{ front: { maxBlocks: 64 }, block: { onInvalid: 'report' } }"));
       const config = await loadConfig(file);
       const r = await buildVariant(config, name);
       const dist = join(t.dir, 'dist', name);

@@ -32,10 +32,12 @@ describe('hakmem CLI', () => {
       expect.objectContaining({ name: 'maxBlocks', type: 'int', default: 256, min: 8, max: 4096 }),
       expect.objectContaining({ name: 'maxBytes', type: 'int', default: 262144, min: 4096, max: 16777216 }),
     ]);
-    const freegate = l.slots.find((s) => s.slot === 'freegate')!.boxes[0]!;
-    expect(freegate.requires).toEqual([{ slot: 'superslab', capability: 'registry' }]);
-    expect(freegate.tunables[0]).toMatchObject({
-      name: 'onForeign',
+    const block = l.slots.find((s) => s.slot === 'block')!.boxes[0]!;
+    expect(block.requires).toEqual([]);
+    const checked = l.slots.find((s) => s.slot === 'block')!.boxes.find((b) => b.name === 'checked')!;
+    expect(checked.requires).toEqual([{ slot: 'superslab', capability: 'registry' }]);
+    expect(block.tunables[0]).toMatchObject({
+      name: 'onInvalid',
       type: 'enum',
       values: ['report', 'abort'],
       default: 'report',
@@ -45,7 +47,7 @@ describe('hakmem CLI', () => {
     const def = l.variants.find((v) => v.name === 'default')!;
     // the default variant runs every slot's default box
     expect(def.boxes).toEqual(Object.fromEntries(l.slots.map((s) => [s.slot, s.defaultBox])));
-    expect(def.boxes).toMatchObject({ stats: 'off', purge: 'decay', front: 'tcache', freegate: 'fast' });
+    expect(def.boxes).toMatchObject({ stats: 'off', purge: 'decay', front: 'tcache', block: 'fast' });
     expect(def.tunables.front).toEqual({ maxBlocks: 256, maxBytes: 262144 });
     expect(typeof def.description).toBe('string');
   });

@@ -68,7 +68,7 @@ describe('loading hakmem.config.ts', () => {
       stats: { box: 'off' },
       purge: { box: 'decay' },
       front: { box: 'tcache' },
-      freegate: { box: 'fast' },
+      block: { box: 'fast' },
     });
     // The root config leaves no temporary bundle behind.
     expect(readdirSync(repoRoot).filter((f) => f.includes('.tmp.mjs'))).toEqual([]);

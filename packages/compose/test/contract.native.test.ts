@@ -22,7 +22,8 @@ describe('hakmem check', () => {
       'hk_refill_slabs.h',
       'hk_refill_slabs.c',
       'hk_refill_batch.c',
-      'hk_freegate_routing.h',
+      'hk_block.h',
+      'hk_block_fast.c',
     ]) {
       expect(
         entries.some((e) => e.file.endsWith(`/${s}`)),

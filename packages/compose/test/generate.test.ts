@@ -19,7 +19,7 @@ const config = validateConfig(
   rawConfig({
     default: variant({
       description: 'say "hi"\\',
-      tunables: { front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } },
+      tunables: { front: { maxBlocks: 512 }, block: { onInvalid: 'abort' }, large: { cacheBytes: 4294967296 } },
     }),
   }),
   { rootDir: '/r' },
@@ -30,7 +30,7 @@ const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS] });
 describe('generated C', () => {
   it('names tunables in SCREAMING_SNAKE and writes C literals', () => {
     expect(screamingSnake('maxBlocks')).toBe('MAX_BLOCKS');
-    expect(screamingSnake('onForeign')).toBe('ON_FOREIGN');
+    expect(screamingSnake('onInvalid')).toBe('ON_INVALID');
     expect(screamingSnake('sharedpool')).toBe('SHAREDPOOL');
     expect(cInt(256)).toBe('256');
     expect(cInt(2147483647)).toBe('2147483647');
@@ -54,9 +54,13 @@ describe('generated C', () => {
     expect(boxes[0]).toBe(`#include "${slots.track.root}/c/none/hk_track_none.c"`); // track first: every slot may call it
     expect(boxes[1]).toBe(`#include "${slots.sampler.root}/c/none/hk_sampler_none.c"`); // sampler: the gate calls it
     expect(boxes[2]).toBe(`#include "${slots.stats.root}/c/off/hk_stats_off.c"`);
-    // a box's base comes first: the free gate's routing, then the gate
-    expect(boxes.at(-2)).toBe(`#include "${slots.freegate.root}/c/common/hk_freegate_common.c"`);
-    expect(boxes.at(-1)).toBe(`#include "${slots.freegate.root}/c/fast/hk_freegate_fast.c"`);
+    // a box's base comes first: large's mappings, then bigcache (the last slot)
+    expect(boxes.at(-2)).toBe(`#include "${slots.large.root}/c/common/hk_large_common.c"`);
+    expect(boxes.at(-1)).toBe(`#include "${slots.large.root}/c/bigcache/hk_large_bigcache.c"`);
+    // the block slot comes before the slots that keep links in free blocks
+    expect(boxes.indexOf(`#include "${slots.block.root}/c/fast/hk_block_fast.c"`)).toBeLessThan(
+      boxes.indexOf(`#include "${slots.front.root}/c/tcache/hk_front_tcache.c"`),
+    );
   });
 
   it("the core's calls into the slots come from the slot list, teardown in reverse", () => {
@@ -119,9 +123,9 @@ describe('generated C', () => {
     expect(defines.get('HK_CFG_PURGE_MAX_SLABS')).toBe('4096');
     expect(defines.get('HK_CFG_LARGE_CACHE_ENTRIES')).toBe('16');
     expect(defines.get('HK_CFG_LARGE_CACHE_BYTES')).toBe('4294967296ULL');
-    expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN')).toBe('1');
-    expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN_REPORT')).toBe('0');
-    expect(defines.get('HK_CFG_FREEGATE_ON_FOREIGN_ABORT')).toBe('1');
+    expect(defines.get('HK_CFG_BLOCK_ON_INVALID')).toBe('1');
+    expect(defines.get('HK_CFG_BLOCK_ON_INVALID_REPORT')).toBe('0');
+    expect(defines.get('HK_CFG_BLOCK_ON_INVALID_ABORT')).toBe('1');
     // Every tunable of every chosen box is defined.
     for (const slot of SLOT_ORDER) {
       for (const t of Object.keys(v.boxes[slot].manifest.tunables)) {
@@ -140,7 +144,7 @@ describe('generated C', () => {
     expect(json.boxes.front).toEqual({ box: 'tcache', package: '@hakmem/front', version: '0.1.0' });
     expect(Object.keys(json.boxes)).toEqual([...SLOT_ORDER]);
     expect(json.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
-    expect(json.tunables.freegate).toEqual({ onForeign: 'abort' });
+    expect(json.tunables.block).toEqual({ onInvalid: 'abort' });
     expect(json.compiler.cc).toBe('gcc');
     expect(json.compiler.cflags).toContain('-fvisibility=hidden');
     expect(json.files.sort()).toEqual(

@@ -11,7 +11,7 @@ import {
   type SlotName,
   type SlotPackage,
 } from '@hakmem/native';
-import freegate from '@hakmem/freegate';
+import block from '@hakmem/block';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
 import purge from '@hakmem/purge';
@@ -30,7 +30,7 @@ export const fixturesDir = join(composeRoot, 'test', 'fixtures');
  * default package, as loadConfig finds them. */
 export const slots = (
   (await withDefaultSlots(
-    { slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge } },
+    { slots: { front, refill, superslab, sharedpool, block, large, stats, purge } },
     composeRoot,
   )) as { slots: { [S in SlotName]: SlotPackage<S> } }
 ).slots;
@@ -40,7 +40,7 @@ export const defaultBoxes = {
   refill: 'batch',
   superslab: 'chunks',
   sharedpool: 'lockfree',
-  freegate: 'fast',
+  block: 'fast',
   large: 'bigcache',
   stats: 'off',
   purge: 'decay',
@@ -83,7 +83,7 @@ export function fakeSlot<S extends SlotName>(
 
 /** The import lines a config file in test/fixtures/tmp-* needs. */
 export const CONFIG_IMPORTS = `import { defineConfig } from '@hakmem/compose';
-import freegate from '@hakmem/freegate';
+import block from '@hakmem/block';
 import front from '@hakmem/front';
 import large from '@hakmem/large';
 import purge from '@hakmem/purge';
@@ -97,7 +97,7 @@ import superslab from '@hakmem/superslab';
 export function configSource(name: string, tunables = '{}', boxes = JSON.stringify(defaultBoxes)): string {
   return `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   variants: {
     ${JSON.stringify(name)}: { description: 'test variant', boxes: ${boxes}, tunables: ${tunables} },
   },

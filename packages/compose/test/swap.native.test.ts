@@ -1,4 +1,4 @@
-// Swapping one box is a one-line change: build the default boxes with freegate 'checked' in
+// Swapping one box is a one-line change: build the default boxes with block 'checked' in
 // place of 'fast' from a temporary config, and show that the result differs from the default
 // (its variant.json and its behaviour on a double free) and works.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,23 +28,23 @@ function doubleFree(dist: string) {
   });
 }
 
-describe('swapping the freegate box of the default variant', () => {
+describe('swapping the block box of the default variant', () => {
   let swapped: TestVariant;
   const def = join(repoRoot, 'dist', 'default');
   beforeAll(async () => {
-    swapped = await buildTestVariant(`t-swap-${process.pid}`, { freegate: 'checked' });
+    swapped = await buildTestVariant(`t-swap-${process.pid}`, { block: 'checked' });
   }, 120_000);
   afterAll(() => swapped?.remove());
 
   it('variant.json differs in that slot only', () => {
     const a = readJson(def);
     const b = readJson(swapped.distDir);
-    expect(a.boxes.freegate.box).toBe('fast');
-    expect(b.boxes.freegate.box).toBe('checked');
+    expect(a.boxes.block.box).toBe('fast');
+    expect(b.boxes.block.box).toBe('checked');
     for (const slot of Object.keys(a.boxes) as (keyof typeof a.boxes)[]) {
-      if (slot !== 'freegate') expect(b.boxes[slot]).toEqual(a.boxes[slot]);
+      if (slot !== 'block') expect(b.boxes[slot]).toEqual(a.boxes[slot]);
     }
-    expect(b.tunables.freegate).toEqual({ onForeign: 'abort' });
+    expect(b.tunables.block).toEqual({ onInvalid: 'abort' });
   });
 
   it('behaves differently: a double free is reported by default and aborts in the swapped variant', () => {

@@ -38,7 +38,7 @@ function addedLines(before: string, after: string): string[] {
 const withVariants = (variants: string): string =>
   `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   variants: ${variants},
 });
 `;
@@ -50,7 +50,7 @@ describe('renderVariant', () => {
       description: "it's `fast`\\\n",
       extends: 'lean',
       boxes: { front: 'magazine' },
-      tunables: { front: { blocks: 128 }, purge: {}, core: { asserts: true }, freegate: { onForeign: 'abort' } },
+      tunables: { front: { blocks: 128 }, purge: {}, core: { asserts: true }, block: { onInvalid: 'abort' } },
     };
     expect(renderVariant(v, '    ', '  ')).toBe(
       [
@@ -61,7 +61,7 @@ describe('renderVariant', () => {
         '      tunables: {',
         '        front: { blocks: 128 },',
         '        core: { asserts: true },',
-        "        freegate: { onForeign: 'abort' },",
+        "        block: { onInvalid: 'abort' },",
         '      },',
         '    },',
         '',
@@ -137,7 +137,7 @@ describe('insertVariant', () => {
 /* } block { */
 const note = \`\${'}'} {\${\`\${1 + 1}}\`}\`;
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   // variants: {
   variants: {
     a: { description: "} { // not a comment", boxes: { front: 'tcache' } }, // {

@@ -23,7 +23,7 @@ function writeConfig(dir: string, variants: Record<string, string>): string {
     `${CONFIG_IMPORTS}
 // a config for hakmem tune's tests
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   variants: {
 ${body}
   },

@@ -33,7 +33,7 @@ describe('hakmem.config.ts is type-checked', () => {
     const r = typecheck({
       'good.ts': configSource(
         'fast',
-        "{ front: { maxBlocks: 512 }, freegate: { onForeign: 'abort' }, large: { cacheBytes: 4294967296 } }",
+        "{ front: { maxBlocks: 512 }, block: { onInvalid: 'abort' }, large: { cacheBytes: 4294967296 } }",
       ),
       // a slot with no box runs its default box, whose tunables type-check
       'good-default.ts': configSource('d', '{ front: { maxBlocks: 64 } }', without('front')),
@@ -47,7 +47,7 @@ describe('hakmem.config.ts is type-checked', () => {
       'bad-box.ts': [configSource('v', '{}', boxes({ front: 'tcach' })), /"tcach"/],
       'bad-tunable.ts': [configSource('v', '{ front: { maxBlock: 256 } }'), /'maxBlock'/],
       'bad-type.ts': [configSource('v', "{ front: { maxBlocks: '256' } }"), /not assignable to type 'number'/],
-      'bad-enum.ts': [configSource('v', "{ freegate: { onForeign: 'ignore' } }"), /"ignore"/],
+      'bad-enum.ts': [configSource('v', "{ block: { onInvalid: 'ignore' } }"), /"ignore"/],
       'bad-slot.ts': [configSource('v', '{ frnt: { maxBlocks: 8 } }'), /'frnt'/],
       'bad-default-tunable.ts': [configSource('v', '{ front: { maxBlock: 8 } }', without('front')), /'maxBlock'/],
     };
@@ -63,7 +63,7 @@ describe('hakmem.config.ts is type-checked', () => {
   it('a variant that extends another is typed by its own boxes, and by any box of the slot it inherits', () => {
     const config = (variant: string) => `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, freegate, large, stats, purge },
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
   variants: {
     base: { description: 'b', boxes: ${JSON.stringify(defaultBoxes)} },
     mag: { description: 'm', boxes: { front: 'magazine' } },

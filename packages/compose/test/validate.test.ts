@@ -25,7 +25,7 @@ describe('validateConfig', () => {
     });
     const v = getVariant(c, 'default');
     expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
-    expect(v.tunables.freegate).toEqual({ onForeign: 'report' });
+    expect(v.tunables.block).toEqual({ onInvalid: 'report' });
     expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 33554432 });
     expect(v.tunables.stats).toEqual({});
     expect(v.boxes.front.sources).toEqual([join(slots.front.root, 'c/tcache/hk_front_tcache.c')]);
@@ -90,8 +90,8 @@ describe('validateConfig', () => {
     expect(errorOf(check({ v: variant({ tunables: { front: { maxBlocks: 25.5 } } }) })).message).toContain(
       'front.maxBlocks must be an integer, got 25.5',
     );
-    expect(errorOf(check({ v: variant({ tunables: { freegate: { onForeign: 1 } } }) })).message).toContain(
-      'freegate.onForeign must be one of report, abort, got 1',
+    expect(errorOf(check({ v: variant({ tunables: { block: { onInvalid: 1 } } }) })).message).toContain(
+      'block.onInvalid must be one of report, abort, got 1',
     );
   });
 
@@ -108,8 +108,8 @@ describe('validateConfig', () => {
   });
 
   it('rejects an enum value that is not allowed, with the values', () => {
-    expect(errorOf(check({ v: variant({ tunables: { freegate: { onForeign: 'ignore' } } }) })).message).toContain(
-      "freegate.onForeign = 'ignore' is not allowed; values: report, abort",
+    expect(errorOf(check({ v: variant({ tunables: { block: { onInvalid: 'ignore' } } }) })).message).toContain(
+      "block.onInvalid = 'ignore' is not allowed; values: report, abort",
     );
   });
 
@@ -120,7 +120,7 @@ describe('validateConfig', () => {
     });
     const e = errorOf(check({ v: variant({ boxes: { superslab: 'x' } }) }, { superslab: bare }));
     expect(e.message).toContain(
-      "freegate/fast needs capability 'registry' from slot superslab, which superslab/x does not provide",
+      "large/bigcache needs capability 'registry' from slot superslab, which superslab/x does not provide",
     );
   });
 

@@ -34,7 +34,7 @@ const front = defineSlot(import.meta.url, {
     magazine: {
       name: 'magazine',
       description:
-        "Thread-local array stack per size class: pop and push are one top index and one entry, and the front writes no link into a freed block while it is cached (the only write a free makes is the free gate's mark in word 1).",
+        "Thread-local array stack per size class: pop and push are one top index and one entry, and the front writes no link into a freed block while it is cached (the block slot may record the free in the block: the fast box's mark in word 1).",
       sources: ['c/magazine/hk_front_magazine.c'],
       tunables: {
         blocks: {

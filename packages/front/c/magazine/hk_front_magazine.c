@@ -1,16 +1,15 @@
 /* front/magazine — a thread-local array stack per size class: `blocks` slots (capped per class
  * by maxBytes) below a top index. The front writes nothing into a cached block: no link goes
  * into freed memory while it sits in the magazine, so the front's push touches only the
- * thread's own array. (The block is not untouched: the free gate writes its free mark into
- * word 1 of every freed block, in every variant, before the push; words 0 and 2.. stay as the
- * program left them.) Links are written only when blocks leave for the slabs (hk_front_take)
+ * thread's own array. (The block is not untouched: the block slot records it free before the
+ * push, in word 1 for the fast box; the other words stay as the program left them.) Links are written only when blocks leave for the slabs (hk_front_take)
  * and read when they arrive (hk_front_fill).
  *
  * Layout: one flat array; class c owns entries base(c) = c * (blocks + 1) .. base(c) + blocks.
  * Entry base(c) is a sentinel that stays NULL, so pop needs no count test: it loads the entry
  * at the top and an empty magazine yields NULL. top[c] indexes the top entry; lim[c] is
  * base(c) + capacity. A thread whose heap is not set up has top = lim = 0: its pops read the
- * sentinel of class 0 (a miss) and it is never handed a push (freegate sends its frees to the
+ * sentinel of class 0 (a miss) and it is never handed a push (the core sends its frees to the
  * slow path), so zero-initialised TLS needs no first-use check.
  * TLS: 52 x (blocks + 1) x 8 bytes + 416 (26.4 KiB at the default 64 blocks).
  *

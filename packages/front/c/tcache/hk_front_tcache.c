@@ -1,6 +1,6 @@
 /* front/tcache — a thread-local singly-linked list per size class. `room` counts down to the
  * limit so push compares with zero instead of loading a capacity. A thread whose heap is not
- * set up has every head NULL (pop misses) and is never handed a push (freegate sends its
+ * set up has every head NULL (pop misses) and is never handed a push (the core sends its
  * frees to the slow path), so zero-initialised TLS needs no first-use check.
  *
  * Hot path budget: pop = load head, test, load link, store head, bump room (one branch);

@@ -70,6 +70,7 @@ static void hk_partial_unlink(hk_heap_t *h, hk_slab_t *s) {
 
 static void hk_slab_release(hk_slab_t *s) {
   s->where = HK_SLAB_NONE;
+  hk_block_slab_leaves(s);
   if (s->cls < HK_SMALL_CLASSES) hk_pool_give_slab(s);
   else hk_pool_give_chunk(hk_chunk_of_slab(s));
 }
@@ -120,6 +121,7 @@ static void hk_refill_put(hk_heap_t *h, void *p) {
   hk_slab_t *s = hk_slab_primary(hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p));
   HK_ASSERT(__atomic_load_n(&s->owner, __ATOMIC_RELAXED) == h && s->used > 0);
   hk_stock_out_add(h, s->cls, -1);
+  hk_block_home(p);
   hk_link_store(p, s->free);
   s->free = p;
   s->free_count++;

@@ -8,7 +8,8 @@
  * It reads the tunable HK_CFG_REFILL_KEEP_SPARE (declare the base's tunables: spread them).
  * It keeps its state in the heap's refill_area (hk_stock); a box may read it (under the lock)
  * and may keep per-thread state of its own, but writes no slab field.
- * What it writes into a block: the link (word 0, through hk_link_store). A slab given to a
+ * What it writes into a block: the link (word 0, through hk_link_store); every block that goes
+ * back onto a slab's free list is first shown to the block slot (hk_block_home). A slab given to a
  * class has its block area marked unused for a memory checker (hk_track_unused). */
 #ifndef HK_REFILL_SLABS_H
 #define HK_REFILL_SLABS_H

@@ -34,7 +34,7 @@ int main(void) {
     free(big);
   }
   int *q = malloc(48);
-  printf("served=%lld kind=%lld running=%lld\n", (long long)probe("freegate", "classify", q),
+  printf("served=%lld kind=%lld running=%lld\n", (long long)probe("core", "classify", q),
          (long long)probe("track", "kind", NULL), (long long)probe("track", "running", NULL));
   fflush(stdout);
   q[3] = 7;
