@@ -154,7 +154,8 @@ HK_INLINE void hk_free(void *p) {
     hk_track_free(p, hk_slab_usable(s));
     hk_sampler_free(p);
     hk_block_retire(s, p);
-    if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(h, cls);
+    if (hk_quarantine_on()) hk_quarantine_put(p, s->block_size); /* it releases what it lets go */
+    else if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(h, cls);
     hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);
     return;
   }
@@ -162,6 +163,16 @@ HK_INLINE void hk_free(void *p) {
 }
 
 static HK_NOINLINE void hk_free_again(void *p) { hk_free(p); }
+
+/* A block the calling thread freed leaves its quarantine: the block box checks nothing was
+ * written into it meanwhile, then it goes onto the front like any local free. */
+static void hk_free_release(void *p) {
+  hk_chunk_t *ch = hk_chunk_of((uintptr_t)p);
+  hk_slab_t *s = hk_slab_of(ch, (uintptr_t)p);
+  uint32_t cls = s->cls;
+  hk_block_leaves_quarantine(s, p);
+  if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(hk_tls_heap, cls);
+}
 
 /* Usable bytes of a live block, 0 for anything else. */
 static size_t hk_usable_size(const void *p) {

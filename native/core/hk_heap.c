@@ -110,6 +110,7 @@ static void hk_thread_exit(void *arg) {
   hk_heap_t *h = hk_tls_heap;
   if (!h) return;
   int saved = errno;
+  hk_quarantine_flush(); /* into the front, which goes back next */
   hk_heap_flush(h);
   hk_purge_tick();
   hk_slots_thread_exit();
@@ -151,7 +152,10 @@ static size_t hk_trim(void) {
   int saved = errno;
   hk_init();
   hk_remote_flush();
-  if (hk_tls_heap) hk_heap_flush(hk_tls_heap);
+  if (hk_tls_heap) {
+    hk_quarantine_flush();
+    hk_heap_flush(hk_tls_heap);
+  }
   hk_lock(&hk_heaps_lock);
   hk_orphans_trim(1);
   hk_unlock(&hk_heaps_lock);

@@ -22,6 +22,8 @@ static void hk_orphans_reclaim(void);                  /* give back what exited 
 static void hk_pressure(int heap_locked);              /* a mapping failed: purge everything idle now, then
                                                 retry once (heap_locked: the caller is a refill) */
 static void hk_heap_drain(hk_heap_t *h, uint32_t cls); /* the front of cls is full: hk_refill_drain
-                                                            under h's lock (for the free gate) */
+                                                            under h's lock (for the core's free) */
+static void hk_free_release(void *p);                  /* a block the calling thread freed and a quarantine held
+                                          goes onto its front (hk_free.c) */
 
 #endif

@@ -97,6 +97,12 @@ export const SLOTS = [
     probes: ['out_of_line', 'live_bit'],
   },
   {
+    name: 'quarantine',
+    summary: 'when a block its owner frees may be handed out again: at once, or after a random stay',
+    hooks: ['threadInit'],
+    probes: ['held', 'held_bytes'],
+  },
+  {
     name: 'front',
     summary: 'the per-thread cache of free blocks: the hot path',
     hooks: ['threadInit', 'threadExit'],

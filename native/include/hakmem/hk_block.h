@@ -8,6 +8,7 @@
  *     by the slab's owner        hk_block_retire(s, p)            after hk_track_free
  *     by another thread          hk_block_retire_remote(s, p)     after hk_track_free; 0: another
  *                                                                   free of p won the race
+ *   p leaves a quarantine        hk_block_leaves_quarantine(s, p) the owner, before its front has it
  *   p back on its slab's list    hk_block_home(p)                 refill, under the owner's lock
  *   an empty slab leaves its     hk_block_slab_leaves(s)          refill, under the owner's lock,
  *     class (to the pool)                                           before the pool has it
@@ -49,6 +50,9 @@ static inline void hk_block_retire(hk_slab_t *s, void *p);
 /* Another thread frees p, which hk_block_live accepted: p is free from now on, unless another
  * free of p got there first (two threads freeing one block): then 0, and nothing changed. */
 static inline int hk_block_retire_remote(hk_slab_t *s, void *p);
+/* p, freed by its slab's owner, sat in a quarantine since: a box that knows what a free block
+ * holds checks that nothing was written into it (a use after free), and aborts if it was. */
+static inline void hk_block_leaves_quarantine(const hk_slab_t *s, void *p);
 /* p, a free block, goes back onto its slab's free list (under its heap's lock). */
 static inline void hk_block_home(void *p);
 /* s, empty, leaves its class for the pool (under its heap's lock): what the box left in its

@@ -20,6 +20,12 @@ export const slabs = defineBase(import.meta.url, {
       description:
         'Keep one emptied slab per class in the thread instead of returning it to the pool at once (fewer page faults when a working set empties and refills a slab).',
     },
+    shuffle: {
+      type: 'bool',
+      default: false,
+      description:
+        'Shuffle every batch a refill carves or takes from a slab (in windows of 64 blocks), so the order blocks are handed out in, and which block a freed one is next to, cannot be predicted.',
+    },
   },
 });
 

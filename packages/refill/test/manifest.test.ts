@@ -13,6 +13,7 @@ describe('@hakmem/refill manifest', () => {
     for (const b of Object.values(refill.boxes)) {
       expect(b.base).toBe(slabs);
       expect(b.tunables.keepSpare).toBe(slabs.tunables.keepSpare);
+      expect(b.tunables.shuffle).toBe(slabs.tunables.shuffle);
     }
     expect(slabs.sources).toEqual(['c/common/hk_refill_slabs.c']);
     expect(existsSync(join(slabs.root, slabs.include, slabs.header))).toBe(true);

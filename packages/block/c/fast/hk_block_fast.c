@@ -52,6 +52,10 @@ static inline int hk_block_retire_remote(hk_slab_t *s, void *p) {
 }
 
 static inline void hk_block_home(void *p) { (void)p; }
+static inline void hk_block_leaves_quarantine(const hk_slab_t *s, void *p) {
+  (void)s;
+  (void)p;
+}
 static void hk_block_slab_leaves(hk_slab_t *s) { (void)s; }
 static inline uint32_t hk_block_tail(void) { return 0; }
 static inline int hk_block_strict(void) { return 0; }

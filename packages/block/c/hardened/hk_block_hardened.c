@@ -184,6 +184,18 @@ static inline int hk_block_retire_remote(hk_slab_t *s, void *p) {
   return 1;
 }
 
+/* A block cleared on free must still be clear when it leaves a quarantine (16-byte loads). */
+static inline void hk_block_leaves_quarantine(const hk_slab_t *s, void *p) {
+  if (HK_CFG_BLOCK_ZERO != HK_CFG_BLOCK_ZERO_FREE) return;
+  const hk_hb_v2 *v = (const hk_hb_v2 *)p, *end = (const hk_hb_v2 *)((uint8_t *)p + s->block_size);
+  hk_hb_v2 any = { 0, 0 };
+  hk_track_open(p, s->block_size);
+  for (; v < end; v++) any |= *v;
+  hk_track_close(p, s->block_size);
+  if (HK_UNLIKELY(any[0] | any[1]))
+    hk_hb_corrupt("use after free: a freed block was written while in quarantine, at", p);
+}
+
 /* Home under the owner's lock: neither bit stays set. A block from the front has neither, one
  * another thread freed has both; pend alone is a block its owner freed too. */
 static inline void hk_block_home(void *p) {

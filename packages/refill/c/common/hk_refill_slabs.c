@@ -19,6 +19,42 @@ static int64_t hk_refill_out(const hk_heap_t *h, uint32_t cls) {
   return __atomic_load_n(&hk_stock_const(h)->out[cls], __ATOMIC_RELAXED);
 }
 
+/* A per-thread xorshift64 for shuffle (seeded from the OS at a thread's first shuffle). */
+static __thread uint64_t hk_refill_rng;
+
+static uint32_t hk_refill_random(uint32_t n) {
+  uint64_t x = hk_refill_rng;
+  if (HK_UNLIKELY(!x)) x = hk_os_random() | 1;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  hk_refill_rng = x;
+  return (uint32_t)(((x >> 32) * n) >> 32);
+}
+
+/* The chain head of k blocks, relinked in a random order window by window (64 blocks at a time,
+ * Fisher-Yates): a refill's blocks no longer come out in address or free order. */
+static void *hk_chain_shuffle(void *head, uint32_t k) {
+  void *win[64], *first = NULL, *last = NULL;
+  while (k) {
+    uint32_t m = k < 64 ? k : 64;
+    for (uint32_t i = 0; i < m; i++, head = hk_link_load(head)) win[i] = head; /* read before relinking */
+    for (uint32_t i = m - 1; i > 0; i--) {
+      uint32_t j = hk_refill_random(i + 1);
+      void *t = win[i];
+      win[i] = win[j];
+      win[j] = t;
+    }
+    for (uint32_t i = 0; i + 1 < m; i++) hk_link_store(win[i], win[i + 1]);
+    hk_link_store(win[m - 1], NULL);
+    if (last) hk_link_store(last, win[0]);
+    else first = win[0];
+    last = win[m - 1];
+    k -= m;
+  }
+  return first;
+}
+
 /* Up to n blocks of s as a NULL-terminated chain; returns how many. */
 static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
   uint32_t k = 0;
@@ -44,6 +80,7 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
     *head = first;
     s->bump += k * size;
   }
+  if (HK_CFG_REFILL_SHUFFLE && k > 1) *head = hk_chain_shuffle(*head, k);
   s->used += k;
   HK_ASSERT(k <= n && s->used <= (s->end - s->start) / s->block_size);
   return k;
