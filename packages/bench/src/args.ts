@@ -2,7 +2,22 @@
 import { availableParallelism } from 'node:os';
 import { BENCHMARKS, SUITES, defaultReps, type BenchName, type Suite } from './benchmarks.js';
 
-export const KNOWN_PEERS = ['glibc', 'mimalloc', 'jemalloc', 'tcmalloc'] as const;
+/** The allocators a user would pick for speed: the "best peer" of every ratio is the best of these (and of --peer extras). */
+export const SPEED_PEERS = ['glibc', 'mimalloc', 'jemalloc', 'tcmalloc'] as const;
+/** Hardened allocators: each is the peer of one hakmem variant, compared with it alone, never a best-peer candidate. */
+export const HARDENED_PEERS = { scudo: 'secure' } as const;
+export type HardenedPeer = keyof typeof HARDENED_PEERS;
+export const KNOWN_PEERS = [...SPEED_PEERS, ...(Object.keys(HARDENED_PEERS) as HardenedPeer[])] as const;
+
+export const isHardenedPeer = (name: string): name is HardenedPeer => Object.hasOwn(HARDENED_PEERS, name);
+
+/** Without --peers: the speed peers, plus each hardened peer whose variant is in the run (scudo with secure). */
+export function defaultPeers(variants: readonly string[]): string[] {
+  const hardened = Object.entries(HARDENED_PEERS)
+    .filter(([, variant]) => variants.includes(variant))
+    .map(([peer]) => peer);
+  return [...SPEED_PEERS, ...hardened];
+}
 
 export interface ExtraPeer {
   name: string;
@@ -13,7 +28,7 @@ export interface Options {
   suite: Suite;
   /** hakmem variants, each at <root>/dist/<v>/libhakmem.so */
   variants: string[];
-  /** known peers to include (glibc, mimalloc, jemalloc, tcmalloc) */
+  /** known peers to include (glibc, mimalloc, jemalloc, tcmalloc, scudo); without --peers, defaultPeers(variants) */
   peers: string[];
   /** --peer name=/path/lib.so */
   extraPeers: ExtraPeer[];
@@ -42,7 +57,10 @@ glibc without, peers by LD_PRELOAD), interleaved, and writes reports.
   --quick                CI-sized suite (each run well under a second)
   --suite tiny|quick|full  tiny is for tests (~0.1 s a run); default full
   --variants a,b         hakmem variants from <root>/dist/<v>/ (default: default; 'none' for none)
-  --peers a,b            glibc,mimalloc,jemalloc,tcmalloc (default all; 'none' for none)
+  --peers a,b            glibc,mimalloc,jemalloc,tcmalloc,scudo ('none' for none); default: the first
+                         four, plus scudo when the secure variant runs. Ratios are to the best of
+                         glibc/mimalloc/jemalloc/tcmalloc (and --peer extras); Scudo, the hardened
+                         peer, is compared with secure alone (the "secure / scudo" column)
   --peer name=/path.so   an extra peer allocator, or another path for a known one (repeatable)
   --reps N               runs per allocator (default: full 5, quick 3, tiny 1)
   --threads N            threads for the multi-threaded benchmarks (default min(4, max(2, cores)))
@@ -80,7 +98,7 @@ export function parseArgs(argv: readonly string[]): Options {
   const o: Options = {
     suite,
     variants: ['default'],
-    peers: [...KNOWN_PEERS],
+    peers: [],
     extraPeers: [],
     reps: 0,
     threads: defaultThreads(),
@@ -92,6 +110,7 @@ export function parseArgs(argv: readonly string[]): Options {
     seed: 12345,
     help: false,
   };
+  let peersGiven = false;
   const args = [...argv];
   while (args.length > 0) {
     let a = args.shift() as string;
@@ -142,6 +161,7 @@ export function parseArgs(argv: readonly string[]): Options {
           }
         }
         o.peers = ps;
+        peersGiven = true;
         break;
       }
       case '--peer': {
@@ -210,6 +230,7 @@ export function parseArgs(argv: readonly string[]): Options {
     }
   }
   o.suite = suite;
+  if (!peersGiven) o.peers = defaultPeers(o.variants);
   o.reps = reps ?? defaultReps(suite);
   for (const p of o.extraPeers) {
     // --peer mimalloc=/other/libmimalloc.so overrides where a known peer is found; glibc has no library

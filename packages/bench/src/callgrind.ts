@@ -15,6 +15,69 @@ export async function valgrindVersion(): Promise<string | null> {
   return r.spawnError || r.code !== 0 ? null : r.stdout.trim();
 }
 
+/**
+ * An allocator valgrind cannot run at all: its instruction counts are "n/a (reason)", not a failure.
+ * The reason starts with who cannot run under valgrind ("Scudo under valgrind: ...").
+ */
+export class ValgrindUnsupported extends Error {
+  override name = 'ValgrindUnsupported';
+}
+
+/** Scudo's own fatal line in a client's stderr ("Scudo ERROR: internal map or unmap failure"), or null. */
+export function scudoError(stderr: string): string | null {
+  const m = /Scudo ERROR:[^\n]*/.exec(stderr);
+  return m ? m[0].trim() : null;
+}
+
+const ERRNO: Record<number, string> = { 12: 'ENOMEM', 22: 'EINVAL', 1: 'EPERM', 13: 'EACCES' };
+
+const gib = (bytes: number): string => {
+  const g = bytes / 2 ** 30;
+  return g >= 10 ? `${Math.round(g)} GiB` : g >= 1 ? `${g.toFixed(1)} GiB` : `${Math.round(bytes / 2 ** 20)} MiB`;
+};
+
+/**
+ * The first mmap that valgrind failed, from `--trace-syscalls=yes` output:
+ * `SYSCALL[pid,1](9) sys_mmap ( 0x0, 193273528320, 0, 16418, 4294967295, 0 ) --> [pre-fail] Failure(0x16)`.
+ */
+export function failedMmap(trace: string): { bytes: number; prot: number; errno: number; preFail: boolean } | null {
+  const m =
+    /sys_mmap \(\s*0x[0-9a-f]+,\s*(\d+),\s*(\d+),[^)]*\)\s*-->\s*(\[pre-fail\]\s*)?Failure\(0x([0-9a-f]+)\)/i.exec(
+      trace,
+    );
+  if (!m) return null;
+  return { bytes: Number(m[1]), prot: Number(m[2]), errno: Number.parseInt(m[4] as string, 16), preFail: !!m[3] };
+}
+
+/** "Scudo under valgrind: ..." from Scudo's fatal line and, when found, the mmap valgrind refused. */
+export function scudoUnderValgrindReason(scudoLine: string, trace: string): string {
+  const f = failedMmap(trace);
+  if (!f) return `Scudo under valgrind: it aborts at its first malloc: "${scudoLine}"`;
+  const what =
+    f.prot === 0 ? `reserves ${gib(f.bytes)} of address space (PROT_NONE)` : `maps ${gib(f.bytes)} (prot ${f.prot})`;
+  const errno = ERRNO[f.errno] ?? `errno ${f.errno}`;
+  const fails = f.preFail
+    ? `valgrind's address-space manager has no room that large for a client and fails the mmap itself (${errno})`
+    : `the mmap fails (${errno})`;
+  return `Scudo under valgrind: at start-up Scudo ${what}; ${fails}, so Scudo aborts: "${scudoLine}"`;
+}
+
+/** Run the program once more under valgrind --tool=none --trace-syscalls=yes to name the mmap it refused. */
+export async function diagnoseUnderValgrind(
+  binary: string,
+  args: readonly string[],
+  allocator: Allocator,
+  scudoLine: string,
+  timeoutSeconds: number,
+): Promise<string> {
+  const env = childEnv(allocator.preload ? { LD_PRELOAD: allocator.preload } : {});
+  const r = await runProcess('valgrind', ['--tool=none', '--trace-syscalls=yes', binary, ...args], {
+    env,
+    timeoutMs: timeoutSeconds * 1000,
+  });
+  return scudoUnderValgrindReason(scudoLine, r.stderr);
+}
+
 /** Instructions a whole run executes under callgrind. LD_PRELOAD is set for valgrind, which passes it to the client. */
 export async function countInstructions(
   binary: string,
@@ -31,6 +94,11 @@ export async function countInstructions(
   if (r.timedOut) throw new Error(`callgrind timed out after ${timeoutSeconds} s`);
   const pre = preloadFailure(r.stderr);
   if (pre) throw new Error(`LD_PRELOAD of ${allocator.preload} failed: ${pre}`);
+  const scudo = scudoError(r.stderr);
+  if (scudo && r.code !== 0) {
+    const why = await diagnoseUnderValgrind(binary, args, allocator, scudo, timeoutSeconds);
+    throw new ValgrindUnsupported(why);
+  }
   if (r.code !== 0) throw new Error(`callgrind run exited with ${r.code ?? r.signal}: ${tail(r.stderr)}`);
   const n = parseCollected(r.stderr);
   if (n === null) throw new Error(`callgrind gave no count: ${tail(r.stderr)}`);

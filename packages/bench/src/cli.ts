@@ -2,11 +2,11 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { resolveAllocators, SetupError, type Allocator } from './allocators.js';
+import { resolveAllocators, SetupError, skipLine, type Allocator } from './allocators.js';
 import { parseArgs, USAGE, UsageError, type Options } from './args.js';
 import { BENCH_DEFS, programOf, runTimeout, type BenchParams } from './benchmarks.js';
 import { BuildError, buildPrograms, HELPER } from './build.js';
-import { instructionsPerOp, valgrindVersion } from './callgrind.js';
+import { instructionsPerOp, valgrindVersion, ValgrindUnsupported } from './callgrind.js';
 import { Progress, type ProgressStream } from './progress.js';
 import {
   buildReport,
@@ -55,7 +55,7 @@ export async function runBench(
   const root = findRoot(opts.root);
   const outDir = resolve(opts.out ?? join(root, 'bench-results'));
   const { allocators, skipped } = resolveAllocators(root, opts.variants, opts.peers, opts.extraPeers);
-  for (const s of skipped) io.stderr.write(`hakmem-bench: skipping ${s.name}: ${s.reason}\n`);
+  for (const s of skipped) io.stderr.write(skipLine(s));
   if (allocators.length === 0)
     throw new SetupError('no allocator to run (every peer skipped and no hakmem variant given)');
   if (opts.instructions && !(await valgrindVersion())) {
@@ -120,6 +120,8 @@ export async function runBench(
     }
     // Instruction counts: deterministic, so order does not matter.
     if (opts.instructions) {
+      // allocators valgrind cannot run at all (Scudo): tried once, then n/a for every benchmark
+      const unsupported = new Map<string, string>();
       for (const b of benches) {
         const bin = bins.get(programOf(b)) as string;
         const n = b.instructionOps(opts.suite);
@@ -127,10 +129,23 @@ export async function runBench(
           const label = `${b.name} · ${a.name} · callgrind N=${n}`;
           progress.start(label);
           const slot = raw.get(key(b.name, a)) as RawResult;
+          const known = unsupported.get(a.name);
+          if (known !== undefined) {
+            slot.instructions = { unavailable: known };
+            progress.finishStep(label, 'n/a');
+            continue;
+          }
           try {
             slot.instructions = await instructionsPerOp(bin, (k) => b.opsArgs(k, params), n, a, Math.max(600, timeout));
             progress.finishStep(label, `${fmtInstr(slot.instructions.perOp)} instructions/op`);
           } catch (e) {
+            if (e instanceof ValgrindUnsupported) {
+              unsupported.set(a.name, e.message);
+              slot.instructions = { unavailable: e.message };
+              progress.log(`hakmem-bench: instructions under ${a.name}: n/a (${e.message})`);
+              progress.finishStep(label, 'n/a');
+              continue;
+            }
             slot.instructions = { error: (e as Error).message };
             progress.log(`hakmem-bench: callgrind of ${b.name} under ${a.name} failed: ${(e as Error).message}`);
             progress.finishStep(label, 'FAILED');

@@ -1,6 +1,18 @@
 /** @hakmem/bench: the benchmark runner as a library (the command is bin/hakmem-bench.mjs). */
 export { main, runBench, findRoot, PACKAGE_DIR, type BenchRun, type Io } from './cli.js';
-export { parseArgs, USAGE, UsageError, KNOWN_PEERS, defaultThreads, type Options, type ExtraPeer } from './args.js';
+export {
+  parseArgs,
+  USAGE,
+  UsageError,
+  KNOWN_PEERS,
+  SPEED_PEERS,
+  HARDENED_PEERS,
+  defaultPeers,
+  isHardenedPeer,
+  defaultThreads,
+  type Options,
+  type ExtraPeer,
+} from './args.js';
 export {
   BENCHMARKS,
   BENCH_DEFS,
@@ -17,6 +29,9 @@ export {
   parseLdconfig,
   SetupError,
   PEER_SONAMES,
+  PEER_PACKAGES,
+  findScudo,
+  scudoCandidates,
   type Allocator,
   type AllocatorKind,
   type Skipped,
@@ -26,7 +41,10 @@ export {
   computeRows,
   buildReport,
   timelineOf,
+  hardenedPairs,
   SCHEMA,
+  type HardenedPair,
+  type HardenedRatios,
   type Report,
   type Row,
   type RawResult,
@@ -47,8 +65,8 @@ export {
   type LineChart,
   type LineSeries,
 } from './svg.js';
-export { terminalTable, textTable, mdTable, fmtRate, fmtKb, fmtRatio, fmtInstr, fmtFaults } from './table.js';
-export { parseCollected } from './callgrind.js';
+export { terminalTable, textTable, mdTable, fmtRate, fmtKb, fmtRatio, fmtInstr, fmtFaults, fmtNs } from './table.js';
+export { parseCollected, failedMmap, scudoUnderValgrindReason, ValgrindUnsupported } from './callgrind.js';
 export { parseBenchLine, parseRunrssLine, type RunrssLine, type Sample } from './run.js';
 export { buildPrograms, BuildError, HELPER } from './build.js';
 export { runProcess, childEnv, tail, type ProcResult } from './proc.js';

@@ -17,7 +17,8 @@ export interface RawResult {
   reps: number;
   samples: Sample[];
   errors: string[];
-  instructions?: InstructionCount | { error: string };
+  /** error: the count failed; unavailable: valgrind cannot run this allocator at all (n/a, not a failure) */
+  instructions?: InstructionCount | { error: string } | { unavailable: string };
 }
 
 export interface RowSample {
@@ -48,6 +49,13 @@ export interface Row {
   opsPerSecMax: number | null;
   /** (max-min)/2/median */
   opsPerSecSpread: number | null;
+  /**
+   * nanoseconds per op, median of 1e9 / opsPerSec over the runs, with min..max: the time of one op of the
+   * whole process (tiny_hot: one malloc + free pair on one thread; the multi-threaded programs: 1 / throughput)
+   */
+  nsPerOp: number | null;
+  nsPerOpMin: number | null;
+  nsPerOpMax: number | null;
   seconds: number | null;
   peakRssKb: number | null;
   peakRssKbMin: number | null;
@@ -68,6 +76,8 @@ export interface Row {
   instructionsPerOp?: number | null;
   instructionsRatioToBestPeer?: number | null;
   instructions?: InstructionCount;
+  /** why there is no count although --instructions asked ("Scudo under valgrind: ..."): n/a, not a failure */
+  instructionsUnavailable?: string;
   /** the program's own parameters (threads, sizes, ...) from its result line */
   params: Record<string, unknown>;
   samples: RowSample[];
@@ -79,6 +89,26 @@ export interface BestPeers {
   rss: { name: string; value: number } | null;
   faults: { name: string; value: number } | null;
   instructions?: { name: string; value: number } | null;
+}
+
+/** One benchmark of a hardened variant against its hardened peer (secure / scudo). */
+export interface HardenedRatios {
+  /** variant ops/s ÷ peer ops/s: higher is better */
+  throughputRatio: number | null;
+  /** variant peak RSS ÷ peer peak RSS: lower is better */
+  rssRatio: number | null;
+  variantNsPerOp: number | null;
+  peerNsPerOp: number | null;
+}
+
+/** A hakmem variant and the hardened peer it is compared with (hakmem-secure and scudo), per benchmark. */
+export interface HardenedPair {
+  /** allocator names: hakmem-secure, scudo */
+  variant: string;
+  peer: string;
+  /** the column's heading: secure / scudo */
+  label: string;
+  benchmarks: Record<string, HardenedRatios>;
 }
 
 export interface Machine {
@@ -107,12 +137,21 @@ export interface Report {
   date: string;
   machine: Machine;
   options: Record<string, unknown>;
-  allocators: { name: string; kind: AllocatorKind; isPeer: boolean; preload: string | null; variant?: string }[];
+  allocators: {
+    name: string;
+    kind: AllocatorKind;
+    isPeer: boolean;
+    preload: string | null;
+    variant?: string;
+    hardenedPeerOf?: string;
+  }[];
   skipped: Skipped[];
   /** each hakmem variant's dist/<v>/variant.json (null when absent) */
   variants: Record<string, unknown>;
   benchmarks: BenchmarkInfo[];
   bestPeers: Record<string, BestPeers>;
+  /** each hardened peer that ran with its variant (scudo with hakmem-secure): the "secure / scudo" column */
+  hardenedPairs: HardenedPair[];
   rows: Row[];
   failures: { benchmark: string; allocator: string; error: string }[];
 }
@@ -144,6 +183,7 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
     const ops = spread(r.samples.map((s) => s.opsPerSec));
     const rss = spread(r.samples.map((s) => s.peakRssKb));
     const secs = spread(r.samples.map((s) => s.seconds));
+    const ns = spread(r.samples.map((s) => (s.opsPerSec > 0 ? 1e9 / s.opsPerSec : Number.NaN)));
     const faults = spread(r.samples.map((s) => s.minorFaults));
     const perOpFaults = spread(r.samples.map((s) => (s.ops > 0 ? s.minorFaults / s.ops : Number.NaN)));
     const timeline = timelineOf(r.samples[0]?.result);
@@ -161,6 +201,9 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
       opsPerSecMin: finiteOrNull(ops.min),
       opsPerSecMax: finiteOrNull(ops.max),
       opsPerSecSpread: finiteOrNull(relativeSpread(ops)),
+      nsPerOp: finiteOrNull(ns.median),
+      nsPerOpMin: finiteOrNull(ns.min),
+      nsPerOpMax: finiteOrNull(ns.max),
       seconds: finiteOrNull(secs.median),
       peakRssKb: finiteOrNull(rss.median),
       peakRssKbMin: finiteOrNull(rss.min),
@@ -178,6 +221,10 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
       if ('error' in r.instructions) {
         row.instructionsPerOp = null;
         row.instructionsRatioToBestPeer = null;
+      } else if ('unavailable' in r.instructions) {
+        row.instructionsPerOp = null;
+        row.instructionsRatioToBestPeer = null;
+        row.instructionsUnavailable = r.instructions.unavailable;
       } else {
         row.instructionsPerOp = r.instructions.perOp;
         row.instructionsRatioToBestPeer = null;
@@ -225,6 +272,35 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
     }
   }
   return { rows, bestPeers };
+}
+
+/**
+ * The hardened pairs of a run: every allocator with hardenedPeerOf whose variant also ran, with the variant's
+ * throughput and peak RSS divided by the peer's for each benchmark (null where either has no figure).
+ */
+export function hardenedPairs(
+  allocators: readonly Pick<Allocator, 'name' | 'hardenedPeerOf'>[],
+  rows: readonly Row[],
+): HardenedPair[] {
+  const names = new Set(allocators.map((a) => a.name));
+  const out: HardenedPair[] = [];
+  for (const a of allocators) {
+    const variant = a.hardenedPeerOf;
+    if (!variant || !names.has(variant)) continue;
+    const benchmarks: Record<string, HardenedRatios> = {};
+    for (const bench of [...new Set(rows.map((r) => r.benchmark))]) {
+      const v = rows.find((r) => r.benchmark === bench && r.allocator === variant);
+      const p = rows.find((r) => r.benchmark === bench && r.allocator === a.name);
+      benchmarks[bench] = {
+        throughputRatio: ratio(v?.opsPerSec, p?.opsPerSec),
+        rssRatio: ratio(v?.peakRssKb, p?.peakRssKb),
+        variantNsPerOp: v?.nsPerOp ?? null,
+        peerNsPerOp: p?.nsPerOp ?? null,
+      };
+    }
+    out.push({ variant, peer: a.name, label: `${variant.replace(/^hakmem-/, '')} / ${a.name}`, benchmarks });
+  }
+  return out;
 }
 
 function glibcVersion(): string | null {
@@ -285,11 +361,13 @@ export function buildReport(input: ReportInput): Report {
       isPeer: a.isPeer,
       preload: a.preload,
       ...(a.variant !== undefined ? { variant: a.variant } : {}),
+      ...(a.hardenedPeerOf !== undefined ? { hardenedPeerOf: a.hardenedPeerOf } : {}),
     })),
     skipped: [...input.skipped],
     variants,
     benchmarks: input.benchmarks,
     bestPeers,
+    hardenedPairs: hardenedPairs(input.allocators, rows),
     rows,
     failures: rows
       .filter((r) => r.error)

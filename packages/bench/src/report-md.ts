@@ -1,23 +1,35 @@
 /** bench-results/latest.md: the run as Markdown tables. Pure. */
-import type { Report, Row } from './report-json.js';
+import type { HardenedRatios, Report, Row } from './report-json.js';
 import { numParam, timelineRows, TIMELINE_BENCH } from './svg.js';
 import {
   fmtFaults,
   fmtInstr,
   fmtKb,
+  fmtNs,
   fmtRate,
   fmtRatio,
   hasInstructions,
+  instrCell,
   mdTable,
+  PAIR_BENCH,
+  pairRows,
   rowCells,
   rowHeaders,
+  unavailableNotes,
   type Align,
 } from './table.js';
+
+/** A column after the allocators': its heading and a cell per benchmark. */
+export interface ExtraColumn {
+  header: string;
+  cell: (bench: string) => string;
+}
 
 function matrix(
   report: Report,
   cell: (r: Row | undefined, best: boolean) => string,
   bestOf: (b: string) => string | undefined,
+  extra: readonly ExtraColumn[] = [],
 ): string {
   const allocs = report.allocators.map((a) => a.name);
   const benches = [...new Set(report.rows.map((r) => r.benchmark))];
@@ -27,9 +39,46 @@ function matrix(
       const r = report.rows.find((x) => x.benchmark === b && x.allocator === a);
       return cell(r, bestOf(b) === a);
     }),
+    ...extra.map((c) => c.cell(b)),
   ]);
-  const align: Align[] = ['left', ...allocs.map((): Align => 'right')];
-  return mdTable(['benchmark', ...allocs], rows, align);
+  const align: Align[] = ['left', ...allocs.map((): Align => 'right'), ...extra.map((): Align => 'right')];
+  return mdTable(['benchmark', ...allocs, ...extra.map((c) => c.header)], rows, align);
+}
+
+/** One "secure / scudo" column per hardened pair, of one of its ratios. */
+export function hardenedColumns(report: Report, figure: 'throughputRatio' | 'rssRatio'): ExtraColumn[] {
+  return (report.hardenedPairs ?? []).map((p) => ({
+    header: p.label,
+    cell: (b: string) => fmtRatio((p.benchmarks[b] as HardenedRatios | undefined)?.[figure]),
+  }));
+}
+
+/** The sentence under a matrix that says what its "secure / scudo" column is. */
+function hardenedNote(report: Report, what: string, better: string): string[] {
+  const pairs = report.hardenedPairs ?? [];
+  if (pairs.length === 0) return [];
+  return [
+    pairs.map((p) => `\`${p.label}\`: ${p.variant}'s ${what} ÷ ${p.peer}'s, in the same run (${better}).`).join(' '),
+    '',
+  ];
+}
+
+/** tiny_hot's op is one malloc + one free: its time per op, in ns, for every allocator. */
+function pairSection(report: Report): string[] {
+  const rows = pairRows(report);
+  if (rows.length === 0) return [];
+  return [
+    `## Nanoseconds per malloc + free pair (${PAIR_BENCH}; lower is better)`,
+    '',
+    mdTable(
+      ['allocator', 'ns per pair', 'min..max'],
+      rows.map((r) => [r.allocator, fmtNs(r.nsPerOp), `${fmtNs(r.nsPerOpMin)}..${fmtNs(r.nsPerOpMax)}`]),
+      ['left', 'right', 'right'],
+    ),
+    `1e9 ÷ ${PAIR_BENCH}'s ops/s: one thread, one op = one malloc and one free of 64 B (4 blocks live, freed LIFO), ` +
+      'the loop and a write to each block included; median of the runs.',
+    '',
+  ];
 }
 
 const bold = (s: string, on: boolean) => (on && s !== '—' ? `**${s}**` : s);
@@ -84,6 +133,19 @@ export function renderMarkdown(report: Report): string {
       'The best peer is in bold.',
     '',
   );
+  const hardened = report.allocators.filter((a) => a.hardenedPeerOf);
+  if (hardened.length > 0) {
+    out.push(
+      hardened
+        .map(
+          (a) =>
+            `${a.name} is a hardened allocator: the peer of ${a.hardenedPeerOf}, not of the speed variants, so it is no best-peer candidate; ` +
+            `the column \`${(a.hardenedPeerOf as string).replace(/^hakmem-/, '')} / ${a.name}\` compares the two directly.`,
+        )
+        .join(' '),
+      '',
+    );
+  }
 
   out.push('## Throughput vs best peer (higher is better)', '');
   out.push(
@@ -96,8 +158,10 @@ export function renderMarkdown(report: Report): string {
             : '—'
           : bold(`${fmtRatio(r.ratioToBestPeer)} (${fmtRate(r.opsPerSec)}/s)`, best),
       (b) => report.bestPeers[b]?.throughput?.name,
+      hardenedColumns(report, 'throughputRatio'),
     ),
   );
+  out.push(...hardenedNote(report, 'ops/s', 'higher is better'));
   out.push('![throughput relative to the best peer](throughput.svg)', '');
 
   out.push('## Peak RSS vs best peer (lower is better)', '');
@@ -107,9 +171,13 @@ export function renderMarkdown(report: Report): string {
       (r, best) =>
         r?.peakRssKb == null ? '—' : bold(`${fmtRatio(r.rssRatioToBestPeer)} (${fmtKb(r.peakRssKb)})`, best),
       (b) => report.bestPeers[b]?.rss?.name,
+      hardenedColumns(report, 'rssRatio'),
     ),
   );
+  out.push(...hardenedNote(report, 'peak RSS', 'lower is better'));
   out.push('![peak RSS relative to the best peer](rss.svg)', '');
+
+  out.push(...pairSection(report));
 
   out.push('## Minor page faults per operation (lower is better)', '');
   out.push(
@@ -136,12 +204,16 @@ export function renderMarkdown(report: Report): string {
         report,
         (r, best) =>
           r?.instructionsPerOp == null
-            ? '—'
+            ? r
+              ? instrCell(r)
+              : '—'
             : bold(`${fmtInstr(r.instructionsPerOp)} (${fmtRatio(r.instructionsRatioToBestPeer)})`, best),
         (b) => report.bestPeers[b]?.instructions?.name,
       ),
     );
     out.push('Counted as (I(2N) − I(N)) / N with `valgrind --tool=callgrind`, so start-up cancels out.', '');
+    for (const n of unavailableNotes(report)) out.push(`- ${n.allocator}: n/a (${n.reason})`);
+    out.push('');
   }
 
   out.push('## Details', '');
@@ -162,8 +234,9 @@ export function renderMarkdown(report: Report): string {
 
   out.push('## Allocators', '');
   for (const a of report.allocators) {
+    const kind = a.hardenedPeerOf ? `${a.kind}; hardened, compared with ${a.hardenedPeerOf}` : a.kind;
     out.push(
-      `- **${a.name}** (${a.kind}): ${a.preload ? `\`LD_PRELOAD=${a.preload}\`` : 'no preload (the system malloc)'}`,
+      `- **${a.name}** (${kind}): ${a.preload ? `\`LD_PRELOAD=${a.preload}\`` : 'no preload (the system malloc)'}`,
     );
   }
   for (const s of report.skipped) out.push(`- ~~${s.name}~~ skipped: ${s.reason}`);

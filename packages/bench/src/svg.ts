@@ -30,6 +30,7 @@ const PEER_COLORS: Record<string, string> = {
   mimalloc: '#1f77b4',
   jemalloc: '#2ca02c',
   tcmalloc: '#9467bd',
+  scudo: '#00897b',
 };
 const EXTRA_COLORS = ['#17becf', '#8c564b', '#bcbd22', '#e377c2', '#393b79'];
 

@@ -57,6 +57,30 @@ export function fmtInstr(v: number | null | undefined): string {
   return v >= 1000 ? v.toFixed(0) : v.toFixed(1);
 }
 
+/** Nanoseconds, 3 significant digits: 12.3, 38.0, 152, 1.23k. */
+export function fmtNs(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return DASH;
+  return Math.abs(v) >= 1000 ? fmtRate(v) : sig3(v);
+}
+
+/** An instruction count's cell: the count, "n/a" when valgrind cannot run the allocator, else a dash. */
+export const instrCell = (r: Row): string => (r.instructionsUnavailable ? 'n/a' : fmtInstr(r.instructionsPerOp));
+
+/** The benchmark whose op is exactly one malloc + one free on one thread: its ns/op is the pair's time. */
+export const PAIR_BENCH = 'tiny_hot';
+
+/** PAIR_BENCH's rows with a time, in allocator order. */
+export const pairRows = (report: Report): Row[] =>
+  report.rows.filter((r) => r.benchmark === PAIR_BENCH && r.nsPerOp != null);
+
+/** Each allocator's "n/a" reason for instructions, once (Scudo's is the same for every benchmark). */
+export function unavailableNotes(report: Report): { allocator: string; reason: string }[] {
+  const seen = new Map<string, string>();
+  for (const r of report.rows)
+    if (r.instructionsUnavailable && !seen.has(r.allocator)) seen.set(r.allocator, r.instructionsUnavailable);
+  return [...seen].map(([allocator, reason]) => ({ allocator, reason }));
+}
+
 export type Align = 'left' | 'right';
 
 /** Display width, counting each code point as one column. */
@@ -106,7 +130,7 @@ export function rowCells(r: Row, withInstr: boolean): string[] {
     fmtRatio(r.rssRatioToBestPeer),
     fmtFaults(r.faultsPerOp),
   ];
-  if (withInstr) cells.push(fmtInstr(r.instructionsPerOp), fmtRatio(r.instructionsRatioToBestPeer));
+  if (withInstr) cells.push(instrCell(r), fmtRatio(r.instructionsRatioToBestPeer));
   return cells;
 }
 
@@ -144,8 +168,22 @@ export function terminalTable(report: Report): string {
   });
   let out = textTable(headers, rows, align, breaks);
   const reps = report.rows[0]?.reps ?? 0;
-  out += `\nmedian of ${reps} run${reps === 1 ? '' : 's'} each; ratios are to the best peer (non-hakmem allocator, glibc included) in this run:\n`;
+  const hardened = report.allocators.filter((a) => a.hardenedPeerOf).map((a) => a.name);
+  out += `\nmedian of ${reps} run${reps === 1 ? '' : 's'} each; ratios are to the best peer (non-hakmem allocator, glibc included${hardened.length > 0 ? `; not ${hardened.join(', ')}, compared with its hardened variant below` : ''}) in this run:\n`;
   out += 'throughput: higher is better; RSS, faults/op (minor page faults per op) and instructions: lower is better.\n';
+  for (const n of unavailableNotes(report)) out += `instr/op under ${n.allocator}: n/a (${n.reason})\n`;
+  for (const pair of report.hardenedPairs ?? []) {
+    const benches = Object.keys(pair.benchmarks);
+    out += `\n${pair.variant} against ${pair.peer}, the hardened peer (ops/s: higher is better; peak RSS: lower is better):\n`;
+    out += textTable(
+      ['benchmark', `${pair.label} ops/s`, `${pair.label} peak RSS`],
+      benches.map((b) => [b, fmtRatio(pair.benchmarks[b]?.throughputRatio), fmtRatio(pair.benchmarks[b]?.rssRatio)]),
+      ['left', 'right', 'right'],
+    );
+  }
+  const pairs = pairRows(report);
+  if (pairs.length > 0)
+    out += `\n${PAIR_BENCH}, ns per malloc + free pair: ${pairs.map((r) => `${r.allocator} ${fmtNs(r.nsPerOp)}`).join(' · ')}\n`;
   for (const f of report.failures) out += `FAILED ${f.benchmark} / ${f.allocator}: ${f.error}\n`;
   return out;
 }
