@@ -40,6 +40,7 @@ export default defineConfig({
       description:
         'Hardened: the checked free gate encodes every free-list link with a secret key and aborts on a double, interior or foreign free, naming the address.',
       boxes: { ...fastest, freegate: 'checked' },
+      tunables: { large: { guard: true, scrub: true } },
     },
     debug: {
       description:
