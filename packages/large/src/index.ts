@@ -12,7 +12,20 @@ export const mappings = defineBase(import.meta.url, {
   include: 'c/common',
   header: 'hk_large_mappings.h',
   sources: ['c/common/hk_large_common.c'],
-  tunables: {},
+  tunables: {
+    guard: {
+      type: 'bool',
+      default: false,
+      description:
+        'A PROT_NONE page right after every large block (the block ends at it), so a linear overflow faults at its first byte: one mprotect per fresh mapping, two when a cached mapping is reused for a block of another page count.',
+    },
+    scrub: {
+      type: 'bool',
+      default: false,
+      description:
+        'A reused (cached) mapping hands out its block reading as zero, never with what an earlier block left there (a memset when it is taken; calloc then needs no second one).',
+    },
+  },
 });
 
 /** The large slot: sizes above the slab range. */
@@ -46,6 +59,7 @@ const large = defineSlot(import.meta.url, {
           unit: 'bytes',
           description: 'Most bytes held by cached mappings.',
         },
+        ...mappings.tunables,
       },
     },
     direct: {
@@ -55,7 +69,7 @@ const large = defineSlot(import.meta.url, {
       base: mappings,
       sources: ['c/direct/hk_large_direct.c'],
       requires: [{ slot: 'superslab', capability: 'registry' }],
-      tunables: {},
+      tunables: { ...mappings.tunables },
     },
   },
 });

@@ -11,10 +11,16 @@ describe('@hakmem/large manifest', () => {
       expect(large.boxes[box].base).toBe(mappings);
       expect(large.boxes[box].requires).toEqual([{ slot: 'superslab', capability: 'registry' }]);
     }
-    expect(large.boxes.direct.tunables).toEqual({});
+    // the base's hardening tunables, off by default, spread into every box
+    expect(mappings.tunables).toMatchObject({
+      guard: { type: 'bool', default: false },
+      scrub: { type: 'bool', default: false },
+    });
+    expect(large.boxes.direct.tunables).toEqual(mappings.tunables);
     expect(large.boxes.bigcache.tunables).toMatchObject({
       cacheEntries: { type: 'int', default: 16, min: 0, max: 1024 },
       cacheBytes: { type: 'int', default: 33554432, min: 0, max: 4294967296 },
+      ...mappings.tunables,
     });
   });
 });
