@@ -53,7 +53,7 @@ describe('runtime tunables', () => {
     const r = run(bin, { preload: true, env: { HAKMEM_VERBOSE: '1', HAKMEM_REFILL_BATCH_BLOCKS: '32' } });
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(
-      new RegExp(`^hakmem: variant ${variant} \\S+, boxes track=\\w+ .*purge=\\w+ .*block=\\w+$`, 'm'),
+      new RegExp(`^hakmem: variant ${variant} \\S+, boxes track=\\w+ .*purge=\\w+ .*block=\\w+ .*large=\\w+$`, 'm'),
     );
     expect(r.stderr).toMatch(/^hakmem: {3}refill\.batchBlocks = 32 \(from HAKMEM_REFILL_BATCH_BLOCKS\)$/m);
     expect(r.stderr).toMatch(/^hakmem: {3}remote\.buckets = \d+ \(built in, fixed at build\)$/m);
