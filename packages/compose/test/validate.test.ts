@@ -26,7 +26,7 @@ describe('validateConfig', () => {
     const v = getVariant(c, 'default');
     expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
     expect(v.tunables.block).toEqual({ onInvalid: 'report' });
-    expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 33554432 });
+    expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 33554432, guard: false, scrub: false });
     expect(v.tunables.stats).toEqual({});
     expect(v.boxes.front.sources).toEqual([join(slots.front.root, 'c/tcache/hk_front_tcache.c')]);
     expect(v.boxes.front.packageName).toBe('@hakmem/front');
@@ -190,7 +190,7 @@ describe('a variant that extends another', () => {
     expect(v.boxes.refill.box).toBe('adaptive');
     expect(v.tunables.refill).toMatchObject({ minBatch: 16 });
     expect(v.tunables.refill).not.toHaveProperty('batchBlocks');
-    expect(v.tunables.large).toEqual({ cacheEntries: 4, cacheBytes: 1048576 });
+    expect(v.tunables.large).toEqual({ cacheEntries: 4, cacheBytes: 1048576, guard: false, scrub: false });
   });
 
   it('is refused with an unknown base, a cycle, or a base that is not a name', () => {

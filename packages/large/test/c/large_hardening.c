@@ -60,7 +60,7 @@ static int64_t probe(const char *slot, const char *name, int64_t arg) {
 static void writable(unsigned char *p, size_t size) {
   size_t u = malloc_usable_size(p);
   CHECK(u >= size, "usable %zu < %zu", u, size);
-  CHECK(probe("freegate", "classify", (int64_t)(uintptr_t)p) == 2, "%p is not a large block", (void *)p);
+  CHECK(probe("core", "classify", (int64_t)(uintptr_t)p) == 2, "%p is not a large block", (void *)p);
   memset(p, 0x5a, u);
 }
 
