@@ -3,7 +3,8 @@
 // invalid-free policy. Invalid frees run in a child process (a checking box aborts).
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
   classify,
@@ -191,6 +192,17 @@ describe('block/hardened (variant secure): state out of the block', () => {
       'const ps = []; for (let i = 0; i < 300; i++) ps.push(hk.malloc(64)); for (const p of ps) hk.free(p); for (const p of ps) hk.fill(p, 0x41, 8); for (let i = 0; i < 600; i++) hk.malloc(64);',
       /free list corrupted/,
     );
+  });
+
+  it('a one-bit flip of a link is caught, whichever of its 64 bits flips (test/c/link_bitflip.c)', () => {
+    const exe = join(mkdtempSync(join(tmpdir(), 'hk-bitflip-')), 'link_bitflip');
+    const cc = spawnSync('gcc', ['-O0', '-o', exe, join(block.root, 'test/c/link_bitflip.c')], { encoding: 'utf8' });
+    expect(cc.status, cc.stderr).toBe(0);
+    const r = spawnSync(exe, [], { encoding: 'utf8', env: { ...process.env, LD_PRELOAD: join(dist, 'libhakmem.so') } });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toEqual(Array.from({ length: 64 }, (_, b) => `bit ${b} signal 6`)); // SIGABRT, all 64
+    expect(r.stderr.match(/free list corrupted/g)?.length).toBe(64);
   });
 
   it('an overflow into the canary after a block aborts at its free', () => {
