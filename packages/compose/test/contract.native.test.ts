@@ -107,7 +107,13 @@ describe('defineBase', () => {
     const keep = { ...slabs.tunables.keepSpare, default: false };
     expect(() =>
       fakeSlot(join(tmp, 'other-default'), 'refill', {
-        x: { name: 'x', description: '', base: slabs, sources: ['c/x.c'], tunables: { keepSpare: keep } },
+        x: {
+          name: 'x',
+          description: '',
+          base: slabs,
+          sources: ['c/x.c'],
+          tunables: { ...slabs.tunables, keepSpare: keep },
+        },
       }),
     ).not.toThrow();
   });
