@@ -67,8 +67,9 @@ static HK_NOINLINE void *hk_malloc_big(size_t n) {
 }
 
 HK_INLINE void *hk_malloc(size_t n) {
-  if (HK_LIKELY(n <= HK_LOOKUP_MAX - hk_block_tail()))
-    return hk_malloc_class(hk_class_lookup[(n + hk_block_tail() + 15) >> 4]);
+  /* a constant choice: the tail's table where the block box keeps one */
+  const uint8_t *lookup = hk_block_tail() ? hk_class_lookup_tail : hk_class_lookup;
+  if (HK_LIKELY(n <= HK_LOOKUP_MAX - hk_block_tail())) return hk_malloc_class(lookup[(n + hk_block_tail() + 15) >> 4]);
   return hk_malloc_big(n);
 }
 

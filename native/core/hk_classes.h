@@ -53,6 +53,15 @@ static const uint8_t hk_class_lookup[65] = {
   17, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 19, 19,
 };
 
+/* The same for a block box that keeps a tail after every block (index (n + tail + 15) >> 4):
+ * index 1 would be the 16-byte class with 16 - tail usable bytes, below the 16 that malloc(0)
+ * promises, so it is the 32-byte class. */
+static const uint8_t hk_class_lookup_tail[65] = {
+  0,  1,  1,  2,  3,  4,  5,  6,  7,  8,  8,  9,  9,  10, 10, 11, 11, 12, 12, 12, 12, 13,
+  13, 13, 13, 14, 14, 14, 14, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16, 16, 16, 17, 17, 17,
+  17, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18, 18, 18, 19, 19, 19, 19, 19, 19, 19, 19,
+};
+
 /* Class of a size in (128, HK_SLAB_MAX]: the doubling b = floor(log2(n-1)), then the quarter. */
 static inline uint32_t hk_class_of_big(size_t n) {
   size_t m = n - 1;

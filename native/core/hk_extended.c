@@ -36,6 +36,11 @@ static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
     *out = hk_class_stride[arg];
     return 0;
   }
+  /* bytes the block box keeps after every slab block: malloc(n) takes the class of n + them */
+  if (!strcmp(name, "block_tail")) {
+    *out = hk_block_tail();
+    return 0;
+  }
   if (!strcmp(name, "classes")) {
     *out = HK_NUM_CLASSES;
     return 0;

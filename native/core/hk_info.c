@@ -51,8 +51,8 @@ static void hk_usage(hk_usage_t *u) {
     for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) u->blocks[c] += hk_refill_out(h, c);
   }
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) u->slab_out += u->blocks[c] * (int64_t)hk_class_stride[c];
-  if (hk_tls_heap) /* the calling thread's own cache is not in use */
-    for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) u->blocks[c] -= hk_front_count(c);
+  if (hk_tls_heap) /* the calling thread's own cache and quarantine are not in use */
+    for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) u->blocks[c] -= hk_front_count(c) + hk_quarantine_held(c);
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
     if (u->blocks[c] < 0) u->blocks[c] = 0;
     u->slab_in_use += u->blocks[c] * (int64_t)hk_class_stride[c];

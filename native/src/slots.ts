@@ -149,6 +149,7 @@ export const CORE_PROBES = [
   'asserts',
   'classify',
   'invalid_frees',
+  'block_tail',
 ] as const;
 
 /** One of the allocator's slots. */

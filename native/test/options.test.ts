@@ -13,12 +13,19 @@ describe('runtime tunables', () => {
     const plain = values(runTestProgram('options.c', 'preload').stdout);
     const set = values(
       runTestProgram('options.c', 'preload', {
-        env: { HAKMEM_REFILL_BATCH_BLOCKS: '24', HAKMEM_FRONT_MAX_BLOCKS: '100', HAKMEM_LIMIT: '1G' },
+        // 4800 bytes: 75 blocks of 64 (60 of 80, the class a block tail moves 64 to), below either
+        // front's block limit (tcache's maxBlocks 100, the magazine's 64 blocks)
+        env: {
+          HAKMEM_REFILL_BATCH_BLOCKS: '24',
+          HAKMEM_FRONT_MAX_BLOCKS: '100',
+          HAKMEM_FRONT_MAX_BYTES: '4800',
+          HAKMEM_LIMIT: '1G',
+        },
       }).stdout,
     );
     expect(plain['refill.batch']).not.toBe(24);
     expect(set['refill.batch']).toBe(24);
-    expect(set['front.capacity']).toBe(100);
+    expect(set['front.capacity']).toBe(Math.floor(4800 / set['front.class_size']!));
     expect(set['purge.hard_limit']).toBe(1 << 30);
     // the long name of the same tunable, in MiB, wins over the short one
     const both = values(

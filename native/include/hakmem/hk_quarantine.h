@@ -25,6 +25,8 @@
 static inline int hk_quarantine_on(void);
 /* p, a block of the calling thread's heap of usable size `size`, was freed and recorded free. */
 static inline void hk_quarantine_put(void *p, uint32_t size);
+/* Blocks of class cls the calling thread holds (introspection: they are not in use). */
+static uint32_t hk_quarantine_held(uint32_t cls);
 /* Every block the calling thread holds goes through hk_free_release now. */
 static void hk_quarantine_flush(void);
 static void hk_quarantine_thread_init(void); /* a thread's first allocation: its random seed */

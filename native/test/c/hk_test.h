@@ -76,6 +76,13 @@ static inline int hk_probe(const char *slot, const char *name, int64_t arg, int6
   return f(slot, name, arg, out) == 0;
 }
 
+/* Bytes the variant's block box keeps after every slab block (a canary): malloc(n) takes the
+ * class of n plus them, and a block's usable size is its stride less them. 0 without the probe. */
+__attribute__((unused)) static int64_t hk_test_tail(void) {
+  int64_t t = 0;
+  return hk_probe("core", "block_tail", 0, &t) ? t : 0;
+}
+
 __attribute__((unused)) static void hk_same_object(const char *what, void *addr, const Dl_info *lib) {
   Dl_info info;
   if (!addr) FAIL("%s: dlsym(RTLD_DEFAULT) found no definition", what);

@@ -11,9 +11,10 @@ static int64_t probe(const char *slot, const char *name, int64_t arg) {
 
 int main(void) {
   hk_require_hakmem();
-  int64_t cls = probe("core", "class_of", 64);
+  int64_t cls = probe("core", "class_of", 64 + hk_test_tail());
   printf("refill.batch=%lld\n", (long long)probe("refill", "batch", cls));
   printf("front.capacity=%lld\n", (long long)probe("front", "capacity", cls));
+  printf("front.class_size=%lld\n", (long long)probe("core", "class_size", cls));
   printf("purge.hard_limit=%lld\n", (long long)probe("purge", "hard_limit", 0));
   void *p[1000];
   for (int i = 0; i < 1000; i++) CHECK((p[i] = malloc(64)) != NULL, "malloc(64)");

@@ -8,6 +8,10 @@ static inline void hk_quarantine_put(void *p, uint32_t size) {
   (void)size;
   hk_free_release(p);
 }
+static uint32_t hk_quarantine_held(uint32_t cls) {
+  (void)cls;
+  return 0;
+}
 static void hk_quarantine_flush(void) {}
 static void hk_quarantine_thread_init(void) {}
 

@@ -65,6 +65,16 @@ static inline void hk_quarantine_put(void *p, uint32_t size) {
   }
 }
 
+/* A held block's class is its slab's (cold: introspection only). */
+static uint32_t hk_quarantine_held(uint32_t cls) {
+  uint32_t n = 0;
+  for (uint32_t i = 0; i < hk_qt.count; i++) {
+    uintptr_t a = (uintptr_t)hk_qt.block[i];
+    n += hk_slab_of(hk_chunk_of(a), a)->cls == cls;
+  }
+  return n;
+}
+
 static void hk_quarantine_flush(void) {
   hk_quarantine_t *q = &hk_qt;
   while (q->count) {

@@ -59,13 +59,17 @@ static hk_chunk_t *hk_pool_map_chunk(void) {
   return ch;
 }
 
+/* A slab for a heap: a free slab, resident then cold, before a whole chunk is split, so whole
+ * chunks stay whole for the classes above 8 KiB (split first, under a short purge delay that
+ * leaves most free slabs cold, they made those classes map new chunks round after round while
+ * cold slabs waited: thread_reuse's address space crept by half in 30 rounds). */
 static hk_slab_t *hk_pool_take_slab(void) {
   hk_purge_tick();
   for (int round = 0; round < 2; round++) {
     uint32_t id;
     if ((id = hk_pool_pop(HK_POOL_SLABS)) != 0) return hk_slab_from_id(id);
-    if ((id = hk_pool_pop(HK_POOL_CHUNKS)) != 0) return hk_pool_split(hk_pool_chunk_from_id(id), 0);
     if ((id = hk_pool_pop(HK_POOL_SLABS_COLD)) != 0) return hk_slab_from_id(id);
+    if ((id = hk_pool_pop(HK_POOL_CHUNKS)) != 0) return hk_pool_split(hk_pool_chunk_from_id(id), 0);
     if ((id = hk_pool_pop(HK_POOL_CHUNKS_COLD)) != 0) return hk_pool_split(hk_pool_chunk_from_id(id), 1);
     if (round == 0) hk_orphans_reclaim(); /* takes the heaps lock: never under a pool lock */
   }
