@@ -127,12 +127,17 @@ describe('hakmem tune', () => {
         ('tunable' in c && c.slot === 'refill' && c.tunable === 'batchBlocks' && Number(c.value) >= 256),
     );
     expect(batches, r.table).toBe(true);
-    const batched = r.record.verdicts!.find((v) => v.arm === 'remote=batched');
-    expect(batched, r.table).toMatchObject({ stage: 'confirm', better: true });
-    // batched takes 20-40% off direct's wall time here (ratios 0.60 to 0.78 measured on this
-    // 2-core machine, the same programs run by hand: 100 ms direct, 80 ms batched); the rank
-    // test above is what says it is better beyond the spread
-    expect(batched!.ratio, r.table).toBeLessThan(0.85);
+    // a batching arm is confirmed better beyond the spread. Which one wins moves between runs:
+    // this 2-core machine is bimodal here (the base took 95 ms or 333 ms in one run), so the
+    // screen keeps one or both; the confirmed one took 20% to 60% off the base
+    const confirmed = r.record.verdicts!.filter(
+      (v) =>
+        (v.arm === 'remote=batched' || /^refill\.batchBlocks=(256|512|1024)$/.test(v.arm)) &&
+        v.stage === 'confirm' &&
+        v.better,
+    );
+    expect(confirmed.length, r.table).toBeGreaterThan(0);
+    for (const v of confirmed) expect(v.ratio, r.table).toBeLessThan(0.85);
     expect(r.record.outcome!.written).toBeUndefined();
     expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
   });
