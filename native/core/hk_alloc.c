@@ -33,7 +33,8 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls) {
   return p;
 }
 
-static inline void *hk_malloc_class(uint32_t cls) {
+/* FAST PATH. The front's pop and the hand-out of what it gives (NULL: a miss). */
+static inline void *hk_malloc_hit(uint32_t cls) {
   uint64_t t0 = hk_stats_clock();
   void *p = hk_front_pop(cls);
   if (HK_LIKELY(p != NULL)) {
@@ -41,9 +42,13 @@ static inline void *hk_malloc_class(uint32_t cls) {
     hk_block_on_alloc(p, cls);
     hk_sampler_alloc(p, hk_class_stride[cls] - hk_block_tail());
     hk_stats_time(HK_EV_MALLOC_HIT, cls, t0);
-    return p;
   }
-  return hk_malloc_miss(cls);
+  return p;
+}
+
+static inline void *hk_malloc_class(uint32_t cls) {
+  void *p = hk_malloc_hit(cls);
+  return HK_LIKELY(p != NULL) ? p : hk_malloc_miss(cls);
 }
 
 static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
@@ -66,10 +71,23 @@ static HK_NOINLINE void *hk_malloc_big(size_t n) {
   return hk_malloc_large(n, 16, 0);
 }
 
-HK_INLINE void *hk_malloc(size_t n) {
-  /* a constant choice: the tail's table where the block box keeps one */
+/* The class of a size up to HK_LOOKUP_MAX less the tail: one table load. The table is a
+ * constant choice: the tail's where the block box keeps one. */
+static inline uint32_t hk_class_of_small(size_t n) {
   const uint8_t *lookup = hk_block_tail() ? hk_class_lookup_tail : hk_class_lookup;
-  if (HK_LIKELY(n <= HK_LOOKUP_MAX - hk_block_tail())) return hk_malloc_class(lookup[(n + hk_block_tail() + 15) >> 4]);
+  return lookup[(n + hk_block_tail() + 15) >> 4];
+}
+
+/* SLOW PATH. A small size whose class the front had nothing for. Takes the size, not the
+ * class, so malloc's hit keeps n where it came and computes the class in a scratch register. */
+static HK_NOINLINE void *hk_malloc_small_miss(size_t n) { return hk_malloc_miss(hk_class_of_small(n)); }
+
+/* FAST PATH (budget at the top). */
+HK_INLINE void *hk_malloc(size_t n) {
+  if (HK_LIKELY(n <= HK_LOOKUP_MAX - hk_block_tail())) {
+    void *p = hk_malloc_hit(hk_class_of_small(n));
+    return HK_LIKELY(p != NULL) ? p : hk_malloc_small_miss(n);
+  }
   return hk_malloc_big(n);
 }
 

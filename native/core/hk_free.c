@@ -31,7 +31,7 @@ static HK_COLD void hk_free_invalid(const void *p, const char *what) {
  * q's tag, which its free overwrites, so a second free of q fails here. */
 static HK_COLD uint8_t *hk_interior_base(const hk_slab_t *s, const void *q) {
   uint32_t off = (uint32_t)((uintptr_t)q - (uintptr_t)hk_chunk_of_slab(s)), x = off - s->start;
-  if (x >= s->end - s->start) return NULL;
+  if (x >= s->span) return NULL;
   uint32_t inside = x % s->block_size;
   if (inside == 0) return NULL;
   uint8_t *b = hk_slab_addr(s, off - inside);
@@ -43,7 +43,8 @@ static void hk_free_again(void *p); /* hk_free, out of line: the interior path's
 
 /* A slab pointer that failed the live test: an aligned pointer inside a live block (freed
  * through its block), or an invalid free: say which problem it is. */
-static HK_COLD void hk_free_bad_block(const hk_slab_t *s, const void *p, uint32_t off) {
+static HK_COLD HK_NOINLINE void hk_free_bad_block(const hk_slab_t *s, const void *p) {
+  uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)hk_chunk_of_slab(s));
   uint8_t *b = hk_interior_base(s, p);
   if (b) {
     hk_free_again(b);
@@ -103,7 +104,7 @@ static HK_NOINLINE void hk_free_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
   }
   uint32_t off = (uint32_t)((uintptr_t)p - (uintptr_t)ch);
   if (!hk_block_live(s, p, off)) {
-    hk_free_bad_block(s, p, off);
+    hk_free_bad_block(s, p);
     return;
   }
   uint64_t t0 = hk_stats_clock();
@@ -133,6 +134,12 @@ static HK_NOINLINE void hk_free_unregistered(void *p) {
   hk_free_invalid(p, "free of a pointer hakmem did not allocate:");
 }
 
+/* SLOW PATH. The front is full after the local free of p: drain p's class. Takes only p, so
+ * the fast path keeps neither the heap nor the class live across its push. */
+static HK_NOINLINE void hk_free_drain(const void *p) {
+  hk_heap_drain(hk_tls_heap, hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p)->cls);
+}
+
 /* FAST PATH (see the top). */
 HK_INLINE void hk_free(void *p) {
   uintptr_t a = (uintptr_t)p;
@@ -147,7 +154,7 @@ HK_INLINE void hk_free(void *p) {
     uint64_t t0 = hk_stats_clock();
     uint32_t off = (uint32_t)(a - (uintptr_t)ch);
     if (HK_UNLIKELY(!hk_block_live(s, p, off))) {
-      hk_free_bad_block(s, p, off);
+      hk_free_bad_block(s, p);
       return;
     }
     uint32_t cls = s->cls; /* before the block box writes into p: no reload after its stores */
@@ -155,7 +162,7 @@ HK_INLINE void hk_free(void *p) {
     hk_sampler_free(p);
     hk_block_retire(s, p);
     if (hk_quarantine_on()) hk_quarantine_put(p, s->block_size); /* it releases what it lets go */
-    else if (HK_UNLIKELY(hk_front_push(cls, p))) hk_heap_drain(h, cls);
+    else if (HK_UNLIKELY(hk_front_push(cls, p))) hk_free_drain(p);
     hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);
     return;
   }

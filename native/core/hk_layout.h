@@ -6,7 +6,9 @@
  *    __atomic_load_n: ACQUIRE where the reader goes on to read what was written before them,
  *    RELAXED where it only compares (the free fast path's owner test: a slab that is the
  *    caller's was published by the caller itself). They are a slab's `owner` (in every line
- *    of a one-slab chunk) and the registry bits.
+ *    of a one-slab chunk) and the registry bytes. (A plain read would fold into the compare,
+ *    one instruction each, but races with earlier writes no free is ordered after: kept
+ *    atomic.)
  *  - Routing fields (a slab's cls, block_size, start, end; a chunk's magic, shift, kind and
  *    the large slot's record in `slot_area`) are written plainly, only while no heap owns the slab (in the pool, being
  *    assigned, being mapped) and before `owner` is published; every other thread reads them
@@ -59,17 +61,18 @@ typedef struct hk_slab {
     void *free;          /* owner-only: blocks given back by the owner */
     uint64_t idle_since; /* while resting in the pool: when it came to rest (ms) */
   };
-  uint16_t free_count;         /* a slab holds at most 4096 blocks (64 KiB of 16 B) */
-  uint16_t used;               /* blocks out of the slab (in a front cache or with the user) */
-  uint32_t pool_next;          /* shared pool link (a slab id), while the pool holds it: its own
+  uint16_t free_count; /* a slab holds at most 4096 blocks (64 KiB of 16 B) */
+  uint16_t used;       /* blocks out of the slab (in a front cache or with the user) */
+  uint32_t pool_next;  /* shared pool link (a slab id), while the pool holds it: its own
                                    word, since a stale pool reader may load it at any time */
-  uint32_t bump;               /* offset of the next never-used block */
-  uint32_t end;                /* offset of the end of the carvable blocks */
-  struct hk_slab *next, *prev; /* the owner's partial list */
-  uint32_t start;              /* offset of the first block */
-  uint16_t index;              /* slab index in its chunk */
-  uint8_t where;               /* enum hk_slab_where */
-  uint8_t decommitted;         /* pages were given back while in the pool */
+  uint32_t bump;       /* offset of the next never-used block */
+  uint32_t span;       /* bytes of carvable blocks from start (hk_slab_end: start + span) */
+  uint32_t next, prev; /* the owner's partial list, as slab ids (hk_slab_id; 0: none) */
+  uint64_t divm;       /* hk_class_divm of cls: free's block-start test reads no table */
+  uint32_t start;      /* offset of the first block */
+  uint16_t index;      /* slab index in its chunk */
+  uint8_t where;       /* enum hk_slab_where */
+  uint8_t decommitted; /* pages were given back while in the pool */
 } hk_slab_t;
 
 _Static_assert(sizeof(hk_slab_t) == 64, "a slab descriptor is one cache line");
@@ -141,6 +144,10 @@ static inline hk_slab_t *hk_slab_from_id(uint32_t id) {
   return &ch->slabs[id & 31u];
 }
 
+/* A slab list link (next, prev): a slab id, 0 for none. */
+static inline uint32_t hk_slab_link(const hk_slab_t *s) { return s ? hk_slab_id(s) : 0; }
+static inline hk_slab_t *hk_slab_at(uint32_t id) { return id ? hk_slab_from_id(id) : NULL; }
+
 /* Cut a chunk into 32 slabs of 64 KiB (slab 0 starts after the header page). */
 static void hk_chunk_format_slabs(hk_chunk_t *ch) {
   ch->magic = HK_CHUNK_MAGIC;
@@ -183,8 +190,9 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
   s->used = 0;
   s->start = start;
   s->bump = start;
-  s->end = start + (hk_slab_limit_off(s) - start) / size * size;
-  s->next = s->prev = NULL;
+  s->span = (hk_slab_limit_off(s) - start) / size * size;
+  s->divm = hk_class_divm[cls];
+  s->next = s->prev = 0;
   s->where = HK_SLAB_NONE;
   s->decommitted = 0;
   hk_chunk_t *ch = hk_chunk_of_slab(s);
@@ -197,17 +205,21 @@ static void hk_slab_assign(hk_slab_t *s, hk_heap_t *h, uint32_t cls) {
     m->cls = cls;
     m->block_size = size;
     m->start = start;
-    m->end = s->end;
+    m->span = s->span;
+    m->divm = s->divm;
   }
   hk_chunk_set_owner(ch, h); /* after every line's fields */
 }
 
 /* Does chunk offset off start a block of s (not the header, not the tail, not inside a
- * block)? Two compares and one multiply: on every free. */
+ * block)? One subtract, two compares and one multiply, all on s's own line: on every free.
+ * x * divm < divm (mod 2^64) holds exactly for the multiples of the block size (x < 2^21). */
 static inline int hk_slab_block_start(const hk_slab_t *s, uint32_t off) {
   uint32_t x = off - s->start;
-  uint64_t m = hk_class_divm[s->cls];
-  return x < s->end - s->start && (uint64_t)x * m < m;
+  uint64_t m = s->divm;
+  return x < s->span && (uint64_t)x * m < m;
 }
+/* One past the last carvable byte of s (a chunk offset). */
+static inline uint32_t hk_slab_end(const hk_slab_t *s) { return s->start + s->span; }
 
 #endif

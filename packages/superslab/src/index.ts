@@ -36,7 +36,7 @@ const superslab = defineSlot(import.meta.url, {
     chunks: {
       name: 'chunks',
       description:
-        'Maps 2 MiB-aligned chunks on demand, prepared as `prepare` says (faulted in lazily, populated at once, or on transparent huge pages); pointer -> chunk by masking, ownership from a bitmap registry.',
+        'Maps 2 MiB-aligned chunks on demand, prepared as `prepare` says (faulted in lazily, populated at once, or on transparent huge pages); pointer -> chunk by masking, ownership from a byte-map registry.',
       base: map,
       sources: ['c/chunks/hk_superslab_chunks.c'],
       provides: ['registry', 'chunks'],

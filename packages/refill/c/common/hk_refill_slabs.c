@@ -71,8 +71,8 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
     }
     s->free_count -= k;
     *head = first;
-  } else if (s->bump < s->end) {
-    uint32_t size = s->block_size, left = (s->end - s->bump) / size;
+  } else if (s->bump < hk_slab_end(s)) {
+    uint32_t size = s->block_size, left = (hk_slab_end(s) - s->bump) / size;
     k = left < n ? left : n;
     uint8_t *first = hk_slab_addr(s, s->bump), *b = first;
     for (uint32_t i = 0; i + 1 < k; i++, b += size) hk_link_store(b, b + size);
@@ -82,26 +82,26 @@ static uint32_t hk_slab_take(hk_slab_t *s, uint32_t n, void **head) {
   }
   if (HK_CFG_REFILL_SHUFFLE && k > 1) *head = hk_chain_shuffle(*head, k);
   s->used += k;
-  HK_ASSERT(k <= n && s->used <= (s->end - s->start) / s->block_size);
+  HK_ASSERT(k <= n && s->used <= s->span / s->block_size);
   return k;
 }
 
 static void hk_partial_push(hk_heap_t *h, hk_slab_t *s) {
   HK_ASSERT(s->where == HK_SLAB_FULL && s->used > 0);
   hk_slab_t *first = hk_stock(h)->partial[s->cls];
-  s->prev = NULL;
-  s->next = first;
-  if (first) first->prev = s;
+  s->prev = 0;
+  s->next = hk_slab_link(first);
+  if (first) first->prev = hk_slab_id(s);
   hk_stock(h)->partial[s->cls] = s;
   s->where = HK_SLAB_PARTIAL;
 }
 
 static void hk_partial_unlink(hk_heap_t *h, hk_slab_t *s) {
   HK_ASSERT(s->where == HK_SLAB_PARTIAL);
-  if (s->prev) s->prev->next = s->next;
-  else hk_stock(h)->partial[s->cls] = s->next;
-  if (s->next) s->next->prev = s->prev;
-  s->next = s->prev = NULL;
+  if (s->prev) hk_slab_from_id(s->prev)->next = s->next;
+  else hk_stock(h)->partial[s->cls] = hk_slab_at(s->next);
+  if (s->next) hk_slab_from_id(s->next)->prev = s->prev;
+  s->next = s->prev = 0;
   s->where = HK_SLAB_NONE;
 }
 
@@ -114,7 +114,7 @@ static void hk_slab_release(hk_slab_t *s) {
 
 /* s just became empty and is in no list: keep it as the spare, or give it back. */
 static void hk_slab_retire(hk_heap_t *h, hk_slab_t *s) {
-  HK_ASSERT(s->used == 0 && s->free_count + (s->end - s->bump) / s->block_size == (s->end - s->start) / s->block_size);
+  HK_ASSERT(s->used == 0 && s->free_count + (hk_slab_end(s) - s->bump) / s->block_size == s->span / s->block_size);
   if (!HK_CFG_REFILL_KEEP_SPARE) {
     hk_slab_release(s);
     return;
@@ -147,7 +147,7 @@ static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
     hk_slab_assign(s, h, cls);
   }
   HK_ASSERT(hk_slab_owner(s) == h && s->cls == cls);
-  if (s->bump == s->start) hk_track_unused(hk_slab_addr(s, s->start), s->end - s->start); /* none carved yet */
+  if (s->bump == s->start) hk_track_unused(hk_slab_addr(s, s->start), s->span); /* none carved yet */
   s->where = HK_SLAB_CURRENT;
   hk_stock(h)->current[cls] = s;
   return s;
@@ -243,8 +243,10 @@ static void hk_refill_drain_half(hk_heap_t *h, uint32_t cls) {
 static int hk_slab_check(const hk_heap_t *h, const hk_slab_t *s, uint32_t cls, uint8_t where) {
   if (__atomic_load_n(&s->owner, __ATOMIC_RELAXED) != h || s->cls != cls || s->where != where) return 1;
   uint32_t size = s->block_size, start = s->start;
-  if (size != hk_class_stride[cls] || s->bump < start || s->bump > s->end || (s->bump - start) % size) return 1;
-  if ((uint64_t)s->used + s->free_count + (s->end - s->bump) / size != (s->end - start) / size) return 1;
+  if (size != hk_class_stride[cls] || s->divm != hk_class_divm[cls] || s->bump < start || s->bump > hk_slab_end(s) ||
+      (s->bump - start) % size)
+    return 1;
+  if ((uint64_t)s->used + s->free_count + (hk_slab_end(s) - s->bump) / size != s->span / size) return 1;
   uint32_t n = 0;
   for (const uint8_t *b = s->free; b; b = hk_link_load(b)) {
     uintptr_t off = (uintptr_t)b - (uintptr_t)hk_chunk_of_slab(s);
@@ -263,8 +265,8 @@ static int64_t hk_refill_check(const hk_heap_t *h) {
     if (s) bad += hk_slab_check(h, s, c, HK_SLAB_CURRENT);
     if ((s = st->spare[c]) != NULL) bad += hk_slab_check(h, s, c, HK_SLAB_SPARE) || s->used != 0;
     uint32_t n = 0;
-    for (s = st->partial[c]; s; prev = s, s = s->next) {
-      if (s->prev != prev || ++n > (1u << 24)) {
+    for (s = st->partial[c]; s; prev = s, s = hk_slab_at(s->next)) {
+      if (s->prev != hk_slab_link(prev) || ++n > (1u << 24)) {
         bad++;
         break;
       }
