@@ -38,7 +38,7 @@ export default defineConfig({
     },
     secure: {
       description:
-        'Hardened: block state out of the block (a write into a block cannot fake or hide a free), keyed and checked links, freed blocks cleared, a canary after each block, refills shuffled, a front that keeps no link in cached blocks; large blocks end at a guard page, their records are checksummed and a reused mapping is cleared. Every invalid free or corruption aborts, naming the address.',
+        'Hardened: block state out of the block (a write into a block cannot fake or hide a free), keyed and checked links, freed blocks up to 4 KiB cleared, a canary after each block, refills shuffled, a front that keeps no link in cached blocks; large blocks end at a guard page, their records are checksummed and a reused mapping is cleared. Every invalid free or corruption aborts, naming the address.',
       boxes: { ...fastest, block: 'hardened', front: 'magazine' },
       tunables: { refill: { shuffle: true }, large: { guard: true, scrub: true } },
     },

@@ -220,6 +220,22 @@ describe('block/hardened (variant secure): state out of the block', () => {
     for (const q of held) hk.free(q);
   });
 
+  it('zeroMax bounds the clearing: a 3000-byte block is cleared on free, a 16 KiB one keeps its bytes', () => {
+    const hk = loadHakmem(dist);
+    const small = hk.malloc(3000); // stride 3136 (with the canary)
+    const big = hk.malloc(16000);
+    hk.fill(small, 0x5a, 3000);
+    hk.fill(big, 0x5a, 16000);
+    const keep = hk.malloc(16000); // another block of the class stays live: big's slab stays ours
+    hk.free(small);
+    hk.free(big);
+    expect(hk.check(small, 0, 3000), 'cleared: stride 3136 <= zeroMax').toBe(true);
+    // word 0 of a freed block may carry a link in other fronts; none in the magazine, and the
+    // bytes the program wrote stay (stride 16384 > zeroMax 4096)
+    expect(hk.check(big + 8n, 0x5a, 15000), 'not cleared: stride above zeroMax').toBe(true);
+    hk.free(keep);
+  });
+
   it('malloc_usable_size of a freed pointer aborts like free', () => {
     aborts(
       'const p = hk.malloc(64); hk.free(p); hk.usableSize(p);',
