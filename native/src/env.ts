@@ -101,7 +101,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     name: 'HAKMEM_METRICS',
     scope: 'core',
     accepts: 'a file path, or - for stderr',
-    default: 'unset: nothing written',
+    default: 'nothing written',
     what: 'write hakmem_metrics_json() there at exit',
   },
   {
@@ -115,7 +115,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     name: 'HAKMEM_REPORT',
     scope: 'core',
     accepts: 'a file path, or - for stderr',
-    default: 'unset: nothing written',
+    default: 'nothing written',
     what: 'append one line at exit: pid, variant, chunks, large mappings, bytes mapped',
   },
   {
@@ -136,7 +136,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     name: 'HAKMEM_PROFILE',
     scope: 'sampler',
     accepts: 'a file path (every %p is replaced by the pid), or - for stderr',
-    default: 'unset: nothing written',
+    default: 'nothing written',
     what: 'write the heap profile (docs/profile-format.md) there at exit (sampler/poisson)',
   },
   {
