@@ -8,6 +8,11 @@ import type { Tunable } from './manifest.js';
  * `HAKMEM_<SLOT>_<TUNABLE>` and read by the generated table (hk_options.c). `hakmem list --env`
  * prints both for the boxes a config can use; the README's table is generated from the same
  * (`pnpm docs`); test/docs/env.test.ts checks the getenv calls of the C sources against ENV_OPTIONS.
+ *
+ * Any other HAKMEM_ variable in a process's environment prints one line at start-up (a typo,
+ * or a runtime tunable of a box the variant does not have): the library knows the core's
+ * variables (all of ENV_OPTIONS, in every variant), its own boxes' tunables, and TOOL_ENV, the
+ * variables only hakmem's Node tools, tests and scripts read, which it never judges.
  */
 export interface EnvOption {
   readonly name: string;
@@ -146,4 +151,19 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     default: '0',
     what: 'also write the heap profile on SIGUSR1 (sampler/poisson)',
   },
+];
+
+/**
+ * Variables only hakmem's Node tools, tests and scripts read, never the C library: a library
+ * does not warn about them at start-up (they are in the environment of every program a test
+ * or a script runs). test/docs/env.test.ts checks that every HAKMEM_ variable the TypeScript
+ * and the scripts read from process.env is here or a variable of the library.
+ */
+export const TOOL_ENV: readonly { readonly name: string; readonly what: string }[] = [
+  { name: 'HAKMEM_TEST_VARIANT', what: 'the variant the native tests run (scripts/test-variants.mjs sets it)' },
+  { name: 'HAKMEM_RELIABILITY_VARIANTS', what: 'the variants the reliability tests build' },
+  { name: 'HAKMEM_FUZZ_SECONDS', what: 'how long the fuzz test runs' },
+  { name: 'HAKMEM_KEEP_CONSUMER', what: 'keep the consumer test project' },
+  { name: 'HAKMEM_BENCH_BUILD_DIR', what: 'where `hakmem-bench` builds its programs' },
+  { name: 'HAKMEM_DEBUG', what: 'the `hakmem` command prints a stack trace with an error' },
 ];
