@@ -332,7 +332,7 @@ export async function renderSlotTable(root = repoRoot) {
  * runtime tunable of every box of the slot packages (`runtime: true`), as `hakmem list --env`.
  */
 export async function renderEnvTable(pkgs, root = repoRoot) {
-  const { ENV_OPTIONS, SLOT_ORDER, tunableEnvOptions } = await import(
+  const { ENV_OPTIONS, SLOT_ORDER, TOOL_ENV, tunableEnvOptions } = await import(
     pathToFileURL(join(root, 'native', 'dist', 'index.js')).href
   );
   const bySlot = new Map(pkgs.map((p) => [p.slot, p]));
@@ -347,6 +347,15 @@ export async function renderEnvTable(pkgs, root = repoRoot) {
     'variant reads the ones of the boxes it has, and `HAKMEM_VERBOSE=1` prints what it runs with.',
     '`pnpm hakmem list --env` prints the same table (`--json` for tools). Every other tunable is a',
     'constant of the variant (`hakmem.config.ts`), chosen when it is built.',
+    '',
+    'Any other `HAKMEM_` variable in the environment prints one line at start-up, once, and is',
+    'ignored: a misspelt name (with the name meant, when one the variant reads is within two',
+    'edits), a runtime tunable of a box the variant does not have (the line names the box that',
+    'reads it), or one the variant fixes at build. The rule: every variant knows the variables',
+    'below read by `core` or `sampler` with no box named (whether or not it has the box that uses',
+    "them) and the tunables of its own boxes, and never judges the variables only hakmem's own",
+    'tools, tests and scripts read:',
+    `${TOOL_ENV.map((o) => code(o.name)).join(', ')} (\`TOOL_ENV\` in native/src/env.ts).`,
     '',
     '| variable | read by | what it does | accepts | unset |',
     '|---|---|---|---|---|',

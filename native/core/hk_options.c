@@ -1,7 +1,8 @@
 /* hk_options.c — start-up: runtime tunables from the environment, and HAKMEM_VERBOSE. Cold
  * path, once, from hk_init_slow before the slots' init hooks: getenv and write(2) only, nothing
  * allocated. A bad value prints one line naming the variable and what it accepts, and keeps the
- * variant's value; a HAKMEM_<SLOT>_... that no box of that slot reads prints one line too. */
+ * variant's value; a HAKMEM_ variable this variant does not read prints one line too (the rule is
+ * at hk_options_check_names). */
 
 extern char **environ;
 
@@ -81,28 +82,87 @@ static void hk_option_refuse(const hk_option_t *o, const char *env, const char *
   hk_line_write(&l, 2);
 }
 
-/* A HAKMEM_<SLOT>_... variable no box of that slot reads (a misspelling, most likely). */
+/* ---- HAKMEM_ variables this variant does not read ----
+ * The rule (also in native/src/env.ts and the README's "Runtime options"): every HAKMEM_
+ * variable in the environment is
+ *   - one of hk_env_known: the core's variables (ENV_OPTIONS), known in every variant whether
+ *     or not one of its boxes reads them (HAKMEM_PROFILE without sampler/poisson, HAKMEM_STATS
+ *     with stats/off), and this variant's runtime tunables with their shorter names: read;
+ *   - one of hk_env_tools (TOOL_ENV): read only by hakmem's Node tools, tests and scripts
+ *     (HAKMEM_TEST_VARIANT, ...), in the environment of whatever they run: never judged;
+ *   - anything else: one line on stderr, "HAKMEM_X is not an option of variant V (ignored)",
+ *     with why when the composer knows (hk_env_other: a runtime tunable of a box this variant
+ *     does not have, or a tunable it fixes at build), else the nearest name it reads, if one is
+ *     within two edits. Nothing else changes: the variable is ignored.
+ * Each name once (an environment may hold one twice), once per process (hk_init_slow), on the
+ * cold path inside malloc's first call: it walks environ and writes with write(2), nothing
+ * allocated, no getenv. */
+
+#define HK_ENV_NAME_MAX 64
+
+static int hk_env_in(const char *const *names, const char *s, size_t len) {
+  for (; *names; names++)
+    if (strlen(*names) == len && !strncmp(*names, s, len)) return 1;
+  return 0;
+}
+
+/* Edits (insert, delete, replace, swap two neighbours) from a[0..n) to b; SIZE_MAX when either
+ * is too long. Three rows on the stack. */
+static size_t hk_env_distance(const char *a, size_t n, const char *b) {
+  size_t m = strlen(b), d[3][HK_ENV_NAME_MAX + 1];
+  if (n > HK_ENV_NAME_MAX || m > HK_ENV_NAME_MAX) return SIZE_MAX;
+  for (size_t j = 0; j <= m; j++) d[0][j] = j;
+  for (size_t i = 1; i <= n; i++) {
+    size_t *cur = d[i % 3], *up = d[(i - 1) % 3], *up2 = d[(i + 1) % 3]; /* rows i, i-1, i-2 */
+    cur[0] = i;
+    for (size_t j = 1; j <= m; j++) {
+      size_t best = up[j - 1] + (a[i - 1] != b[j - 1]);
+      if (up[j] + 1 < best) best = up[j] + 1;
+      if (cur[j - 1] + 1 < best) best = cur[j - 1] + 1;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && up2[j - 2] + 1 < best)
+        best = up2[j - 2] + 1;
+      cur[j] = best;
+    }
+  }
+  return d[n % 3][m];
+}
+
 static void hk_options_check_names(void) {
   for (char **e = environ; e && *e; e++) {
     const char *s = *e;
     if (strncmp(s, "HAKMEM_", 7)) continue;
     size_t len = strcspn(s, "=");
-    int known = 0, slot = -1;
-    for (int i = 0; hk_env_known[i] && !known; i++)
-      known = strlen(hk_env_known[i]) == len && !strncmp(hk_env_known[i], s, len);
-    for (int i = 0; hk_slot_names[i] && slot < 0; i++) {
-      size_t n = strlen(hk_slot_names[i]);
-      int match = len > 8 + n && s[7 + n] == '_';
-      for (size_t k = 0; match && k < n; k++) match = s[7 + k] == hk_slot_names[i][k] - 'a' + 'A';
-      if (match) slot = i;
+    if (hk_env_in(hk_env_known, s, len) || hk_env_in(hk_env_tools, s, len)) continue;
+    int seen = 0;
+    for (char **f = environ; f < e && !seen; f++) seen = strcspn(*f, "=") == len && !strncmp(*f, s, len);
+    if (seen) continue;
+    const char *why = NULL, *near = NULL;
+    for (int i = 0; hk_env_other[i][0] && !why; i++)
+      if (strlen(hk_env_other[i][0]) == len && !strncmp(hk_env_other[i][0], s, len)) why = hk_env_other[i][1];
+    size_t best = 3; /* at most two edits, and no more than a third of the name after HAKMEM_ */
+    for (int i = 0; hk_env_known[i] && !why; i++) {
+      size_t d = hk_env_distance(s, len, hk_env_known[i]);
+      if (d < best && d * 3 <= len - 7) {
+        best = d;
+        near = hk_env_known[i];
+      }
     }
-    if (known || slot < 0) continue; /* tools' own variables (HAKMEM_TEST_...) are not ours to judge */
     hk_line_t l = { .len = 0 };
     hk_line_str(&l, "hakmem: ");
     for (size_t k = 0; k < len && k < 60; k++) l.buf[l.len++] = s[k];
-    hk_line_str(&l, " is not an option of any ");
-    hk_line_str(&l, hk_slot_names[slot]);
-    hk_line_str(&l, " box; ignored (`hakmem list --env` lists them)\n");
+    hk_line_str(&l, " is not an option of variant " HK_VARIANT_NAME " (ignored");
+    if (why) {
+      hk_line_str(&l, ": ");
+      hk_line_str(&l, why);
+    }
+    hk_line_str(&l, ")");
+    if (near) {
+      hk_line_str(&l, "; did you mean ");
+      hk_line_str(&l, near);
+      hk_line_str(&l, "?");
+    }
+    if (l.len > sizeof l.buf - 2) l.len = sizeof l.buf - 2;
+    hk_line_str(&l, "\n");
     hk_line_write(&l, 2);
   }
 }

@@ -1,6 +1,8 @@
 /* hk_options.h — the variant's tunables as the core sees them at start-up. The composer
  * generates the table hk_options[] (one row per tunable of the chosen boxes, ended by a row of
- * NULLs) and the name lists below into the variant unit, after the boxes and before hk_core.c.
+ * NULLs) and the name lists (hk_env_known, hk_env_tools, hk_env_other: how hk_options.c judges
+ * every other HAKMEM_ variable; hk_slot_names, hk_slot_boxes) into the variant unit, after the
+ * boxes and before hk_core.c.
  * A runtime tunable (`runtime: true` in its box's manifest) has a variable, which its
  * HK_CFG_<SLOT>_<NAME> macro names: hk_options_read (hk_options.c) sets it once, from
  * HAKMEM_<SLOT>_<NAME> or its shorter `env` name, before any slot's init hook runs and before

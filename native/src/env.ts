@@ -8,6 +8,11 @@ import type { Tunable } from './manifest.js';
  * `HAKMEM_<SLOT>_<TUNABLE>` and read by the generated table (hk_options.c). `hakmem list --env`
  * prints both for the boxes a config can use; the README's table is generated from the same
  * (`pnpm docs`); test/docs/env.test.ts checks the getenv calls of the C sources against ENV_OPTIONS.
+ *
+ * Any other HAKMEM_ variable in a process's environment prints one line at start-up (a typo,
+ * or a runtime tunable of a box the variant does not have): the library knows the core's
+ * variables (all of ENV_OPTIONS, in every variant), its own boxes' tunables, and TOOL_ENV, the
+ * variables only hakmem's Node tools, tests and scripts read, which it never judges.
  */
 export interface EnvOption {
   readonly name: string;
@@ -101,7 +106,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     name: 'HAKMEM_METRICS',
     scope: 'core',
     accepts: 'a file path, or - for stderr',
-    default: 'unset: nothing written',
+    default: 'nothing written',
     what: 'write hakmem_metrics_json() there at exit',
   },
   {
@@ -115,7 +120,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     name: 'HAKMEM_REPORT',
     scope: 'core',
     accepts: 'a file path, or - for stderr',
-    default: 'unset: nothing written',
+    default: 'nothing written',
     what: 'append one line at exit: pid, variant, chunks, large mappings, bytes mapped',
   },
   {
@@ -136,7 +141,7 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     name: 'HAKMEM_PROFILE',
     scope: 'sampler',
     accepts: 'a file path (every %p is replaced by the pid), or - for stderr',
-    default: 'unset: nothing written',
+    default: 'nothing written',
     what: 'write the heap profile (docs/profile-format.md) there at exit (sampler/poisson)',
   },
   {
@@ -146,4 +151,19 @@ export const ENV_OPTIONS: readonly EnvOption[] = [
     default: '0',
     what: 'also write the heap profile on SIGUSR1 (sampler/poisson)',
   },
+];
+
+/**
+ * Variables only hakmem's Node tools, tests and scripts read, never the C library: a library
+ * does not warn about them at start-up (they are in the environment of every program a test
+ * or a script runs). test/docs/env.test.ts checks that every HAKMEM_ variable the TypeScript
+ * and the scripts read from process.env is here or a variable of the library.
+ */
+export const TOOL_ENV: readonly { readonly name: string; readonly what: string }[] = [
+  { name: 'HAKMEM_TEST_VARIANT', what: 'the variant the native tests run (scripts/test-variants.mjs sets it)' },
+  { name: 'HAKMEM_RELIABILITY_VARIANTS', what: 'the variants the reliability tests build' },
+  { name: 'HAKMEM_FUZZ_SECONDS', what: 'how long the fuzz test runs' },
+  { name: 'HAKMEM_KEEP_CONSUMER', what: 'keep the consumer test project' },
+  { name: 'HAKMEM_BENCH_BUILD_DIR', what: 'where `hakmem-bench` builds its programs' },
+  { name: 'HAKMEM_DEBUG', what: 'the `hakmem` command prints a stack trace with an error' },
 ];

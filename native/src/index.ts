@@ -35,6 +35,7 @@ export {
 } from './slots.js';
 export {
   ENV_OPTIONS,
+  TOOL_ENV,
   SIZE_UNITS,
   screamingSnake,
   tunableAccepts,

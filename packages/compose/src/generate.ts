@@ -5,6 +5,7 @@ import {
   SIZE_UNITS,
   SLOT_HOOKS,
   SLOT_ORDER,
+  TOOL_ENV,
   hookSuffix,
   screamingSnake,
   slotDecl,
@@ -173,12 +174,17 @@ export function slotGlue(): string[] {
 /**
  * The option table (hk_options.h): every tunable of the variant, its value and, for a runtime
  * tunable, its variables and what they accept; the core reads the environment through it at
- * start-up and prints it under HAKMEM_VERBOSE. `known` also lists the variables of the slots'
- * other boxes, so that a misspelt HAKMEM_<SLOT>_... is reported and one of another box is not.
+ * start-up and prints it under HAKMEM_VERBOSE. With it, the names hk_options_check_names
+ * (hk_options.c) judges every other HAKMEM_ variable by: `hk_env_known`, what this variant
+ * reads (the core's ENV_OPTIONS, in every variant, and its own boxes' runtime tunables);
+ * `hk_env_tools`, what only the Node tools read (TOOL_ENV); `hk_env_other`, a name with why
+ * this variant ignores it: a runtime tunable of another box of a slot (`slots`, the config's
+ * slot packages, lets it know them) or a tunable this variant fixes at build.
  */
 export function optionGlue(v: ResolvedVariant, slots?: Readonly<Record<SlotName, SlotPackage>>): string[] {
   const rows: string[] = [];
   const known = new Set<string>(ENV_OPTIONS.map((o) => o.name));
+  const other = new Map<string, string>();
   for (const slot of SLOT_ORDER) {
     const b = v.boxes[slot];
     for (const [name, t] of Object.entries(b.manifest.tunables)) {
@@ -192,15 +198,28 @@ export function optionGlue(v: ResolvedVariant, slots?: Readonly<Record<SlotName,
       rows.push(
         `  { ${cString(slot)}, ${cString(name)}, ${rt ? cString(tunableEnvName(slot, name)) : 'NULL'}, ${rt && t.env ? cString(t.env) : 'NULL'}, ${rt ? cString(tunableAccepts(t)) : 'NULL'}, ${values}, ${rt ? `&${tunableVariable(slot, name)}` : 'NULL'}, ${cInt(settingInt(t, val))}, ${cInt(min)}, ${cInt(max)}, ${kind}, ${size}, ${fromConfig} },`,
       );
+      if (rt) {
+        known.add(tunableEnvName(slot, name));
+        if (t.env) known.add(t.env);
+      } else other.set(tunableEnvName(slot, name), `${slot}.${name} is fixed when the variant is built`);
     }
-    const boxes = slots ? Object.values(slots[slot].boxes) : [b.manifest];
-    for (const m of boxes)
+    // the runtime tunables of the slot's other boxes, with the boxes that read each variable
+    const readers = new Map<string, string[]>();
+    for (const [box, m] of Object.entries(slots?.[slot].boxes ?? {}))
       for (const [name, t] of Object.entries(m.tunables))
-        if (t.runtime) {
-          known.add(tunableEnvName(slot, name));
-          if (t.env) known.add(t.env);
-        }
+        if (t.runtime)
+          for (const n of [tunableEnvName(slot, name), ...(t.env ? [t.env] : [])])
+            readers.set(n, [...(readers.get(n) ?? []), box]);
+    for (const [n, boxes] of readers)
+      if (!other.has(n))
+        other.set(
+          n,
+          `only ${slot} box${boxes.length > 1 ? 'es' : ''} ${boxes.join(', ')} read${boxes.length > 1 ? '' : 's'} it; this variant has ${slot}=${b.box}`,
+        );
   }
+  for (const n of known) other.delete(n);
+  const tools = TOOL_ENV.map((o) => o.name).filter((n) => !known.has(n));
+  const list = (names: string[]): string => [...names.map((n) => cString(n)), 'NULL'].join(', ');
   return [
     "/* The variant's tunables and the environment variables hakmem knows (hk_options.h). */",
     '#include "hk_options.h"',
@@ -208,10 +227,14 @@ export function optionGlue(v: ResolvedVariant, slots?: Readonly<Record<SlotName,
     ...rows,
     '  { NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0 },',
     '};',
-    `static const char *const hk_env_known[] = { ${[...known]
-      .sort()
-      .map((n) => cString(n))
-      .join(', ')}, NULL };`,
+    `static const char *const hk_env_known[] = { ${list([...known].sort())} };`,
+    `static const char *const hk_env_tools[] = { ${list(tools.sort())} };`,
+    'static const char *const hk_env_other[][2] = {',
+    ...[...other]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([n, why]) => `  { ${cString(n)}, ${cString(why)} },`),
+    '  { NULL, NULL },',
+    '};',
     `static const char *const hk_slot_names[] = { ${SLOT_ORDER.map((s) => cString(s)).join(', ')}, NULL };`,
     `static const char *const hk_slot_boxes[] = { ${SLOT_ORDER.map((s) => cString(v.boxes[s].box)).join(', ')}, NULL };`,
   ];

@@ -6,8 +6,8 @@ import { SLOT_ORDER } from '@hakmem/native';
 import type { Listing } from '../src/index.js';
 import { cliBin, configSource, repoRoot, tempDir } from './helpers.js';
 
-const hakmem = (args: string[], cwd = repoRoot) => {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, encoding: 'utf8' });
+const hakmem = (args: string[], cwd = repoRoot, env: NodeJS.ProcessEnv = process.env) => {
+  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, encoding: 'utf8', env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -73,6 +73,27 @@ describe('hakmem CLI', () => {
     // one variable per tunable, with the boxes that read it
     expect(options.find((o) => o.name === 'HAKMEM_FRONT_MAX_BYTES')?.boxes).toEqual(['tcache', 'magazine']);
     expect(names).not.toContain('HAKMEM_REMOTE_BUCKETS'); // an array size: fixed at build
+  });
+
+  it('list --env says once what applies when a variable is unset, whether or not it is set here (issue 25)', () => {
+    const { HAKMEM_METRICS: _metrics, HAKMEM_VERBOSE: _verbose, ...rest } = process.env;
+    const unset = hakmem(['list', '--env'], repoRoot, rest);
+    const set = hakmem(['list', '--env'], repoRoot, { ...rest, HAKMEM_METRICS: '/tmp/m.json', HAKMEM_VERBOSE: '1' });
+    for (const r of [unset, set]) {
+      expect(r.status).toBe(0);
+      expect(r.stdout).not.toMatch(/unset: unset:/);
+      // one whose unset value is a sentence, one whose unset value is a number
+      expect(r.stdout).toContain(
+        '  HAKMEM_METRICS  (core)\n    write hakmem_metrics_json() there at exit\n    accepts: a file path, or - for stderr; unset: nothing written\n',
+      );
+      expect(r.stdout).toContain('  HAKMEM_VERBOSE  (core)\n');
+      expect(r.stdout).toMatch(/^ {4}accepts: 0 or 1; unset: 0$/m);
+    }
+    // the listing describes the variables; it does not depend on the environment it runs in
+    expect(set.stdout).toBe(unset.stdout);
+    const json = JSON.parse(hakmem(['list', '--env', '--json']).stdout) as { name: string; default: string }[];
+    expect(json.find((o) => o.name === 'HAKMEM_REPORT')?.default).toBe('nothing written');
+    expect(json.filter((o) => o.default.startsWith('unset'))).toEqual([]);
   });
 
   it('exits 1 with the message, and no stack trace, on a config error', () => {
