@@ -9,7 +9,7 @@
  *    of a one-slab chunk) and the registry bytes. (A plain read would fold into the compare,
  *    one instruction each, but races with earlier writes no free is ordered after: kept
  *    atomic.)
- *  - Routing fields (a slab's cls, block_size, start, end; a chunk's magic, shift, kind and
+ *  - Routing fields (a slab's cls, block_size, start, span, divm; a chunk's magic, shift, kind and
  *    the large slot's record in `slot_area`) are written plainly, only while no heap owns the slab (in the pool, being
  *    assigned, being mapped) and before `owner` is published; every other thread reads them
  *    only after it read `owner` (or holds a block of the slab, which the program handed over
@@ -64,7 +64,7 @@ typedef struct hk_slab {
   uint16_t free_count; /* a slab holds at most 4096 blocks (64 KiB of 16 B) */
   uint16_t used;       /* blocks out of the slab (in a front cache or with the user) */
   uint32_t pool_next;  /* shared pool link (a slab id), while the pool holds it: its own
-                                   word, since a stale pool reader may load it at any time */
+                          word, since a stale pool reader may load it at any time */
   uint32_t bump;       /* offset of the next never-used block */
   uint32_t span;       /* bytes of carvable blocks from start (hk_slab_end: start + span) */
   uint32_t next, prev; /* the owner's partial list, as slab ids (hk_slab_id; 0: none) */

@@ -100,9 +100,14 @@ static void hk_option_refuse(const hk_option_t *o, const char *env, const char *
 
 #define HK_ENV_NAME_MAX 64
 
+/* Is s[0..len) the name `name`? */
+static int hk_env_is(const char *name, const char *s, size_t len) {
+  return strlen(name) == len && !strncmp(name, s, len);
+}
+
 static int hk_env_in(const char *const *names, const char *s, size_t len) {
   for (; *names; names++)
-    if (strlen(*names) == len && !strncmp(*names, s, len)) return 1;
+    if (hk_env_is(*names, s, len)) return 1;
   return 0;
 }
 
@@ -138,7 +143,7 @@ static void hk_options_check_names(void) {
     if (seen) continue;
     const char *why = NULL, *near = NULL;
     for (int i = 0; hk_env_other[i][0] && !why; i++)
-      if (strlen(hk_env_other[i][0]) == len && !strncmp(hk_env_other[i][0], s, len)) why = hk_env_other[i][1];
+      if (hk_env_is(hk_env_other[i][0], s, len)) why = hk_env_other[i][1];
     size_t best = 3; /* at most two edits, and no more than a third of the name after HAKMEM_ */
     for (int i = 0; hk_env_known[i] && !why; i++) {
       size_t d = hk_env_distance(s, len, hk_env_known[i]);

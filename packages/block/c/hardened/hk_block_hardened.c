@@ -26,9 +26,9 @@
  * `alloc` clears them when it is handed out; `none` leaves them. Only blocks whose stride is at
  * most zeroMax (4 KiB) are cleared: a 64 KiB block cleared on every free costs mid_large_mt 20
  * times its throughput and faults in pages the program never touched. Word 0 is cleared on
- * hand-out whatever the size. canary: the last 8 bytes of
- * every slab block hold a keyed canary written on hand-out and checked on free: an overflow of
- * the block's usable size aborts at its free.
+ * hand-out whatever the size. canary: the last 8 bytes of every slab block hold a keyed
+ * canary written on hand-out and checked on free: an overflow of the block's usable size
+ * aborts at its free.
  *
  * Two threads freeing one block at once, one of them its owner: the owner's free clears live
  * without an atomic operation (none on the local free), so both may pass; the block is then in
@@ -99,10 +99,8 @@ static inline void hk_hb_clear(void *p, uint32_t n) {
   }
 }
 
-/* Is a block of this stride cleared (zero and zeroMax)? */
-static inline int hk_hb_clears(uint32_t stride) {
-  return HK_CFG_BLOCK_ZERO != HK_CFG_BLOCK_ZERO_NONE && stride <= (uint32_t)HK_CFG_BLOCK_ZERO_MAX;
-}
+/* Is a block of this stride small enough to be cleared (zeroMax)? Callers test `zero`. */
+static inline int hk_hb_clears(uint32_t stride) { return stride <= (uint32_t)HK_CFG_BLOCK_ZERO_MAX; }
 
 /* ---- links ---- */
 
