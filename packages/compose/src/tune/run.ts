@@ -6,11 +6,11 @@
  *   build    every candidate's library (runtime tunables share a build: builds.ts)
  *   screen   base + candidates + peers, `reps` rounds, each round in a new shuffled order
  *   confirm  base + the best two survivors + their combination, `reps` fresh rounds
+ *   decide   decide.ts; write tune.json, table.txt, chart.svg; the variant into the config
  *
  * Runs are ranked by the metric (metric.ts): wall seconds, CPU seconds, or a figure the command
  * prints. Where `reps` is too few for the rank test ever to pass (3 against 3 gives at best
  * p = 0.05), both stages run the fewest rounds that can, and the log says so first.
- *   decide   decide.ts; write tune.json, table.txt, chart.svg; the variant into the config
  *
  * tune.json is rewritten after every run, so an interrupted tune resumes where it stopped (same
  * command, goal, base, reps and config); the budget is checked before every run.
