@@ -9,6 +9,7 @@ import { envOptions, formatEnvOptions, formatListing, listing } from './list.js'
 import { getVariant } from './validate.js';
 import { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT, runProfile } from './profile/run.js';
 import { GOALS, type Goal } from './tune/candidates.js';
+import { parseMetric } from './tune/metric.js';
 import { DEFAULT_REPS, DEFAULT_TUNE_DIR, DEFAULT_TUNE_NAME, PEERS, runTune, variantSource } from './tune/run.js';
 
 const USAGE = `usage: hakmem <command> [options]
@@ -32,7 +33,12 @@ commands:
                        where a rank test says it beats the base beyond the run-to-run spread.
                        --reps N (default ${DEFAULT_REPS}), --out DIR (default ./${DEFAULT_TUNE_DIR}: tune.json,
                        table.txt, chart.svg), --peers a,b|none, --dry-run (print, do not write),
-                       --fresh (do not resume an interrupted tune in DIR); budget default 10 minutes
+                       --fresh (do not resume an interrupted tune in DIR); budget default 10 minutes;
+                       --metric wall|cpu|REGEX: rank runs by wall seconds (default), CPU seconds (user +
+                       sys of the command and its children), or the number in REGEX's first capture
+                       group, read from the command's output, with --higher-is-better or
+                       --lower-is-better (e.g. --metric 'ops/s: ([0-9.]+)' --higher-is-better), for
+                       programs that run for a set time
   check                compile every box's files alone against their headers (the contract
                        check) and write compile_commands.json for editors
 
@@ -71,6 +77,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         reps: { type: 'string' },
         peers: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
+        metric: { type: 'string' },
+        'higher-is-better': { type: 'boolean', default: false },
+        'lower-is-better': { type: 'boolean', default: false },
         fresh: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -180,6 +189,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           if (!(PEERS as readonly string[]).includes(p))
             throw new HakmemError(`unknown peer '${p}'; peers: ${PEERS.join(', ')}, or none`);
         }
+        const metric = parseMetric(values.metric, values['higher-is-better'], values['lower-is-better']);
         const name = values.name ?? DEFAULT_TUNE_NAME;
         const config = await loadConfig(values.config);
         const log = (l: string) => process.stderr.write(`hakmem tune: ${l}\n`);
@@ -188,6 +198,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           command: cmd,
           args,
           goal,
+          metric,
           base: values.base ?? 'default',
           name,
           budgetMs: budget * 60_000,

@@ -145,6 +145,27 @@ export {
   type Candidate,
 } from './tune/candidates.js';
 export { parseStatsReports, describeShape, type WorkloadShape } from './tune/workload.js';
-export { verdicts, pickWinner, figures, ALPHA, type Verdict } from './tune/decide.js';
+export {
+  verdicts,
+  pickWinner,
+  figures,
+  higherWins,
+  canDecide,
+  roundsToDecide,
+  ALPHA,
+  MAX_FINALISTS,
+  type Verdict,
+} from './tune/decide.js';
+export {
+  parseMetric,
+  parseFigure,
+  figureOf,
+  metricName,
+  metricLabel,
+  metricValue,
+  WALL,
+  CPU,
+  type Metric,
+} from './tune/metric.js';
 export { rankTestLess, rankTestTwoSided, holm, minPossibleP, type RankTest } from './tune/rank.js';
 export { tuneChartSvg, paretoFront, type ChartPoint } from './tune/chart.js';

@@ -1,5 +1,5 @@
 /**
- * tune's chart: wall time against peak RSS, one marker per allocator with its spread, and the
+ * tune's chart: wall time (or the --metric figure) against peak RSS, one marker per allocator with its spread, and the
  * Pareto front (the variants nothing beats on both). Pure: points in, SVG text out.
  */
 import { type Box, type LabelSpot, placeLabel } from './label-place.js';
@@ -10,7 +10,7 @@ export type PointKind = 'base' | 'candidate' | 'winner' | 'peer';
 export interface ChartPoint {
   label: string;
   kind: PointKind;
-  /** seconds, median */
+  /** the y figure, median: wall seconds, or the --metric figure (ChartOptions.y) */
   time: number;
   timeMin: number;
   timeMax: number;
@@ -25,20 +25,26 @@ export interface ChartOptions {
   subtitle?: string;
   width?: number;
   height?: number;
+  /** The y axis: what `time` is, its unit, which way is better (default wall time, s, lower). */
+  y?: { name: string; unit?: string; higherIsBetter?: boolean };
 }
+
+const WALL_AXIS = { name: 'wall time', unit: 's', higherIsBetter: false };
 
 const placed = (p: ChartPoint) => Number.isFinite(p.time) && Number.isFinite(p.rssKb);
 
 /**
- * The points no other point dominates (lower or equal time and RSS, one of them strictly lower),
- * sorted by RSS, then time, then input order. Equal points do not dominate each other, so both stay.
- * Points without a finite time and RSS are left out.
+ * The points no other point dominates (lower or equal time and RSS, one of them strictly lower;
+ * with higherIsBetter, higher or equal y instead), sorted by RSS, then the better y, then input
+ * order. Equal points do not dominate each other, so both stay. Points without a finite time and
+ * RSS are left out.
  */
-export function paretoFront(points: readonly ChartPoint[]): ChartPoint[] {
+export function paretoFront(points: readonly ChartPoint[], higherIsBetter = false): ChartPoint[] {
   const ok = points.filter(placed);
+  const s = higherIsBetter ? -1 : 1;
   const dominates = (q: ChartPoint, p: ChartPoint) =>
-    q.time <= p.time && q.rssKb <= p.rssKb && (q.time < p.time || q.rssKb < p.rssKb);
-  return ok.filter((p) => !ok.some((q) => dominates(q, p))).sort((p, q) => p.rssKb - q.rssKb || p.time - q.time);
+    s * q.time <= s * p.time && q.rssKb <= p.rssKb && (s * q.time < s * p.time || q.rssKb < p.rssKb);
+  return ok.filter((p) => !ok.some((q) => dominates(q, p))).sort((p, q) => p.rssKb - q.rssKb || s * (p.time - q.time));
 }
 
 interface KindStyle {
@@ -91,7 +97,7 @@ const KINDS: PointKind[] = ['winner', 'base', 'candidate', 'peer'];
 const DRAW_ORDER: PointKind[] = ['peer', 'base', 'candidate', 'winner'];
 
 const MAX_LABEL = 28;
-const FRONT_LEGEND = 'Pareto front (lower left is better)';
+const frontLegend = (higherIsBetter: boolean) => `Pareto front (${higherIsBetter ? 'upper' : 'lower'} left is better)`;
 const FRONT_STROKE = 'stroke="#444" stroke-width="1.5" stroke-dasharray="5 3" stroke-linejoin="round"';
 
 /** A label of at most MAX_LABEL characters (code points), cut with an ellipsis. */
@@ -106,7 +112,7 @@ const fmtS = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4)
 const fmtMib = (kb: number) => (Number.isFinite(kb) ? mib(kb).toFixed(1) : '?');
 
 /**
- * The chart as self-contained SVG: x = peak RSS (MiB), y = wall time (s), medians as markers with
+ * The chart as self-contained SVG: x = peak RSS (MiB), y = wall time (s) or opts.y, medians as markers with
  * min..max whiskers on both axes, the Pareto front as a step line, a legend. Axes start at 0
  * unless every value sits in the upper half of its range (see niceAxis). All text is escaped;
  * the same input gives the same bytes.
@@ -117,8 +123,10 @@ export function tuneChartSvg(points: readonly ChartPoint[], opts: ChartOptions):
   const right = 24;
   const bottom = 52;
   const pts = points.filter(placed);
+  const yAxis = opts.y ?? WALL_AXIS;
+  const higher = yAxis.higherIsBetter === true;
   const kinds = KINDS.filter((k) => pts.some((p) => p.kind === k));
-  const legendItems = [...kinds.map((k) => STYLES[k].name), FRONT_LEGEND];
+  const legendItems = [...kinds.map((k) => STYLES[k].name), frontLegend(higher)];
   const legendPos = legendLayout(legendItems, left, width - right);
   const top = (legendPos[legendPos.length - 1]?.ly ?? 58) + 20 + 16;
   const height = Math.max(Math.round(orElse(opts.height ?? 480, 480)), top + 160 + bottom);
@@ -164,8 +172,10 @@ export function tuneChartSvg(points: readonly ChartPoint[], opts: ChartOptions):
   o.push(`<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#888" stroke-width="1"/>`);
   const midY = r1(top + plotH / 2);
   const fromZero = (a: Axis) => (a.min === 0 ? '' : ', axis not from 0');
+  const yNote = yAxis.unit ? `${yAxis.unit}${fromZero(ay)}` : fromZero(ay).slice(2);
+  const yTitle = `${yAxis.name}${yNote ? ` (${yNote})` : ''}${higher ? ', higher is better' : ''}`;
   o.push(
-    `<text x="16" y="${midY}" font-size="11" fill="#444" text-anchor="middle" transform="rotate(-90 16 ${midY})">wall time (s${fromZero(ay)})</text>`,
+    `<text x="16" y="${midY}" font-size="11" fill="#444" text-anchor="middle" transform="rotate(-90 16 ${midY})">${escapeXml(yTitle)}</text>`,
   );
   o.push(
     `<text x="${r1(left + plotW / 2)}" y="${top + plotH + 36}" font-size="11" fill="#444" text-anchor="middle">peak RSS (MiB${fromZero(ax)})</text>`,
@@ -188,7 +198,7 @@ export function tuneChartSvg(points: readonly ChartPoint[], opts: ChartOptions):
   }));
 
   // the front, under the markers: right along each front point's time, then down to the next
-  const front = paretoFront(pts);
+  const front = paretoFront(pts, higher);
   const verts = front.flatMap((p, i): [number, number][] => {
     const next = front[i + 1];
     const here: [number, number] = [X(mib(p.rssKb)), Y(p.time)];
@@ -226,7 +236,7 @@ export function tuneChartSvg(points: readonly ChartPoint[], opts: ChartOptions):
     const spot = spots.get(i)!;
     const st = STYLES[p.kind];
     const tip =
-      `${p.label} (${p.kind}): wall time ${fmtS(p.time)} s (${fmtS(orElse(p.timeMin, p.time))}–${fmtS(orElse(p.timeMax, p.time))}), ` +
+      `${p.label} (${p.kind}): ${yAxis.name} ${fmtS(p.time)}${yAxis.unit ? ` ${yAxis.unit}` : ''} (${fmtS(orElse(p.timeMin, p.time))}–${fmtS(orElse(p.timeMax, p.time))}), ` +
       `peak RSS ${fmtMib(p.rssKb)} MiB (${fmtMib(orElse(p.rssMinKb, p.rssKb))}–${fmtMib(orElse(p.rssMaxKb, p.rssKb))})`;
     o.push(`<g class="point ${p.kind}">`);
     o.push(`<title>${escapeXml(tip)}</title>`);

@@ -8,12 +8,17 @@
  * the family-wise error under ALPHA. Both stages also ask for a median at least MIN_EFFECT
  * better: a significant 0.1% is not worth a variant. Among the confirmed, those not
  * worse than the best by MIN_EFFECT or by the rank test are equal to it: the one with the
- * fewest changes wins, then the one better on the other figure (RSS for speed, time
+ * fewest changes wins, then the one better on the other figure (RSS for speed, the metric
  * otherwise), then the best median.
+ *
+ * The goal's figure under --goal speed is the metric (metric.ts): wall seconds by default, CPU
+ * seconds, or a figure the command prints, which may be higher-is-better (ops/s); every
+ * comparison then goes the other way.
  */
-import { holm, median, rankTestLess } from './rank.js';
+import { holm, median, minPossibleP, rankTestLess } from './rank.js';
 import type { Goal } from './candidates.js';
 import type { RunSample } from './measure.js';
+import { type Metric, metricValue } from './metric.js';
 
 export const ALPHA = 0.05;
 /** The smallest improvement of the median that counts (1%). */
@@ -21,27 +26,51 @@ export const MIN_EFFECT = 0.01;
 /** A memory winner may not be slower than the base by more than this (median wall time). */
 export const MEMORY_SLOWDOWN = 1.25;
 
-/** The goal's figure of each run (lower is better): wall seconds, peak RSS, or for balanced the
- * product of both as fractions of the base's medians. */
-export function figures(goal: Goal, runs: readonly RunSample[], base: readonly RunSample[]): number[] {
+/** What the runs are ranked by, and which way is better: --metric (metric.ts); wall seconds by default. */
+export type MetricLike = Pick<Metric, 'kind' | 'higherIsBetter'>;
+const WALL_TIME: MetricLike = { kind: 'wall', higherIsBetter: false };
+
+/** Does a higher figure of the goal win? Only speed under a higher-is-better metric: memory is
+ * peak RSS, balanced a product of fractions of the base (both lower-is-better). */
+export const higherWins = (goal: Goal, metric: MetricLike = WALL_TIME): boolean =>
+  goal === 'speed' && metric.higherIsBetter;
+
+/** The goal's figure of each ok run: the metric (wall seconds by default), peak RSS, or for
+ * balanced the product of both as fractions of the base's medians, where a higher-is-better
+ * metric enters as base / run so the product stays lower-is-better. */
+export function figures(
+  goal: Goal,
+  runs: readonly RunSample[],
+  base: readonly RunSample[],
+  metric: MetricLike = WALL_TIME,
+): number[] {
   const ok = runs.filter((r) => r.ok);
-  if (goal === 'speed') return ok.map((r) => r.wall);
+  if (goal === 'speed') return ok.map((r) => metricValue(metric, r));
   if (goal === 'memory') return ok.map((r) => r.rssKb);
-  const w = median(base.filter((r) => r.ok).map((r) => r.wall));
+  const w = median(base.filter((r) => r.ok).map((r) => metricValue(metric, r)));
   const m = median(base.filter((r) => r.ok).map((r) => r.rssKb));
-  return ok.map((r) => (r.wall / w) * (r.rssKb / m));
+  const t = (r: RunSample) => (metric.higherIsBetter ? w / metricValue(metric, r) : metricValue(metric, r) / w);
+  return ok.map((r) => t(r) * (r.rssKb / m));
 }
+
+/** a better than b by at least MIN_EFFECT of b (in the direction that wins). */
+const beats = (a: number, b: number, higher: boolean): boolean =>
+  higher ? a >= b + MIN_EFFECT * Math.abs(b) : a <= b - MIN_EFFECT * Math.abs(b);
+
+/** One-sided rank test: do the values of a tend to be better than those of b? */
+const rankBetter = (a: readonly number[], b: readonly number[], higher: boolean) =>
+  higher ? rankTestLess(b, a) : rankTestLess(a, b);
 
 export interface Verdict {
   readonly arm: string;
-  /** Median of the goal's figure, and as a fraction of the base's. */
+  /** Median of the goal's figure, and as a fraction of the base's (above 1 is better where higher wins). */
   readonly median: number;
   readonly ratio: number;
   readonly p: number;
   readonly n: number;
   /** Better than the base beyond the spread (screening: p < ALPHA; confirmation: after Holm). */
   readonly better: boolean;
-  /** Why it is out, when it is (failed runs, too slow for a memory goal). */
+  /** Why it is out, when it is (failed runs, too slow for a memory goal: worse on the metric). */
   readonly excluded?: string;
 }
 
@@ -51,24 +80,28 @@ export function verdicts(
   runs: readonly RunSample[],
   baseId: string,
   candidates: readonly string[],
-  opts: { holm?: boolean } = {},
+  opts: { holm?: boolean; metric?: MetricLike } = {},
 ): Verdict[] {
+  const metric = opts.metric ?? WALL_TIME;
+  const higher = higherWins(goal, metric);
   const of = (id: string) => runs.filter((r) => r.arm === id);
   const base = of(baseId);
-  const baseFig = figures(goal, base, base);
+  const baseFig = figures(goal, base, base, metric);
   const baseMed = median(baseFig);
-  const baseWall = median(base.filter((r) => r.ok).map((r) => r.wall));
+  const speedOf = (rs: readonly RunSample[]) => median(rs.filter((r) => r.ok).map((r) => metricValue(metric, r)));
+  const baseSpeed = speedOf(base);
   const out = candidates.map((id): Verdict => {
     const mine = of(id);
-    const fig = figures(goal, mine, base);
+    const fig = figures(goal, mine, base, metric);
     const med = median(fig);
-    const t = rankTestLess(fig, baseFig);
+    const t = rankBetter(fig, baseFig, higher);
     const failed = mine.find((r) => !r.ok);
-    const wall = median(mine.filter((r) => r.ok).map((r) => r.wall));
+    // a memory winner may cost the metric at most MEMORY_SLOWDOWN (as a factor either way)
+    const cost = metric.higherIsBetter ? baseSpeed / speedOf(mine) : speedOf(mine) / baseSpeed;
     const excluded = failed
       ? `a run failed: ${failed.error?.split('\n')[0] ?? 'unknown'}`
-      : goal === 'memory' && wall > baseWall * MEMORY_SLOWDOWN
-        ? `${((wall / baseWall - 1) * 100).toFixed(0)}% slower than the base (a memory winner may cost at most ${((MEMORY_SLOWDOWN - 1) * 100).toFixed(0)}%)`
+      : goal === 'memory' && cost > MEMORY_SLOWDOWN
+        ? `${((cost - 1) * 100).toFixed(0)}% ${metric.kind === 'regex' ? 'worse' : 'slower'} than the base (a memory winner may cost at most ${((MEMORY_SLOWDOWN - 1) * 100).toFixed(0)}%)`
         : undefined;
     return {
       arm: id,
@@ -76,7 +109,7 @@ export function verdicts(
       ratio: med / baseMed,
       p: t.p,
       n: fig.length,
-      better: !excluded && fig.length > 0 && med <= baseMed * (1 - MIN_EFFECT) && t.p < ALPHA,
+      better: !excluded && fig.length > 0 && beats(med, baseMed, higher) && t.p < ALPHA,
       ...(excluded ? { excluded } : {}),
     };
   });
@@ -89,8 +122,8 @@ export function verdicts(
 }
 
 /** Screening survivors, best median first. */
-export const promising = (vs: readonly Verdict[]): Verdict[] =>
-  vs.filter((v) => v.better).sort((a, b) => a.median - b.median);
+export const promising = (vs: readonly Verdict[], higher = false): Verdict[] =>
+  vs.filter((v) => v.better).sort((a, b) => (higher ? b.median - a.median : a.median - b.median));
 
 /** The winner among confirmed finalists (see the head of this file). */
 export function pickWinner(
@@ -99,23 +132,51 @@ export function pickWinner(
   baseId: string,
   confirmed: readonly Verdict[],
   changesOf: (id: string) => number,
+  metric: MetricLike = WALL_TIME,
 ): Verdict | undefined {
-  const ok = confirmed.filter((v) => v.better).sort((a, b) => a.median - b.median);
+  const higher = higherWins(goal, metric);
+  const ok = promising(confirmed, higher);
   const best = ok[0];
   if (!best) return undefined;
   const base = runs.filter((r) => r.arm === baseId);
   const mine = (id: string) => runs.filter((r) => r.arm === id);
-  const fig = (id: string) => figures(goal, mine(id), base);
+  const fig = (id: string) => figures(goal, mine(id), base, metric);
+  // the other figure, lower is better: RSS for speed, the metric otherwise
   const other = (id: string) =>
     median(
       mine(id)
         .filter((r) => r.ok)
-        .map((r) => (goal === 'speed' ? r.rssKb : r.wall)),
+        .map((r) => (goal === 'speed' ? r.rssKb : (metric.higherIsBetter ? -1 : 1) * metricValue(metric, r))),
     );
-  const equal = ok.filter(
-    (v) => v.median <= best.median * (1 + MIN_EFFECT) || rankTestLess(fig(best.arm), fig(v.arm)).p >= ALPHA,
-  );
+  const close = (v: Verdict) =>
+    higher
+      ? v.median >= best.median - MIN_EFFECT * Math.abs(best.median)
+      : v.median <= best.median + MIN_EFFECT * Math.abs(best.median);
+  const equal = ok.filter((v) => close(v) || rankBetter(fig(best.arm), fig(v.arm), higher).p >= ALPHA);
   return equal.sort(
-    (a, b) => changesOf(a.arm) - changesOf(b.arm) || other(a.arm) - other(b.arm) || a.median - b.median,
+    (a, b) =>
+      changesOf(a.arm) - changesOf(b.arm) ||
+      other(a.arm) - other(b.arm) ||
+      (higher ? b.median - a.median : a.median - b.median),
   )[0];
+}
+
+/** The most finalists a confirmation has: the best two screening survivors and their combination. */
+export const MAX_FINALISTS = 3;
+
+/**
+ * Can n runs of a candidate against n of the base be declared better at all, with `finalists`
+ * comparisons under Holm? The exact rank test's smallest p, 1 / C(2n, n), must pass both the
+ * verdict's p < alpha and the first Holm step's p ≤ alpha / finalists.
+ */
+export function canDecide(n: number, finalists = 1, alpha = ALPHA): boolean {
+  const p = minPossibleP(n, n);
+  return p < alpha && p <= alpha / Math.max(1, finalists);
+}
+
+/** The fewest rounds, at least `reps`, that can decide with `finalists` comparisons (3 → 4 at 0.05). */
+export function roundsToDecide(reps: number, finalists = 1, alpha = ALPHA): number {
+  let n = Math.max(1, Math.floor(reps));
+  while (!canDecide(n, finalists, alpha)) n++;
+  return n;
 }

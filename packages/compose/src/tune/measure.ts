@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_DIR, buildPrograms, parseRunrssLine, runProcess, tail } from '@hakmem/bench';
 import { HakmemError } from '../errors.js';
+import { figureOf, type Metric } from './metric.js';
 
 /** Something the command runs under: the base, a candidate, or a peer allocator. */
 export interface Arm {
@@ -29,6 +30,8 @@ export interface RunSample {
   readonly cpu: number;
   readonly rssKb: number;
   readonly faults: number;
+  /** The figure --metric REGEX read from the output (absent for wall and cpu). */
+  readonly figure?: number;
 }
 
 /** Compiles (or finds cached) runrss. */
@@ -59,6 +62,8 @@ export interface RunOptions {
   readonly expectExit: number;
   readonly baseEnv?: NodeJS.ProcessEnv;
   readonly extraEnv?: Record<string, string>;
+  /** A --metric REGEX: its figure is read from the output, and a run whose output lacks it fails. */
+  readonly metric?: Metric;
 }
 
 export async function runOnce(arm: Arm, stage: string, round: number, o: RunOptions): Promise<RunSample> {
@@ -100,6 +105,18 @@ export async function runOnce(arm: Arm, stage: string, round: number, o: RunOpti
   if (line.timedOut) return fail(`timed out after ${o.timeoutSeconds} s`);
   if (line.signal) return fail(`killed by signal ${line.signal}`);
   if (line.exit !== o.expectExit) return fail(`exit status ${line.exit} (the base's was ${o.expectExit})`);
+  let figure: number | undefined;
+  if (o.metric?.kind === 'regex') {
+    let out = '';
+    try {
+      out = readFileSync(o.outputFile, 'utf8');
+    } catch {
+      /* no output: no match */
+    }
+    const f = figureOf(o.metric, out);
+    if ('error' in f) return fail(f.error);
+    figure = f.value;
+  }
   return {
     arm: arm.id,
     stage,
@@ -109,5 +126,6 @@ export async function runOnce(arm: Arm, stage: string, round: number, o: RunOpti
     cpu: line.userSeconds + line.sysSeconds,
     rssKb: line.maxRssKb,
     faults: line.minorFaults + line.majorFaults,
+    ...(figure !== undefined ? { figure } : {}),
   };
 }

@@ -8,6 +8,10 @@
  *   confirm  base + the best two survivors + their combination, `reps` fresh rounds
  *   decide   decide.ts; write tune.json, table.txt, chart.svg; the variant into the config
  *
+ * Runs are ranked by the metric (metric.ts): wall seconds, CPU seconds, or a figure the command
+ * prints. Where `reps` is too few for the rank test ever to pass (3 against 3 gives at best
+ * p = 0.05), both stages run the fewest rounds that can, and the log says so first.
+ *
  * tune.json is rewritten after every run, so an interrupted tune resumes where it stopped (same
  * command, goal, base, reps and config); the budget is checked before every run.
  */
@@ -29,11 +33,22 @@ import {
 } from './candidates.js';
 import { tuneChartSvg } from './chart.js';
 import { renderVariant, writeVariant, type NewVariant } from './config-edit.js';
-import { ALPHA, MIN_EFFECT, pickWinner, promising, verdicts, type Verdict } from './decide.js';
+import {
+  ALPHA,
+  MAX_FINALISTS,
+  MIN_EFFECT,
+  higherWins,
+  pickWinner,
+  promising,
+  roundsToDecide,
+  verdicts,
+  type Verdict,
+} from './decide.js';
 import { ensureBuilt, runtimeEnv } from './builds.js';
 import { runOnce, runrssPath, type Arm, type RunOptions, type RunSample } from './measure.js';
+import { metricFlags, metricLabel, WALL, type Metric } from './metric.js';
 import { minPossibleP } from './rank.js';
-import { chartPoints, formatTable, summarize, winnerDescription, type ArmSummary } from './report.js';
+import { chartPoints, formatTable, metricText, summarize, winnerDescription, type ArmSummary } from './report.js';
 import { describeShape, parseStatsReports, type WorkloadShape } from './workload.js';
 
 export const DEFAULT_TUNE_DIR = 'hakmem-tune';
@@ -48,6 +63,8 @@ export interface TuneOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly goal: Goal;
+  /** What runs are ranked by (default: wall seconds). */
+  readonly metric?: Metric;
   readonly base: string;
   readonly name: string;
   /** Wall-clock budget of the whole tune, ms. */
@@ -84,6 +101,8 @@ export interface TuneRecord {
   readonly command: string;
   readonly args: readonly string[];
   readonly goal: Goal;
+  /** Absent in records of wall-time tunes. */
+  readonly metric?: Metric;
   readonly base: string;
   readonly reps: number;
   readonly started: string;
@@ -153,8 +172,10 @@ function writeAtomic(path: string, text: string): void {
 /** What a resumable tune must agree on. */
 function recordKey(o: TuneOptions): string {
   const cfg = o.config.path && existsSync(o.config.path) ? readFileSync(o.config.path, 'utf8') : '';
+  // wall, the default, leaves the key as it was before --metric
+  const metric = o.metric && o.metric.kind !== 'wall' ? [metricFlags(o.metric)] : [];
   return createHash('sha256')
-    .update(JSON.stringify([o.command, o.args, o.goal, o.base, o.reps, [...o.peers].sort(), cfg]))
+    .update(JSON.stringify([o.command, o.args, o.goal, o.base, o.reps, [...o.peers].sort(), cfg, ...metric]))
     .digest('hex')
     .slice(0, 16);
 }
@@ -176,6 +197,16 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   const outDir = resolve(cwd, o.outDir);
   const cacheDir = o.cacheDir ?? join(o.config.rootDir, '.hakmem', 'tune', 'builds');
   const base = getVariant(o.config, o.base);
+  const metric = o.metric ?? WALL;
+  const higher = higherWins(o.goal, metric);
+  // rounds that can pass the rank test: 3 against 3 never gives p < 0.05
+  const screenRounds = roundsToDecide(o.reps, 1);
+  const confirmRounds = roundsToDecide(o.reps, MAX_FINALISTS);
+  if (confirmRounds > o.reps) {
+    log(
+      `--reps ${o.reps} is too few for the rank test to decide: ${o.reps} runs against ${o.reps} give at best p = ${minPossibleP(o.reps, o.reps).toPrecision(2)}, and a confirmation needs p < ${ALPHA} and, under Holm over up to ${MAX_FINALISTS} finalists, p <= ${(ALPHA / MAX_FINALISTS).toPrecision(2)}; screening with ${screenRounds} rounds and confirming with ${confirmRounds}`,
+    );
+  }
   if (!o.dryRun && Object.hasOwn(o.config.variants, o.name)) {
     throw new HakmemError(`the config already has a variant '${o.name}'; choose another --name, or remove it first`);
   }
@@ -205,6 +236,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     command: o.command,
     args: [...o.args],
     goal: o.goal,
+    ...(metric.kind !== 'wall' ? { metric } : {}),
     base: o.base,
     reps: o.reps,
     started: new Date().toISOString(),
@@ -237,6 +269,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     expectExit,
     ...(extraEnv ? { extraEnv } : {}),
     ...(o.env ? { baseEnv: o.env } : {}),
+    ...(metric.kind === 'regex' ? { metric } : {}),
   });
   const resolveWith = (name: string, changes: readonly Change[]): ResolvedVariant =>
     resolveVariantInput(o.config.slots, name, { description: '', ...applyChanges(base, changes) });
@@ -269,8 +302,10 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     record.probe = { wall: first.ok ? first.wall : Number.NaN, exit };
     if (!first.ok) {
       const again = await runOnce(probeArm, 'probe', 0, runOptions(probeTimeout, exit));
+      if (!again.ok) throw new HakmemError(`the command failed under ${o.base}: ${again.error}`);
       record.probe = { wall: again.wall, exit };
     }
+    if (metric.kind === 'regex') log(`probe: ${metric.name} ${metricText(metric, first.figure ?? Number.NaN)}`);
     save();
   }
   const shape = record.shape;
@@ -308,7 +343,8 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     let singles = all;
     // the screen may take about half the budget: confirmation and builds need the rest
     const perRound = (arms: number) => arms * runEstimate;
-    const fits = (k: number, p: number) => o.reps * perRound(1 + k + p) + o.reps * perRound(4) + 10 * k < 0.9 * budget;
+    const fits = (k: number, p: number) =>
+      screenRounds * perRound(1 + k + p) + confirmRounds * perRound(4) + 10 * k < 0.9 * budget;
     // references go first (tcmalloc, then jemalloc, ...), then the least promising candidates
     let keptPeers = peers;
     while (keptPeers.length > 0 && !fits(singles.length, keptPeers.length)) keptPeers = keptPeers.slice(0, -1);
@@ -325,7 +361,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
       name: 'screen',
       arms: ['base', ...singles.map((c) => c.id), ...keptPeers],
       done: false,
-      rounds: o.reps,
+      rounds: screenRounds,
     });
     save();
   }
@@ -355,8 +391,14 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
         record.runs.push(s);
         save();
         const done = record.runs.filter((r) => r.stage === stage.name).length;
+        const fig =
+          metric.kind === 'regex'
+            ? `${metric.name} ${metricText(metric, s.figure ?? Number.NaN)}, `
+            : metric.kind === 'cpu'
+              ? `CPU ${s.cpu.toFixed(3)} s, wall `
+              : '';
         log(
-          `[${stage.name} ${done}/${total}] ${id}: ${s.ok ? `${s.wall.toFixed(3)} s, ${(s.rssKb / 1024).toFixed(1)} MiB` : `FAILED: ${s.error?.split('\n')[0]}`}`,
+          `[${stage.name} ${done}/${total}] ${id}: ${s.ok ? `${fig}${s.wall.toFixed(3)} s, ${(s.rssKb / 1024).toFixed(1)} MiB` : `FAILED: ${s.error?.split('\n')[0]}`}`,
         );
       }
     }
@@ -372,15 +414,16 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     record.runs.filter((r) => r.stage === 'screen'),
     'base',
     candIds(screen.arms),
+    { metric },
   );
   // Nothing beyond the spread yet: more rounds sharpen the test where the runs are noisy, while
   // the budget keeps room for a confirmation (up to 3 × reps; fresh rounds still decide).
   const roundCost = screen.arms.length * runEstimate;
   while (
     !stopped &&
-    promising(screenV).length === 0 &&
+    promising(screenV, higher).length === 0 &&
     screen.rounds < 3 * o.reps &&
-    elapsed() + o.reps * roundCost + o.reps * 4 * runEstimate < 0.9 * budget
+    elapsed() + o.reps * roundCost + confirmRounds * 4 * runEstimate < 0.9 * budget
   ) {
     screen.rounds += o.reps;
     screen.done = false;
@@ -391,6 +434,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
       record.runs.filter((r) => r.stage === 'screen'),
       'base',
       candIds(screen.arms),
+      { metric },
     );
   }
   const screenN = screen.rounds;
@@ -403,11 +447,11 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
   if (!stopped) {
     let confirm = record.stages.find((s) => s.name === 'confirm');
     if (!confirm) {
-      const survivors = promising(screenV);
+      const survivors = promising(screenV, higher);
       if (survivors.length === 0) {
         outcome = {
           result: 'equal',
-          message: `no candidate beat ${o.base} beyond the run-to-run spread (one-sided rank test, p < ${ALPHA}, and at least ${MIN_EFFECT * 100}% on the median, over ${screenN} runs each; the smallest p ${screenN} runs allow is ${minPossibleP(screenN, screenN).toPrecision(2)}): keeping ${o.base}`,
+          message: `no candidate beat ${o.base}${metric.kind === 'wall' ? '' : ` on ${metricLabel(metric)}`} beyond the run-to-run spread (one-sided rank test, p < ${ALPHA}, and at least ${MIN_EFFECT * 100}% on the median, over ${screenN} runs each; the smallest p ${screenN} runs allow is ${minPossibleP(screenN, screenN).toPrecision(2)}): keeping ${o.base}`,
         };
       } else {
         const ranked: Candidate[] = survivors.map((v) => {
@@ -420,8 +464,13 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
           await defineArm(both.id, 'candidate', both.changes, both.why);
           finalists.push(both);
         }
-        log(`confirming: ${finalists.map((c) => c.id).join(', ')} against ${o.base} in ${o.reps} fresh rounds`);
-        confirm = { name: 'confirm', arms: ['base', ...finalists.map((c) => c.id)], done: false, rounds: o.reps };
+        log(`confirming: ${finalists.map((c) => c.id).join(', ')} against ${o.base} in ${confirmRounds} fresh rounds`);
+        confirm = {
+          name: 'confirm',
+          arms: ['base', ...finalists.map((c) => c.id)],
+          done: false,
+          rounds: confirmRounds,
+        };
         record.stages.push(confirm);
         save();
       }
@@ -429,9 +478,9 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
     if (confirm && !outcome) {
       if (!confirm.done) await runStage(confirm);
       const runs = record.runs.filter((r) => r.stage === 'confirm');
-      confirmV = verdicts(o.goal, runs, 'base', candIds(confirm.arms), { holm: true });
+      confirmV = verdicts(o.goal, runs, 'base', candIds(confirm.arms), { holm: true, metric });
       for (const v of confirmV) allVerdicts.set(v.arm, { ...v, stage: 'confirm' });
-      const w = pickWinner(o.goal, runs, 'base', confirmV, (id) => record.arms[id]?.changes?.length ?? 0);
+      const w = pickWinner(o.goal, runs, 'base', confirmV, (id) => record.arms[id]?.changes?.length ?? 0, metric);
       if (w) {
         outcome = { result: 'winner', winner: w.arm, changes: record.arms[w.arm]!.changes ?? [], message: '' };
       } else if (confirm.done) {
@@ -455,7 +504,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
 
   // -- report
   const armIds = Object.keys(record.arms);
-  const summaries: ArmSummary[] = armIds.map((id) => summarize(id, record.arms[id]!.kind, record.runs));
+  const summaries: ArmSummary[] = armIds.map((id) => summarize(id, record.arms[id]!.kind, record.runs, metric));
   const order = (a: ArmSummary) => (a.kind === 'base' ? 0 : a.kind === 'candidate' ? 1 : 2);
   summaries.sort((a, b) => order(a) - order(b));
   const files = [RECORD, 'table.txt', 'chart.svg'];
@@ -475,6 +524,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
         baseArm,
         verdict,
         date: new Date().toISOString().slice(0, 10),
+        metric,
       }),
       ...changeEntries(outcome.changes ?? []),
     };
@@ -487,17 +537,19 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
       ...outcome,
       variant,
       ...(written ? { written } : {}),
-      message: `${w} beats ${o.base} (${o.goal}: median ${Math.abs((1 - verdict.ratio) * 100).toFixed(1)}% ${verdict.ratio < 1 ? 'lower' : 'higher'}, one-sided rank test p = ${verdict.p.toFixed(4)} in the confirmation rounds, significant after Holm over ${confirmV.length} finalist(s))`,
+      message: `${w} beats ${o.base} (${o.goal}${o.goal === 'speed' && metric.kind !== 'wall' ? `, ${metricLabel(metric)}` : ''}: median ${Math.abs((1 - verdict.ratio) * 100).toFixed(1)}% ${verdict.ratio < 1 ? 'lower' : 'higher'}, one-sided rank test p = ${verdict.p.toFixed(4)} in the confirmation rounds, significant after Holm over ${confirmV.length} finalist(s))`,
     };
   }
   record.verdicts = [...allVerdicts.values()];
   record.outcome = outcome;
-  const table = formatTable(summaries, allVerdicts, outcome.winner);
+  const table = formatTable(summaries, allVerdicts, outcome.winner, metric);
+  const yName = metric.kind === 'wall' ? 'wall time' : metric.kind === 'cpu' ? 'CPU time' : metric.name;
   writeFileSync(join(outDir, 'table.txt'), `${table}\n`);
   writeFileSync(
     join(outDir, 'chart.svg'),
     tuneChartSvg(chartPoints(summaries, outcome.winner), {
-      title: `hakmem tune --goal ${o.goal}: wall time against peak RSS`,
+      title: `hakmem tune --goal ${o.goal}: ${yName} against peak RSS`,
+      y: { name: yName, ...(metric.kind === 'regex' ? {} : { unit: 's' }), higherIsBetter: metric.higherIsBetter },
       subtitle: `${[o.command, ...o.args].join(' ').slice(0, 100)} · medians with min–max of each arm's runs · ${new Date().toISOString().slice(0, 10)}`,
     }),
   );
