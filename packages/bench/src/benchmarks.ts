@@ -10,6 +10,8 @@ export const BENCHMARKS = [
   'churn',
   'handoff',
   'burst_idle',
+  'rounds',
+  'mstress',
 ] as const;
 export type BenchName = (typeof BENCHMARKS)[number];
 
@@ -132,6 +134,24 @@ export const BENCH_DEFS: Record<BenchName, BenchDef> = {
     // a burst of exactly n blocks with no idle tail (the MiB argument is then unused)
     opsArgs: (n, p) => ['1', '0', s(p.seed), s(n)],
     instructionOps: instr(20_000),
+  },
+  rounds: {
+    name: 'rounds',
+    source: 'rounds.c',
+    description:
+      'threads in a ring, in rounds: each allocates 128 blocks of 16 B-16 KiB (log-uniform, so mostly small), keeps 1024, frees the rest and passes 32 to the next thread, which frees them (the shape of rptest)',
+    args: (p) => [s(pick(p.suite, 500_000, 5_000_000, 40_000_000)), s(p.threads), s(p.seed)],
+    opsArgs: (n, p) => [s(n), s(p.threads), s(p.seed)],
+    instructionOps: instr(50_000),
+  },
+  mstress: {
+    name: 'mstress',
+    source: 'mstress.c',
+    description:
+      'threads swap 16-1024 B blocks (1 in 100 up to 256 KiB) into 4096 shared slots with an atomic exchange and free what they take out; new threads every 10000 steps (the shape of mimalloc-bench mstress)',
+    args: (p) => [s(pick(p.suite, 400_000, 4_000_000, 40_000_000)), s(p.threads), s(p.seed)],
+    opsArgs: (n, p) => [s(n), s(p.threads), s(p.seed)],
+    instructionOps: instr(50_000),
   },
 };
 

@@ -575,6 +575,25 @@ describe('parsing', () => {
     for (const name of BENCHMARKS) if (name !== 'handoff') expect(programOf(BENCH_DEFS[name])).toBe(name);
   });
 
+  it('rounds and mstress (the shapes of rptest and mstress) take ops, threads and seed', () => {
+    expect(BENCHMARKS.slice(-2)).toEqual(['rounds', 'mstress']);
+    const p = { suite: 'tiny' as const, threads: 2, seed: 5 };
+    const r = BENCH_DEFS.rounds;
+    expect(r.source).toBe('rounds.c');
+    expect(r.args(p)).toEqual(['500000', '2', '5']);
+    expect(r.args({ ...p, suite: 'quick' })).toEqual(['5000000', '2', '5']);
+    expect(r.args({ ...p, suite: 'full', threads: 4 })).toEqual(['40000000', '4', '5']);
+    expect(r.opsArgs(777, p)).toEqual(['777', '2', '5']);
+    expect(r.instructionOps('quick')).toBe(50_000);
+    const m = BENCH_DEFS.mstress;
+    expect(m.source).toBe('mstress.c');
+    expect(m.args(p)).toEqual(['400000', '2', '5']);
+    expect(m.args({ ...p, suite: 'quick' })).toEqual(['4000000', '2', '5']);
+    expect(m.args({ ...p, suite: 'full', threads: 4 })).toEqual(['40000000', '4', '5']);
+    expect(m.opsArgs(777, p)).toEqual(['777', '2', '5']);
+    expect(m.instructionOps('tiny')).toBe(12_500);
+  });
+
   it('every benchmark has a timed and a fixed-op-count form', () => {
     for (const name of BENCHMARKS) {
       const b = BENCH_DEFS[name];
