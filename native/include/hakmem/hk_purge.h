@@ -25,8 +25,9 @@ static int hk_purge_keep(int64_t resident);
 static uint64_t hk_purge_stamp(void);
 /* A slow path ran: the box may purge (the caller may hold its own heap's lock). */
 static void hk_purge_tick(void);
-/* A malloc miss has finished and holds no allocator lock: a box may start a thread here (it
- * may allocate). Every miss calls it: a box without a thread makes it empty. */
+/* A slow path has finished and holds no allocator lock (a malloc miss, a free that drained
+ * the front, a large free): a box may start a thread here (it may allocate). Every such path
+ * calls it: a box without a thread makes it empty. */
 static void hk_purge_unlocked(void);
 static void hk_purge_init(void); /* at start-up: runtime options (no allocation) */
 /* mallopt(M_TRIM_THRESHOLD, bytes): at most this much may rest resident from now on (the

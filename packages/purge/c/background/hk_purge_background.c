@@ -1,35 +1,72 @@
 /* purge/background — decay's time rule (purge/common) with the passes run by a thread of
- * hakmem's own, every delayMs/4 (at least 10 ms): a program that goes idle after a burst sees
- * its RSS fall without calling the allocator again. While the thread runs, the program's slow
- * paths only publish the clock for stamps; if it cannot be started, they run the passes
- * themselves, as decay's do.
+ * hakmem's own: a program that goes idle after a burst sees its RSS fall without calling the
+ * allocator again. While the thread runs, the program's slow paths only publish the clock for
+ * stamps; if it cannot be started, they run the passes themselves, as decay's do.
  *
- * Started lazily, by the first malloc miss that holds no allocator lock (hk_purge_unlocked),
- * never at load: a process that never refills never has it. pthread_create may allocate; its
- * malloc comes back here and finds the start already claimed. The thread blocks every signal,
- * never allocates (it has no heap) and is detached: process exit ends it.
+ * Started lazily, once HK_PURGE_START_RESTS things (slabs, chunks, large mappings: at least
+ * 2 MiB) have come to rest, by the next slow path that holds no allocator lock
+ * (hk_purge_unlocked: a malloc miss, a free that drained the front, a large free), never at
+ * load: a process that never frees much never has it. pthread_create may allocate; its malloc
+ * comes back here and finds the start already claimed. The thread blocks every signal, never
+ * allocates (it has no heap) and is detached: process exit ends it.
+ *
+ * Sleeps without waking while nothing waits to go back: after a pass, if nothing came to rest
+ * within the delay (everything that rested is gone, or was reused), it waits on a futex until
+ * the next thing comes to rest (hk_purge_rested: one atomic exchange, and a futex wake only
+ * when the thread waits); otherwise it sleeps delayMs/4 (at least 10 ms) and passes again. So
+ * an idle process is back within about delay + delay/4 of its last free, and an idle process
+ * with nothing to give back makes no wake-ups (probe `wakeups` counts them).
  *
  * Fork: the thread holds hk_purge_pass_lock through a pass, which holds pool lists in hand, so
  * prepare takes that lock first (before the heaps lock: a pass may try the heaps lock, never
  * wait for it); the child resets it and forgets the thread (it does not exist there), and the
- * child's first miss starts its own. */
+ * child's next unlocked slow path after enough rests starts its own. */
 
 #include "hk_purge_passes.h"
 
 enum { HK_PURGE_IDLE, HK_PURGE_STARTING, HK_PURGE_RUNNING, HK_PURGE_NO_THREAD };
+enum { HK_PURGE_START_RESTS = 32 }; /* rests before the thread starts (32 slabs: 2 MiB) */
 
 static int hk_purge_thread_state; /* enum above; claimed from IDLE by CAS */
 static hk_lock_t hk_purge_pass_lock = HK_LOCK_INIT;
 static __thread uint32_t hk_purge_events;
+static uint32_t hk_purge_rests;     /* rests counted until the thread starts (then no longer) */
+static uint64_t hk_purge_last_rest; /* the clock (ms) of the newest rest */
+static uint32_t hk_purge_sleeping;  /* 1 while the thread waits for something to rest */
+static uint64_t hk_purge_wakeups;   /* the thread's wake-ups, timed or woken (probe `wakeups`) */
+
+static void hk_purge_rested(void) {
+  __atomic_store_n(&hk_purge_last_rest, __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+  if (__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) != HK_PURGE_RUNNING) {
+    __atomic_fetch_add(&hk_purge_rests, 1, __ATOMIC_RELAXED);
+    return;
+  }
+  if (__atomic_load_n(&hk_purge_sleeping, __ATOMIC_RELAXED) && __atomic_exchange_n(&hk_purge_sleeping, 0, __ATOMIC_ACQ_REL))
+    hk_os_wake(&hk_purge_sleeping);
+}
+
+/* Nothing rested within the delay: every pass from now on would find nothing to give back. */
+static int hk_purge_nothing_waits(void) {
+  uint64_t now = __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED);
+  return __atomic_load_n(&hk_purge_last_rest, __ATOMIC_RELAXED) + hk_purge_delay < now;
+}
 
 static void *hk_purge_thread(void *arg) {
   (void)arg;
   uint64_t ms = hk_purge_step() < 10 ? 10 : hk_purge_step();
   for (;;) {
+    if (hk_purge_nothing_waits()) {
+      __atomic_store_n(&hk_purge_sleeping, 1, __ATOMIC_SEQ_CST);
+      /* a rest between the test and the store above sets last_rest first: look again */
+      if (hk_purge_nothing_waits())
+        while (__atomic_load_n(&hk_purge_sleeping, __ATOMIC_ACQUIRE)) hk_os_wait(&hk_purge_sleeping, 1);
+      __atomic_store_n(&hk_purge_sleeping, 0, __ATOMIC_RELAXED);
+    }
     struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
+    __atomic_fetch_add(&hk_purge_wakeups, 1, __ATOMIC_RELAXED);
     hk_lock(&hk_purge_pass_lock);
-    hk_purge_pass();
+    hk_purge_pass(); /* reads the clock: hk_purge_nothing_waits sees it */
     hk_unlock(&hk_purge_pass_lock);
   }
   return NULL;
@@ -54,6 +91,7 @@ static HK_COLD void hk_purge_thread_start(void) {
 
 static void hk_purge_unlocked(void) {
   if (HK_LIKELY(__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) != HK_PURGE_IDLE)) return;
+  if (__atomic_load_n(&hk_purge_rests, __ATOMIC_RELAXED) < HK_PURGE_START_RESTS) return;
   int idle = HK_PURGE_IDLE;
   if (__atomic_compare_exchange_n(&hk_purge_thread_state, &idle, HK_PURGE_STARTING, false, __ATOMIC_ACQ_REL,
                                   __ATOMIC_RELAXED))
@@ -77,11 +115,18 @@ static void hk_purge_fork_parent(void) { hk_unlock(&hk_purge_pass_lock); }
 static void hk_purge_fork_child(void) {
   hk_lock_reset(&hk_purge_pass_lock);
   __atomic_store_n(&hk_purge_thread_state, HK_PURGE_IDLE, __ATOMIC_RELAXED);
+  __atomic_store_n(&hk_purge_sleeping, 0, __ATOMIC_RELAXED);
+  /* what rests in the child was inherited: a child that rests little more starts no thread */
+  __atomic_store_n(&hk_purge_rests, 0, __ATOMIC_RELAXED);
 }
 
 static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
   if (!strcmp(name, "thread")) {
     *out = __atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING;
+    return 0;
+  }
+  if (!strcmp(name, "wakeups")) {
+    *out = (int64_t)__atomic_load_n(&hk_purge_wakeups, __ATOMIC_RELAXED);
     return 0;
   }
   return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, arg, out);

@@ -18,7 +18,10 @@ static uint64_t hk_purge_passes, hk_purge_released; /* for the probes */
 
 static int64_t hk_purge_capacity; /* the limits base's capacity rule: maxSlabs from start-up */
 
-static uint64_t hk_purge_stamp(void) { return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED); }
+static uint64_t hk_purge_stamp(void) {
+  hk_purge_rested();
+  return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED);
+}
 
 static uint64_t hk_purge_step(void) { return hk_purge_delay / 4 ? hk_purge_delay / 4 : 1; }
 
