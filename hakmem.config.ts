@@ -22,7 +22,7 @@ const fastest = {
   block: 'fast',
   large: 'bigcache',
   stats: 'off',
-  purge: 'decay',
+  purge: 'background',
 } as const;
 
 export default defineConfig({
@@ -30,7 +30,7 @@ export default defineConfig({
   variants: {
     default: {
       description:
-        'The fastest: thread caches with batch refill, lazy 2 MiB chunks, a lock-free shared pool, cached large mappings, idle memory back to the OS after a delay, no stats.',
+        'The fastest: thread caches with batch refill, lazy 2 MiB chunks, a lock-free shared pool, cached large mappings, idle memory back to the OS after a delay (by a thread of its own once memory rests, so an idle program shrinks too), no stats.',
       boxes: fastest,
       tunables: {
         front: { maxBlocks: 256 },

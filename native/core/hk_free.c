@@ -88,6 +88,7 @@ static void hk_free_large(hk_chunk_t *ch, void *p) {
   hk_sampler_free(p);
   hk_large_free(ch);
   hk_stats_time(HK_EV_LARGE_FREE, 0, t0);
+  hk_purge_unlocked();
 }
 
 /* SLOW PATH. Not the caller's block: another heap's, a large block, or not a live block. */
@@ -119,6 +120,8 @@ static HK_NOINLINE void hk_free_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
   }
   hk_remote_free(o, p, cls); /* the remote slot hands it over */
   hk_stats_time(HK_EV_FREE_REMOTE, cls, t0);
+  /* an exited thread's heap runs no slow path that would let its blocks come to rest */
+  if (__atomic_load_n(&o->state, __ATOMIC_RELAXED) == HK_HEAP_ORPHAN) hk_purge_orphan_freed(hk_class_size[cls]);
 }
 
 /* SLOW PATH. Outside every chunk: a block aligned to 2 MiB or more, NULL, or foreign. */
@@ -129,6 +132,7 @@ static HK_NOINLINE void hk_free_unregistered(void *p) {
     hk_track_free(p, hk_large_usable(ch));
     hk_sampler_free(p);
     hk_large_free(ch);
+    hk_purge_unlocked();
     return;
   }
   hk_free_invalid(p, "free of a pointer hakmem did not allocate:");
@@ -138,6 +142,7 @@ static HK_NOINLINE void hk_free_unregistered(void *p) {
  * the fast path keeps neither the heap nor the class live across its push. */
 static HK_NOINLINE void hk_free_drain(const void *p) {
   hk_heap_drain(hk_tls_heap, hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p)->cls);
+  hk_purge_unlocked(); /* no lock held: a purge box may start its thread here */
 }
 
 /* FAST PATH (see the top). */

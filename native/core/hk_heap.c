@@ -121,6 +121,7 @@ static void hk_thread_exit(void *arg) {
   h->next_orphan = hk_heaps_orphans;
   __atomic_store_n(&hk_heaps_orphans, h, __ATOMIC_RELAXED);
   hk_unlock(&hk_heaps_lock);
+  hk_purge_unlocked(); /* what the flush laid to rest may be what starts a purge thread */
   errno = saved;
 }
 

@@ -107,6 +107,11 @@ static inline uint64_t hk_os_ticks(void) {
 #endif
 }
 
+/* Wait while *w == v (a private futex; a signal or a spurious wake returns early: callers loop),
+ * and wake one waiter. No allocation; Linux's futex(2) by number (FUTEX_WAIT/WAKE_PRIVATE). */
+static void hk_os_wait(uint32_t *w, uint32_t v) { syscall(SYS_futex, w, 128 /* WAIT|PRIVATE */, v, NULL, NULL, 0); }
+static void hk_os_wake(uint32_t *w) { syscall(SYS_futex, w, 129 /* WAKE|PRIVATE */, 1, NULL, NULL, 0); }
+
 /* A coarse monotonic clock in ms (the vDSO's CLOCK_MONOTONIC_COARSE: no syscall, a tick of
  * a few ms). Cold paths only: the purge slot reads it on a fraction of its slow paths. */
 static uint64_t hk_clock_ms(void) {

@@ -71,6 +71,7 @@ export const SLOTS = [
       'passes',
       'released',
       'thread',
+      'wakeups',
       'soft_limit',
       'limit_passes',
       'cgroup_limit_of',

@@ -136,8 +136,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
       const v = ensureVariant(name);
       const purgeBox = v.json.boxes.purge?.box;
       const pt = v.json.tunables.purge ?? {};
-      const retain = Number(purgeBox === 'eager' ? (pt.keepSlabs ?? 0) : purgeBox === 'decay' ? (pt.maxSlabs ?? 0) : 0);
-      const delay = purgeBox === 'decay' ? Number(pt.delayMs ?? 0) : purgeBox === 'retain' ? -1 : 0;
+      const timed = purgeBox === 'decay' || purgeBox === 'background'; // the time rule
+      const retain = Number(purgeBox === 'eager' ? (pt.keepSlabs ?? 0) : timed ? (pt.maxSlabs ?? 0) : 0);
+      const delay = timed ? Number(pt.delayMs ?? 0) : purgeBox === 'retain' ? -1 : 0;
       const cache = Number(v.json.tunables.large?.cacheBytes ?? 0);
       const r = runPreloaded(v, prog('rss_return'), {
         args: [mode, String(retain), String(cache), String(delay), '192'],

@@ -25,9 +25,15 @@ static int hk_purge_keep(int64_t resident);
 static uint64_t hk_purge_stamp(void);
 /* A slow path ran: the box may purge (the caller may hold its own heap's lock). */
 static void hk_purge_tick(void);
-/* A malloc miss has finished and holds no allocator lock: a box may start a thread here (it
- * may allocate). Every miss calls it: a box without a thread makes it empty. */
+/* A slow path has finished and holds no allocator lock (a malloc miss, a free that drained
+ * the front, a large free): a box may start a thread here (it may allocate). Every such path
+ * calls it: a box without a thread makes it empty. */
 static void hk_purge_unlocked(void);
+/* A block of `bytes` was freed into an exited thread's heap, where it waits for a pass to
+ * collect it (hk_orphans_reclaim): memory that will come to rest although no slow path of its
+ * own runs. No allocator lock is held (a box may start its thread here, as in
+ * hk_purge_unlocked). */
+static void hk_purge_orphan_freed(size_t bytes);
 static void hk_purge_init(void); /* at start-up: runtime options (no allocation) */
 /* mallopt(M_TRIM_THRESHOLD, bytes): at most this much may rest resident from now on (the
  * box's capacity rule, in 64 KiB slabs); 1 if the box has such a rule, 0 if not. */

@@ -47,7 +47,7 @@ describe('hakmem CLI', () => {
     const def = l.variants.find((v) => v.name === 'default')!;
     // the default variant runs every slot's default box
     expect(def.boxes).toEqual(Object.fromEntries(l.slots.map((s) => [s.slot, s.defaultBox])));
-    expect(def.boxes).toMatchObject({ stats: 'off', purge: 'decay', front: 'tcache', block: 'fast' });
+    expect(def.boxes).toMatchObject({ stats: 'off', purge: 'background', front: 'tcache', block: 'fast' });
     expect(def.tunables.front).toEqual({ maxBlocks: 256, maxBytes: 262144 });
     expect(typeof def.description).toBe('string');
   });

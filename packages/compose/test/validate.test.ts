@@ -63,7 +63,7 @@ describe('validateConfig', () => {
     for (const slot of SLOT_ORDER.filter((s) => s !== 'front')) {
       expect(v.boxes[slot].box).toBe(slots[slot].defaultBox);
     }
-    expect(v.boxes.purge.box).toBe('decay');
+    expect(v.boxes.purge.box).toBe('background');
     expect(v.tunables.purge.delayMs).toBe(500);
     expect(errorOf(check({ v: variant() }, { large: undefined })).message).toContain(
       "config.slots.large is missing; import it from '@hakmem/large'",

@@ -80,7 +80,7 @@ export const passes = defineBase(import.meta.url, {
 const purge = defineSlot(import.meta.url, {
   slot: 'purge',
   packageName: '@hakmem/purge',
-  defaultBox: 'decay',
+  defaultBox: 'background',
   boxes: {
     decay: {
       name: 'decay',
@@ -93,7 +93,7 @@ const purge = defineSlot(import.meta.url, {
     background: {
       name: 'background',
       description:
-        "decay's time rule with the passes run by hakmem's own thread every delayMs/4 (at least 10 ms), started lazily by the first refill: RSS falls while the program is idle. Fork-safe.",
+        "decay's time rule with the passes run by hakmem's own thread every delayMs/4 (at least 10 ms), started once 2 MiB has rested (never in a process that frees little) and asleep on a futex while nothing waits to go back: RSS falls while the program is idle, with no wake-ups once it has. Fork-safe.",
       base: passes,
       sources: ['c/background/hk_purge_background.c'],
       tunables: timeRule,
@@ -136,6 +136,8 @@ export const purgePasses = (hk: HakmemAddon): number => probeNumber(hk, 'purge',
 export const purgeReleased = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'released');
 /** Whether purge/background's thread is running (0 for every other box). */
 export const purgeThread = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'thread');
+/** purge/background's wake-ups so far, timed or woken (it sleeps while nothing waits to go back). */
+export const purgeWakeups = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'wakeups');
 /** The soft limit in force (bytes; 0: none): softLimit, HAKMEM_SOFT_LIMIT, cgroup v2 memory.high / memory.max. */
 export const purgeSoftLimit = (hk: HakmemAddon): number => probeNumber(hk, 'purge', 'soft_limit');
 /** Passes run because a mapping would pass the soft limit. */

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { probeNumber, variantInfo, type HakmemAddon } from '@hakmem/native';
 import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
-import purge, { purgeDelayMs, purgePasses, purgeThread } from '../src/index.js';
+import purge, { purgeDelayMs, purgePasses, purgeThread, purgeWakeups } from '../src/index.js';
 
 const repo = resolve(purge.root, '../..');
 const resident = (h: HakmemAddon): number => probeNumber(h, 'sharedpool', 'resident_slabs');
@@ -18,7 +18,7 @@ it('purge/background sources exist', () => {
 });
 
 describeBoxVariant('purge', 'background', (hk) => {
-  it('its thread starts with the first refills and gives back what rests while the program calls nothing', async () => {
+  it('its thread starts once memory rests and gives back what rests while the program calls nothing', async () => {
     const h = hk();
     const delay = purgeDelayMs(h);
     expect(delay).toBe(500);
@@ -32,6 +32,10 @@ describeBoxVariant('purge', 'background', (hk) => {
     await sleep(delay * 1.5 + 500); // no allocator call from here on
     expect(purgePasses(h)).toBeGreaterThan(passes0);
     expect(resident(h)).toBeLessThan(64);
+    // everything went back and nothing rests since: the thread sleeps, no more wake-ups
+    const w = purgeWakeups(h);
+    await sleep(600);
+    expect(purgeWakeups(h)).toBe(w);
   });
 
   it('a preloaded program that frees 192 MiB and then sleeps is back within the bound (rss_return idle)', {

@@ -1,7 +1,7 @@
-// The purge slot through real builds: decay in `default`, eager in `lean`, retain in
-// `hugepage`. What every box promises (trim gives everything back; the capacity rule holds as
-// memory comes to rest), then what each box adds (decay gives back after its delay, eager at
-// once, retain never on its own).
+// The purge slot through real builds: background in `default`, eager in `lean`, retain in
+// `hugepage` (decay, in no named variant: decay.native.test.ts). What every box promises (trim
+// gives everything back; the capacity rule holds as memory comes to rest), then what each box
+// adds (background gives back after its delay, eager at once, retain never on its own).
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -32,10 +32,10 @@ async function lightly(h: HakmemAddon, ms: number): Promise<void> {
 }
 
 const boxes = {
-  decay: 'default',
+  background: 'default',
   eager: 'lean',
   retain: 'hugepage',
-} as const satisfies Partial<Record<keyof typeof purge.boxes, string>>; // background: background.native.test.ts
+} as const satisfies Partial<Record<keyof typeof purge.boxes, string>>; // decay: decay.native.test.ts
 
 for (const [box, variant] of Object.entries(boxes)) {
   describe(`purge/${box} in the ${variant} variant`, () => {
@@ -93,7 +93,7 @@ for (const [box, variant] of Object.entries(boxes)) {
       });
     }
 
-    if (box === 'decay') {
+    if (box === 'background') {
       it('keeps what rests resident at first, then gives it back after delayMs of light activity', async () => {
         hk.trim();
         const delay = purgeDelayMs(hk);

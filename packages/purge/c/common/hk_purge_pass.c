@@ -18,7 +18,10 @@ static uint64_t hk_purge_passes, hk_purge_released; /* for the probes */
 
 static int64_t hk_purge_capacity; /* the limits base's capacity rule: maxSlabs from start-up */
 
-static uint64_t hk_purge_stamp(void) { return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED); }
+static uint64_t hk_purge_stamp(void) {
+  hk_purge_rested();
+  return __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED);
+}
 
 static uint64_t hk_purge_step(void) { return hk_purge_delay / 4 ? hk_purge_delay / 4 : 1; }
 
@@ -35,6 +38,7 @@ static int hk_purge_pass(void) {
   hk_orphans_reclaim();
   uint64_t before = now > hk_purge_delay ? now - hk_purge_delay : 0;
   size_t bytes = hk_pool_purge(before) + hk_large_purge(before);
+  __atomic_store_n(&hk_purge_cut, before, __ATOMIC_RELAXED);
   __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
   __atomic_fetch_add(&hk_purge_released, bytes, __ATOMIC_RELAXED);
   return 1;

@@ -1,8 +1,8 @@
 /* purge's base `passes` (@hakmem/purge, defineBase): the limits base plus the time rule that
  * decay and background share. What has rested longer than the delay goes back in passes,
  * oldest first, one pass at a time; at most maxSlabs resting slabs stay resident meanwhile.
- * It defines hk_purge_stamp of hk_purge.h, the pass below and hk_purge_capacity (maxSlabs);
- * a box decides who runs the passes and when (hk_purge_tick, hk_purge_unlocked, the fork
+ * It defines hk_purge_stamp of hk_purge.h (which tells the box through hk_purge_rested), the
+ * pass below and hk_purge_capacity (maxSlabs); a box decides who runs the passes and when (hk_purge_tick, hk_purge_unlocked, the fork
  * hooks), calls hk_purge_pass_init from hk_purge_init and hk_purge_pass_probe from its probe,
  * and keeps hk_purge_clock current (relaxed stores) when it reads the clock.
  * It reads the tunables HK_CFG_PURGE_DELAY_MS and HK_CFG_PURGE_MAX_SLABS. */
@@ -16,7 +16,11 @@ enum { HK_PURGE_CLOCK_EVERY = 8 }; /* slow paths per clock read (a thread's own 
 static uint64_t hk_purge_delay;  /* ms; set once, at start-up (HAKMEM_PURGE_DELAY_MS) */
 static uint64_t hk_purge_clock;  /* the last clock read (ms): what comes to rest is stamped with it */
 static uint64_t hk_purge_passes; /* passes run (probe `passes`) */
+static uint64_t hk_purge_cut;    /* the last pass that ran gave back what was stamped before it */
 
+/* Defined by the box: something came to rest now (hk_purge_stamp was asked for its stamp; the
+ * caller may hold the pool's or the large cache's lock: no allocation, no waiting). */
+static void hk_purge_rested(void);
 /* The least time between two passes: delay/4, at least 1 ms. */
 static uint64_t hk_purge_step(void);
 /* Run a pass if one is due and no other runs (the clock must be current); 1 if it ran. */

@@ -18,6 +18,8 @@ static void hk_purge_tick(void) {
 }
 
 static void hk_purge_unlocked(void) {}
+static void hk_purge_orphan_freed(size_t bytes) { (void)bytes; }
+static void hk_purge_rested(void) {}
 static void hk_purge_init(void) {
   hk_purge_pass_init();
   hk_purge_limit_init();

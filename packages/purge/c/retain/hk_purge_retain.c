@@ -10,6 +10,7 @@ static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {}
 static void hk_purge_init(void) { hk_purge_limit_init(); }
 static void hk_purge_unlocked(void) {}
+static void hk_purge_orphan_freed(size_t bytes) { (void)bytes; }
 static void hk_purge_fork_prepare(void) {}
 static void hk_purge_fork_parent(void) {}
 static void hk_purge_fork_child(void) {}
