@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildVariant } from './build.js';
 import { contractEntries, runContractCheck, writeCompileCommands } from './contract.js';
@@ -104,6 +104,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'build': {
         const config = await loadConfig(values.config);
         if (values.prefix !== undefined && !values.install) throw new HakmemError('--prefix goes with --install');
+        if (values.prefix !== undefined && !isAbsolute(values.prefix)) {
+          throw new HakmemError(`--prefix must be an absolute path, not '${values.prefix}'`);
+        }
         const names = values.all ? Object.keys(config.variants) : rest;
         if (names.length === 0) {
           throw new HakmemError(
