@@ -149,9 +149,11 @@ export interface VariantJson {
   tunables: Record<SlotName, Record<string, number | boolean | string>>;
   /** The core's tunables (CORE_TUNABLES); absent in builds older than them. */
   core?: Record<string, number | boolean | string>;
-  /** `includes`: the include directories of the bases its boxes build on (absolute, on the
-   * build machine); the unit needs them after the contract's own -I directories. */
-  compiler: { cc: string; cflags: string[]; includes?: string[] };
+  /** The toolchain by name (CC, CXX, AR; default gcc, g++, ar), the unit's C flags (the
+   * contract's, then CFLAGS) and LDFLAGS; `includes`: the include directories of the bases its
+   * boxes build on, relative to the config's directory; the unit needs them after the
+   * contract's own -I directories. */
+  compiler: { cc: string; cxx?: string; ar?: string; cflags: string[]; ldflags?: string[]; includes?: string[] };
   files: string[];
 }
 

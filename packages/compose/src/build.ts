@@ -1,9 +1,10 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { publicHeader } from '@hakmem/native';
-import { BASE_CFLAGS, compilePlan, findToolchain, runPlan } from './compile.js';
+import { publicHeader, type VariantJson } from '@hakmem/native';
+import { BASE_CFLAGS, compilePlan, findToolchain, runPlan, toolchainRecord, type Toolchain } from './compile.js';
 import { CONFIG_HEADER, VARIANT_UNIT, configHeader, variantJson, variantUnit } from './generate.js';
 import { pkgConfig } from './pkgconfig.js';
+import { sourceNamer } from './source-names.js';
 import { getVariant, type LoadedConfig, type ResolvedVariant } from './validate.js';
 
 export interface BuildOptions {
@@ -31,12 +32,24 @@ export const distDirOf = (rootDir: string, variant: string): string => resolve(r
 /** The base include directories of a variant's boxes, in slot order. */
 export const variantIncludes = (v: ResolvedVariant): string[] => Object.values(v.boxes).flatMap((b) => b.includes);
 
+/** variant.json's `compiler`: the toolchain by name and the bases' include directories by
+ * package (sourceNamer), so that neither the file nor the library names a build-machine path. */
+export function compilerRecord(v: ResolvedVariant, rootDir: string, tc?: Toolchain): VariantJson['compiler'] {
+  const includes = variantIncludes(v).map(sourceNamer(v, rootDir));
+  return tc ? { ...toolchainRecord(tc), includes } : { cc: 'gcc', cflags: [...BASE_CFLAGS], includes };
+}
+
 /** Writes hk_variant_config.h and hakmem_variant.c into buildDir (`slots`: the config's slot
- * packages, so the option table knows every box's variables). */
-export function writeGenerated(v: ResolvedVariant, buildDir: string, slots?: LoadedConfig['slots']): void {
+ * packages, so the option table knows every box's variables; `compiler`: variant.json's record
+ * of the toolchain, compiled into the library). */
+export function writeGenerated(
+  v: ResolvedVariant,
+  buildDir: string,
+  slots?: LoadedConfig['slots'],
+  compiler: VariantJson['compiler'] = { cc: 'gcc', cflags: [...BASE_CFLAGS] },
+): void {
   mkdirSync(buildDir, { recursive: true });
-  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS], includes: variantIncludes(v) });
-  writeFileSync(join(buildDir, CONFIG_HEADER), configHeader(v, json));
+  writeFileSync(join(buildDir, CONFIG_HEADER), configHeader(v, variantJson(v, compiler)));
   writeFileSync(join(buildDir, VARIANT_UNIT), variantUnit(v, slots));
 }
 
@@ -55,13 +68,16 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
 
   const tc = findToolchain(opts.env);
   rmSync(buildDir, { recursive: true, force: true });
-  writeGenerated(v, buildDir, config.slots);
-  const json = variantJson(v, { cc: 'gcc', cflags: [...BASE_CFLAGS], includes: variantIncludes(v) });
+  const json = variantJson(v, compilerRecord(v, config.rootDir, tc));
+  writeGenerated(v, buildDir, config.slots, json.compiler);
 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'include'), { recursive: true });
   try {
-    const diagnostics = await runPlan(compilePlan(tc, buildDir, tmp, variantIncludes(v)), config.rootDir);
+    const diagnostics = await runPlan(
+      compilePlan(tc, buildDir, tmp, variantIncludes(v), config.rootDir),
+      config.rootDir,
+    );
     copyFileSync(publicHeader, join(tmp, 'include', 'hakmem.h'));
     writeFileSync(join(tmp, 'hakmem.pc'), pkgConfig(v, distDir));
     writeFileSync(join(tmp, 'variant.json'), `${JSON.stringify(json, null, 2)}\n`);

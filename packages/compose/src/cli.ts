@@ -1,9 +1,11 @@
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildVariant } from './build.js';
 import { contractEntries, runContractCheck, writeCompileCommands } from './contract.js';
 import { loadConfig } from './config-load.js';
 import { runDemo } from './demo.js';
+import { exportVariant } from './export.js';
+import { DEFAULT_PREFIX, installVariant } from './install.js';
 import { HakmemError } from './errors.js';
 import { envOptions, formatEnvOptions, formatListing, listing } from './list.js';
 import { getVariant } from './validate.js';
@@ -17,6 +19,13 @@ const USAGE = `usage: hakmem <command> [options]
 commands:
   build <variant...>   compose and compile variants into dist/<variant>/
   build --all          build every variant of the config
+  build <variant...> --install [--prefix P]
+                       build, then install under DESTDIR/P (default /usr/local): lib/libhakmem-<v>.so.<major>,
+                       its dev symlink, lib/libhakmem-<v>.a, include/hakmem.h, lib/pkgconfig/hakmem-<v>.pc,
+                       lib/cmake/hakmem/ (find_package(hakmem)); the default variant also as libhakmem, hakmem.pc
+  export <variant> [--out DIR]
+                       write hakmem-<variant>.c (the variant as one C file that compiles with a C compiler
+                       alone) and hakmem.h into DIR (default: .)
   list [--json]        slots, boxes, tunables and variants
   list --env [--json]  the environment variables a hakmem library reads at start-up
   demo [variant]       run a Python workload on dist/<variant>/libhakmem.so (default: default)
@@ -65,6 +74,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       options: {
         config: { type: 'string' },
         all: { type: 'boolean', default: false },
+        install: { type: 'boolean', default: false },
+        prefix: { type: 'string' },
         env: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         variant: { type: 'string' },
@@ -92,6 +103,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'build': {
         const config = await loadConfig(values.config);
+        if (values.prefix !== undefined && !values.install) throw new HakmemError('--prefix goes with --install');
+        if (values.prefix !== undefined && !isAbsolute(values.prefix)) {
+          throw new HakmemError(`--prefix must be an absolute path, not '${values.prefix}'`);
+        }
         const names = values.all ? Object.keys(config.variants) : rest;
         if (names.length === 0) {
           throw new HakmemError(
@@ -106,7 +121,21 @@ export async function main(argv: readonly string[]): Promise<number> {
           process.stdout.write(
             `hakmem: built ${n} -> ${r.distDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
           );
+          if (values.install) {
+            const inst = await installVariant(config, n, r, { prefix: values.prefix ?? DEFAULT_PREFIX });
+            process.stdout.write(`hakmem: installed ${n} -> ${inst.root}: ${inst.files.join(', ')}\n`);
+          }
         }
+        return 0;
+      }
+      case 'export': {
+        const config = await loadConfig(values.config);
+        const [name, ...extra] = rest;
+        if (name === undefined || extra.length) {
+          throw new HakmemError(`name one variant to export; variants: ${Object.keys(config.variants).join(', ')}`);
+        }
+        const r = exportVariant(config, name, values.out ?? '.');
+        process.stdout.write(`hakmem: exported ${name} -> ${shown(r.file)}, ${shown(r.header)}\n`);
         return 0;
       }
       case 'check': {
@@ -223,7 +252,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       }
       default:
         throw new HakmemError(
-          `unknown command '${command}'; commands: build, list, demo, check, profile, tune\n\n${USAGE}`,
+          `unknown command '${command}'; commands: build, export, list, demo, check, profile, tune\n\n${USAGE}`,
         );
     }
   } catch (err) {

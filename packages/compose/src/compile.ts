@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { addonSource, coreDir, includeDir } from '@hakmem/native';
 import { HakmemBuildError } from './errors.js';
 
@@ -42,6 +42,12 @@ export interface Toolchain {
   readonly cc: string;
   readonly cxx: string;
   readonly ar: string;
+  /** Words after the executable in CC / CXX (CC='ccache gcc' runs ccache with gcc first). */
+  readonly ccArgs?: readonly string[];
+  readonly cxxArgs?: readonly string[];
+  /** The user's CFLAGS (after the contract's, so -O3 wins over -O2) and LDFLAGS. */
+  readonly cflags?: readonly string[];
+  readonly ldflags?: readonly string[];
   /** Node's headers (node_api.h). */
   readonly nodeInclude: string;
   /** node-addon-api's headers (napi.h). */
@@ -87,13 +93,66 @@ export function napiIncludeDir(): string {
   return resolve(napi.include_dir);
 }
 
-/** gcc, g++, ar and the addon headers; throws the install hint when a compiler is missing. */
+/** Whitespace-separated words of an environment variable, as make splits CC and CFLAGS. */
+export const envWords = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
+
+/** A tool named by an environment variable (CC='ccache gcc', CC=/opt/x/bin/clang) or its
+ * default: the executable, resolved on PATH, and the words after it. */
+function envTool(env: NodeJS.ProcessEnv, name: string, fallback: string): { exe: string | undefined; args: string[] } {
+  const [first = fallback, ...args] = envWords(env[name]);
+  if (!first.includes('/')) return { exe: which(first, env), args };
+  try {
+    accessSync(first, constants.X_OK);
+    return { exe: first, args };
+  } catch {
+    return { exe: undefined, args };
+  }
+}
+
+/** CC (default gcc), CXX (g++), AR (ar), CFLAGS, LDFLAGS from `env`, and the addon headers;
+ * throws the install hint when a compiler is missing. */
 export function findToolchain(env: NodeJS.ProcessEnv = process.env): Toolchain {
-  const cc = which('gcc', env);
-  const cxx = which('g++', env);
-  const ar = which('ar', env);
-  if (!cc || !cxx || !ar) throw new HakmemBuildError(NO_COMPILER);
-  return { cc, cxx, ar, nodeInclude: nodeIncludeDir(env), napiInclude: napiIncludeDir() };
+  const cc = envTool(env, 'CC', 'gcc');
+  const cxx = envTool(env, 'CXX', 'g++');
+  const ar = envTool(env, 'AR', 'ar');
+  for (const [name, t] of [
+    ['CC', cc],
+    ['CXX', cxx],
+    ['AR', ar],
+  ] as const) {
+    if (!t.exe && env[name]?.trim()) throw new HakmemBuildError(`${name}=${env[name]}: no such executable`);
+  }
+  if (!cc.exe || !cxx.exe || !ar.exe) throw new HakmemBuildError(NO_COMPILER);
+  return {
+    cc: cc.exe,
+    cxx: cxx.exe,
+    ar: ar.exe,
+    ...(cc.args.length ? { ccArgs: cc.args } : {}),
+    ...(cxx.args.length ? { cxxArgs: cxx.args } : {}),
+    cflags: envWords(env.CFLAGS),
+    ldflags: envWords(env.LDFLAGS),
+    nodeInclude: nodeIncludeDir(env),
+    napiInclude: napiIncludeDir(),
+  };
+}
+
+/** How a toolchain is recorded in variant.json: the tools by name (no build-machine paths),
+ * the C flags of the unit and the user's LDFLAGS. */
+export function toolchainRecord(tc: Toolchain): {
+  cc: string;
+  cxx: string;
+  ar: string;
+  cflags: string[];
+  ldflags: string[];
+} {
+  const tool = (exe: string, args: readonly string[] = []) => [basename(exe), ...args].join(' ');
+  return {
+    cc: tool(tc.cc, tc.ccArgs),
+    cxx: tool(tc.cxx, tc.cxxArgs),
+    ar: basename(tc.ar),
+    cflags: [...BASE_CFLAGS, ...(tc.cflags ?? [])],
+    ldflags: [...(tc.ldflags ?? [])],
+  };
 }
 
 export interface Command {
@@ -115,16 +174,44 @@ export interface CompilePlan {
 export const includeFlags = (buildDir: string, bases: readonly string[] = []): string[] =>
   [includeDir, coreDir, buildDir, ...new Set(bases)].flatMap((d) => ['-I', d]);
 
+/** The link of libhakmem.so from the unit's object, with `soname` as its SONAME. */
+export function sharedLibCommand(tc: Toolchain, obj: string, out: string, soname = 'libhakmem.so'): Command {
+  return {
+    what: basename(out),
+    exe: tc.cc,
+    args: [
+      ...(tc.ccArgs ?? []),
+      '-shared',
+      `-Wl,-soname,${soname}`,
+      '-Wl,-z,now',
+      '-Wl,--no-undefined',
+      ...(tc.ldflags ?? []),
+      '-o',
+      out,
+      obj,
+      '-lpthread',
+    ],
+  };
+}
+
 /** The commands of the contract for one variant: objects in buildDir, outputs in outDir;
- * `bases`: the include directories of the bases its boxes build on. */
+ * `bases`: the include directories of the bases its boxes build on; `rootDir`: mapped to
+ * nothing in __FILE__, so the library's strings name no build-machine path. */
 export function compilePlan(
   tc: Toolchain,
   buildDir: string,
   outDir: string,
   bases: readonly string[] = [],
+  rootDir?: string,
 ): CompilePlan {
   const unit = join(buildDir, 'hakmem_variant.c');
-  const cflags = [...BASE_CFLAGS, ...includeFlags(buildDir, bases)];
+  const cflags = [
+    ...(tc.ccArgs ?? []),
+    ...BASE_CFLAGS,
+    ...(tc.cflags ?? []),
+    ...includeFlags(buildDir, bases),
+    ...(rootDir ? [`-fmacro-prefix-map=${rootDir}/=`] : []),
+  ];
   const obj = join(buildDir, 'hakmem.o');
   const addonObj = join(buildDir, 'hakmem-addon.o');
   const glueObj = join(buildDir, 'hk_addon.o');
@@ -144,6 +231,7 @@ export function compilePlan(
         what: 'hk_addon.o',
         exe: tc.cxx,
         args: [
+          ...(tc.cxxArgs ?? []),
           ...ADDON_CXXFLAGS,
           '-I',
           tc.nodeInclude,
@@ -159,25 +247,21 @@ export function compilePlan(
       },
     ],
     link: [
-      {
-        what: 'libhakmem.so',
-        exe: tc.cc,
-        args: [
-          '-shared',
-          '-Wl,-soname,libhakmem.so',
-          '-Wl,-z,now',
-          '-Wl,--no-undefined',
-          '-o',
-          join(outDir, 'libhakmem.so'),
-          obj,
-          '-lpthread',
-        ],
-      },
+      sharedLibCommand(tc, obj, join(outDir, 'libhakmem.so')),
       { what: 'libhakmem.a', exe: tc.ar, args: ['rcs', join(outDir, 'libhakmem.a'), obj] },
       {
         what: 'hakmem.node',
         exe: tc.cxx,
-        args: ['-shared', '-o', join(outDir, 'hakmem.node'), addonObj, glueObj, '-lpthread'],
+        args: [
+          ...(tc.cxxArgs ?? []),
+          '-shared',
+          ...(tc.ldflags ?? []),
+          '-o',
+          join(outDir, 'hakmem.node'),
+          addonObj,
+          glueObj,
+          '-lpthread',
+        ],
       },
     ],
   };

@@ -42,6 +42,9 @@ export {
   nodeIncludeDir,
   napiIncludeDir,
   compilePlan,
+  sharedLibCommand,
+  toolchainRecord,
+  envWords,
   includeFlags,
   commandLine,
   runCommand,
@@ -53,8 +56,21 @@ export {
 } from './compile.js';
 export { flattenVariants } from './variant-extends.js';
 export { renderVariant, insertVariant, writeVariant, type NewVariant } from './tune/config-edit.js';
-export { pkgConfig } from './pkgconfig.js';
-export { buildVariant, writeGenerated, buildDirOf, distDirOf, type BuildOptions, type BuildResult } from './build.js';
+export { pkgConfig, installedPkgConfig } from './pkgconfig.js';
+export {
+  buildVariant,
+  writeGenerated,
+  compilerRecord,
+  buildDirOf,
+  distDirOf,
+  type BuildOptions,
+  type BuildResult,
+} from './build.js';
+export { amalgamate, isGuarded, type AmalgamateOptions } from './amalgamate.js';
+export { sourceNamer } from './source-names.js';
+export { exportVariant, EXPORT_CFLAGS, type ExportResult } from './export.js';
+export { installVariant, majorOf, DEFAULT_PREFIX, type InstallOptions, type InstallResult } from './install.js';
+export { cmakeConfig, cmakeConfigVersion, cmakeVariant } from './cmake-package.js';
 export {
   listing,
   formatListing,

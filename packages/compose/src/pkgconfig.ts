@@ -16,3 +16,24 @@ export function pkgConfig(v: ResolvedVariant, prefix: string): string {
     '',
   ].join('\n');
 }
+
+/** lib/pkgconfig/<pcName>.pc of an installed variant: paths from `prefix=` (the install prefix,
+ * without DESTDIR), so a packager can move the tree by editing one line; `lib`: the -l name. */
+export function installedPkgConfig(v: ResolvedVariant, prefix: string, lib: string): string {
+  const desc = `hakmem allocator, variant ${v.name}${v.description ? `: ${v.description}` : ''}`.replace(/\s+/g, ' ');
+  return [
+    `prefix=${prefix}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${prefix}
+    'libdir=${prefix}/lib',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${prefix}
+    'includedir=${prefix}/include',
+    '',
+    `Name: ${lib}`,
+    `Description: ${desc}`,
+    `Version: ${v.version}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${includedir}
+    'Cflags: -I${includedir}',
+    `Libs: -L\${libdir} -l${lib} -lpthread`,
+    '',
+  ].join('\n');
+}

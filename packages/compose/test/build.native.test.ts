@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHakmem, classOf, type VariantJson } from '@hakmem/native';
-import { buildVariant, loadConfig } from '../src/index.js';
+import { buildVariant, loadConfig, which } from '../src/index.js';
 import { cliBin, configSource, repoRoot, tempDir } from './helpers.js';
 
 describe('building a variant from a config (needs the C side)', () => {
@@ -50,6 +50,34 @@ describe('building a variant from a config (needs the C side)', () => {
       t.cleanup();
     }
   });
+
+  it.skipIf(!which('clang'))(
+    `honours CC, CFLAGS and LDFLAGS, records them in variant.json, which names no path of the build machine${which('clang') ? '' : ' (skipped: clang not installed)'}`,
+    { timeout: 180_000 },
+    async () => {
+      const t = tempDir('cc');
+      const name = `cc-${process.pid}`;
+      try {
+        const file = join(t.dir, 'hakmem.config.ts');
+        writeFileSync(file, configSource(name));
+        const env = { ...process.env, CC: 'clang', CFLAGS: '-O3 -DHK_TEST_CFLAG=1', LDFLAGS: '-Wl,-z,relro' };
+        const r = await buildVariant(await loadConfig(file), name, { env });
+        const text = readFileSync(join(r.distDir, 'variant.json'), 'utf8');
+        const json = JSON.parse(text) as VariantJson;
+        expect(json.compiler).toMatchObject({ cc: 'clang', ldflags: ['-Wl,-z,relro'] });
+        expect(json.compiler.cflags.slice(-2)).toEqual(['-O3', '-DHK_TEST_CFLAG=1']);
+        expect(json.compiler.includes).toContain('@hakmem/large/c/common');
+        expect(text).not.toContain(repoRoot);
+        expect(text).not.toContain(t.dir);
+        expect(loadHakmem(r.distDir).variantJson()).toBe(JSON.stringify(json));
+        // clang compiled it: its name is in the library's .comment section
+        const comment = spawnSync('readelf', ['-p', '.comment', join(r.distDir, 'libhakmem.so')], { encoding: 'utf8' });
+        expect(comment.stdout).toMatch(/clang version/);
+      } finally {
+        t.cleanup();
+      }
+    },
+  );
 
   it('hakmem demo runs Python on the default variant', () => {
     const r = spawnSync(process.execPath, [cliBin, 'demo', 'default'], { cwd: repoRoot, encoding: 'utf8' });

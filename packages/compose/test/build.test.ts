@@ -4,11 +4,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { includeDir, coreDir, addonSource } from '@hakmem/native';
 import {
+  BASE_CFLAGS,
   buildVariant,
   compilePlan,
   findToolchain,
   HakmemBuildError,
   NO_COMPILER,
+  toolchainRecord,
   validateConfig,
 } from '../src/index.js';
 import { fakeSlot, rawConfig, tempDir, variant } from './helpers.js';
@@ -57,6 +59,30 @@ describe('building a variant', () => {
     ]);
     expect(a).toMatchObject({ exe: 'ar', args: ['rcs', '/o/libhakmem.a', '/b/hakmem.o'] });
     expect(node!.args).toEqual(['-shared', '-o', '/o/hakmem.node', '/b/hakmem-addon.o', '/b/hk_addon.o', '-lpthread']);
+  });
+
+  it('takes CC, CXX, AR, CFLAGS and LDFLAGS from the environment, and records them by name', () => {
+    const tc = findToolchain({ ...process.env, CC: 'gcc -m64', CFLAGS: ' -O3  -DHK_X=1 ', LDFLAGS: '-Wl,-z,relro' });
+    expect(tc.cc).toMatch(/\/gcc$/);
+    expect(tc.ccArgs).toEqual(['-m64']);
+    const plan = compilePlan(tc, '/b', '/o', [], '/root');
+    const args = plan.compile[0]!.args;
+    expect(args[0]).toBe('-m64');
+    // the user's flags come after the contract's (-O3 wins over -O2), before -ftls-model
+    expect(args.indexOf('-O3')).toBeGreaterThan(args.indexOf('-O2'));
+    expect(args.indexOf('-DHK_X=1')).toBeLessThan(args.indexOf('-ftls-model=initial-exec'));
+    expect(args).toContain('-fmacro-prefix-map=/root/=');
+    expect(plan.link[0]!.args).toEqual(expect.arrayContaining(['-m64', '-Wl,-z,relro']));
+    expect(plan.link[2]!.args).toContain('-Wl,-z,relro');
+    expect(toolchainRecord(tc)).toEqual({
+      cc: 'gcc -m64',
+      cxx: 'g++',
+      ar: 'ar',
+      cflags: [...BASE_CFLAGS, '-O3', '-DHK_X=1'],
+      ldflags: ['-Wl,-z,relro'],
+    });
+    expect(() => findToolchain({ ...process.env, CC: '/no/such/cc' })).toThrow('CC=/no/such/cc: no such executable');
+    expect(() => findToolchain({ ...process.env, AR: 'no-such-ar' })).toThrow('AR=no-such-ar: no such executable');
   });
 
   it('finds the toolchain, or says how to install it', () => {

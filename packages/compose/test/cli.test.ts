@@ -119,8 +119,16 @@ describe('hakmem CLI', () => {
     expect(hakmem(['frobnicate']).stderr).toContain("unknown command 'frobnicate'");
     expect(hakmem(['build']).stderr).toContain('name a variant to build, or --all; variants: default');
     expect(hakmem(['list', '--bogus']).status).toBe(1);
+    expect(hakmem(['export']).stderr).toContain('name one variant to export; variants: default');
+    expect(hakmem(['export', 'nope']).stderr).toContain("variant 'nope' not found");
+    expect(hakmem(['build', 'default', '--install', '--prefix', 'rel']).stderr).toContain(
+      "--prefix must be an absolute path, not 'rel'",
+    );
+    expect(hakmem(['build', 'default', '--prefix', '/tmp/x']).stderr).toContain('--prefix goes with --install');
     const help = hakmem(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('usage: hakmem');
+    expect(help.stdout).toContain('export <variant> [--out DIR]');
+    expect(help.stdout).toContain('--install [--prefix P]');
   });
 });

@@ -112,5 +112,6 @@ describe('builds', () => {
       ...applyChanges(base, [{ slot: 'purge', box: 'eager' }]),
     });
     expect(buildKey(swapped)).not.toBe(buildKey(base));
+    expect(buildKey(base, { ...process.env, CFLAGS: '-O3' })).not.toBe(buildKey(base, { ...process.env, CFLAGS: '' }));
   });
 });

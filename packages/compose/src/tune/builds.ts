@@ -44,8 +44,11 @@ function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
   }
 }
 
-/** The key of a compiled variant: its boxes, compiled-in tunables, and the sources of core and boxes. */
-export function buildKey(v: ResolvedVariant): string {
+const TOOLCHAIN_ENV = ['CC', 'CXX', 'AR', 'CFLAGS', 'LDFLAGS'] as const;
+
+/** The key of a compiled variant: its boxes, compiled-in tunables, the sources of core and boxes,
+ * and the toolchain variables the build honours (a build with other CFLAGS is another build). */
+export function buildKey(v: ResolvedVariant, env: NodeJS.ProcessEnv = process.env): string {
   const c = compiledPart(v);
   const h = createHash('sha256');
   h.update(
@@ -54,6 +57,7 @@ export function buildKey(v: ResolvedVariant): string {
       boxes: Object.fromEntries(Object.entries(c.boxes).map(([s, b]) => [s, `${b.packageName}@${b.version}/${b.box}`])),
       tunables: c.tunables,
       core: c.core,
+      toolchain: TOOLCHAIN_ENV.map((k) => env[k] ?? ''),
     }),
   );
   hashTree(h, coreDir);
