@@ -78,6 +78,7 @@ export {
 export {
   parseRawProfile,
   parseMapsLine,
+  programOfMaps,
   readRawProfile,
   type MapEntry,
   type RawProfile,
@@ -96,6 +97,11 @@ export {
   type SymbolizeOptions,
 } from './profile/symbolize.js';
 export { encodeProfile, pprofGz, type PprofKind } from './profile/pprof.js';
+export { selectProcesses, exePattern, type ProcessFilter, type Selection } from './profile/select.js';
+export { resolveCommand } from './profile/command.js';
+export { parseRate } from './profile/rate.js';
+export { variantKey } from './build-key.js';
+export { buildUnlessCurrent, type Reused } from './build-reuse.js';
 export { foldStacks, formatFolded, stackNames, type FoldedStack } from './profile/folded.js';
 export { renderFlameGraph, frameColor, fitLabel, type FlameGraphOptions } from './profile/flamegraph.js';
 export {
