@@ -84,7 +84,15 @@ export {
   type RawProfile,
   type RawSample,
 } from './profile/raw.js';
-export { parseElfLoads, readElfLoads, fileOffsetToVaddr, type ElfLoads, type LoadSegment } from './profile/elf.js';
+export {
+  parseElfLoads,
+  readElfLoads,
+  fileOffsetToVaddr,
+  readBuildId,
+  parseBuildIdNotes,
+  type ElfLoads,
+  type LoadSegment,
+} from './profile/elf.js';
 export {
   symbolize,
   parseAddr2line,
@@ -96,7 +104,7 @@ export {
   type Profile,
   type SymbolizeOptions,
 } from './profile/symbolize.js';
-export { encodeProfile, pprofGz, type PprofKind } from './profile/pprof.js';
+export { encodeProfile, pprofGz, mainMapping, type PprofKind } from './profile/pprof.js';
 export { selectProcesses, exePattern, type ProcessFilter, type Selection } from './profile/select.js';
 export { resolveCommand } from './profile/command.js';
 export { parseRate } from './profile/rate.js';
