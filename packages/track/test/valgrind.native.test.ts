@@ -65,15 +65,26 @@ describeBoxVariant('track', 'valgrind', (hk) => {
       new RegExp(`at 0x[0-9A-F]+: read_past \\(exact.c:${markedLine('exact.c', 'PAST')}\\)`),
     );
     expect(past, text).toMatch(/Address 0x[0-9a-fA-F]+ is 0 bytes after a block of size 100 alloc'd/);
+    // calloc and large blocks end where asked too
+    const calloced = stackAfter(
+      r.stderr,
+      new RegExp(`read_past_calloc_and_large \\(exact.c:${markedLine('exact.c', 'CALLOC_PAST')}\\)`),
+    );
+    expect(calloced, text).toMatch(/0 bytes after a (recently re-allocated )?block of size 100 alloc'd/);
+    const large = stackAfter(
+      r.stderr,
+      new RegExp(`read_past_calloc_and_large \\(exact.c:${markedLine('exact.c', 'LARGE_PAST')}\\)`),
+    );
+    expect(large, text).toMatch(/0 bytes after a block of size 3,145,733 alloc'd/);
     // realloc(p, 60) kept the block and ended it at 60; realloc to 110 kept it again
     const shrunk = stackAfter(r.stderr, new RegExp(`resize_in_place \\(exact.c:${markedLine('exact.c', 'SHRUNK')}\\)`));
     expect(shrunk, text).toMatch(/0 bytes after a recently re-allocated block of size 60/);
     const grown = stackAfter(r.stderr, /110 bytes in 1 blocks are definitely lost/);
     expect(grown, text).toContain(`resize_in_place (exact.c:${markedLine('exact.c', 'RESIZED')})`);
     expect(r.stderr, text).toMatch(/definitely lost: 210 bytes in 2 blocks/);
-    // those two reads and two leaks, nothing else (the moved realloc copied only its 40 bytes)
-    expect(r.stderr, text).toMatch(/ERROR SUMMARY: 4 errors from 4 contexts/);
-    expect(r.stderr.match(/Invalid read/g)?.length, text).toBe(2);
+    // those four reads and two leaks, nothing else (the moved realloc copied only its 40 bytes)
+    expect(r.stderr, text).toMatch(/ERROR SUMMARY: 6 errors from 6 contexts/);
+    expect(r.stderr.match(/Invalid read/g)?.length, text).toBe(4);
   });
 
   it.skipIf(!valgrind)(`memcheck finds no error in a correct program${skipNote}`, async () => {

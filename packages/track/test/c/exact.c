@@ -1,6 +1,6 @@
 /* Memcheck through track/valgrind sees the sizes the program asked for, not the class sizes:
  * a leaked malloc(100) (marked LEAK) is 100 bytes lost, a read of its byte 100 (PAST) is
- * invalid, a realloc shrunk in place (SHRUNK) ends at its new size, the block (RESIZED)
+ * invalid, as are reads just past a calloc'd block and a large one (CALLOC_PAST, LARGE_PAST), a realloc shrunk in place (SHRUNK) ends at its new size, the block (RESIZED)
  * grown in place again and leaked is lost with its new size, and a realloc that moves copies only the bytes asked
  * for (no invalid read inside realloc). malloc_usable_size answers the size asked for. */
 #include <malloc.h>
@@ -22,6 +22,17 @@ __attribute__((noinline)) static int read_past(void) {
   memset(p, 1, 100);
   int v = p[100]; /* PAST */
   free(p);
+  return v;
+}
+
+__attribute__((noinline)) static int read_past_calloc_and_large(void) {
+  char *c = calloc(10, 10);
+  char *big = malloc((3 << 20) + 5); /* a large block: its mapping is opened whole when mapped */
+  big[(3 << 20) + 4] = 1;
+  int v = c[100];          /* CALLOC_PAST */
+  v += big[(3 << 20) + 5]; /* LARGE_PAST */
+  free(c);
+  free(big);
   return v;
 }
 
@@ -49,7 +60,7 @@ __attribute__((noinline)) static int resize_moved(void) {
 
 int main(void) {
   make_leak();
-  int v = read_past() + resize_in_place();
+  int v = read_past() + read_past_calloc_and_large() + resize_in_place();
   char *u = malloc(100);
   size_t usable = malloc_usable_size(u);
   free(u);
