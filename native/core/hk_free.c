@@ -219,10 +219,23 @@ static HK_COLD void hk_free_invalid_use(const void *p, const char *op) {
   hk_free_invalid(p, hk_line_cstr(&l));
 }
 
-/* malloc_usable_size: a strict block box sends what is not a live block to the policy. */
+/* Bytes from p to the end of what the program asked for, as the track box holds it (its
+ * checker sees the rest as no access); usable is what hk_usable_size said (not 0). */
+static HK_NOINLINE size_t hk_requested_size(const void *p, size_t usable) {
+  hk_chunk_t *ch;
+  hk_slab_t *s;
+  if (hk_classify(p, &ch, &s) != HK_KIND_INTERIOR) return hk_track_requested(p, usable);
+  const uint8_t *b = hk_interior_base(s, p);
+  return hk_track_requested(b, hk_slab_usable(s)) - (size_t)((const uint8_t *)p - b);
+}
+
+/* malloc_usable_size: a strict block box sends what is not a live block to the policy. Under a
+ * track box that uses sizes, the size asked for (as ASan's own malloc answers): a program that
+ * fills what it is told it has never writes into the slack its checker holds as no access. */
 static size_t hk_usable_size_checked(const void *p) {
   size_t n = hk_usable_size(p);
   if (hk_block_strict() && HK_UNLIKELY(n == 0)) hk_free_invalid_use(p, "malloc_usable_size");
+  if (hk_track_sizes() && n) n = hk_requested_size(p, n);
   return n;
 }
 

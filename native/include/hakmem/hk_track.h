@@ -23,18 +23,33 @@
  * Reads of a live block's words (the block box's live test, an aligned block's tag in word 0)
  * are plain: the block is the program's and accessible.
  *
- * Sizes are usable sizes (the stride of a slab block, the usable bytes of a large block), so
- * realloc within a block needs no call and an overrun into a block's slack is not reported.
- * An aligned allocation above 64 is registered as its containing block: the program's pointer
- * is inside it (memcheck calls such a block, if leaked, "possibly lost").
+ * A block is told with two sizes: its usable bytes (the stride of a slab block, the usable
+ * bytes of a large block) and the bytes the program asked for (`req`, never more), so a checker
+ * reports a leak with the program's size and an access past it into the block's slack as
+ * invalid. `req` is at least hk_track_floor() bytes from the program's pointer (a box whose
+ * checker sees hakmem's own reads: free reads a live block's first words). realloc within a
+ * block tells the new size (hk_track_resize); realloc that moves copies the old block's `req`
+ * bytes (hk_track_requested), and malloc_usable_size answers `req` too, so a program that
+ * trusts it never touches the slack. An aligned allocation above 64 is registered as its
+ * containing block, from its start to `req` bytes past the program's pointer (memcheck calls
+ * such a block, if leaked, "possibly lost").
  * Nothing here may allocate; every call is on a path the variant already takes. */
 #ifndef HK_SLOT_TRACK_H
 #define HK_SLOT_TRACK_H
 
 #include "hk_prelude.h"
 
-/* p (size usable bytes) is handed to the program; zeroed: its bytes are known to be zero. */
-static inline void hk_track_malloc(void *p, size_t size, int zeroed);
+/* p (size usable bytes) is handed to the program, which asked for req bytes (req <= size);
+ * zeroed: its bytes are known to be zero. The slack past req is no access. */
+static inline void hk_track_malloc(void *p, size_t size, size_t req, int zeroed);
+/* Live block p (size usable bytes), told as old bytes, now holds req (realloc in place, an
+ * aligned block trimmed to what its program's pointer asked for). */
+static inline void hk_track_resize(void *p, size_t size, size_t old, size_t req);
+/* The req of live block p (size usable bytes) as the checker holds it; size when the box or
+ * its checker keeps none (not running). Cold: realloc that moves, malloc_usable_size. */
+static inline size_t hk_track_requested(const void *p, size_t size);
+/* The least req the box is told, counted from the program's pointer (a constant). */
+static inline size_t hk_track_floor(void);
 /* p (size usable bytes) comes back from the program, checked; nothing was written yet. */
 static inline void hk_track_free(void *p, size_t size);
 /* The allocator is about to access n bytes at p of a free block ... */

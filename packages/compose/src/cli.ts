@@ -9,6 +9,7 @@ import { DEFAULT_PREFIX, installVariant } from './install.js';
 import { HakmemError } from './errors.js';
 import { envOptions, formatEnvOptions, formatListing, listing } from './list.js';
 import { getVariant } from './validate.js';
+import { parseRate } from './profile/rate.js';
 import { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT, runProfile } from './profile/run.js';
 import { GOALS, type Goal } from './tune/candidates.js';
 import { parseMetric } from './tune/metric.js';
@@ -29,12 +30,16 @@ commands:
   list [--json]        slots, boxes, tunables and variants
   list --env [--json]  the environment variables a hakmem library reads at start-up
   demo [variant]       run a Python workload on dist/<variant>/libhakmem.so (default: default)
-  profile [--variant V] [--out DIR] [--rate BYTES] -- <command> [args...]
-                       run a command with a sampling variant preloaded (default: ${DEFAULT_PROFILE_VARIANT})
-                       and write a heap profile to DIR (default: ./${DEFAULT_PROFILE_DIR}): profile.svg
-                       (flame graph of allocated bytes), top.txt (allocation sites), leaks.txt (blocks
-                       live at exit), alloc/inuse.pb.gz (pprof), alloc/inuse.folded, raw-<pid>.prof;
-                       --rate: mean bytes between samples (HAKMEM_SAMPLER_SAMPLE_BYTES)
+  profile [--variant V] [--out DIR] [--rate BYTES] [--exe REGEX] -- <command> [args...]
+                       run a command with a sampling variant preloaded (default: ${DEFAULT_PROFILE_VARIANT};
+                       built unless dist/ holds a build of the same sources) and write a heap profile to
+                       DIR (default: ./${DEFAULT_PROFILE_DIR}): profile.svg (flame graph of allocated bytes),
+                       top.txt (allocation sites), leaks.txt (blocks live at exit), alloc/inuse.pb.gz
+                       (pprof), alloc/inuse.folded, raw-<pid>.prof; exits with the command's status.
+                       --rate: mean bytes between samples, 64K, 1M (HAKMEM_SAMPLER_SAMPLE_BYTES);
+                       --exe: report the processes whose program path matches REGEX (default: the
+                       command's own program, what it ran last: a shim that execs python is python;
+                       --exe . keeps every process)
   tune [--goal speed|memory|balanced] [--budget MINUTES] [--base V] [--name NAME] -- <command> [args...]
                        measure the command under the base variant (default: default), single box and
                        tunable changes from it, their combination and the peer allocators, repetitions
@@ -81,6 +86,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         variant: { type: 'string' },
         out: { type: 'string' },
         rate: { type: 'string' },
+        exe: { type: 'string' },
         goal: { type: 'string' },
         budget: { type: 'string' },
         base: { type: 'string' },
@@ -177,10 +183,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const [cmd, ...args] = [...rest, ...tail];
         if (cmd === undefined)
           throw new HakmemError('name the command to profile: hakmem profile [options] -- <command> [args...]');
-        if (values.rate !== undefined && !/^[1-9]\d*$/.test(values.rate)) {
-          throw new HakmemError(`--rate must be a positive number of bytes, not '${values.rate}'`);
-        }
-        const rate = values.rate === undefined ? undefined : Number(values.rate);
+        const rate = values.rate === undefined ? undefined : parseRate(values.rate);
         const config = await loadConfig(values.config);
         const r = await runProfile(config, {
           command: cmd,
@@ -188,10 +191,13 @@ export async function main(argv: readonly string[]): Promise<number> {
           ...(values.variant !== undefined ? { variant: values.variant } : {}),
           ...(values.out !== undefined ? { outDir: values.out } : {}),
           ...(rate !== undefined ? { rate } : {}),
+          ...(values.exe !== undefined ? { exe: values.exe } : {}),
           log: (l) => process.stderr.write(`hakmem profile: ${l}\n`),
         });
         if (r.report) process.stderr.write(r.report.summary);
-        return r.status;
+        if (r.problem) process.stderr.write(`hakmem: ${r.problem}\n`);
+        // the command's own status; 1 when it succeeded but no report came of it
+        return r.status !== 0 ? r.status : r.problem ? 1 : 0;
       }
       case 'tune': {
         const [cmd, ...args] = [...rest, ...tail];

@@ -94,12 +94,21 @@ export {
 export {
   parseRawProfile,
   parseMapsLine,
+  programOfMaps,
   readRawProfile,
   type MapEntry,
   type RawProfile,
   type RawSample,
 } from './profile/raw.js';
-export { parseElfLoads, readElfLoads, fileOffsetToVaddr, type ElfLoads, type LoadSegment } from './profile/elf.js';
+export {
+  parseElfLoads,
+  readElfLoads,
+  fileOffsetToVaddr,
+  readBuildId,
+  parseBuildIdNotes,
+  type ElfLoads,
+  type LoadSegment,
+} from './profile/elf.js';
 export {
   symbolize,
   parseAddr2line,
@@ -111,7 +120,12 @@ export {
   type Profile,
   type SymbolizeOptions,
 } from './profile/symbolize.js';
-export { encodeProfile, pprofGz, type PprofKind } from './profile/pprof.js';
+export { encodeProfile, pprofGz, mainMapping, type PprofKind } from './profile/pprof.js';
+export { selectProcesses, exePattern, type ProcessFilter, type Selection } from './profile/select.js';
+export { resolveCommand } from './profile/command.js';
+export { parseRate } from './profile/rate.js';
+export { variantKey } from './build-key.js';
+export { buildUnlessCurrent, type Reused } from './build-reuse.js';
 export { foldStacks, formatFolded, stackNames, type FoldedStack } from './profile/folded.js';
 export { renderFlameGraph, frameColor, fitLabel, type FlameGraphOptions } from './profile/flamegraph.js';
 export {

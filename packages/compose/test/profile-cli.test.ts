@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliBin, configSource, fixturesDir, tempDir } from './helpers.js';
@@ -27,8 +27,19 @@ describe('hakmem profile (CLI)', () => {
     );
     expect(hakmem(['profile', '--config', config]).stderr).toMatch(/name the command to profile/);
     expect(
-      hakmem(['profile', '--config', config, '--variant', 'plain', '--rate', '1k', '--', '/bin/true']).stderr,
-    ).toMatch(/--rate must be a positive number of bytes, not '1k'/);
+      hakmem(['profile', '--config', config, '--variant', 'plain', '--rate', '1x', '--', '/bin/true']).stderr,
+    ).toMatch(/--rate must be a positive number of bytes, with an optional K, M or G \(64K, 1M\), not '1x'/);
+  });
+
+  it('says a command that does not exist before building anything', () => {
+    const r = hakmem(['profile', '--config', config, '--variant', 'plain', '--', 'no-such-command-hk25']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^hakmem: command not found: no-such-command-hk25 \(not in PATH: /);
+    expect(r.stderr).not.toContain('building');
+    const path = hakmem(['profile', '--config', config, '--variant', 'plain', '--', './missing/prog']);
+    expect(path.stderr).toMatch(/^hakmem: cannot run \.\/missing\/prog: no such file\n$/);
+    const bad = hakmem(['profile', '--config', config, '--variant', 'plain', '--exe', '(', '--', '/bin/true']);
+    expect(bad.stderr).toMatch(/^hakmem: --exe must be a regular expression: /);
   });
 
   it('builds, runs the command preloaded, forwards its status and writes the report', () => {
@@ -45,7 +56,7 @@ describe('hakmem profile (CLI)', () => {
       '--out',
       out,
       '--rate',
-      '4096',
+      '4K',
       '--',
       'sh',
       '-c',
@@ -70,9 +81,77 @@ describe('hakmem profile (CLI)', () => {
     }
     expect(readFileSync(join(out, 'leaks.txt'), 'utf8')).toContain('site_leak');
 
-    // a program that leaves no raw profile: said clearly
+    // a program that leaves no raw profile: said clearly; the build of the same sources is reused
     const none = hakmem(['profile', '--config', config, '--variant', 'plain', '--out', out, '--', '/bin/true']);
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/\/bin\/true ran but wrote no raw profile to .*: was .*libhakmem\.so preloaded\?/);
+    expect(none.stderr).toMatch(/hakmem profile: plain is built from the same sources already: reusing it/);
+    expect(none.stderr).not.toMatch(/built plain in/);
+    // a changed input (a tunable) is a new key: built again
+    writeFileSync(config, configSource('plain', '{ front: { maxBlocks: 64 } }'));
+    const changed = hakmem(['profile', '--config', config, '--variant', 'plain', '--out', out, '--', '/bin/true']);
+    expect(changed.stderr).toMatch(/hakmem profile: built plain in [\d.]+ s/);
+    // ... and the command's own status, when it failed, whatever became of the report
+    const failed = hakmem([
+      'profile',
+      '--config',
+      config,
+      '--variant',
+      'plain',
+      '--out',
+      out,
+      '--',
+      'sh',
+      '-c',
+      'exit 5',
+    ]);
+    expect(failed.status).toBe(5);
+    expect(failed.stderr).toMatch(/sh ran but wrote no raw profile/);
+  }, 180_000);
+
+  it("keeps the command's own program, or the processes --exe names", () => {
+    // a wrapper (sh) runs another program first, then execs the one profiled, as a shim does
+    const exe = join(t.dir, 'sites');
+    const other = join(t.dir, 'other-prog');
+    expect(spawnSync('gcc', ['-g', '-O0', '-o', exe, join(fixturesDir, 'profile', 'sites.c')]).status).toBe(0);
+    copyFileSync(exe, other);
+    const out = join(t.dir, 'out-exe');
+    const run = (...opts: string[]) =>
+      hakmem([
+        'profile',
+        '--config',
+        config,
+        '--variant',
+        'plain',
+        '--out',
+        out,
+        ...opts,
+        '--',
+        'sh',
+        '-c',
+        `${other}; exec ${exe}`,
+      ]);
+    const total = () => /allocated \(estimated\): ([\d,]+) bytes/.exec(readFileSync(join(out, 'top.txt'), 'utf8'))?.[1];
+
+    const own = run();
+    expect(own.status).toBe(0);
+    expect(own.stderr).toMatch(
+      /keeping 1 of 2 processes \(the command's program, \S+\/sites \(--exe to choose another\)\); left out: other-prog/,
+    );
+    expect(total()).toBe('1,000,000'); // one process's 800,000 + 200,000
+
+    const named = run('--exe', 'other-prog$');
+    expect(named.stderr).toMatch(/keeping 1 of 2 processes \(--exe other-prog\$\); left out: sites/);
+    expect(total()).toBe('1,000,000');
+
+    const every = run('--exe', '.');
+    expect(every.stderr).toMatch(/merging 2 processes/);
+    expect(total()).toBe('2,000,000');
+
+    const nomatch = run('--exe', 'python');
+    expect(nomatch.status).toBe(1);
+    expect(nomatch.stderr).toMatch(
+      /hakmem: --exe python matches none of the 2 processes profiled: (other-prog, sites|sites, other-prog)\n/,
+    );
   }, 180_000);
 });

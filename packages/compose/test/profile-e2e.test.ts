@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Profile as PprofProfile } from 'pprof-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readElfLoads, writeProfileReport, type ReportResult } from '../src/index.js';
 import { decodeProfile } from './pprof-decode.js';
@@ -75,6 +76,38 @@ for (const pie of [true, false]) {
           const m = p.mappings.get(l.mappingId)!;
           expect(l.address >= m.start && l.address < m.limit).toBe(true);
         }
+      }
+    });
+
+    it('pprof-format, an independent decoder, reads both files: mapping 1 is the program with its build id', () => {
+      const exe = join(t.dir, 'sites');
+      const readelf = spawnSync('readelf', ['-n', exe], { encoding: 'utf8' }).stdout;
+      const buildId = /Build ID: ([0-9a-f]+)/.exec(readelf)?.[1];
+      expect(buildId, readelf).toMatch(/^[0-9a-f]{40}$/); // gcc links one in by default
+      for (const [file, kind, bytes] of [
+        ['alloc.pb.gz', 'alloc', 1_000_000],
+        ['inuse.pb.gz', 'inuse', 65_536],
+      ] as const) {
+        const p = PprofProfile.decode(gunzipSync(readFileSync(join(t.dir, file))));
+        const str = (i: number | bigint) => p.stringTable.strings[Number(i)];
+        expect(p.sampleType.map((v) => `${str(v.type)}/${str(v.unit)}`)).toEqual([
+          `${kind}_objects/count`,
+          `${kind}_space/bytes`,
+        ]);
+        expect(p.sample.reduce((a, s) => a + Number(s.value[1]), 0)).toBe(bytes);
+        const main = p.mapping[0]!;
+        expect(Number(main.id)).toBe(1);
+        expect(str(main.filename)).toBe(exe);
+        expect(str(main.buildId)).toBe(buildId);
+        // every location lies in its mapping and names a function that exists
+        const mappings = new Map(p.mapping.map((m) => [Number(m.id), m]));
+        const functions = new Map(p.function.map((f) => [Number(f.id), str(f.name)]));
+        for (const l of p.location) {
+          const m = mappings.get(Number(l.mappingId))!;
+          expect(BigInt(l.address) >= BigInt(m.memoryStart) && BigInt(l.address) < BigInt(m.memoryLimit)).toBe(true);
+          for (const line of l.line) expect(functions.get(Number(line.functionId))).toBeDefined();
+        }
+        expect([...functions.values()]).toContain(kind === 'alloc' ? 'site_big' : 'site_leak');
       }
     });
 

@@ -240,6 +240,7 @@ const profile: Profile = {
       sampleBytes: 4096,
       elapsedMs: 2,
       reason: 'exit',
+      exe: '/bin/prog',
       maps: [map],
       live: [],
       alloc: [],

@@ -2,7 +2,7 @@
 // variant with the box, writes its raw profile at exit (HAKMEM_PROFILE) and on
 // hakmem_profile_dump; the profile attributes the bytes allocated to the sites in their
 // proportions and the live bytes to the leaking site alone.
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -63,6 +63,7 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
       expect(p.complete, file).toBe(true);
       expect(p.header).toMatchObject({ pid: String(r.pid), sample_bytes: '65536', reason });
       expect(p.header.variant).toBe(`t-sampler-poisson-${process.pid}`);
+      expect(p.header.exe, 'the program, for hakmem profile --exe').toBe(realpathSync(bin));
       expect(
         p.maps.some((l) => l.endsWith(bin)),
         'maps name the program',

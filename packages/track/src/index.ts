@@ -16,14 +16,14 @@ const track = defineSlot(import.meta.url, {
     valgrind: {
       name: 'valgrind',
       description:
-        "Valgrind client requests: blocks handed out and freed are memcheck heap blocks (MALLOCLIKE, FREELIKE) and free memory is no-access, so memcheck, run with --soname-synonyms=somalloc=nouserintercepts on a program that uses hakmem, reports its leaks, uses after free and invalid reads. Needs valgrind's headers (<valgrind/memcheck.h>) to build.",
+        "Valgrind client requests: blocks handed out and freed are memcheck heap blocks (MALLOCLIKE, FREELIKE) of the size the program asked for (at least 16 bytes), their slack and free memory no-access, so memcheck, run with --soname-synonyms=somalloc=nouserintercepts on a program that uses hakmem, reports its leaks (with the sizes asked for), uses after free and reads past a block's end. Needs valgrind's headers (<valgrind/memcheck.h>) to build.",
       sources: ['c/valgrind/hk_track_valgrind.c'],
       tunables: {},
     },
     asan: {
       name: 'asan',
       description:
-        'AddressSanitizer poisoning: freed blocks and memory never handed out are poisoned, blocks handed out unpoisoned, so an ASan-instrumented program linked with libhakmem.a gets use-after-poison reports. Calls nothing in a program without ASan.',
+        "AddressSanitizer poisoning: freed blocks and memory never handed out are poisoned, blocks handed out unpoisoned up to the size the program asked for (the slack stays poisoned), so an ASan-instrumented program linked with libhakmem.a gets use-after-poison reports for uses after free and reads past a block's end. Calls nothing in a program without ASan.",
       sources: ['c/asan/hk_track_asan.c'],
       tunables: {},
     },

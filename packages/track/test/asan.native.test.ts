@@ -36,20 +36,35 @@ describeBoxVariant(
       expect(trackRunning(hk())).toBe(false);
     });
 
-    it.skipIf(!asan)(`ASan reports a use after free of a hakmem block at its line${skipNote}`, async () => {
+    /** Runs test/c/<source> built with ASan against the variant's libhakmem.a. */
+    async function runAsan(source: string) {
       const h = await nativeHelpers(`t-track-asan-${process.pid}`);
-      const bin = h.buildProgram(programPath('asan_uaf.c'), {
+      const bin = h.buildProgram(programPath(source), {
         mode: 'static',
         cflags: ['-O0', '-fsanitize=address', `-I${join(repoRoot, 'native/include')}`],
         libs: ['-fsanitize=address'],
       });
       const r = h.run(bin, { timeoutMs: 60_000, env: { ASAN_OPTIONS: 'detect_leaks=0' } });
-      const text = h.describeRun(r);
+      return { r, text: h.describeRun(r) };
+    }
+
+    it.skipIf(!asan)(`ASan reports a use after free of a hakmem block at its line${skipNote}`, async () => {
+      const { r, text } = await runAsan('asan_uaf.c');
       expect(r.stdout, text).toContain('served=1 kind=2 running=1'); // hakmem's slab block, ASan present
       expect(r.status, text).not.toBe(0);
       expect(r.stderr, text).toMatch(/ERROR: AddressSanitizer: use-after-poison/);
       expect(r.stderr, text).toContain(`asan_uaf.c:${markedLine('asan_uaf.c', 'UAF')}`);
       expect(r.stderr.match(/ERROR: AddressSanitizer/g)?.length, text).toBe(1); // the clean part raised nothing
+    });
+
+    it.skipIf(!asan)(`ASan holds a block to the size asked for: byte 100 of malloc(100)${skipNote}`, async () => {
+      const { r, text } = await runAsan('asan_exact.c');
+      // ends at 100, 60 and 110 across realloc in place; usable sizes the same; aligned, large
+      expect(r.stdout, text).toContain('served=1 exact=1');
+      expect(r.stderr, text).toMatch(/ERROR: AddressSanitizer: use-after-poison/);
+      expect(r.stderr, text).toMatch(/READ of size 1/);
+      expect(r.stderr, text).toContain(`asan_exact.c:${markedLine('asan_exact.c', 'PAST')}`);
+      expect(r.stderr.match(/ERROR: AddressSanitizer/g)?.length, text).toBe(1);
     });
   },
   { others: { purge: 'retain' } },

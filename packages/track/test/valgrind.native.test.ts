@@ -45,12 +45,46 @@ describeBoxVariant('track', 'valgrind', (hk) => {
     const { r, text } = await memcheck(`t-track-valgrind-${process.pid}`, 'leaky.c');
     expect(r.status, text).toBe(99); // memcheck found errors
     const leak = stackAfter(r.stderr, /are definitely lost in loss record/);
-    expect(leak, text).toMatch(/^==\d+== 80 bytes in 1 blocks are definitely lost/); // 72 B: an 80 B block
+    expect(leak, text).toMatch(/^==\d+== 72 bytes in 1 blocks are definitely lost/); // the size asked for
     expect(leak, text).toContain(`make_leak (leaky.c:${markedLine('leaky.c', 'LEAK')})`);
     const uaf = stackAfter(r.stderr, /Invalid read of size 4/);
     expect(uaf, text).toContain(`read_after_free (leaky.c:${markedLine('leaky.c', 'UAF')})`);
     expect(uaf, text).toMatch(/Address 0x[0-9a-fA-F]+ is 12 bytes inside a block of size 48 free'd/);
-    expect(r.stderr, text).toMatch(/definitely lost: 80 bytes in 1 blocks/);
+    expect(r.stderr, text).toMatch(/definitely lost: 72 bytes in 1 blocks/);
+  });
+
+  it.skipIf(!valgrind)(`memcheck sees the sizes asked for: leaks, reads past the end, realloc${skipNote}`, async () => {
+    const { r, text } = await memcheck(`t-track-valgrind-${process.pid}`, 'exact.c');
+    expect(r.stdout, text).toContain('exact usable=100 moved_bad=0 v=0'); // malloc_usable_size: 100, not 112
+    // malloc(100) leaked: 100 bytes, not the 112 of its class
+    const leak = stackAfter(r.stderr, /100 bytes in 1 blocks are definitely lost/);
+    expect(leak, text).toContain(`make_leak (exact.c:${markedLine('exact.c', 'LEAK')})`);
+    // byte 100 of malloc(100): just past the block
+    const past = stackAfter(
+      r.stderr,
+      new RegExp(`at 0x[0-9A-F]+: read_past \\(exact.c:${markedLine('exact.c', 'PAST')}\\)`),
+    );
+    expect(past, text).toMatch(/Address 0x[0-9a-fA-F]+ is 0 bytes after a block of size 100 alloc'd/);
+    // calloc and large blocks end where asked too
+    const calloced = stackAfter(
+      r.stderr,
+      new RegExp(`read_past_calloc_and_large \\(exact.c:${markedLine('exact.c', 'CALLOC_PAST')}\\)`),
+    );
+    expect(calloced, text).toMatch(/0 bytes after a (recently re-allocated )?block of size 100 alloc'd/);
+    const large = stackAfter(
+      r.stderr,
+      new RegExp(`read_past_calloc_and_large \\(exact.c:${markedLine('exact.c', 'LARGE_PAST')}\\)`),
+    );
+    expect(large, text).toMatch(/0 bytes after a block of size 3,145,733 alloc'd/);
+    // realloc(p, 60) kept the block and ended it at 60; realloc to 110 kept it again
+    const shrunk = stackAfter(r.stderr, new RegExp(`resize_in_place \\(exact.c:${markedLine('exact.c', 'SHRUNK')}\\)`));
+    expect(shrunk, text).toMatch(/0 bytes after a recently re-allocated block of size 60/);
+    const grown = stackAfter(r.stderr, /110 bytes in 1 blocks are definitely lost/);
+    expect(grown, text).toContain(`resize_in_place (exact.c:${markedLine('exact.c', 'RESIZED')})`);
+    expect(r.stderr, text).toMatch(/definitely lost: 210 bytes in 2 blocks/);
+    // those four reads and two leaks, nothing else (the moved realloc copied only its 40 bytes)
+    expect(r.stderr, text).toMatch(/ERROR SUMMARY: 6 errors from 6 contexts/);
+    expect(r.stderr.match(/Invalid read/g)?.length, text).toBe(4);
   });
 
   it.skipIf(!valgrind)(`memcheck finds no error in a correct program${skipNote}`, async () => {

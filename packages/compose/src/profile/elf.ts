@@ -15,6 +15,8 @@ export interface ElfLoads {
 }
 
 const PT_LOAD = 1;
+const PT_NOTE = 4;
+const NT_GNU_BUILD_ID = 3;
 
 /** The byte range of the program header table, from the first 64 bytes of an ELF file. */
 function phdrTable(head: Buffer): {
@@ -87,4 +89,56 @@ export function fileOffsetToVaddr(elf: ElfLoads, fileOffset: bigint): bigint | u
     }
   }
   return undefined;
+}
+
+/** The GNU build id in the notes `buf` (one PT_NOTE segment's bytes), as lowercase hex. */
+export function parseBuildIdNotes(buf: Buffer, le: boolean): string | undefined {
+  const u32 = (o: number) => (le ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
+  const pad4 = (n: number) => (n + 3) & ~3;
+  for (let o = 0; o + 12 <= buf.length; ) {
+    const namesz = u32(o);
+    const descsz = u32(o + 4);
+    const type = u32(o + 8);
+    const name = o + 12;
+    const desc = name + pad4(namesz);
+    if (desc + descsz > buf.length) return undefined;
+    if (type === NT_GNU_BUILD_ID && buf.toString('latin1', name, name + namesz) === 'GNU\0') {
+      return buf.toString('hex', desc, desc + descsz);
+    }
+    o = desc + pad4(descsz);
+  }
+  return undefined;
+}
+
+/**
+ * The GNU build id of an ELF file (what `readelf -n` prints as "Build ID"), read from its
+ * PT_NOTE segments only; undefined when it has none or is not a readable ELF file. pprof
+ * matches a mapping to its binary by it.
+ */
+export function readBuildId(file: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(64);
+    const t = phdrTable(head.subarray(0, readSync(fd, head, 0, 64, 0)));
+    const ph = Buffer.alloc(t.size * t.num);
+    readSync(fd, ph, 0, ph.length, t.phoff);
+    for (let i = 0; i < t.num; i++) {
+      const p = i * t.size;
+      const u32 = (o: number) => (t.le ? ph.readUInt32LE(p + o) : ph.readUInt32BE(p + o));
+      const u64 = (o: number) => Number(t.le ? ph.readBigUInt64LE(p + o) : ph.readBigUInt64BE(p + o));
+      if (u32(0) !== PT_NOTE) continue;
+      const [offset, size] = t.is64 ? [u64(8), u64(32)] : [u32(4), u32(16)];
+      if (size > 1 << 16) continue; // notes are small; anything else is not worth reading
+      const notes = Buffer.alloc(size);
+      readSync(fd, notes, 0, size, offset);
+      const id = parseBuildIdNotes(notes, t.le);
+      if (id) return id;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -1,5 +1,15 @@
 import { gzipSync } from 'node:zlib';
+import { readBuildId } from './elf.js';
+import type { MapEntry, RawProfile } from './raw.js';
 import type { Location, Profile, Sample } from './symbolize.js';
+
+const DELETED = ' (deleted)'; // a file replaced since it was mapped, as /proc/<pid>/maps says
+
+/** The mapping of a process's program that pprof names it by: its executable one, else its first. */
+export function mainMapping(raw: RawProfile): MapEntry | undefined {
+  const own = raw.maps.filter((m) => m.path === raw.exe);
+  return own.find((m) => m.perms.includes('x')) ?? own[0];
+}
 
 /**
  * A minimal protobuf writer: varints and length-delimited fields, enough for profile.proto
@@ -77,20 +87,25 @@ export function encodeProfile(profile: Profile, kind: PprofKind): Uint8Array {
     pb.bytes(2, new Pb().packed(1, ids).packed(2, [s.count, s.bytes]).finish());
   }
 
-  // mappings: one per /proc/maps line that holds a location, per process
-  const mappings = new Map<string, { id: number; l: Location }>();
+  // mappings: one per /proc/maps line that holds a location, per process; the first process's
+  // program first, held or not (pprof names a profile by mapping 1)
+  const mappings = new Map<string, { id: number; m: MapEntry }>();
+  const mappingId = (pid: number, m: MapEntry): number => {
+    const k = `${pid}:${m.start}`;
+    let e = mappings.get(k);
+    if (!e) mappings.set(k, (e = { id: mappings.size + 1, m }));
+    return e.id;
+  };
+  const main = profile.raws[0] && mainMapping(profile.raws[0]);
+  if (main) mappingId(profile.raws[0]!.pid, main);
   const funcs = new Map<string, number>();
   const locs: Uint8Array[] = [];
   const fnMsgs: Uint8Array[] = [];
   for (const [l, id] of locIds) {
-    let mappingId = 0;
-    if (l.mapping) {
-      const mk = `${l.pid}:${l.mapping.start}`;
-      let m = mappings.get(mk);
-      if (!m) mappings.set(mk, (m = { id: mappings.size + 1, l }));
-      mappingId = m.id;
-    }
-    const loc = new Pb().int(1, id).int(2, mappingId).int(3, l.pc);
+    const loc = new Pb()
+      .int(1, id)
+      .int(2, l.mapping ? mappingId(l.pid, l.mapping) : 0)
+      .int(3, l.pc);
     // line[0] is the innermost (inlined) function, the last the one it was inlined into
     for (const f of l.frames) {
       const fk = `${f.fn}\0${f.file ?? ''}`;
@@ -116,8 +131,14 @@ export function encodeProfile(profile: Profile, kind: PprofKind): Uint8Array {
     }
     locs.push(loc.finish());
   }
-  for (const { id, l } of mappings.values()) {
-    const m = l.mapping!;
+  const buildIds = new Map<string, string>();
+  const buildId = (path: string): string => {
+    let b = buildIds.get(path);
+    if (b === undefined) buildIds.set(path, (b = path.startsWith('/') ? (readBuildId(path) ?? '') : ''));
+    return b;
+  };
+  for (const { id, m } of mappings.values()) {
+    const file = m.path.endsWith(DELETED) ? m.path.slice(0, -DELETED.length) : m.path;
     // has_functions etc.: symbolised already, so pprof does not try again
     pb.bytes(
       3,
@@ -126,7 +147,8 @@ export function encodeProfile(profile: Profile, kind: PprofKind): Uint8Array {
         .int(2, m.start)
         .int(3, m.end)
         .int(4, m.offset)
-        .int(5, str(l.object))
+        .int(5, str(file))
+        .int(6, str(buildId(file)))
         .int(7, true)
         .int(8, true)
         .int(9, true)

@@ -30,6 +30,8 @@ export interface RawProfile {
   readonly sampleBytes: number;
   readonly elapsedMs: number;
   readonly reason: string;
+  /** The program the process ran when it wrote the profile (its `exe` header, else the maps'). */
+  readonly exe: string;
   readonly maps: readonly MapEntry[];
   readonly live: readonly RawSample[];
   readonly alloc: readonly RawSample[];
@@ -50,6 +52,14 @@ export function parseMapsLine(line: string): MapEntry | undefined {
     inode: Number(m[6]),
     path: m[7]!,
   };
+}
+
+/** The program of a process by its maps, for profiles without an `exe` header: the lowest
+ * mapping of a file (an executable loads below its libraries, PIE or not). */
+export function programOfMaps(maps: readonly MapEntry[]): string {
+  let best: MapEntry | undefined;
+  for (const m of maps) if (m.path.startsWith('/') && (!best || m.start < best.start)) best = m;
+  return best?.path ?? '';
 }
 
 const HEADER_FIELDS = ['variant', 'pid', 'sample_bytes', 'elapsed_ms', 'reason'] as const;
@@ -112,6 +122,7 @@ export function parseRawProfile(text: string, file: string): RawProfile {
     sampleBytes: int('sample_bytes'),
     elapsedMs: int('elapsed_ms'),
     reason: header.reason!,
+    exe: header.exe ?? programOfMaps(maps),
     maps,
     live,
     alloc,

@@ -4,11 +4,11 @@
  * from the environment; a build is keyed by a hash of what is compiled in (boxes, build-time
  * tunables, every source file), so a rerun or a resumed run builds nothing twice.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { coreDir, includeDir, tunableEnvName, type SlotName } from '@hakmem/native';
+import { tunableEnvName, type SlotName } from '@hakmem/native';
 import { buildVariant } from '../build.js';
+import { variantKey } from '../build-key.js';
 import type { LoadedConfig, ResolvedVariant, TunableSetting } from '../validate.js';
 
 const envValue = (v: TunableSetting): string => (typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
@@ -35,39 +35,10 @@ export function runtimeEnv(v: ResolvedVariant): Record<string, string> {
   return env;
 }
 
-function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) hashTree(h, p);
-    else if (/\.[ch]$/.test(name)) h.update(`${p}\0`).update(readFileSync(p)).update('\0');
-  }
-}
-
-const TOOLCHAIN_ENV = ['CC', 'CXX', 'AR', 'CFLAGS', 'LDFLAGS'] as const;
-
 /** The key of a compiled variant: its boxes, compiled-in tunables, the sources of core and boxes,
- * and the toolchain variables the build honours (a build with other CFLAGS is another build). */
-export function buildKey(v: ResolvedVariant, env: NodeJS.ProcessEnv = process.env): string {
-  const c = compiledPart(v);
-  const h = createHash('sha256');
-  h.update(
-    JSON.stringify({
-      version: c.version,
-      boxes: Object.fromEntries(Object.entries(c.boxes).map(([s, b]) => [s, `${b.packageName}@${b.version}/${b.box}`])),
-      tunables: c.tunables,
-      core: c.core,
-      toolchain: TOOLCHAIN_ENV.map((k) => env[k] ?? ''),
-    }),
-  );
-  hashTree(h, coreDir);
-  hashTree(h, includeDir);
-  for (const b of Object.values(c.boxes)) {
-    for (const src of [...b.sources].sort()) h.update(`${src}\0`).update(readFileSync(src)).update('\0');
-    for (const inc of b.includes) hashTree(h, inc);
-  }
-  return h.digest('hex').slice(0, 16);
-}
+ * and the toolchain variables the build honours. */
+export const buildKey = (v: ResolvedVariant, env: NodeJS.ProcessEnv = process.env): string =>
+  variantKey(compiledPart(v), env);
 
 export interface Built {
   readonly key: string;

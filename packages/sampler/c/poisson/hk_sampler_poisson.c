@@ -337,6 +337,13 @@ static int hk_sampler_write(const char *path, int to_fd, const char *reason, int
   hk_sw_u64(&w, (hk_sampler_now_ns() - hk_sampler_start_ns) / 1000000u);
   hk_sw_str(&w, "\nreason ");
   hk_sw_str(&w, reason);
+  /* the program this process runs now (after any exec): hakmem profile keeps one program's */
+  char exe[1024];
+  ssize_t ne = readlink("/proc/self/exe", exe, sizeof exe);
+  if (ne > 0 && (size_t)ne < sizeof exe && !memchr(exe, '\n', (size_t)ne)) {
+    hk_sw_str(&w, "\nexe ");
+    hk_sw_bytes(&w, exe, (size_t)ne);
+  }
   hk_sw_str(&w, "\nmaps\n");
   int mfd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
   char last = '\n';

@@ -1,8 +1,9 @@
 /* track/asan — AddressSanitizer poisoning, for programs built with -fsanitize=address that
  * link hakmem so that its malloc serves them (statically: libhakmem.a; ASan's own malloc wins
  * over a preloaded or dynamically linked one). A freed block and memory never handed out are
- * poisoned, a block handed out is unpoisoned, so an instrumented access to a freed hakmem
- * block is reported as use-after-poison where it happens. hakmem itself is not instrumented:
+ * poisoned, a block handed out is unpoisoned up to the size the program asked for (its slack
+ * stays poisoned), so an instrumented access to a freed hakmem block, or past the end of a live
+ * one, is reported as use-after-poison where it happens. hakmem itself is not instrumented:
  * its own accesses are not checked, but the libc calls it makes (memset for calloc of a
  * reused large mapping) are, so a free block is unpoisoned around them too.
  *
@@ -14,6 +15,7 @@
 
 extern void __asan_poison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
 extern void __asan_unpoison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
+extern void *__asan_region_is_poisoned(void *beg, size_t size) __attribute__((weak));
 
 /* ASan's runtime calls malloc while it starts, before its shadow memory exists: poisoning
  * then would fault. Its start-up runs from the executable's preinit array, before any
@@ -31,7 +33,25 @@ static inline void hk_track_unpoison(const void *p, size_t n) {
   if (__atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED)) __asan_unpoison_memory_region(p, n);
 }
 
-static inline void hk_track_malloc(void *p, size_t size, int zeroed) { hk_track_unpoison(p, size); }
+/* The program's req bytes are addressable, the slack after them poisoned: ASan's shadow keeps a
+ * partial granule (the first req % 8 bytes of the last one), so byte req is reported. */
+static inline void hk_track_malloc(void *p, size_t size, size_t req, int zeroed) {
+  (void)zeroed;
+  hk_track_unpoison(p, req);
+  if (size > req) hk_track_poison((char *)p + req, size - req);
+}
+static inline void hk_track_resize(void *p, size_t size, size_t old, size_t req) {
+  (void)old;
+  hk_track_malloc(p, size, req, 0);
+}
+/* The first poisoned byte of a live block is where its req ends (hakmem poisons only there). */
+static inline size_t hk_track_requested(const void *p, size_t size) {
+  if (!__atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED) || !__asan_region_is_poisoned) return size;
+  const char *end = __asan_region_is_poisoned((void *)p, size);
+  return end ? (size_t)(end - (const char *)p) : size;
+}
+/* hakmem is not instrumented: its own reads of a live block are not checked, so req is exact. */
+static inline size_t hk_track_floor(void) { return 0; }
 static inline void hk_track_free(void *p, size_t size) { hk_track_poison(p, size); }
 static inline void hk_track_open(const void *p, size_t n) { hk_track_unpoison(p, n); }
 static inline void hk_track_close(const void *p, size_t n) { hk_track_poison(p, n); }

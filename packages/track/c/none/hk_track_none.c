@@ -4,7 +4,10 @@
 
 #include "hakmem/hk_track.h"
 
-static inline void hk_track_malloc(void *p, size_t size, int zeroed) {}
+static inline void hk_track_malloc(void *p, size_t size, size_t req, int zeroed) {}
+static inline void hk_track_resize(void *p, size_t size, size_t old, size_t req) {}
+static inline size_t hk_track_requested(const void *p, size_t size) { return size; }
+static inline size_t hk_track_floor(void) { return 0; }
 static inline void hk_track_free(void *p, size_t size) {}
 static inline void hk_track_open(const void *p, size_t n) {}
 static inline void hk_track_close(const void *p, size_t n) {}
