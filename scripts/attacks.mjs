@@ -4,7 +4,7 @@
 // (dist/*/libhakmem.so) and every installed peer allocator, each pair run N times (default 3,
 // 10 with --write: some outcomes depend on the address-space layout, and a cell then lists
 // every verdict seen). Prints the Markdown table, then what each run that was not `intact` said or what
-// stopped it; --write replaces the table between the attacks markers of README.md. The runner is TypeScript (native/test/attacks/run.ts, also used by vitest): it is
+// stopped it; --write replaces the table between the attacks markers of docs/security.md. The runner is TypeScript (native/test/attacks/run.ts, also used by vitest): it is
 // bundled with esbuild into .hakmem/ and imported, as the composer loads hakmem.config.ts.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -96,11 +96,11 @@ process.stdout.write(
 const broken = results.filter((r) => r.verdict === 'error' || r.verdict === 'hang');
 if (values.write) {
   if (broken.length) {
-    process.stderr.write('attacks: not writing README.md: some runs ended in error or hang (above)\n');
+    process.stderr.write('attacks: not writing docs/security.md: some runs ended in error or hang (above)\n');
     process.exit(1);
   }
-  const readmePath = join(repoRoot, 'README.md');
+  const readmePath = join(repoRoot, 'docs', 'security.md');
   writeFileSync(readmePath, runner.replaceTable(readFileSync(readmePath, 'utf8'), table));
-  process.stdout.write('attacks: README.md updated\n');
+  process.stdout.write('attacks: docs/security.md updated\n');
 }
 process.exit(broken.length ? 1 : 0);

@@ -328,7 +328,7 @@ export async function renderSlotTable(root = repoRoot) {
 }
 
 /**
- * The root README's table of runtime options: the core's variables (ENV_OPTIONS) and one per
+ * The table of runtime options in docs/runtime-options.md: the core's variables (ENV_OPTIONS) and one per
  * runtime tunable of every box of the slot packages (`runtime: true`), as `hakmem list --env`.
  */
 export async function renderEnvTable(pkgs, root = repoRoot) {
@@ -395,7 +395,7 @@ export async function renderAll(root = repoRoot) {
     results.push({ dir, file, current, next: spliceReadme(current, renderSlotDocs(dir, pkg, root)) });
     pkgs.push(pkg);
   }
-  const readme = join(root, 'README.md');
+  const readme = join(root, 'docs', 'runtime-options.md');
   const readmeText = readFileSync(readme, 'utf8');
   results.push({
     dir: root,
@@ -416,7 +416,7 @@ async function main(argv) {
   }
   for (const r of stale) writeFileSync(r.file, r.next);
   process.stdout.write(
-    `docs: ${results.length - 2} slot READMEs, docs/contract.md and README.md, ${stale.length} rewritten${stale.length ? `: ${stale.map((r) => r.file.slice(repoRoot.length + 1)).join(', ')}` : ''}\n`,
+    `docs: ${results.length - 2} slot READMEs, docs/contract.md and docs/runtime-options.md, ${stale.length} rewritten${stale.length ? `: ${stale.map((r) => r.file.slice(repoRoot.length + 1)).join(', ')}` : ''}\n`,
   );
   return 0;
 }

@@ -4,7 +4,7 @@
  * slot's live figures, and the idle bytes of the pool and the large cache (their probes). They
  * take no lock (the heap list is walked as hk_layout.h allows) and allocate nothing.
  *
- * What the figures mean (README, "Introspection"):
+ * What the figures mean (docs/introspection.md):
  *   arena     bytes mapped now: chunks, large mappings, heaps
  *   uordblks  bytes in use by the program: slab blocks counted by their stride (the usable
  *             size), large blocks by their usable size

@@ -83,7 +83,7 @@ static void hk_option_refuse(const hk_option_t *o, const char *env, const char *
 }
 
 /* ---- HAKMEM_ variables this variant does not read ----
- * The rule (also in native/src/env.ts and the README's "Runtime options"): every HAKMEM_
+ * The rule (also in native/src/env.ts and docs/runtime-options.md): every HAKMEM_
  * variable in the environment is
  *   - one of hk_env_known: the core's variables (ENV_OPTIONS), known in every variant whether
  *     or not one of its boxes reads them (HAKMEM_PROFILE without sampler/poisson, HAKMEM_STATS

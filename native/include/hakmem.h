@@ -66,7 +66,7 @@ size_t hakmem_trim(void);
 
 /* Live figures of the allocator, in every variant, derived at read time from state it keeps
  * on slow paths: nothing is counted on the hit paths. Bytes unless named otherwise. Definitions
- * (README, "Metrics"):
+ * (docs/introspection.md, "Metrics"):
  *   allocated   in use by the program: slab blocks by their stride, large blocks by their size;
  *               exact for a program with one thread, else it also counts what other threads'
  *               caches hold and blocks on their way back to their heap (at most the caches'

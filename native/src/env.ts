@@ -6,7 +6,7 @@ import type { Tunable } from './manifest.js';
  * built-in value stays. Two kinds: the core's own (ENV_OPTIONS, read by getenv in
  * native/core), and one per runtime tunable of a box (`runtime: true` in its manifest), named
  * `HAKMEM_<SLOT>_<TUNABLE>` and read by the generated table (hk_options.c). `hakmem list --env`
- * prints both for the boxes a config can use; the README's table is generated from the same
+ * prints both for the boxes a config can use; docs/runtime-options.md's table is generated from the same
  * (`pnpm docs`); test/docs/env.test.ts checks the getenv calls of the C sources against ENV_OPTIONS.
  *
  * Any other HAKMEM_ variable in a process's environment prints one line at start-up (a typo,

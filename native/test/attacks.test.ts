@@ -1,5 +1,5 @@
 // The attack suite (native/test/attacks/, `pnpm attacks`) on every built hakmem variant: each
-// verdict must be the one README.md's table (## Security) gives, which is the only record of
+// verdict must be the one docs/security.md's table gives, which is the only record of
 // the expected verdicts, so a change in what an attack achieves fails here by attack and
 // variant until the table is regenerated (`pnpm attacks --write`) and reviewed. The peers'
 // columns are documentation and are not run. Under scripts/test-variants.mjs, which runs the
@@ -18,7 +18,7 @@ import {
   type Compiled,
 } from './attacks/run.js';
 
-const readme = parseTable(readFileSync(join(repoRoot, 'README.md'), 'utf8'));
+const readme = parseTable(readFileSync(join(repoRoot, 'docs', 'security.md'), 'utf8'));
 const only = process.env.HAKMEM_TEST_VARIANT;
 const variants = hakmemVariants().filter((v) => !only || v.name === only);
 const attacks = attackNames();
@@ -40,12 +40,12 @@ describe('attack suite', () => {
       throw new Error(`no hakmem variant to attack: run pnpm build:variant ${only ?? '--all'} (or pnpm test)`);
   });
 
-  it("the README table lists every attack program, and only those: else run 'pnpm attacks --write'", () => {
+  it("the table in docs/security.md lists every attack program, and only those: else run 'pnpm attacks --write'", () => {
     expect([...readme.verdicts.keys()].sort()).toEqual(attacks);
   });
 
   it.each(variants.map((v) => v.name))(
-    "the README table has a column for variant %s: else run 'pnpm attacks --write'",
+    "the table in docs/security.md has a column for variant %s: else run 'pnpm attacks --write'",
     (name) => {
       expect(readme.columns).toContain(name);
     },
@@ -53,16 +53,16 @@ describe('attack suite', () => {
 });
 
 describe.each(variants.map((v) => v.name))('attacks on variant %s', (name) => {
-  it.each(attacks)('%s: the verdict in the README table', (attack) => {
+  it.each(attacks)('%s: the verdict in the table in docs/security.md', (attack) => {
     const expected = readme.verdicts.get(attack)?.get(name);
     const r = measured.get(`${attack}\0${name}`);
     if (!r) throw new Error(`attack ${attack} on variant ${name} did not run`);
     const said = `measured ${r.verdict}${r.detail ? ` (${r.detail})` : ''}\nstdout: ${r.stdout.trim() || '(empty)'}\nstderr: ${r.stderr.trim() || '(empty)'}`;
     if (!expected?.length)
-      throw new Error(`attack ${attack} on variant ${name}: the README table has no verdict; ${said}`);
+      throw new Error(`attack ${attack} on variant ${name}: the table in docs/security.md has no verdict; ${said}`);
     if (!expected.includes(r.verdict))
       throw new Error(
-        `attack ${attack} on variant ${name}: the README table says ${expected.join(' / ')}, ${said}\n` +
+        `attack ${attack} on variant ${name}: the table in docs/security.md says ${expected.join(' / ')}, ${said}\n` +
           "If the change is intended, run 'pnpm attacks --write' and commit the new table.",
       );
   });

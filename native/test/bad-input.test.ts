@@ -1,4 +1,4 @@
-// The bad-input matrix (README, "Behaviour on bad input") for every variant in
+// The bad-input matrix (docs/bad-input.md) for every variant in
 // hakmem.config.ts: one process per case (native/test/reliability/bad_input.c), hakmem
 // preloaded. The variant's policy comes from dist/<v>/variant.json (block onInvalid):
 // - report: the first invalid free or realloc prints `hakmem: <problem> 0x<address>` and

@@ -1,6 +1,6 @@
 // The attack suite's runner: compiles the programs of native/test/attacks/ once, runs each
 // under each allocator (LD_PRELOAD; glibc without one) and turns its exit into a verdict; also
-// writes and reads the README's Markdown table. Used by `pnpm attacks` (scripts/attacks.mjs,
+// writes and reads the Markdown table of docs/security.md. Used by `pnpm attacks` (scripts/attacks.mjs,
 // which bundles this file with esbuild) and by native/test/attacks.test.ts.
 // Self-contained (node: modules only), so it bundles without the test helpers.
 import { spawn } from 'node:child_process';
@@ -221,7 +221,7 @@ export async function runMatrix(
 }
 
 // ---------------------------------------------------------------------------------------
-// The README table
+// The table in docs/security.md
 
 export const TABLE_START = '<!-- attacks:start -->';
 export const TABLE_END = '<!-- attacks:end -->';
@@ -258,7 +258,7 @@ export function markdownTable(results: AttackResult[], attacks: string[], alloca
   ];
   for (const attack of attacks) {
     const row = allocators.map((a) => (cells.get(`${attack}\0${a.name}`) ?? []).map((v) => CELL[v]).join(SEPARATOR));
-    lines.push(`| [${attack}](native/test/attacks/${attack}.c) | ${row.join(' | ')} |`);
+    lines.push(`| [${attack}](../native/test/attacks/${attack}.c) | ${row.join(' | ')} |`);
   }
   return lines.join('\n');
 }
@@ -267,7 +267,7 @@ export function markdownTable(results: AttackResult[], attacks: string[], alloca
 export function replaceTable(readme: string, table: string): string {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${TABLE_START} ... ${TABLE_END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/security.md lacks the ${TABLE_START} ... ${TABLE_END} markers`);
   return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
 }
 
@@ -283,7 +283,7 @@ const VERDICT_OF = new Map(Object.entries(CELL).map(([v, cell]) => [cell, v as V
 export function parseTable(readme: string): ReadmeTable {
   const start = readme.indexOf(TABLE_START);
   const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${TABLE_START} ... ${TABLE_END} markers`);
+  if (start < 0 || end < start) throw new Error(`docs/security.md lacks the ${TABLE_START} ... ${TABLE_END} markers`);
   const rows = readme
     .slice(start + TABLE_START.length, end)
     .split('\n')
@@ -294,7 +294,7 @@ export function parseTable(readme: string): ReadmeTable {
         .split('|')
         .map((c) => c.trim()),
     );
-  if (rows.length < 2) throw new Error('the attacks table in README.md has no rows');
+  if (rows.length < 2) throw new Error('the attacks table in docs/security.md has no rows');
   const columns = rows[0].slice(1);
   const verdicts = new Map<string, Map<string, Verdict[]>>();
   for (const row of rows.slice(2)) {
@@ -305,7 +305,7 @@ export function parseTable(readme: string): ReadmeTable {
       if (!cell) return;
       const listed = cell.split(SEPARATOR).map((c) => {
         const v = VERDICT_OF.get(c.trim());
-        if (!v) throw new Error(`README attacks table: unknown cell "${cell}" (attack ${attack}, column ${col})`);
+        if (!v) throw new Error(`attacks table: unknown cell "${cell}" (attack ${attack}, column ${col})`);
         return v;
       });
       byColumn.set(col, listed);

@@ -1,4 +1,4 @@
-/* bad_input.c — one case of the bad-input matrix per run (README, "Behaviour on bad input").
+/* bad_input.c — one case of the bad-input matrix per run (docs/bad-input.md).
  * Run with hakmem preloaded: `bad_input <case>`. Cases that hand hakmem an invalid pointer
  * print "addr=<p>" (the pointer passed) first; a variant that aborts stops there, and the
  * driver (native/test/bad-input.test.ts) checks the message on stderr. A variant that reports
@@ -472,7 +472,7 @@ static size_t case_huge_alignment(void) {
   return 64;
 }
 
-/* Size 0 at every alignment: a real, unique, freeable block (README: malloc(0) is a 16-byte block). */
+/* Size 0 at every alignment: a real, unique, freeable block (docs/bad-input.md: malloc(0) is a 16-byte block). */
 static size_t case_aligned_zero(void) {
   for (size_t a = 16; a <= ((size_t)4 << 20); a <<= 1) {
     void *p = NULL;
