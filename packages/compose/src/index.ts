@@ -185,3 +185,10 @@ export {
 } from './tune/metric.js';
 export { rankTestLess, rankTestTwoSided, holm, minPossibleP, type RankTest } from './tune/rank.js';
 export { tuneChartSvg, paretoFront, type ChartPoint } from './tune/chart.js';
+export {
+  releaseArtifacts,
+  releaseArch,
+  releaseLibc,
+  type ReleaseOptions,
+  type ReleaseResult,
+} from './release-artifacts.js';
