@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildVariant } from './build.js';
+import { type BuildResult, buildVariant } from './build.js';
 import { which } from './compile.js';
 import { exportVariant } from './export.js';
 import { installVariant, majorOf } from './install.js';
@@ -55,14 +55,20 @@ function control(fields: Record<string, string>): string {
     .join('\n')}\n`;
 }
 
-/** Runtime (the SONAME files) in libhakmem0, everything else in libhakmem-dev. */
-function buildDebs(usr: string, version: string, work: string, outDir: string): string[] {
+/** Debian's multiarch directory (x86_64-linux-gnu), so the packages are Multi-Arch: same. */
+export const multiarchLibdir = (): string => `lib/${sh('dpkg-architecture', ['-qDEB_HOST_MULTIARCH'])}`;
+
+/** Runtime (the SONAME files) in libhakmem0, everything else in libhakmem-dev; `usr`: the staged
+ * /usr, its libraries in `libdir`. */
+function buildDebs(usr: string, libdir: string, version: string, work: string, outDir: string): string[] {
   const arch = sh('dpkg', ['--print-architecture']);
   const runtime = new RegExp(`\\.so\\.${majorOf(version)}$`);
   const common = {
     Version: version,
     Architecture: arch,
-    Maintainer: 'hakmem maintainers <hakmem@users.noreply.github.com>',
+    // Debian's own variables name the packager; the fallback is a placeholder address
+    Maintainer: `${process.env.DEBFULLNAME ?? 'hakmem maintainers'} <${process.env.DEBEMAIL ?? 'hakmem@users.noreply.github.com'}>`,
+    'Multi-Arch': 'same',
     Priority: 'optional',
     Homepage: 'https://github.com/hakmem/hakmem',
   };
@@ -84,8 +90,8 @@ function buildDebs(usr: string, version: string, work: string, outDir: string): 
   ];
   return pkgs.map((p) => {
     const root = join(work, p.name);
-    const lib = join(root, 'usr', 'lib');
-    cpSync(p.runtime ? join(usr, 'lib') : usr, p.runtime ? lib : join(root, 'usr'), {
+    const lib = join(root, 'usr', libdir);
+    cpSync(p.runtime ? join(usr, libdir) : usr, p.runtime ? lib : join(root, 'usr'), {
       recursive: true,
       verbatimSymlinks: true,
     });
@@ -111,21 +117,28 @@ export async function releaseArtifacts(config: LoadedConfig, opts: ReleaseOption
   mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'hakmem-release-'));
   try {
-    const stage = join(work, 'stage');
     const top = `hakmem-${version}`;
     const tree = join(work, 'tar', top);
+    const builds: { n: string; built: BuildResult }[] = [];
     for (const n of names) {
-      await installVariant(config, n, await buildVariant(config, n), { prefix: '/usr', destdir: stage });
+      builds.push({ n, built: await buildVariant(config, n) });
       exportVariant(config, n, join(tree, 'src'));
     }
-    const usr = join(stage, 'usr');
-    cpSync(usr, tree, { recursive: true, verbatimSymlinks: true });
+    /** Installs every variant under DESTDIR=dest, prefix /usr; returns the staged /usr. */
+    const stage = async (dest: string, libdir?: string): Promise<string> => {
+      for (const { n, built } of builds)
+        await installVariant(config, n, built, { prefix: '/usr', destdir: dest, libdir });
+      return join(dest, 'usr');
+    };
+    cpSync(await stage(join(work, 'stage')), tree, { recursive: true, verbatimSymlinks: true });
     relocatePc(tree);
     const tarball = join(outDir, `${top}-linux-${releaseArch()}-${releaseLibc()}.tar.gz`);
     sh('tar', ['-czf', tarball, '--owner=0', '--group=0', '-C', join(work, 'tar'), top]);
-    const debs =
-      (opts.debs ?? which('dpkg-deb') !== undefined) ? buildDebs(usr, version, join(work, 'deb'), outDir) : [];
-    return { tarball, debs };
+    if (!(opts.debs ?? which('dpkg-deb') !== undefined)) return { tarball, debs: [] };
+    // the .debs' own staging: the same builds, the libraries in the multiarch directory
+    const libdir = multiarchLibdir();
+    const usr = await stage(join(work, 'deb-stage'), libdir);
+    return { tarball, debs: buildDebs(usr, libdir, version, join(work, 'deb'), outDir) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
 // control fields and files, and unpacked (dpkg -x, not installed) serve a preloaded python3.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hakmemVersion, releaseArch, releaseLibc, which } from '../src/index.js';
 import { configSource, repoRoot, tempDir } from './helpers.js';
@@ -12,6 +12,7 @@ const cDir = join(repoRoot, 'native', 'test', 'c');
 const script = join(repoRoot, 'scripts', 'release-artifacts.mjs');
 const hasDpkg = which('dpkg-deb') !== undefined;
 const hasPkgConfig = which('pkg-config') !== undefined;
+const hasCmake = which('cmake') !== undefined;
 const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
   spawnSync(cmd, args, { encoding: 'utf8', timeout: 170_000, ...opts });
 // the interpreter itself, not a pyenv shim script that would spawn it
@@ -34,6 +35,7 @@ describe.skipIf(!hasDpkg)(
     const out = join(t.dir, 'out');
     const tarball = `hakmem-${version}-linux-${releaseArch()}-${releaseLibc()}.tar.gz`;
     let debArch = '';
+    let multiarch = '';
 
     beforeAll(() => {
       // a config of its own (variant 'default'), so the build goes to its dist/, not the repo's
@@ -42,6 +44,7 @@ describe.skipIf(!hasDpkg)(
       const r = run(process.execPath, [script, '--variants', 'default', '--out', out, '--config', file]);
       expect(r.status, r.stderr).toBe(0);
       debArch = run('dpkg', ['--print-architecture']).stdout.trim();
+      multiarch = run('dpkg-architecture', ['-qDEB_HOST_MULTIARCH']).stdout.trim();
     }, 180_000);
     afterAll(() => t.cleanup());
 
@@ -97,6 +100,7 @@ describe.skipIf(!hasDpkg)(
       expect(field(lib0, 'Architecture')).toBe(debArch);
       expect(field(lib0, 'Section')).toBe('libs');
       expect(field(lib0, 'Maintainer')).not.toBe('');
+      expect(field(lib0, 'Multi-Arch')).toBe('same');
       expect(field(dev, 'Package')).toBe('libhakmem-dev');
       expect(field(dev, 'Section')).toBe('libdevel');
       expect(field(dev, 'Depends')).toBe(`libhakmem0 (= ${version})`);
@@ -108,30 +112,72 @@ describe.skipIf(!hasDpkg)(
           .split('\n')
           .map((l) => l.replace(/^.* \.\//, '/').replace(/ -> .*$/, ''))
           .filter((p) => !p.endsWith('/'));
-      expect(files(lib0).sort()).toEqual(['/usr/lib/libhakmem-default.so.0', '/usr/lib/libhakmem.so.0']);
+      const lib = `/usr/lib/${multiarch}`;
+      expect(multiarch).toMatch(/^[a-z0-9_]+-linux-[a-z0-9]+$/);
+      expect(files(lib0).sort()).toEqual([`${lib}/libhakmem-default.so.0`, `${lib}/libhakmem.so.0`]);
       expect(files(dev).sort()).toEqual(
         [
           '/usr/include/hakmem.h',
-          '/usr/lib/cmake/hakmem/hakmem-config-version.cmake',
-          '/usr/lib/cmake/hakmem/hakmem-config.cmake',
-          '/usr/lib/cmake/hakmem/hakmem-variant-default.cmake',
-          '/usr/lib/libhakmem-default.a',
-          '/usr/lib/libhakmem-default.so',
-          '/usr/lib/libhakmem.a',
-          '/usr/lib/libhakmem.so',
-          '/usr/lib/pkgconfig/hakmem-default.pc',
-          '/usr/lib/pkgconfig/hakmem.pc',
+          `${lib}/cmake/hakmem/hakmem-config-version.cmake`,
+          `${lib}/cmake/hakmem/hakmem-config.cmake`,
+          `${lib}/cmake/hakmem/hakmem-variant-default.cmake`,
+          `${lib}/libhakmem-default.a`,
+          `${lib}/libhakmem-default.so`,
+          `${lib}/libhakmem.a`,
+          `${lib}/libhakmem.so`,
+          `${lib}/pkgconfig/hakmem-default.pc`,
+          `${lib}/pkgconfig/hakmem.pc`,
         ].sort(),
       );
 
       const scratch = join(t.dir, 'scratch');
       for (const deb of [lib0, dev]) expect(run('dpkg', ['-x', deb, scratch]).status).toBe(0);
-      expect(readFileSync(join(scratch, 'usr', 'lib', 'pkgconfig', 'hakmem.pc'), 'utf8')).toMatch(/^prefix=\/usr\n/);
-      expect(readlinkSync(join(scratch, 'usr', 'lib', 'libhakmem.so'))).toBe('libhakmem-default.so.0');
+      const libDir = join(scratch, lib);
+      // the .pc and the CMake package name the multiarch directory the libraries are in
+      expect(readFileSync(join(libDir, 'pkgconfig', 'hakmem.pc'), 'utf8')).toMatch(
+        new RegExp(`^prefix=/usr\nlibdir=\\$\\{prefix\\}/lib/${multiarch}\n`),
+      );
+      expect(readFileSync(join(libDir, 'cmake', 'hakmem', 'hakmem-config.cmake'), 'utf8')).toContain(
+        '/../../../.." ABSOLUTE)',
+      );
+      expect(readFileSync(join(libDir, 'cmake', 'hakmem', 'hakmem-variant-default.cmake'), 'utf8')).toContain(
+        `/lib/${multiarch}/libhakmem-default.so.0"`,
+      );
+      expect(readlinkSync(join(libDir, 'libhakmem.so'))).toBe('libhakmem-default.so.0');
       const py = expectServed(python, ['-c', 'print(1)'], t.dir, {
-        LD_PRELOAD: join(scratch, 'usr', 'lib', 'libhakmem.so.0'),
+        LD_PRELOAD: join(libDir, 'libhakmem.so.0'),
       });
       expect(py).toBe('1\n');
     });
+
+    it.skipIf(!hasCmake)(
+      `the .debs unpacked: find_package(hakmem) finds the multiarch CMake package; the app is served by hakmem${hasCmake ? '' : ' (skipped: cmake not installed)'}`,
+      { timeout: 180_000 },
+      () => {
+        const scratch = join(t.dir, 'scratch-cmake');
+        for (const p of ['libhakmem0', 'libhakmem-dev']) {
+          expect(run('dpkg', ['-x', join(out, `${p}_${version}_${debArch}.deb`), scratch]).status).toBe(0);
+        }
+        const src = join(t.dir, 'cmake-consumer');
+        cpSync(join(cDir, 'pc_probe.c'), join(src, 'pc_probe.c'));
+        cpSync(join(cDir, 'hk_test.h'), join(src, 'hk_test.h'));
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CMake variable, for CMake to expand
+        const dl = '${CMAKE_DL_LIBS}';
+        writeFileSync(
+          join(src, 'CMakeLists.txt'),
+          `cmake_minimum_required(VERSION 3.13)\nproject(consumer C)\nfind_package(hakmem ${version} REQUIRED)\nadd_executable(app pc_probe.c)\ntarget_link_libraries(app hakmem::hakmem ${dl})\n`,
+        );
+        const build = join(src, 'build');
+        const conf = run('cmake', ['-S', src, '-B', build, `-DCMAKE_PREFIX_PATH=${join(scratch, 'usr')}`]);
+        expect(conf.status, `${conf.stdout}\n${conf.stderr}`).toBe(0);
+        const make = run('cmake', ['--build', build]);
+        expect(make.status, `${make.stdout}\n${make.stderr}`).toBe(0);
+        expect(run('readelf', ['-d', join(build, 'app')]).stdout).toContain('Shared library: [libhakmem-default.so.0]');
+        const probe = expectServed(join(build, 'app'), [], t.dir, {
+          LD_LIBRARY_PATH: join(scratch, 'usr', 'lib', multiarch),
+        });
+        expect(probe).toMatch(/^variant=default$/m);
+      },
+    );
   },
 );
