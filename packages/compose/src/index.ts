@@ -189,6 +189,7 @@ export {
   releaseArtifacts,
   releaseArch,
   releaseLibc,
+  multiarchLibdir,
   type ReleaseOptions,
   type ReleaseResult,
 } from './release-artifacts.js';

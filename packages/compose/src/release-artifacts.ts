@@ -55,8 +55,15 @@ function control(fields: Record<string, string>): string {
     .join('\n')}\n`;
 }
 
-/** Debian's multiarch directory (x86_64-linux-gnu), so the packages are Multi-Arch: same. */
-export const multiarchLibdir = (): string => `lib/${sh('dpkg-architecture', ['-qDEB_HOST_MULTIARCH'])}`;
+/** Debian's multiarch directory (lib/x86_64-linux-gnu), so the packages are Multi-Arch: same:
+ * dpkg-architecture's (dpkg-dev), else the compiler's. */
+export function multiarchLibdir(): string {
+  const cc = process.env.CC?.split(' ')[0] || 'cc';
+  const triplet = which('dpkg-architecture')
+    ? sh('dpkg-architecture', ['-qDEB_HOST_MULTIARCH'])
+    : sh(cc, ['-print-multiarch']);
+  return `lib/${triplet}`;
+}
 
 /** Runtime (the SONAME files) in libhakmem0, everything else in libhakmem-dev; `usr`: the staged
  * /usr, its libraries in `libdir`. */
