@@ -3,16 +3,19 @@
 // installing another variant adds its targets without rewriting the others'. Every path is
 // computed from the config file's own location, so the prefix can move.
 
-export const CMAKE_DIR = 'lib/cmake/hakmem';
+/** The package's directory under a libdir (lib, or a Debian multiarch lib/<triplet>). */
+export const cmakeDirOf = (libdir = 'lib'): string => `${libdir}/cmake/hakmem`;
 export const CMAKE_CONFIG = 'hakmem-config.cmake';
 export const CMAKE_VERSION = 'hakmem-config-version.cmake';
 export const cmakeVariantFile = (variant: string): string => `hakmem-variant-${variant}.cmake`;
 
-export function cmakeConfig(): string {
+export function cmakeConfig(libdir = 'lib'): string {
+  // up from <libdir>/cmake/hakmem to the prefix
+  const up = ['..', '..', ...libdir.split('/').map(() => '..')].join('/');
   return `# hakmem's CMake package, written by \`hakmem build <variant> --install\`. Imported targets:
 #   hakmem::hakmem-<variant>, hakmem::hakmem-<variant>-static   for every installed variant
 #   hakmem::hakmem, hakmem::hakmem-static                       the default variant
-get_filename_component(_hakmem_prefix "\${CMAKE_CURRENT_LIST_DIR}/../../.." ABSOLUTE)
+get_filename_component(_hakmem_prefix "\${CMAKE_CURRENT_LIST_DIR}/${up}" ABSOLUTE)
 file(GLOB _hakmem_variant_files "\${CMAKE_CURRENT_LIST_DIR}/hakmem-variant-*.cmake")
 foreach(_hakmem_file IN LISTS _hakmem_variant_files)
   include("\${_hakmem_file}")
@@ -43,18 +46,18 @@ endif()
 
 /** The imported targets of one variant (`soname`: its shared library's file in lib/), and for
  * the default variant the plain hakmem::hakmem and hakmem::hakmem-static too. */
-export function cmakeVariant(variant: string, soname: string): string {
+export function cmakeVariant(variant: string, soname: string, libdir = 'lib'): string {
   const targets = (name: string): string => `if(NOT TARGET hakmem::${name})
   add_library(hakmem::${name} SHARED IMPORTED)
   set_target_properties(hakmem::${name} PROPERTIES
-    IMPORTED_LOCATION "\${_hakmem_prefix}/lib/${soname}"
+    IMPORTED_LOCATION "\${_hakmem_prefix}/${libdir}/${soname}"
     IMPORTED_SONAME "${soname}"
     INTERFACE_INCLUDE_DIRECTORIES "\${_hakmem_prefix}/include")
 endif()
 if(NOT TARGET hakmem::${name}-static)
   add_library(hakmem::${name}-static STATIC IMPORTED)
   set_target_properties(hakmem::${name}-static PROPERTIES
-    IMPORTED_LOCATION "\${_hakmem_prefix}/lib/libhakmem-${variant}.a"
+    IMPORTED_LOCATION "\${_hakmem_prefix}/${libdir}/libhakmem-${variant}.a"
     IMPORTED_LINK_INTERFACE_LANGUAGES "C"
     INTERFACE_INCLUDE_DIRECTORIES "\${_hakmem_prefix}/include"
     INTERFACE_LINK_LIBRARIES "pthread")

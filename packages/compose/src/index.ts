@@ -199,3 +199,11 @@ export {
 } from './tune/metric.js';
 export { rankTestLess, rankTestTwoSided, holm, minPossibleP, type RankTest } from './tune/rank.js';
 export { tuneChartSvg, paretoFront, type ChartPoint } from './tune/chart.js';
+export {
+  releaseArtifacts,
+  releaseArch,
+  releaseLibc,
+  multiarchLibdir,
+  type ReleaseOptions,
+  type ReleaseResult,
+} from './release-artifacts.js';

@@ -3,9 +3,9 @@ import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildResult } from './build.js';
 import {
   CMAKE_CONFIG,
-  CMAKE_DIR,
   CMAKE_VERSION,
   cmakeConfig,
+  cmakeDirOf,
   cmakeConfigVersion,
   cmakeVariant,
   cmakeVariantFile,
@@ -22,6 +22,8 @@ export interface InstallOptions {
   readonly prefix: string;
   /** Staging root put in front of prefix (packagers' DESTDIR); default: env.DESTDIR. */
   readonly destdir?: string;
+  /** Libraries' directory relative to prefix: lib (default), or a Debian multiarch lib/<triplet>. */
+  readonly libdir?: string;
   /** CC, LDFLAGS, PATH, DESTDIR. */
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -44,9 +46,9 @@ function link(target: string, path: string): void {
 
 /**
  * Installs a built variant (`built`: buildVariant's result; its object is relinked with the
- * versioned SONAME) under DESTDIR/prefix: lib/libhakmem-<v>.so.<major> and its dev symlink,
- * lib/libhakmem-<v>.a, include/hakmem.h, lib/pkgconfig/hakmem-<v>.pc, the CMake package; the
- * variant named default also as libhakmem.so(.<major>), libhakmem.a and hakmem.pc.
+ * versioned SONAME) under DESTDIR/prefix (lib/ below: opts.libdir): lib/libhakmem-<v>.so.<major>
+ * and its dev symlink, lib/libhakmem-<v>.a, include/hakmem.h, lib/pkgconfig/hakmem-<v>.pc, the
+ * CMake package; the variant named default also as libhakmem.so(.<major>), libhakmem.a and hakmem.pc.
  */
 export async function installVariant(
   config: LoadedConfig,
@@ -60,8 +62,10 @@ export async function installVariant(
   const prefix = resolve(opts.prefix);
   const destdir = opts.destdir ?? env.DESTDIR;
   const root = destdir ? join(resolve(destdir), prefix) : prefix;
-  const lib = join(root, 'lib');
-  for (const d of ['include', 'lib/pkgconfig', CMAKE_DIR]) mkdirSync(join(root, d), { recursive: true });
+  const libRel = opts.libdir ?? 'lib';
+  const lib = join(root, libRel);
+  const cmakeDir = cmakeDirOf(libRel);
+  for (const d of ['include', `${libRel}/pkgconfig`, cmakeDir]) mkdirSync(join(root, d), { recursive: true });
 
   const files: string[] = [];
   const write = (rel: string, text: string) => {
@@ -81,21 +85,21 @@ export async function installVariant(
   } finally {
     rmSync(tmp, { force: true });
   }
-  files.push(`lib/${soname}`);
-  ln(soname, `lib/libhakmem-${name}.so`);
+  files.push(`${libRel}/${soname}`);
+  ln(soname, `${libRel}/libhakmem-${name}.so`);
   copyFileSync(join(built.distDir, 'libhakmem.a'), join(lib, `libhakmem-${name}.a`));
-  files.push(`lib/libhakmem-${name}.a`);
+  files.push(`${libRel}/libhakmem-${name}.a`);
   copyFileSync(join(built.distDir, 'include', 'hakmem.h'), join(root, 'include', 'hakmem.h'));
   files.push('include/hakmem.h');
-  write(`lib/pkgconfig/hakmem-${name}.pc`, installedPkgConfig(v, prefix, `hakmem-${name}`));
+  write(`${libRel}/pkgconfig/hakmem-${name}.pc`, installedPkgConfig(v, prefix, `hakmem-${name}`, libRel));
   if (name === 'default') {
-    ln(soname, `lib/libhakmem.so.${majorOf(v.version)}`);
-    ln(soname, 'lib/libhakmem.so');
-    ln(`libhakmem-${name}.a`, 'lib/libhakmem.a');
-    write('lib/pkgconfig/hakmem.pc', installedPkgConfig(v, prefix, 'hakmem'));
+    ln(soname, `${libRel}/libhakmem.so.${majorOf(v.version)}`);
+    ln(soname, `${libRel}/libhakmem.so`);
+    ln(`libhakmem-${name}.a`, `${libRel}/libhakmem.a`);
+    write(`${libRel}/pkgconfig/hakmem.pc`, installedPkgConfig(v, prefix, 'hakmem', libRel));
   }
-  write(`${CMAKE_DIR}/${CMAKE_CONFIG}`, cmakeConfig());
-  write(`${CMAKE_DIR}/${CMAKE_VERSION}`, cmakeConfigVersion(v.version));
-  write(`${CMAKE_DIR}/${cmakeVariantFile(name)}`, cmakeVariant(name, soname));
+  write(`${cmakeDir}/${CMAKE_CONFIG}`, cmakeConfig(libRel));
+  write(`${cmakeDir}/${CMAKE_VERSION}`, cmakeConfigVersion(v.version));
+  write(`${cmakeDir}/${cmakeVariantFile(name)}`, cmakeVariant(name, soname, libRel));
   return { root, files };
 }

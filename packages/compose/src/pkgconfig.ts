@@ -18,13 +18,13 @@ export function pkgConfig(v: ResolvedVariant, prefix: string): string {
 }
 
 /** lib/pkgconfig/<pcName>.pc of an installed variant: paths from `prefix=` (the install prefix,
- * without DESTDIR), so a packager can move the tree by editing one line; `lib`: the -l name. */
-export function installedPkgConfig(v: ResolvedVariant, prefix: string, lib: string): string {
+ * without DESTDIR), so a packager can move the tree by editing one line; `lib`: the -l name;
+ * `libdir`: relative to prefix. */
+export function installedPkgConfig(v: ResolvedVariant, prefix: string, lib: string, libdir = 'lib'): string {
   const desc = `hakmem allocator, variant ${v.name}${v.description ? `: ${v.description}` : ''}`.replace(/\s+/g, ' ');
   return [
     `prefix=${prefix}`,
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${prefix}
-    'libdir=${prefix}/lib',
+    `libdir=\${prefix}/${libdir}`,
     // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config expands its own ${prefix}
     'includedir=${prefix}/include',
     '',

@@ -44,4 +44,19 @@ describe('install files', () => {
     expect(version).toContain('set(PACKAGE_VERSION "0.1.0")');
     expect(version).toContain('NOT PACKAGE_FIND_VERSION_MAJOR STREQUAL "0"');
   });
+
+  it('a multiarch libdir (Debian lib/<triplet>): the .pc, the CMake prefix and locations follow it', () => {
+    const v = resolveVariantInput(slots, 'lean', variant({}));
+    expect(installedPkgConfig(v, '/usr', 'hakmem', 'lib/x86_64-linux-gnu')).toMatch(
+      /^prefix=\/usr\nlibdir=\$\{prefix\}\/lib\/x86_64-linux-gnu\nincludedir=\$\{prefix\}\/include\n/,
+    );
+    // lib/<triplet>/cmake/hakmem is four levels below the prefix
+    expect(cmakeConfig('lib/x86_64-linux-gnu')).toContain(
+      `get_filename_component(_hakmem_prefix "\${CMAKE_CURRENT_LIST_DIR}/../../../.." ABSOLUTE)`,
+    );
+    const lean = cmakeVariant('lean', 'libhakmem-lean.so.0', 'lib/x86_64-linux-gnu');
+    expect(lean).toContain(`"\${_hakmem_prefix}/lib/x86_64-linux-gnu/libhakmem-lean.so.0"`);
+    expect(lean).toContain(`"\${_hakmem_prefix}/lib/x86_64-linux-gnu/libhakmem-lean.a"`);
+    expect(lean).toContain(`"\${_hakmem_prefix}/include"`);
+  });
 });
