@@ -30,6 +30,13 @@ export const fuzzDir = join(repoRoot, 'native', 'fuzz');
 const cliBin = join(repoRoot, 'packages', 'compose', 'bin', 'hakmem.mjs');
 const workRoot = join(repoRoot, '.hakmem', 'reliability');
 
+/** variant.json names a folder by its package (`@hakmem/large/c/common`): the folder here. */
+function packageDir(name: string): string {
+  const m = /^@hakmem\/([^/]+)\/?(.*)$/.exec(name);
+  if (!m) return name;
+  return join(repoRoot, m[1] === 'native' ? 'native' : join('packages', m[1]!), m[2]!);
+}
+
 export interface VariantInfo {
   name: string;
   dist: string;
@@ -197,7 +204,7 @@ export function contractCflags(variant: string): string[] {
     `-I${join(repoRoot, 'native', 'include')}`,
     `-I${join(repoRoot, 'native', 'core')}`,
     `-I${join(workRoot, variant, 'unit')}`,
-    ...(json.compiler?.includes ?? []).map((d) => `-I${d}`),
+    ...(json.compiler?.includes ?? []).map((d) => `-I${packageDir(d)}`),
   ];
 }
 

@@ -66,7 +66,7 @@ describe('loading hakmem.config.ts', () => {
     );
     expect(v.boxes).toMatchObject({
       stats: { box: 'off' },
-      purge: { box: 'decay' },
+      purge: { box: 'background' },
       front: { box: 'tcache' },
       block: { box: 'fast' },
     });
@@ -118,7 +118,7 @@ export default defineConfig({
       const v = c.variants.old!;
       expect(v.boxes.front.box).toBe('magazine');
       expect(v.tunables.front.maxBytes).toBe(4096);
-      expect(v.boxes.purge).toMatchObject({ box: 'decay', packageName: '@hakmem/purge' });
+      expect(v.boxes.purge).toMatchObject({ box: 'background', packageName: '@hakmem/purge' });
       expect(Object.fromEntries(SLOT_ORDER.map((s) => [s, c.slots[s].packageName]))).toEqual(
         Object.fromEntries(SLOT_ORDER.map((s) => [s, `@hakmem/${s}`])),
       );
