@@ -43,7 +43,7 @@ export const defaultBoxes = {
   block: 'fast',
   large: 'bigcache',
   stats: 'off',
-  purge: 'background',
+  purge: 'decay',
 } as const;
 
 /** A plain (untyped) config, as a JS config file would give. */

@@ -32,7 +32,8 @@ describe('swapping the block box of the default variant', () => {
   let swapped: TestVariant;
   const def = join(repoRoot, 'dist', 'default');
   beforeAll(async () => {
-    swapped = await buildTestVariant(`t-swap-${process.pid}`, { block: 'checked' });
+    // the default variant's purge box (the helpers' default boxes keep decay)
+    swapped = await buildTestVariant(`t-swap-${process.pid}`, { block: 'checked', purge: 'background' });
   }, 120_000);
   afterAll(() => swapped?.remove());
 
