@@ -86,6 +86,32 @@ static inline void bench_oom(const char *prog, size_t n) {
   exit(3);
 }
 
+/* A block that carries its own size, for programs that pass blocks between threads: the first
+ * 8 bytes hold `tag ^ n`, the last byte `mark` (n >= 8). */
+static inline void *bench_stamp(const char *prog, size_t n, uint64_t tag, unsigned char mark) {
+  void *p = malloc(n);
+  if (!p) bench_oom(prog, n);
+  unsigned char *c = (unsigned char *)p;
+  uint64_t t = tag ^ (uint64_t)n;
+  memcpy(c, &t, 8);
+  c[n - 1] = mark;
+  bench_escape(p);
+  return p;
+}
+
+/* Check a stamped block and free it: its size must lie in [lo, hi), and its last byte hold the
+ * mark when the size is above `mark_above` (smaller blocks may have it overwritten by a link the
+ * program keeps in them); otherwise the program stops, since the allocator corrupted it. */
+static inline void bench_unstamp(const char *prog, void *p, uint64_t tag, unsigned char mark, size_t lo, size_t hi,
+                                 size_t mark_above) {
+  unsigned char *c = (unsigned char *)p;
+  uint64_t t;
+  memcpy(&t, c, 8);
+  size_t n = (size_t)(t ^ tag);
+  if (n < lo || n >= hi || (n > mark_above && c[n - 1] != mark)) bench_die(prog, "a block was corrupted");
+  free(p);
+}
+
 /* Parse a non-negative integer argument, with optional k/m/g suffix (powers of 1000). */
 static inline uint64_t bench_arg_u64(const char *prog, const char *name, const char *s) {
   char *end;

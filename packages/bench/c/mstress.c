@@ -44,25 +44,10 @@ typedef struct {
 static _Atomic(void *) *slots;
 static size_t nslots, large_max;
 
-static void *stamp(size_t n) {
-  void *p = malloc(n);
-  if (!p) bench_oom(PROG, n);
-  unsigned char *c = (unsigned char *)p;
-  uint64_t tag = TAG ^ (uint64_t)n;
-  memcpy(c, &tag, 8);
-  c[n - 1] = MARK;
-  bench_escape(p);
-  return p;
-}
+static void *stamp(size_t n) { return bench_stamp(PROG, n, TAG, MARK); }
 
 static void check_free(void *p) {
-  if (!p) return;
-  unsigned char *c = (unsigned char *)p;
-  uint64_t tag;
-  memcpy(&tag, c, 8);
-  size_t n = (size_t)(tag ^ TAG);
-  if (n < SMALL_MIN || n >= large_max || c[n - 1] != MARK) bench_die(PROG, "a block was corrupted");
-  free(p);
+  if (p) bench_unstamp(PROG, p, TAG, MARK, SMALL_MIN, large_max, 0);
 }
 
 static void *run(void *arg) {

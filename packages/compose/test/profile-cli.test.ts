@@ -13,6 +13,9 @@ describe('hakmem profile (CLI)', () => {
     const r = spawnSync(process.execPath, [cliBin, ...args], { cwd: t.dir, encoding: 'utf8' });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
+  // `hakmem profile` of the config's one variant into `out`; `rest` is the options, `--` and the command
+  const profile = (out: string, ...rest: string[]) =>
+    hakmem(['profile', '--config', config, '--variant', 'plain', '--out', out, ...rest]);
   beforeAll(() => writeFileSync(config, configSource('plain')));
   afterAll(() => t.cleanup());
 
@@ -47,13 +50,7 @@ describe('hakmem profile (CLI)', () => {
     const exe = join(t.dir, 'sites');
     expect(spawnSync('gcc', ['-g', '-O0', '-o', exe, join(fixturesDir, 'profile', 'sites.c')]).status).toBe(0);
     const out = join(t.dir, 'out');
-    const r = hakmem([
-      'profile',
-      '--config',
-      config,
-      '--variant',
-      'plain',
-      '--out',
+    const r = profile(
       out,
       '--rate',
       '4K',
@@ -61,7 +58,7 @@ describe('hakmem profile (CLI)', () => {
       'sh',
       '-c',
       `echo "preload=$LD_PRELOAD rate=$HAKMEM_SAMPLER_SAMPLE_BYTES"; ${exe}; exit 3`,
-    ]);
+    );
     expect(r.stderr).toMatch(/hakmem profile: building variant plain/);
     expect(r.stderr).toMatch(/hakmem profile: symbolising \d+ pcs in \d+ files/);
     expect(r.stderr).toMatch(/sh exited with status 3/);
@@ -82,29 +79,17 @@ describe('hakmem profile (CLI)', () => {
     expect(readFileSync(join(out, 'leaks.txt'), 'utf8')).toContain('site_leak');
 
     // a program that leaves no raw profile: said clearly; the build of the same sources is reused
-    const none = hakmem(['profile', '--config', config, '--variant', 'plain', '--out', out, '--', '/bin/true']);
+    const none = profile(out, '--', '/bin/true');
     expect(none.status).toBe(1);
     expect(none.stderr).toMatch(/\/bin\/true ran but wrote no raw profile to .*: was .*libhakmem\.so preloaded\?/);
     expect(none.stderr).toMatch(/hakmem profile: plain is built from the same sources already: reusing it/);
     expect(none.stderr).not.toMatch(/built plain in/);
     // a changed input (a tunable) is a new key: built again
     writeFileSync(config, configSource('plain', '{ front: { maxBlocks: 64 } }'));
-    const changed = hakmem(['profile', '--config', config, '--variant', 'plain', '--out', out, '--', '/bin/true']);
+    const changed = profile(out, '--', '/bin/true');
     expect(changed.stderr).toMatch(/hakmem profile: built plain in [\d.]+ s/);
     // ... and the command's own status, when it failed, whatever became of the report
-    const failed = hakmem([
-      'profile',
-      '--config',
-      config,
-      '--variant',
-      'plain',
-      '--out',
-      out,
-      '--',
-      'sh',
-      '-c',
-      'exit 5',
-    ]);
+    const failed = profile(out, '--', 'sh', '-c', 'exit 5');
     expect(failed.status).toBe(5);
     expect(failed.stderr).toMatch(/sh ran but wrote no raw profile/);
   }, 180_000);
@@ -116,21 +101,7 @@ describe('hakmem profile (CLI)', () => {
     expect(spawnSync('gcc', ['-g', '-O0', '-o', exe, join(fixturesDir, 'profile', 'sites.c')]).status).toBe(0);
     copyFileSync(exe, other);
     const out = join(t.dir, 'out-exe');
-    const run = (...opts: string[]) =>
-      hakmem([
-        'profile',
-        '--config',
-        config,
-        '--variant',
-        'plain',
-        '--out',
-        out,
-        ...opts,
-        '--',
-        'sh',
-        '-c',
-        `${other}; exec ${exe}`,
-      ]);
+    const run = (...opts: string[]) => profile(out, ...opts, '--', 'sh', '-c', `${other}; exec ${exe}`);
     const total = () => /allocated \(estimated\): ([\d,]+) bytes/.exec(readFileSync(join(out, 'top.txt'), 'utf8'))?.[1];
 
     const own = run();

@@ -40,16 +40,16 @@ static uint64_t hk_purge_wakeups;    /* the thread's wake-ups, timed or woken (p
 /* Something waits to go back: it rested now (hk_purge_stamp) or waits in an orphan's queue.
  * The caller may hold the pool's or the large cache's lock: no allocation, no waiting. */
 static void hk_purge_waits(uint64_t bytes) {
-  if (__atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) != HK_PURGE_RUNNING) {
-    __atomic_fetch_add(&hk_purge_rest_bytes, bytes, __ATOMIC_RELAXED);
-    __atomic_store_n(&hk_purge_last_rest, __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
-    return;
-  }
+  int running = __atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING;
   /* a sleeping thread publishes no clock: read it, or this rest would be stamped as old as the
    * thread's last pass and go back at its next one, without the delay */
-  if (__atomic_load_n(&hk_purge_sleeping, __ATOMIC_RELAXED))
+  if (running && __atomic_load_n(&hk_purge_sleeping, __ATOMIC_RELAXED))
     __atomic_store_n(&hk_purge_clock, hk_clock_ms(), __ATOMIC_RELAXED);
   __atomic_store_n(&hk_purge_last_rest, __atomic_load_n(&hk_purge_clock, __ATOMIC_RELAXED), __ATOMIC_RELAXED);
+  if (!running) {
+    __atomic_fetch_add(&hk_purge_rest_bytes, bytes, __ATOMIC_RELAXED);
+    return;
+  }
   /* store last_rest, then load sleeping; the thread stores sleeping, then loads last_rest:
    * without the fence both loads could see the old values and the wake would be lost */
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
