@@ -10,8 +10,10 @@
 #include "hakmem/hk_purge.h"
 #include "hakmem/hk_stats.h"
 
-static hk_slab_t *hk_pool_take_slab(void);   /* an empty 64 KiB slab, owner POOL; NULL on OOM */
-static hk_chunk_t *hk_pool_take_chunk(void); /* an empty chunk (unformatted); NULL on OOM */
+static hk_slab_t *hk_pool_take_slab(void); /* an empty 64 KiB slab, owner POOL; NULL on OOM */
+/* an empty chunk (unformatted), preferably the one that last served cls (its pages touched
+ * where cls's blocks lie; cls >= HK_NUM_CLASSES: any); NULL on OOM */
+static hk_chunk_t *hk_pool_take_chunk(uint32_t cls);
 static void hk_pool_give_slab(hk_slab_t *s); /* s is empty and owned by nobody */
 static void hk_pool_give_chunk(hk_chunk_t *ch);
 /* Give back the pages of resident resting slabs and chunks stamped before `before` (ms;

@@ -140,7 +140,7 @@ static hk_slab_t *hk_refill_next_slab(hk_heap_t *h, uint32_t cls) {
     if (!s) return NULL;
     hk_slab_assign(s, h, cls);
   } else {
-    hk_chunk_t *ch = hk_pool_take_chunk();
+    hk_chunk_t *ch = hk_pool_take_chunk(cls);
     if (!ch) return NULL;
     hk_chunk_format_whole(ch);
     s = &ch->slabs[0];

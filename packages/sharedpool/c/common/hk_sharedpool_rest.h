@@ -28,5 +28,6 @@ static int hk_pool_quiesce(void);
 static uint32_t hk_pool_next(int list, uint32_t id);
 static void hk_pool_set_next(int list, uint32_t id, uint32_t next);
 static int64_t hk_pool_resident_slabs(void); /* resident resting slabs, a chunk counting as 32 */
+static int64_t hk_pool_parked_chunks(void);  /* resident whole chunks parked by class (not on a list) */
 
 #endif

@@ -91,7 +91,7 @@ static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
     return 0;
   }
   if (!strcmp(name, "empty_chunks")) {
-    *out = hk_pool_count(HK_POOL_CHUNKS) + hk_pool_count(HK_POOL_CHUNKS_COLD);
+    *out = hk_pool_count(HK_POOL_CHUNKS) + hk_pool_count(HK_POOL_CHUNKS_COLD) + hk_pool_parked_chunks();
     return 0;
   }
   if (!strcmp(name, "resident_slabs")) {

@@ -55,7 +55,7 @@ static void hk_sharedpool_lock_all(void) { pthread_mutex_lock(&hk_pool_mutex); }
 static void hk_sharedpool_unlock_all(void) { pthread_mutex_unlock(&hk_pool_mutex); }
 static void hk_sharedpool_reset_locks(void) { pthread_mutex_init(&hk_pool_mutex, NULL); }
 
-/* Exact: read under the lock. */
+/* Exact: the lists read under the lock (parked chunks are counted outside it). */
 static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
   (void)arg;
   int a, b;
@@ -72,5 +72,6 @@ static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
   pthread_mutex_lock(&hk_pool_mutex);
   *out = hk_pool_counts[a] + hk_pool_counts[b];
   pthread_mutex_unlock(&hk_pool_mutex);
+  if (a == HK_POOL_CHUNKS) *out += hk_pool_parked_chunks(); /* parked outside the lists */
   return 0;
 }
