@@ -223,9 +223,10 @@ describe.each(names)('fuzzer, variant %s', (name) => {
   );
 
   for (const bug of knownBugs) {
-    // Not fixed yet (see the report in native/fuzz/known-bugs/README.md): once fixed, move the
-    // input to native/fuzz/regressions/ and this replay runs in every CI run from then on.
-    it.skip(`KNOWN BUG, not fixed yet: replay native/fuzz/known-bugs/${bug}`, () => {
+    // Not fixed yet (see the report in native/fuzz/known-bugs/README.md): the replay must still
+    // fail, so a fix shows here as a failing test, whose remedy is to move the input to
+    // native/fuzz/regressions/, where its replay runs in every CI run from then on.
+    it.fails(`KNOWN BUG, not fixed yet: replay native/fuzz/known-bugs/${bug} still fails`, () => {
       const v = ensureVariant(name);
       const bin = replayBinary(v, [], 'strict');
       const r = run(bin, { args: [join(knownBugsDir, bug)], env: SAN_ENV, timeoutMs: 60_000 });
