@@ -9,6 +9,8 @@
 /* C23; absent from glibc 2.36 headers. Weak: NULL where nobody defines them. */
 extern void free_sized(void *, size_t) __attribute__((weak));
 extern void free_aligned_sized(void *, size_t, size_t) __attribute__((weak));
+/* glibc's <malloc.h> declares it, musl's does not; hakmem defines it everywhere. */
+extern void *pvalloc(size_t);
 
 static size_t page;
 

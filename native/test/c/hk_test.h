@@ -4,7 +4,9 @@
  * family the program uses is hakmem's (via LD_PRELOAD, -lhakmem, or the static
  * archive), and prints "hakmem variant=<name>". HK_TEST_ALLOW_GLIBC=1 disables
  * the proof, for dry runs against glibc only. HK_TEST_STATIC=1 tells it that
- * hakmem is linked into the executable itself (libhakmem.a).
+ * hakmem is linked into the executable itself (libhakmem.a, or the exported C file): in a
+ * fully static executable (musl-gcc -static), where dlsym and dladdr see nothing, the proof is
+ * hakmem's own functions linked in and its registry claiming what malloc returns.
  * Programs end with hk_done(), which prints "ok <n> checks" and exits 0;
  * CHECK() prints a message and exits 1 on the first failure. */
 #ifndef HK_TEST_H
@@ -64,8 +66,21 @@ static inline int hk_env_flag(const char *name) {
 
 typedef int (*hk_probe_fn)(const char *, const char *, int64_t, int64_t *);
 
+/* hakmem's own functions, weak: NULL unless linked into the executable. Only a fully static
+ * executable needs them (dlsym finds nothing there); everywhere else dlsym answers first. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+const char *hakmem_variant_name(void) __attribute__((weak));
+int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out) __attribute__((weak));
+#ifdef __cplusplus
+}
+#endif
+static int hk_fully_static; /* set by hk_require_hakmem_syms */
+
 static inline hk_probe_fn hk_probe_fn_get(void) {
   if (hk_glibc_mode) return NULL;
+  if (hk_fully_static) return hakmem_probe;
   return (hk_probe_fn)dlsym(RTLD_DEFAULT, "hakmem_probe");
 }
 
@@ -103,16 +118,23 @@ static const char *hk_require_hakmem_syms(void *malloc_addr, const char *const *
     return "none";
   }
   const char *(*vn)(void) = (const char *(*)(void))dlsym(RTLD_DEFAULT, "hakmem_variant_name");
-  if (!vn)
-    FAIL("hakmem_variant_name not found: this program is not served by hakmem "
-         "(run it with LD_PRELOAD=<dist>/libhakmem.so or link it with -lhakmem)");
-  Dl_info lib;
-  if (!dladdr((void *)vn, &lib)) FAIL("dladdr(hakmem_variant_name) failed");
-  if (!hk_env_flag("HK_TEST_STATIC") && (!lib.dli_fname || !strstr(lib.dli_fname, "libhakmem")))
-    FAIL("hakmem_variant_name lives in '%s', expected a path containing libhakmem",
-         lib.dli_fname ? lib.dli_fname : "?");
-  hk_same_object("malloc (as called by this program)", malloc_addr, &lib);
-  for (const char *const *s = symbols; *s; s++) hk_same_object(*s, dlsym(RTLD_DEFAULT, *s), &lib);
+  if (!vn && hk_env_flag("HK_TEST_STATIC") && hakmem_variant_name && hakmem_probe) {
+    /* A fully static executable: no dynamic symbols to compare. hakmem is linked in, and its
+     * registry must claim malloc's blocks (below), so malloc is hakmem's. */
+    hk_fully_static = 1;
+    vn = hakmem_variant_name;
+  } else {
+    if (!vn)
+      FAIL("hakmem_variant_name not found: this program is not served by hakmem "
+           "(run it with LD_PRELOAD=<dist>/libhakmem.so or link it with -lhakmem)");
+    Dl_info lib;
+    if (!dladdr((void *)vn, &lib)) FAIL("dladdr(hakmem_variant_name) failed");
+    if (!hk_env_flag("HK_TEST_STATIC") && (!lib.dli_fname || !strstr(lib.dli_fname, "libhakmem")))
+      FAIL("hakmem_variant_name lives in '%s', expected a path containing libhakmem",
+           lib.dli_fname ? lib.dli_fname : "?");
+    hk_same_object("malloc (as called by this program)", malloc_addr, &lib);
+    for (const char *const *s = symbols; *s; s++) hk_same_object(*s, dlsym(RTLD_DEFAULT, *s), &lib);
+  }
   const char *name = vn();
   if (!name || !*name) FAIL("hakmem_variant_name() returned an empty name");
 
@@ -120,10 +142,11 @@ static const char *hk_require_hakmem_syms(void *malloc_addr, const char *const *
   int64_t cls = -1;
   void *small = malloc(48), *big = malloc((size_t)8 << 20);
   if (!small || !big) FAIL("malloc failed during the hakmem check");
-  if (hk_probe("core", "classify", (int64_t)(intptr_t)small, &cls))
-    if (cls == 0) FAIL("hakmem_probe(core, classify) says malloc(48)=%p is foreign", small);
+  int known = hk_probe("core", "classify", (int64_t)(intptr_t)small, &cls);
+  if (known && cls == 0) FAIL("hakmem_probe(core, classify) says malloc(48)=%p is foreign", small);
   if (hk_probe("core", "classify", (int64_t)(intptr_t)big, &cls))
     if (cls == 0) FAIL("hakmem_probe(core, classify) says malloc(8 MiB)=%p is foreign", big);
+  if (hk_fully_static && !known) FAIL("hakmem_probe(core, classify) is unknown: cannot prove malloc is hakmem's");
   free(small);
   free(big);
   printf("hakmem variant=%s\n", name);
