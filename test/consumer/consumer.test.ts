@@ -54,7 +54,7 @@ function write(file: string, text: string): void {
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|PNPM_|pnpm_|VITEST|TURBO_|INIT_CWD$|NODE_OPTIONS$)/i.test(k) && k !== 'npm_config_nodedir') continue;
+    if (/^(npm_|PNPM_|pnpm_|VITEST|TURBO_|INIT_CWD$|NODE_OPTIONS$)/i.test(k)) continue;
     env[k] = v;
   }
   return { ...env, ...extra };
