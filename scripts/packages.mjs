@@ -76,15 +76,19 @@ export function hakmemRules(dir, files = packedFiles(dir)) {
   need(Array.isArray(pkg.files) && pkg.files.length > 0, 'files is missing');
   const root = pkg.exports?.['.'];
   need(root && typeof root === 'object', 'exports["."] is missing');
+  // exports["."]: { import: { types, default }, require: { types, default } }, so that the
+  // package can be imported (ESM) and require()d (CommonJS), each with its own declarations.
   if (root && typeof root === 'object') {
-    need(Object.keys(root)[0] === 'types', 'exports["."] must list types first');
-    need(typeof root.import === 'string' || typeof root.require === 'string', 'exports["."] needs import (or require)');
-    for (const cond of ['types', 'import', 'require']) {
-      if (root[cond])
-        need(
-          files.includes(root[cond].replace(/^\.\//, '')),
-          `exports["."].${cond} (${root[cond]}) is not in the tarball`,
-        );
+    for (const cond of ['import', 'require']) {
+      const c = root[cond];
+      need(c && typeof c === 'object', `exports["."].${cond} must be { types, default }`);
+      if (!c || typeof c !== 'object') continue;
+      need(Object.keys(c)[0] === 'types', `exports["."].${cond} must list types first`);
+      for (const k of ['types', 'default']) {
+        need(typeof c[k] === 'string', `exports["."].${cond}.${k} is missing`);
+        if (typeof c[k] === 'string')
+          need(files.includes(c[k].replace(/^\.\//, '')), `exports["."].${cond}.${k} (${c[k]}) is not in the tarball`);
+      }
     }
   }
   for (const s of INSTALL_SCRIPTS)

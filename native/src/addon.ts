@@ -168,7 +168,7 @@ const require = createRequire(import.meta.url);
 export function loadHakmem(distDir: string): HakmemAddon {
   const file = join(resolve(distDir), 'hakmem.node');
   if (!existsSync(file)) {
-    throw new Error(`hakmem addon not found: ${file}; run \`pnpm build:variant ${basename(resolve(distDir))}\` first`);
+    throw new Error(`hakmem addon not found: ${file}; run \`npx hakmem build ${basename(resolve(distDir))}\` first`);
   }
   return require(file) as HakmemAddon;
 }

@@ -3,7 +3,9 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts', 'src/conformance.ts'],
   external: ['vitest'],
-  format: ['esm'],
+  // esm for import, cjs for require (exports in package.json); shims: import.meta.url in the cjs build
+  format: ['esm', 'cjs'],
+  shims: true,
   dts: true,
   clean: true,
   sourcemap: true,

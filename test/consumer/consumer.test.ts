@@ -54,7 +54,7 @@ function write(file: string, text: string): void {
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|PNPM_|pnpm_|VITEST|TURBO_|INIT_CWD$|NODE_OPTIONS$)/i.test(k) && k !== 'npm_config_nodedir') continue;
+    if (/^(npm_|PNPM_|pnpm_|VITEST|TURBO_|INIT_CWD$|NODE_OPTIONS$)/i.test(k)) continue;
     env[k] = v;
   }
   return { ...env, ...extra };
@@ -216,6 +216,24 @@ describe('a project outside the workspace, from packed tarballs', () => {
     const r = timed('tsc', () => run(process.execPath, [tsc, '-p', 'tsconfig.json']));
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
+  });
+
+  it('require()s every installed package from CommonJS, as it imports them', () => {
+    const names = Object.keys(tarballs);
+    write(
+      join(app, 'require-check.cjs'),
+      `'use strict';\nconst out = {};\nfor (const n of ${JSON.stringify(names)}) out[n] = Object.keys(require(n)).sort();\nprocess.stdout.write(JSON.stringify(out));\n`,
+    );
+    const got = JSON.parse(ok(run(process.execPath, ['require-check.cjs']), 'node require-check.cjs')) as Record<
+      string,
+      string[]
+    >;
+    expect(Object.keys(got).sort()).toEqual([...names].sort());
+    expect(got['@hakmem/compose']).toContain('defineConfig');
+    expect(got['@hakmem/native']).toContain('includeDir');
+    for (const s of SLOT_ORDER) expect(got[`@hakmem/${s}`], s).toContain('default');
+    // The addon's Node-API headers come with the composer, not from the Node installed here.
+    expect(existsSync(join(app, 'node_modules', 'node-api-headers', 'include', 'node_api.h'))).toBe(true);
   });
 
   it('lists the third-party boxes with the published ones', () => {

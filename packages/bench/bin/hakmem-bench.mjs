@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(fileURLToPath(cli))) {
   process.stderr.write(
-    'hakmem-bench: the runner is not built (packages/bench/dist/cli.js is missing).\n' +
-      'Build it with:  pnpm --filter @hakmem/bench build   (or pnpm build)\n',
+    'hakmem-bench: the runner is not built (dist/cli.js of @hakmem/bench is missing).\n' +
+      'In a hakmem checkout, build it with:  pnpm build\n',
   );
   process.exit(2);
 }

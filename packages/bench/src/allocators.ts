@@ -175,7 +175,7 @@ export function variantAllocator(root: string, variant: string): Allocator {
   if (!existsSync(lib)) {
     throw new SetupError(
       `hakmem variant '${variant}' is not built: ${lib} does not exist.\n` +
-        `Build it first with:  pnpm build:variant ${variant}\n` +
+        `Build it first with:  npx hakmem build ${variant}\n` +
         `(or leave hakmem out with --variants none)`,
     );
   }

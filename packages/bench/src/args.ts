@@ -49,7 +49,7 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE = `usage: hakmem-bench [options]     (pnpm bench -- [options])
+export const USAGE = `usage: hakmem-bench [options]     (npx hakmem-bench [options])
 
 Runs the benchmark programs once per allocator (hakmem variants by LD_PRELOAD,
 glibc without, peers by LD_PRELOAD), interleaved, and writes reports.

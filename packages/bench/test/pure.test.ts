@@ -523,7 +523,7 @@ describe('parsing', () => {
     expect(r.allocators[0]?.preload).toBeNull();
     expect(r.skipped.map((s) => s.name)).toEqual(['jemalloc', 'mine']);
     expect(r.skipped[0]?.reason).toContain('apt-get install libjemalloc2');
-    expect(() => resolveAllocators('/nonexistent-root', ['fast'], [], [])).toThrow(/pnpm build:variant fast/);
+    expect(() => resolveAllocators('/nonexistent-root', ['fast'], [], [])).toThrow(/npx hakmem build fast/);
   });
 
   it('command-line options', () => {

@@ -366,7 +366,7 @@ describe('runner edge cases', () => {
     const io = capture();
     const code = await main(['--suite', 'tiny', '--variants', 'no-such-variant', '--out', tmp('missing')], io);
     expect(code).toBe(2);
-    expect(io.err()).toContain('pnpm build:variant no-such-variant');
+    expect(io.err()).toContain('npx hakmem build no-such-variant');
   });
 
   it('usage errors exit 2 with the usage text', async () => {

@@ -5,7 +5,9 @@ try {
   cli = await import('../dist/cli.js');
 } catch (err) {
   if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist')) {
-    console.error('hakmem: @hakmem/compose is not built; run `pnpm build` first');
+    console.error(
+      'hakmem: @hakmem/compose is not built (dist/ is missing); in a hakmem checkout run `pnpm build` first',
+    );
     process.exit(1);
   }
   throw err;

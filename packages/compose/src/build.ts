@@ -8,7 +8,7 @@ import { sourceNamer } from './source-names.js';
 import { getVariant, type LoadedConfig, type ResolvedVariant } from './validate.js';
 
 export interface BuildOptions {
-  /** Environment used to find the toolchain (PATH, npm_config_nodedir). */
+  /** Environment used to find the toolchain (PATH, CC, CXX, AR, CFLAGS, LDFLAGS). */
   readonly env?: NodeJS.ProcessEnv;
   /** Where the library goes instead of dist/<variant> (hakmem tune's build cache). */
   readonly distDir?: string;

@@ -249,7 +249,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (out.variant) {
           process.stdout.write(
             out.written
-              ? `wrote variant '${name}' into ${shown(out.written)}; build it with: pnpm build:variant ${name}\n`
+              ? `wrote variant '${name}' into ${shown(out.written)}; build it with: npx hakmem build ${name}\n`
               : `the variant (--dry-run: not written):\n${variantSource(out.variant)}`,
           );
         }

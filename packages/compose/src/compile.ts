@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, join, resolve } from 'node:path';
 import { addonSource, coreDir, includeDir } from '@hakmem/native';
 import { HakmemBuildError } from './errors.js';
 
@@ -48,10 +48,10 @@ export interface Toolchain {
   /** The user's CFLAGS (after the contract's, so -O3 wins over -O2) and LDFLAGS. */
   readonly cflags?: readonly string[];
   readonly ldflags?: readonly string[];
-  /** Node's headers (node_api.h). */
-  readonly nodeInclude: string;
-  /** node-addon-api's headers (napi.h). */
-  readonly napiInclude: string;
+  /** Node-API's C headers (node_api.h) for the addon; default: nodeIncludeDir(). */
+  readonly nodeInclude?: string;
+  /** node-addon-api's headers (napi.h) for the addon; default: napiIncludeDir(). */
+  readonly napiInclude?: string;
 }
 
 /** Absolute path of an executable on PATH, or undefined. */
@@ -69,29 +69,34 @@ export function which(cmd: string, env: NodeJS.ProcessEnv = process.env): string
   return undefined;
 }
 
-/** Node's include dir: $npm_config_nodedir/include/node, <node>/../include/node, /usr/include/node. */
-export function nodeIncludeDir(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [
-    ...(env.npm_config_nodedir ? [join(env.npm_config_nodedir, 'include', 'node')] : []),
-    resolve(dirname(process.execPath), '..', 'include', 'node'),
-    '/usr/include/node',
-  ];
-  const found = candidates.find((d) => existsSync(join(d, 'node_api.h')));
-  if (!found) {
+/** The include_dir of a header package this one depends on, checked for `header`. */
+function headerPackageDir(pkg: string, header: string): string {
+  let dir: string;
+  try {
+    dir = resolve((createRequire(import.meta.url)(pkg) as { include_dir: string }).include_dir);
+  } catch (err) {
     throw new HakmemBuildError(
-      `Node's C headers (node_api.h) not found in ${candidates.join(', ')}; ` +
-        'install them (e.g. apt-get install libnode-dev) or set npm_config_nodedir',
+      `the Node addon (hakmem.node) is compiled with the headers of the ${pkg} package, which cannot be ` +
+        `loaded (${(err as Error).message.split('\n')[0]}); reinstall @hakmem/compose`,
     );
   }
-  return found;
+  if (!existsSync(join(dir, header))) throw new HakmemBuildError(`${pkg} has no ${header} in ${dir}`);
+  return dir;
 }
 
+/**
+ * Node-API's C headers (node_api.h, js_native_api.h): those of the node-api-headers package,
+ * a dependency of @hakmem/compose, never the running Node's own. The addon is a Node-API module
+ * (NAPI_VERSION in ADDON_CXXFLAGS), so it needs only the ABI-stable C API those headers declare,
+ * whatever Node runs it. Only the addon's glue (hk_addon.o) is compiled with them: libhakmem.so
+ * and libhakmem.a need no Node header, and findToolchain does not look for any. Nothing here
+ * reads npm_config_nodedir, and nothing runs node-gyp: the addon is two objects linked by
+ * `c++ -shared` (compilePlan), so no Node development package (libnode-dev) is needed.
+ */
+export const nodeIncludeDir = (): string => headerPackageDir('node-api-headers', 'node_api.h');
+
 /** node-addon-api's include dir (napi.h). */
-export function napiIncludeDir(): string {
-  const req = createRequire(import.meta.url);
-  const napi = req('node-addon-api') as { include_dir: string };
-  return resolve(napi.include_dir);
-}
+export const napiIncludeDir = (): string => headerPackageDir('node-addon-api', 'napi.h');
 
 /** Whitespace-separated words of an environment variable, as make splits CC and CFLAGS. */
 export const envWords = (v: string | undefined): string[] => (v ?? '').split(/\s+/).filter(Boolean);
@@ -109,8 +114,9 @@ function envTool(env: NodeJS.ProcessEnv, name: string, fallback: string): { exe:
   }
 }
 
-/** CC (default gcc), CXX (g++), AR (ar), CFLAGS, LDFLAGS from `env`, and the addon headers;
- * throws the install hint when a compiler is missing. */
+/** CC (default gcc), CXX (g++), AR (ar), CFLAGS, LDFLAGS from `env`; throws the install hint
+ * when a compiler is missing. No Node header is looked for: the addon's come from packages
+ * (nodeIncludeDir, napiIncludeDir) when compilePlan needs them. */
 export function findToolchain(env: NodeJS.ProcessEnv = process.env): Toolchain {
   const cc = envTool(env, 'CC', 'gcc');
   const cxx = envTool(env, 'CXX', 'g++');
@@ -131,8 +137,6 @@ export function findToolchain(env: NodeJS.ProcessEnv = process.env): Toolchain {
     ...(cxx.args.length ? { cxxArgs: cxx.args } : {}),
     cflags: envWords(env.CFLAGS),
     ldflags: envWords(env.LDFLAGS),
-    nodeInclude: nodeIncludeDir(env),
-    napiInclude: napiIncludeDir(),
   };
 }
 
@@ -234,9 +238,9 @@ export function compilePlan(
           ...(tc.cxxArgs ?? []),
           ...ADDON_CXXFLAGS,
           '-I',
-          tc.nodeInclude,
+          tc.nodeInclude ?? nodeIncludeDir(),
           '-I',
-          tc.napiInclude,
+          tc.napiInclude ?? napiIncludeDir(),
           '-I',
           includeDir,
           '-c',

@@ -66,7 +66,7 @@ export async function importConfig(path: string): Promise<unknown> {
     const e = err as NodeJS.ErrnoException;
     const hint =
       e.code === 'ERR_MODULE_NOT_FOUND' && /@hakmem\//.test(e.message)
-        ? ' (are the packages installed and built? run `pnpm install && pnpm build`)'
+        ? ' (are the @hakmem packages it imports installed? e.g. `npm install -D @hakmem/compose`)'
         : '';
     throw new HakmemConfigError(`cannot load ${file}: ${e.message}${hint}`);
   } finally {
@@ -83,13 +83,15 @@ function findPackage(name: string, from: string): string | undefined {
   }
 }
 
-/** Imports an installed package's ESM entry (its `exports['.'].import`, else `main`). */
+/** Imports an installed package's ESM entry (its `exports['.'].import`, a path or
+ * `{ types, default }`, else `main`). */
 async function importPackage(dir: string): Promise<unknown> {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-    exports?: { '.'?: { import?: string } };
+    exports?: { '.'?: { import?: string | { default?: string } } };
     main?: string;
   };
-  const entry = pkg.exports?.['.']?.import ?? pkg.main ?? 'index.js';
+  const imp = pkg.exports?.['.']?.import;
+  const entry = (typeof imp === 'string' ? imp : imp?.default) ?? pkg.main ?? 'index.js';
   return ((await import(pathToFileURL(join(dir, entry)).href)) as { default?: unknown }).default;
 }
 

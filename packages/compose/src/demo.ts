@@ -43,7 +43,7 @@ function findPython(): string {
 export async function runDemo(config: LoadedConfig, variant: string): Promise<DemoResult> {
   getVariant(config, variant);
   const lib = join(distDirOf(config.rootDir, variant), 'libhakmem.so');
-  if (!existsSync(lib)) throw new HakmemError(`${lib} not found; run \`pnpm build:variant ${variant}\` first`);
+  if (!existsSync(lib)) throw new HakmemError(`${lib} not found; run \`npx hakmem build ${variant}\` first`);
   const python = findPython();
   const reportFile = join(tmpdir(), `hakmem-demo-${process.pid}-${Date.now().toString(36)}.report`);
   const env = { ...process.env, LD_PRELOAD: lib, PYTHONMALLOC: 'malloc', HAKMEM_REPORT: reportFile };

@@ -10,6 +10,8 @@ import {
   findToolchain,
   HakmemBuildError,
   NO_COMPILER,
+  napiIncludeDir,
+  nodeIncludeDir,
   toolchainRecord,
   validateConfig,
 } from '../src/index.js';
@@ -87,13 +89,31 @@ describe('building a variant', () => {
 
   it('finds the toolchain, or says how to install it', () => {
     const tc = findToolchain();
-    expect(existsSync(join(tc.nodeInclude, 'node_api.h'))).toBe(true);
-    expect(existsSync(join(tc.napiInclude, 'napi.h'))).toBe(true);
+    expect(tc.nodeInclude).toBeUndefined(); // the toolchain check looks for no Node header
+    expect(existsSync(join(tc.napiInclude ?? napiIncludeDir(), 'napi.h'))).toBe(true);
     const t = tempDir('nocc');
     try {
       expect(() => findToolchain({ PATH: t.dir })).toThrow(NO_COMPILER);
     } finally {
       t.cleanup();
+    }
+  });
+
+  it('compiles the addon with the node-api-headers package, and the libraries with no Node header', () => {
+    // Not the running Node's headers (/usr/include/node, $npm_config_nodedir): a package's.
+    const node = nodeIncludeDir();
+    expect(existsSync(join(node, 'node_api.h'))).toBe(true);
+    expect(node).toMatch(/[/]node-api-headers[/]include$/);
+    const env = { PATH: process.env.PATH, npm_config_nodedir: '/no/such/node' };
+    const plan = compilePlan(findToolchain(env), '/b', '/o');
+    const includes = (args: readonly string[]) => args.filter((_, i) => args[i - 1] === '-I');
+    const [obj, addonObj, glue] = plan.compile;
+    expect(includes(glue!.args).slice(0, 2)).toEqual([node, napiIncludeDir()]);
+    for (const c of [obj!, addonObj!, ...plan.link.slice(0, 2)]) {
+      expect(
+        includes(c.args).some((d) => /node-api-headers|node-addon-api|include[/]node$/.test(d)),
+        c.what,
+      ).toBe(false);
     }
   });
 
