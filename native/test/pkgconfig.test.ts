@@ -1,6 +1,6 @@
 // dist/<variant>/hakmem.pc, the installed header, and the static archive, as an outside
 // consumer uses them.
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -10,7 +10,9 @@ import {
   expectServedByHakmem,
   expectSuccess,
   findExecutable,
+  makeTempDir,
   pcPath,
+  removeDir,
   requireLibrary,
   run,
   runTestProgram,
@@ -87,6 +89,24 @@ describe('hakmem.pc and static linking', () => {
     for (const w of words(flags.stdout)) expect([...cflags, ...libs]).toContain(w);
     expect(words(flags.stdout)).toContain('-lhakmem');
   });
+
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config's own variable
+  it.skipIf(!findExecutable('pkg-config'))(
+    'a copy of the dist folder elsewhere points at the copy (prefix=${pcfiledir})',
+    () => {
+      const copy = makeTempDir('pc-copy');
+      try {
+        cpSync(distDir, copy, { recursive: true });
+        const env = { PKG_CONFIG_PATH: copy, PKG_CONFIG_LIBDIR: copy };
+        const flags = words(expectSuccess(run('pkg-config', { args: ['--cflags', '--libs', 'hakmem'], env })).stdout);
+        expect(flags).toContain(`-L${copy}`);
+        expect(flags).toContain(`-I${copy}/include`);
+        expect(readFileSync(join(copy, 'hakmem.pc'), 'utf8')).not.toContain(distDir);
+      } finally {
+        removeDir(copy);
+      }
+    },
+  );
 
   it('builds a consumer with only the .pc flags; its extended API matches variant.json', { timeout: 120_000 }, () => {
     const libDirs = libs.filter((w) => w.startsWith('-L')).map((w) => w.slice(2));

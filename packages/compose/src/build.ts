@@ -1,7 +1,16 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { publicHeader, type VariantJson } from '@hakmem/native';
-import { BASE_CFLAGS, compilePlan, findToolchain, runPlan, toolchainRecord, type Toolchain } from './compile.js';
+import {
+  BASE_CFLAGS,
+  archFamily,
+  compilePlan,
+  findToolchain,
+  runPlan,
+  targetMachine,
+  toolchainRecord,
+  type Toolchain,
+} from './compile.js';
 import { CONFIG_HEADER, VARIANT_UNIT, configHeader, variantJson, variantUnit } from './generate.js';
 import { pkgConfig } from './pkgconfig.js';
 import { sourceNamer } from './source-names.js';
@@ -14,6 +23,9 @@ export interface BuildOptions {
   readonly distDir?: string;
   /** Where the generated sources go instead of .hakmem/build/<variant>. */
   readonly buildDir?: string;
+  /** Build the Node addon (hakmem.node) too; default: unless CC builds for another CPU (a
+   * cross build: the addon could not load in this Node). */
+  readonly addon?: boolean;
 }
 
 export interface BuildResult {
@@ -24,6 +36,10 @@ export interface BuildResult {
   readonly buildDir: string;
   /** Compiler warnings, if any. */
   readonly diagnostics: string;
+  /** The machine CC builds for (cc -dumpmachine), when it says. */
+  readonly target?: string;
+  /** hakmem.node was built (no: a cross build, or addon: false). */
+  readonly addon: boolean;
 }
 
 export const buildDirOf = (rootDir: string, variant: string): string => resolve(rootDir, '.hakmem', 'build', variant);
@@ -67,19 +83,21 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
   const old = join(distRoot, `.${name}.old-${process.pid}`);
 
   const tc = findToolchain(opts.env);
+  const target = targetMachine(tc);
+  const addon = opts.addon ?? !(target !== undefined && archFamily(target) !== archFamily(process.arch));
   rmSync(buildDir, { recursive: true, force: true });
-  const json = variantJson(v, compilerRecord(v, config.rootDir, tc));
+  const json = variantJson(v, compilerRecord(v, config.rootDir, tc), { addon });
   writeGenerated(v, buildDir, config.slots, json.compiler);
 
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, 'include'), { recursive: true });
   try {
     const diagnostics = await runPlan(
-      compilePlan(tc, buildDir, tmp, variantIncludes(v), config.rootDir),
+      compilePlan(tc, buildDir, tmp, variantIncludes(v), config.rootDir, { addon }),
       config.rootDir,
     );
     copyFileSync(publicHeader, join(tmp, 'include', 'hakmem.h'));
-    writeFileSync(join(tmp, 'hakmem.pc'), pkgConfig(v, distDir));
+    writeFileSync(join(tmp, 'hakmem.pc'), pkgConfig(v));
     writeFileSync(join(tmp, 'variant.json'), `${JSON.stringify(json, null, 2)}\n`);
     rmSync(old, { recursive: true, force: true });
     const hadOld = existsSync(distDir);
@@ -91,7 +109,7 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
       throw err;
     }
     rmSync(old, { recursive: true, force: true });
-    return { variant: name, distDir, buildDir, diagnostics };
+    return { variant: name, distDir, buildDir, diagnostics, addon, ...(target ? { target } : {}) };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

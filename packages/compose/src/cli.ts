@@ -125,7 +125,9 @@ export async function main(argv: readonly string[]): Promise<number> {
           const r = await buildVariant(config, n);
           if (r.diagnostics) process.stderr.write(r.diagnostics);
           process.stdout.write(
-            `hakmem: built ${n} -> ${r.distDir} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+            `hakmem: built ${n} -> ${r.distDir} (${((Date.now() - started) / 1000).toFixed(1)} s)${
+              r.addon ? '' : `, without the Node addon (CC builds for ${r.target ?? 'another machine'})`
+            }\n`,
           );
           if (values.install) {
             const inst = await installVariant(config, n, r, { prefix: values.prefix ?? DEFAULT_PREFIX });

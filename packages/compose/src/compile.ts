@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, delimiter, join, resolve } from 'node:path';
@@ -159,6 +159,32 @@ export function toolchainRecord(tc: Toolchain): {
   };
 }
 
+/** The machine the C compiler builds for (`cc -dumpmachine`, e.g. aarch64-linux-gnu), or
+ * undefined when it cannot say. */
+export function targetMachine(tc: Toolchain): string | undefined {
+  const r = spawnSync(tc.cc, [...(tc.ccArgs ?? []), '-dumpmachine'], { encoding: 'utf8' });
+  const out = r.status === 0 ? r.stdout.trim() : '';
+  return out || undefined;
+}
+
+/** The CPU family of a target triple or of Node's process.arch, in one naming. */
+export function archFamily(archOrTriple: string): string {
+  const a = archOrTriple.split('-')[0]!;
+  if (a === 'x64' || a === 'x86_64' || a === 'amd64') return 'x86_64';
+  if (a === 'ia32' || /^i[3-6]86$/.test(a)) return 'x86';
+  if (a === 'arm64' || a === 'aarch64') return 'aarch64';
+  if (a === 'ppc64' || a.startsWith('powerpc64')) return 'powerpc64';
+  if (a === 'arm' || a.startsWith('arm')) return 'arm';
+  return a;
+}
+
+/** Does the toolchain build for another CPU than the one running Node? Then a Node addon it
+ * built could not load here: a cross build makes the library and the archive only. */
+export function isCrossToolchain(tc: Toolchain): boolean {
+  const target = targetMachine(tc);
+  return target !== undefined && archFamily(target) !== archFamily(process.arch);
+}
+
 export interface Command {
   readonly exe: string;
   readonly args: readonly string[];
@@ -207,7 +233,9 @@ export function compilePlan(
   outDir: string,
   bases: readonly string[] = [],
   rootDir?: string,
+  opts: { readonly addon?: boolean } = {},
 ): CompilePlan {
+  const addon = opts.addon ?? true;
   const unit = join(buildDir, 'hakmem_variant.c');
   const cflags = [
     ...(tc.ccArgs ?? []),
@@ -226,48 +254,57 @@ export function compilePlan(
         exe: tc.cc,
         args: [...cflags, '-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-c', unit, '-o', obj],
       },
-      {
-        what: 'hakmem-addon.o',
-        exe: tc.cc,
-        args: [...cflags, '-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '-c', unit, '-o', addonObj],
-      },
-      {
-        what: 'hk_addon.o',
-        exe: tc.cxx,
-        args: [
-          ...(tc.cxxArgs ?? []),
-          ...ADDON_CXXFLAGS,
-          '-I',
-          tc.nodeInclude ?? nodeIncludeDir(),
-          '-I',
-          tc.napiInclude ?? napiIncludeDir(),
-          '-I',
-          includeDir,
-          '-c',
-          addonSource,
-          '-o',
-          glueObj,
-        ],
-      },
+      ...(addon ? addonCompiles(tc, cflags, unit, addonObj, glueObj) : []),
     ],
     link: [
       sharedLibCommand(tc, obj, join(outDir, 'libhakmem.so')),
       { what: 'libhakmem.a', exe: tc.ar, args: ['rcs', join(outDir, 'libhakmem.a'), obj] },
-      {
-        what: 'hakmem.node',
-        exe: tc.cxx,
-        args: [
-          ...(tc.cxxArgs ?? []),
-          '-shared',
-          ...(tc.ldflags ?? []),
-          '-o',
-          join(outDir, 'hakmem.node'),
-          addonObj,
-          glueObj,
-          '-lpthread',
-        ],
-      },
+      ...(addon ? [addonLink(tc, join(outDir, 'hakmem.node'), addonObj, glueObj)] : []),
     ],
+  };
+}
+
+/** The addon's two objects: the unit again with global-dynamic TLS (a module dlopen()ed by
+ * Node), and the C++ glue against the Node-API headers. */
+function addonCompiles(
+  tc: Toolchain,
+  cflags: readonly string[],
+  unit: string,
+  addonObj: string,
+  glueObj: string,
+): Command[] {
+  return [
+    {
+      what: 'hakmem-addon.o',
+      exe: tc.cc,
+      args: [...cflags, '-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '-c', unit, '-o', addonObj],
+    },
+    {
+      what: 'hk_addon.o',
+      exe: tc.cxx,
+      args: [
+        ...(tc.cxxArgs ?? []),
+        ...ADDON_CXXFLAGS,
+        '-I',
+        tc.nodeInclude ?? nodeIncludeDir(),
+        '-I',
+        tc.napiInclude ?? napiIncludeDir(),
+        '-I',
+        includeDir,
+        '-c',
+        addonSource,
+        '-o',
+        glueObj,
+      ],
+    },
+  ];
+}
+
+function addonLink(tc: Toolchain, out: string, addonObj: string, glueObj: string): Command {
+  return {
+    what: 'hakmem.node',
+    exe: tc.cxx,
+    args: [...(tc.cxxArgs ?? []), '-shared', ...(tc.ldflags ?? []), '-o', out, addonObj, glueObj, '-lpthread'],
   };
 }
 

@@ -72,7 +72,11 @@ export function cInt(v: number): string {
 }
 
 /** variant.json: the resolved composition. */
-export function variantJson(v: ResolvedVariant, compiler: VariantJson['compiler']): VariantJson {
+export function variantJson(
+  v: ResolvedVariant,
+  compiler: VariantJson['compiler'],
+  opts: { readonly addon?: boolean } = {},
+): VariantJson {
   const boxes = {} as VariantJson['boxes'];
   const tunables = {} as VariantJson['tunables'];
   for (const slot of SLOT_ORDER) {
@@ -88,7 +92,7 @@ export function variantJson(v: ResolvedVariant, compiler: VariantJson['compiler'
     tunables,
     core: { ...v.core },
     compiler,
-    files: [...VARIANT_FILES],
+    files: VARIANT_FILES.filter((f) => opts.addon !== false || f !== 'hakmem.node'),
   };
 }
 

@@ -1,10 +1,13 @@
 import type { ResolvedVariant } from './validate.js';
 
-/** hakmem.pc for pkg-config; prefix is the absolute dist/<variant> directory. */
-export function pkgConfig(v: ResolvedVariant, prefix: string): string {
+/** dist/<variant>/hakmem.pc for pkg-config: the prefix is the folder the file is in
+ * (`${pcfiledir}`, which pkg-config and pkgconf set), so dist/<variant> works wherever it is
+ * copied and the file names no build-machine path. */
+export function pkgConfig(v: ResolvedVariant): string {
   const desc = `hakmem allocator, variant ${v.name}${v.description ? `: ${v.description}` : ''}`.replace(/\s+/g, ' ');
   return [
-    `prefix=${prefix}`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config sets pcfiledir itself
+    'prefix=${pcfiledir}',
     '',
     'Name: hakmem',
     `Description: ${desc}`,

@@ -47,6 +47,7 @@ describe('hakmem build default --install', () => {
       distDir: join(t.dir, 'dist', 'default'),
       buildDir: join(t.dir, '.hakmem', 'build', 'default'),
       diagnostics: '',
+      addon: true,
     };
     await installVariant(await loadConfig(file), 'default', built, { prefix, destdir: '' });
   }, 180_000);

@@ -168,6 +168,34 @@ describe.skipIf(!hasCross)(
       expect(runs.length).toBe(variants.length);
     }, 600_000);
 
+    it('CC=aarch64-linux-gnu-gcc hakmem build: libhakmem.so and .a for aarch64, no Node addon, api.c passes on it', {
+      timeout: 300_000,
+    }, async () => {
+      const dir = join(work, 'aarch64-build');
+      const dist = join(dir, 'dist');
+      const env = { ...process.env, CC: 'aarch64-linux-gnu-gcc' };
+      const r = await buildVariant(config, 'default', { env, distDir: dist, buildDir: join(dir, 'build') });
+      expect(r.addon).toBe(false);
+      expect(r.target).toMatch(/^aarch64-/);
+      expect(existsSync(join(dist, 'hakmem.node'))).toBe(false);
+      const json = JSON.parse(readFileSync(join(dist, 'variant.json'), 'utf8')) as VariantJson;
+      expect(json.files).not.toContain('hakmem.node');
+      expect(json.compiler).toMatchObject({ cc: 'aarch64-linux-gnu-gcc' });
+      expect(spawnSync('file', [join(dist, 'libhakmem.so')], { encoding: 'utf8' }).stdout).toMatch(/ARM aarch64/);
+      const report = join(dir, 'report.txt');
+      const probe = join(work, 'aarch64', 'api');
+      const args = [
+        '-L',
+        CROSS_SYSROOT,
+        '-E',
+        `LD_PRELOAD=${join(dist, 'libhakmem.so')}`,
+        '-E',
+        `HAKMEM_REPORT=${report}`,
+        probe,
+      ];
+      expectServed(await runAsync('qemu-aarch64', args), 'default', report, 100_000);
+    });
+
     it.each(variants)('%s: aarch64-linux-gnu-gcc builds the exported file, and api.c passes on it', (v) => {
       const r = results.get(v);
       expect(r, `no run for ${v}`).toBeDefined();
