@@ -50,8 +50,12 @@ static inline size_t hk_track_requested(const void *p, size_t size) {
   const char *end = __asan_region_is_poisoned((void *)p, size);
   return end ? (size_t)(end - (const char *)p) : size;
 }
-/* hakmem is not instrumented: its own reads of a live block are not checked, so req is exact. */
-static inline size_t hk_track_floor(void) { return 0; }
+/* hakmem itself may be instrumented (compiled into a program built with -fsanitize=address,
+ * as san_stress and the fuzzer do): then its own accesses to a live block are checked, and the
+ * block box writes word 1 as it hands a block out and free reads the first two words. A block
+ * is never told smaller than those two words (so byte 8 of malloc(1) goes unreported). */
+enum { HK_TRACK_ASAN_FLOOR = 16 };
+static inline size_t hk_track_floor(void) { return HK_TRACK_ASAN_FLOOR; }
 static inline void hk_track_free(void *p, size_t size) { hk_track_poison(p, size); }
 static inline void hk_track_open(const void *p, size_t n) { hk_track_unpoison(p, n); }
 static inline void hk_track_close(const void *p, size_t n) { hk_track_poison(p, n); }
