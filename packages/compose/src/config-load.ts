@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { SLOT_ORDER, defaultSlotPackage } from '@hakmem/native';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { HakmemConfigError } from './errors.js';
@@ -8,19 +8,100 @@ import { validateConfig, type LoadedConfig } from './validate.js';
 
 export const CONFIG_NAMES = ['hakmem.config.ts', 'hakmem.config.mts', 'hakmem.config.mjs', 'hakmem.config.js'] as const;
 
-/** The nearest hakmem.config.* in `from` or a parent directory. */
+/** The package globs of the workspace rooted at `dir` (pnpm-workspace.yaml, or package.json `workspaces`), if it is one. */
+function workspaceGlobs(dir: string): string[] | undefined {
+  const yaml = join(dir, 'pnpm-workspace.yaml');
+  if (existsSync(yaml)) {
+    // the `packages:` list: `  - glob` lines up to the next top-level key
+    const globs: string[] = [];
+    let inPackages = false;
+    for (const line of readFileSync(yaml, 'utf8').split('\n')) {
+      if (/^\S/.test(line)) inPackages = /^packages\s*:/.test(line);
+      const m = inPackages ? /^\s+-\s*['"]?([^'"#]+?)['"]?\s*(#.*)?$/.exec(line) : null;
+      if (m?.[1]) globs.push(m[1]);
+    }
+    return globs;
+  }
+  const pkg = join(dir, 'package.json');
+  if (!existsSync(pkg)) return undefined;
+  try {
+    const w = (JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces;
+    const list = Array.isArray(w) ? w : (w as { packages?: unknown } | undefined)?.packages;
+    return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the relative path `rel` matches a workspace glob (`*` one segment, `**` any depth; `!` excludes). */
+function inWorkspace(rel: string, globs: readonly string[]): boolean {
+  const re = (g: string) =>
+    new RegExp(
+      `^${g
+        .replace(/^\.\//, '')
+        .replace(/\/+$/, '')
+        .split(/(\*\*\/?|\*)/)
+        .map((part) =>
+          part === '**/'
+            ? '(?:.*/)?'
+            : part === '**'
+              ? '.*'
+              : part === '*'
+                ? '[^/]*'
+                : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('')}$`,
+    );
+  let member = false;
+  for (const g of globs) {
+    if (g.startsWith('!')) {
+      if (re(g.slice(1)).test(rel)) member = false;
+    } else if (re(g).test(rel)) member = true;
+  }
+  return member;
+}
+
+/**
+ * What bounds the config search from `start`: the nearest directory with a package.json (the
+ * project) and, when that project is a package of a workspace (or a workspace itself), the
+ * workspace's root. Both undefined when no package.json is found (the search then goes to `/`).
+ */
+function projectBoundary(start: string): { project?: string; workspace?: string } {
+  let project: string | undefined;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (!project && existsSync(join(dir, 'package.json'))) project = dir;
+    if (project) {
+      const globs = workspaceGlobs(dir);
+      if (globs && (dir === project || inWorkspace(relative(dir, project), globs))) return { project, workspace: dir };
+    }
+    if (dirname(dir) === dir) return { project };
+  }
+}
+
+/**
+ * The nearest hakmem.config.* in `from` or a parent directory, up to the project that holds
+ * `from`: the search stops at the nearest directory with a package.json, since a config above
+ * the project belongs to someone else; for a package of a workspace, at the workspace's root.
+ */
 export function findConfig(from: string = process.cwd()): string {
-  let dir = resolve(from);
-  for (;;) {
+  const start = resolve(from);
+  const { project, workspace } = projectBoundary(start);
+  const boundary = workspace ?? project;
+  for (let dir = start; ; dir = dirname(dir)) {
     for (const name of CONFIG_NAMES) {
       const p = join(dir, name);
       if (existsSync(p)) return p;
     }
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
+    if (dir === boundary || dirname(dir) === dir) break;
   }
-  throw new HakmemConfigError(`no hakmem.config.ts in ${resolve(from)} or any parent directory; pass --config <path>`);
+  const where = !boundary
+    ? `${start} or any parent directory (no package.json above it)`
+    : boundary === start
+      ? `${start} (the project: the search stops at the nearest package.json)`
+      : workspace && workspace !== project
+        ? `${start} or a parent directory up to the workspace root ${workspace} (the search stops at the root of the workspace that holds the nearest package.json, ${project})`
+        : `${start} or a parent directory up to the project at ${boundary} (the search stops at the nearest package.json)`;
+  throw new HakmemConfigError(`no hakmem.config.ts in ${where}; create one, or pass --config <path>`);
 }
 
 /**

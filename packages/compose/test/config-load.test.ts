@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineSlot, HakmemManifestError, SLOT_ORDER } from '@hakmem/native';
 import { findConfig, HakmemConfigError, importConfig, loadConfig } from '../src/index.js';
@@ -94,6 +94,47 @@ describe('loading hakmem.config.ts', () => {
         ),
       );
       await expect(loadConfig(js)).rejects.toThrow('variant plain: front.maxBlocks = 99999 is out of range [8, 4096]');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('stops the search at the project: the nearest package.json, or its workspace root', () => {
+    const t = tempDir('discover');
+    try {
+      const parent = join(t.dir, 'parent');
+      const child = join(parent, 'child');
+      mkdirSync(join(child, 'src'), { recursive: true });
+      writeFileSync(join(parent, 'hakmem.config.ts'), configSource('p', '{}'));
+      // no package.json in between: the parent's config is found
+      expect(findConfig(join(child, 'src'))).toBe(join(parent, 'hakmem.config.ts'));
+      // child is a project of its own: the config above it belongs to someone else
+      writeFileSync(join(child, 'package.json'), '{"name":"child"}');
+      expect(() => findConfig(join(child, 'src'))).toThrow(HakmemConfigError);
+      expect(() => findConfig(join(child, 'src'))).toThrow(
+        `no hakmem.config.ts in ${join(child, 'src')} or a parent directory up to the project at ${child} (the search stops at the nearest package.json)`,
+      );
+      expect(() => findConfig(child)).toThrow(/the project: the search stops at the nearest package.json/);
+      // a config in the project itself is found
+      writeFileSync(join(child, 'hakmem.config.ts'), configSource('c', '{}'));
+      expect(findConfig(join(child, 'src'))).toBe(join(child, 'hakmem.config.ts'));
+      rmSync(join(child, 'hakmem.config.ts'));
+      // child as a package of a workspace rooted at parent: the workspace root's config is found
+      writeFileSync(join(parent, 'pnpm-workspace.yaml'), "packages:\n  - 'chi*'\nallowBuilds:\n  - child\n");
+      expect(findConfig(join(child, 'src'))).toBe(join(parent, 'hakmem.config.ts'));
+      // ... but not when the workspace does not list it
+      writeFileSync(join(parent, 'pnpm-workspace.yaml'), "packages:\n  - 'packages/**'\nallowBuilds:\n  - child\n");
+      expect(() => findConfig(join(child, 'src'))).toThrow(HakmemConfigError);
+      rmSync(join(parent, 'pnpm-workspace.yaml'));
+      writeFileSync(join(parent, 'package.json'), '{"name":"root","workspaces":["*"]}');
+      expect(findConfig(join(child, 'src'))).toBe(join(parent, 'hakmem.config.ts'));
+      writeFileSync(join(parent, 'package.json'), '{"name":"root","workspaces":["*", "!child"]}');
+      expect(() => findConfig(join(child, 'src'))).toThrow(
+        `no hakmem.config.ts in ${join(child, 'src')} or a parent directory up to the project at ${child}`,
+      );
+      // a plain package.json above (not a workspace) does not widen the search
+      writeFileSync(join(parent, 'package.json'), '{"name":"other"}');
+      expect(() => findConfig(join(child, 'src'))).toThrow(HakmemConfigError);
     } finally {
       t.cleanup();
     }
