@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SLOT_ORDER, defaultSlotPackage } from '@hakmem/native';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
 import { HakmemConfigError } from './errors.js';
 import { validateConfig, type LoadedConfig } from './validate.js';
 
@@ -104,74 +104,49 @@ export function findConfig(from: string = process.cwd()): string {
   throw new HakmemConfigError(`no hakmem.config.ts in ${where}; create one, or pass --config <path>`);
 }
 
+/** A jiti loader for imports from the file `from`: no cache on disk or in memory (an edited config loads afresh). */
+function loader(from: string) {
+  return createJiti(from, { fsCache: false, moduleCache: false, interopDefault: false });
+}
+
 /**
- * Imports a config file and returns its default export. TypeScript is bundled
- * with esbuild (dependencies stay external) into a temporary .mjs next to the
- * config, so bare imports resolve from the config's directory; the temp file is
- * removed afterwards.
+ * Imports a config file and returns its default export. TypeScript is compiled in memory by
+ * jiti, nothing is written; imports are resolved by Node's rules from the config's directory,
+ * and installed packages (the composer, box packages) are loaded by Node itself.
  */
 export async function importConfig(path: string): Promise<unknown> {
   const file = resolve(path);
   if (!existsSync(file)) throw new HakmemConfigError(`config not found: ${file}`);
-  const ext = extname(file);
-  let target = file;
-  let temp: string | undefined;
-  if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
-    temp = join(dirname(file), `.${basename(file, ext)}.${process.pid}-${Date.now().toString(36)}.tmp.mjs`);
-    try {
-      await build({
-        entryPoints: [file],
-        outfile: temp,
-        bundle: true,
-        packages: 'external',
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        logLevel: 'silent',
-        write: true,
-      });
-    } catch (err) {
-      rmSync(temp, { force: true });
-      throw new HakmemConfigError(`cannot compile ${file}: ${(err as Error).message}`);
-    }
-    target = temp;
-  }
+  let mod: { default?: unknown };
   try {
-    const mod = (await import(pathToFileURL(target).href)) as { default?: unknown };
-    if (mod.default === undefined) {
-      throw new HakmemConfigError(`${file} has no default export; write \`export default defineConfig({ ... })\``);
-    }
-    return mod.default;
+    mod = await loader(file).import<{ default?: unknown }>(file);
   } catch (err) {
-    if (err instanceof HakmemConfigError) throw err;
     const e = err as NodeJS.ErrnoException;
+    // jiti reports a syntax error in the config as `ParseError: <what> \n <file>:<line>:<col>`
+    // (a SyntaxError is one the config's code throws when it runs, e.g. from JSON.parse)
+    if (/^ParseError:/.test(e.message)) {
+      const what = e.message
+        .replace(/^ParseError:\s*/, '')
+        .replace(/\s*\n\s*/g, ' at ')
+        .trim();
+      throw new HakmemConfigError(`cannot compile ${file}: ${what}`);
+    }
+    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND';
     const hint =
-      e.code === 'ERR_MODULE_NOT_FOUND' && /@hakmem\//.test(e.message)
+      missing && /@hakmem\//.test(e.message)
         ? ' (are the packages installed and built? run `pnpm install && pnpm build`)'
         : '';
     throw new HakmemConfigError(`cannot load ${file}: ${e.message}${hint}`);
-  } finally {
-    if (temp) rmSync(temp, { force: true });
   }
+  if (mod.default === undefined) {
+    throw new HakmemConfigError(`${file} has no default export; write \`export default defineConfig({ ... })\``);
+  }
+  return mod.default;
 }
 
-/** The directory of an installed package, looked up in node_modules from `from` upwards. */
-function findPackage(name: string, from: string): string | undefined {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const p = join(dir, 'node_modules', name);
-    if (existsSync(join(p, 'package.json'))) return p;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** Imports an installed package's ESM entry (its `exports['.'].import`, else `main`). */
-async function importPackage(dir: string): Promise<unknown> {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-    exports?: { '.'?: { import?: string } };
-    main?: string;
-  };
-  const entry = pkg.exports?.['.']?.import ?? pkg.main ?? 'index.js';
-  return ((await import(pathToFileURL(join(dir, entry)).href)) as { default?: unknown }).default;
+/** The URL of an installed package's entry, resolved by Node's ESM rules from `from` (a directory). */
+function resolvePackage(name: string, from: string): string | undefined {
+  return loader(join(from, '_')).esmResolve(name, { try: true });
 }
 
 /**
@@ -188,13 +163,13 @@ export async function withDefaultSlots(raw: unknown, configDir: string): Promise
   for (const slot of SLOT_ORDER) {
     if (slots[slot] !== undefined) continue;
     const name = defaultSlotPackage(slot);
-    const dir = findPackage(name, configDir) ?? findPackage(name, self);
-    if (!dir) {
+    const url = resolvePackage(name, configDir) ?? resolvePackage(name, self);
+    if (!url) {
       throw new HakmemConfigError(
         `config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`,
       );
     }
-    slots[slot] = await importPackage(dir);
+    slots[slot] = ((await import(url)) as { default?: unknown }).default;
   }
   return { ...(raw as object), slots };
 }

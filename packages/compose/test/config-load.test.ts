@@ -174,12 +174,30 @@ export default defineConfig({
       const bad = join(t.dir, 'bad.config.ts');
       writeFileSync(bad, 'export default {{;\n');
       await expect(importConfig(bad)).rejects.toThrow(HakmemConfigError);
-      await expect(importConfig(bad)).rejects.toThrow(/cannot compile/);
+      await expect(importConfig(bad)).rejects.toThrow(`cannot compile ${bad}: Unexpected token at ${bad}:1:16`);
+      // an error the config throws, or an import it cannot resolve, names the config
+      const throws = join(t.dir, 'throws.config.ts');
+      writeFileSync(throws, "const n: number = 1;\nif (n) throw new Error('boom');\nexport default {};\n");
+      await expect(importConfig(throws)).rejects.toThrow(`cannot load ${throws}: boom`);
+      writeFileSync(throws, "JSON.parse('{');\nexport default {};\n");
+      await expect(importConfig(throws)).rejects.toThrow(`cannot load ${throws}: Expected property name`);
+      const missing = join(t.dir, 'missing.config.ts');
+      writeFileSync(missing, "import x from '@hakmem/no-such-box';\nexport default x;\n");
+      await expect(importConfig(missing)).rejects.toThrow(
+        `cannot load ${missing}: Cannot find module '@hakmem/no-such-box'`,
+      );
+      await expect(importConfig(missing)).rejects.toThrow(/are the packages installed and built/);
       const none = join(t.dir, 'none.config.ts');
       writeFileSync(none, 'export const x: number = 1;\n');
       await expect(importConfig(none)).rejects.toThrow(/no default export/);
       await expect(importConfig(join(t.dir, 'missing.ts'))).rejects.toThrow(/config not found/);
-      expect(readdirSync(t.dir).sort()).toEqual(['bad.config.ts', 'none.config.ts']);
+      // nothing is written beside the configs
+      expect(readdirSync(t.dir).sort()).toEqual([
+        'bad.config.ts',
+        'missing.config.ts',
+        'none.config.ts',
+        'throws.config.ts',
+      ]);
     } finally {
       t.cleanup();
     }
