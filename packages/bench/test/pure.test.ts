@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/args.js';
+import { main } from '../src/cli.js';
 import { parseLdconfig, resolveAllocators, type Allocator } from '../src/allocators.js';
 import { BENCHMARKS, BENCH_DEFS, programOf } from '../src/benchmarks.js';
 import { parseCollected } from '../src/callgrind.js';
@@ -558,6 +559,50 @@ describe('parsing', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--quick=1'])).toThrow(/takes no value/);
     expect(() => parseArgs(['--peer', 'glibc=/x.so'])).toThrow(/reserved/);
+  });
+
+  it('command-line options: the last suite wins, --peer repeats, and each bad option is one clear error', () => {
+    expect(parseArgs(['--quick', '--suite', 'tiny']).suite).toBe('tiny');
+    expect(parseArgs(['--suite=tiny', '--full']).suite).toBe('full');
+    expect(parseArgs(['--suite', 'tiny', '--quick']).reps).toBe(3);
+    const o = parseArgs(['--peer', 'a=/a.so', '--peer=b=/b.so', '--peer', 'a=/a2.so', '--readme-assets', '-h']);
+    expect(o.extraPeers).toEqual([
+      { name: 'b', path: '/b.so' },
+      { name: 'a', path: '/a2.so' },
+    ]);
+    expect(o.readmeAssets).toBe(true);
+    expect(o.help).toBe(true);
+    expect(parseArgs(['--seed', '7', '--threads=3', '--out', 'o', '--root', 'r'])).toMatchObject({
+      seed: 7,
+      threads: 3,
+      out: 'o',
+      root: 'r',
+    });
+    const bad: [string[], string][] = [
+      [['--frobnicate'], "unknown option '--frobnicate'"],
+      [['-z'], "unknown option '-z'"],
+      [['--quick=1'], '--quick takes no value'],
+      [['--reps'], '--reps needs a value'],
+      [['--reps', '--quick'], '--reps needs a value (one that starts with a dash is written --reps=VALUE)'],
+      [['stray'], "unexpected argument 'stray' (options start with --)"],
+      [['--suite', 'huge'], "--suite wants one of tiny, quick, full, got 'huge'"],
+      [['--seed=-1'], "--seed wants a non-negative integer, got '-1'"],
+      [['--seed', '-1'], '--seed needs a value (one that starts with a dash is written --seed=VALUE)'],
+    ];
+    for (const [args, message] of bad) {
+      expect(() => parseArgs(args), args.join(' ')).toThrow(UsageError);
+      expect(() => parseArgs(args), args.join(' ')).toThrow(message);
+    }
+  });
+
+  it('the command says a bad option in one line before the usage, exit 2', async () => {
+    let err = '';
+    let out = '';
+    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } };
+    expect(await main(['--', '--quick=1'], io as never)).toBe(2);
+    expect(err.split('\n')[0]).toBe('hakmem-bench: --quick takes no value');
+    expect(err).toContain('usage: hakmem-bench');
+    expect(out).toBe('');
   });
 
   it('handoff runs xthread with one pair of exactly 64 B blocks; the others run their own program', () => {
