@@ -20,6 +20,7 @@ import { barChart, escapeXml, lineChart, niceScale, rssSvg, rssTimelineSvg, thro
 import {
   fmtFaults,
   fmtKb,
+  formatBytes,
   fmtRate,
   fmtRatio,
   mdTable,
@@ -411,6 +412,16 @@ describe('formatting', () => {
     expect(fmtKb(512)).toBe('512 KiB');
     expect(fmtKb(3 * 1024 + 512)).toBe('3.50 MiB');
     expect(fmtKb(2 * 1024 * 1024)).toBe('2.00 GiB');
+    expect(fmtKb(Number.NaN)).toBe('—');
+    // the one byte formatter: profile's preset (one decimal), tune's (MiB, one decimal)
+    expect(formatBytes(100)).toBe('100 bytes');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(1536, { decimals: 1 })).toBe('1.5 KiB');
+    expect(formatBytes(800_000, { decimals: 1 })).toBe('781.3 KiB');
+    expect(formatBytes(3 * 2 ** 30, { decimals: 1 })).toBe('3.0 GiB');
+    expect(formatBytes(1536 * 1024, { unit: 'MiB', decimals: 1 })).toBe('1.5 MiB');
+    expect(formatBytes(100 * 1024, { unit: 'MiB', decimals: 1 })).toBe('0.1 MiB');
+    expect(formatBytes(undefined)).toBe('—');
     expect(fmtRatio(1)).toBe('1.00×');
     expect(fmtRatio(12.34)).toBe('12.3×');
     expect(fmtFaults(2512.3)).toBe('2.51k');
