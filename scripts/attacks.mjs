@@ -5,7 +5,7 @@
 // 10 with --write: some outcomes depend on the address-space layout, and a cell then lists
 // every verdict seen). Prints the Markdown table, then what each run that was not `intact` said or what
 // stopped it; --write replaces the table between the attacks markers of docs/security.md. The runner is TypeScript (native/test/attacks/run.ts, also used by vitest): it is
-// bundled with esbuild into .hakmem/ and imported, as the composer loads hakmem.config.ts.
+// bundled with esbuild into .hakmem/ and imported.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,7 +2,7 @@
 // with npm (no workspace links), adds a front box of the project's own, writes a
 // hakmem.config.ts, builds variants with the published `hakmem` command, and preloads the
 // library under a small C program. Needs `pnpm build` (the tarballs ship dist/), gcc and npm
-// with the registry (esbuild and node-addon-api come from there; npm's cache makes reruns fast).
+// with the registry (jiti and node-addon-api come from there; npm's cache makes reruns fast).
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import {
   existsSync,

@@ -1,5 +1,6 @@
 /** Command-line options of hakmem-bench. */
 import { availableParallelism } from 'node:os';
+import { type ParseArgsConfig, parseArgs as parseArgsUtil } from 'node:util';
 import { BENCHMARKS, SUITES, defaultReps, type BenchName, type Suite } from './benchmarks.js';
 
 /** The allocators a user would pick for speed: the "best peer" of every ratio is the best of these (and of --peer extras). */
@@ -92,153 +93,127 @@ function positiveInt(flag: string, v: string): number {
 
 const dedupe = <T>(xs: T[]): T[] => [...new Set(xs)];
 
+/** The options, for node:util's parseArgs: the one list of what each option is and takes. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  quick: { type: 'boolean' },
+  full: { type: 'boolean' },
+  suite: { type: 'string' },
+  variants: { type: 'string' },
+  peers: { type: 'string' },
+  peer: { type: 'string', multiple: true },
+  reps: { type: 'string' },
+  threads: { type: 'string' },
+  bench: { type: 'string' },
+  instructions: { type: 'boolean' },
+  out: { type: 'string' },
+  'readme-assets': { type: 'boolean' },
+  root: { type: 'string' },
+  seed: { type: 'string' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/** node:util's parse errors, said the way the rest of the usage errors are. */
+function usageError(e: Error & { code?: string }): UsageError {
+  const name = /'(-[^' <]+)/.exec(e.message)?.[1] ?? '';
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new UsageError(`unknown option '${name}'`);
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new UsageError(`unexpected argument '${/'([^']*)'/.exec(e.message)?.[1]}' (options start with --)`);
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(e.message)) return new UsageError(`${name} takes no value`);
+      if (/ambiguous/.test(e.message)) {
+        return new UsageError(`${name} needs a value (one that starts with a dash is written ${name}=VALUE)`);
+      }
+      return new UsageError(`${name} needs a value`);
+    default:
+      return new UsageError(e.message);
+  }
+}
+
 export function parseArgs(argv: readonly string[]): Options {
-  let suite: Suite = 'full';
-  let reps: number | null = null;
+  let parsed: ReturnType<typeof parseArgsUtil<{ args: string[]; options: typeof OPTIONS; tokens: true }>>;
+  try {
+    // pnpm passes a literal -- through: options follow it too
+    parsed = parseArgsUtil({ args: argv.filter((a) => a !== '--'), options: OPTIONS, tokens: true });
+  } catch (e) {
+    throw usageError(e as Error & { code?: string });
+  }
+  const { values, tokens } = parsed;
   const o: Options = {
-    suite,
+    suite: 'full',
     variants: ['default'],
     peers: [],
     extraPeers: [],
     reps: 0,
     threads: defaultThreads(),
     benches: [...BENCHMARKS],
-    instructions: false,
-    out: null,
-    readmeAssets: false,
-    root: null,
+    instructions: values.instructions ?? false,
+    out: values.out ?? null,
+    readmeAssets: values['readme-assets'] ?? false,
+    root: values.root ?? null,
     seed: 12345,
-    help: false,
+    help: values.help ?? false,
   };
-  let peersGiven = false;
-  const args = [...argv];
-  while (args.length > 0) {
-    let a = args.shift() as string;
-    if (a === '--') continue; // pnpm passes a literal -- through
-    let inline: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      inline = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    const value = (): string => {
-      if (inline !== undefined) return inline;
-      const v = args.shift();
-      if (v === undefined) throw new UsageError(`${a} needs a value`);
-      return v;
-    };
-    switch (a) {
-      case '-h':
-      case '--help':
-        o.help = true;
-        break;
-      case '--quick':
-        suite = 'quick';
-        break;
-      case '--full':
-        suite = 'full';
-        break;
-      case '--suite': {
-        const v = value();
-        if (!(SUITES as readonly string[]).includes(v))
-          throw new UsageError(`--suite wants one of ${SUITES.join(', ')}, got '${v}'`);
-        suite = v as Suite;
-        break;
-      }
-      case '--variants':
-        o.variants = dedupe(list(value()));
-        for (const v of o.variants) {
-          if (!/^[A-Za-z0-9._-]+$/.test(v)) throw new UsageError(`bad variant name '${v}'`);
-        }
-        break;
-      case '--peers': {
-        const ps = dedupe(list(value()));
-        for (const p of ps) {
-          if (!(KNOWN_PEERS as readonly string[]).includes(p)) {
-            throw new UsageError(
-              `unknown peer '${p}' (known: ${KNOWN_PEERS.join(', ')}; add others with --peer name=/path/lib.so)`,
-            );
-          }
-        }
-        o.peers = ps;
-        peersGiven = true;
-        break;
-      }
-      case '--peer': {
-        const v = value();
-        const i = v.indexOf('=');
-        if (i <= 0 || i === v.length - 1) throw new UsageError(`--peer wants name=/path/lib.so, got '${v}'`);
-        const name = v.slice(0, i);
-        if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`bad peer name '${name}'`);
-        o.extraPeers = o.extraPeers.filter((p) => p.name !== name);
-        o.extraPeers.push({ name, path: v.slice(i + 1) });
-        break;
-      }
-      case '--reps':
-        reps = positiveInt(a, value());
-        break;
-      case '--threads':
-        o.threads = positiveInt(a, value());
-        break;
-      case '--bench': {
-        const bs = dedupe(list(value()));
-        for (const b of bs) {
-          if (!(BENCHMARKS as readonly string[]).includes(b))
-            throw new UsageError(`unknown benchmark '${b}' (known: ${BENCHMARKS.join(', ')})`);
-        }
-        if (bs.length === 0) throw new UsageError('--bench wants at least one benchmark');
-        o.benches = BENCHMARKS.filter((b) => bs.includes(b));
-        break;
-      }
-      case '--instructions':
-        o.instructions = true;
-        break;
-      case '--out':
-        o.out = value();
-        break;
-      case '--readme-assets':
-        o.readmeAssets = true;
-        break;
-      case '--root':
-        o.root = value();
-        break;
-      case '--seed': {
-        const v = value();
-        if (!/^\d+$/.test(v)) throw new UsageError(`--seed wants a non-negative integer, got '${v}'`);
-        o.seed = Number(v);
-        break;
-      }
-      default:
-        throw new UsageError(`unknown option '${a}' (see --help)`);
-    }
-    if (
-      inline !== undefined &&
-      ![
-        '--suite',
-        '--variants',
-        '--peers',
-        '--peer',
-        '--reps',
-        '--threads',
-        '--bench',
-        '--out',
-        '--root',
-        '--seed',
-      ].includes(a)
-    ) {
-      throw new UsageError(`${a} takes no value`);
+  // --quick, --full and --suite: the last one given
+  for (const t of tokens) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'quick') o.suite = 'quick';
+    else if (t.name === 'full') o.suite = 'full';
+    else if (t.name === 'suite') {
+      const v = t.value ?? '';
+      if (!(SUITES as readonly string[]).includes(v))
+        throw new UsageError(`--suite wants one of ${SUITES.join(', ')}, got '${v}'`);
+      o.suite = v as Suite;
     }
   }
-  o.suite = suite;
-  if (!peersGiven) o.peers = defaultPeers(o.variants);
-  o.reps = reps ?? defaultReps(suite);
-  for (const p of o.extraPeers) {
+  if (values.variants !== undefined) {
+    o.variants = dedupe(list(values.variants));
+    for (const v of o.variants) {
+      if (!/^[A-Za-z0-9._-]+$/.test(v)) throw new UsageError(`bad variant name '${v}'`);
+    }
+  }
+  if (values.peers !== undefined) {
+    const ps = dedupe(list(values.peers));
+    for (const p of ps) {
+      if (!(KNOWN_PEERS as readonly string[]).includes(p)) {
+        throw new UsageError(
+          `unknown peer '${p}' (known: ${KNOWN_PEERS.join(', ')}; add others with --peer name=/path/lib.so)`,
+        );
+      }
+    }
+    o.peers = ps;
+  } else {
+    o.peers = defaultPeers(o.variants);
+  }
+  for (const v of values.peer ?? []) {
+    const i = v.indexOf('=');
+    if (i <= 0 || i === v.length - 1) throw new UsageError(`--peer wants name=/path/lib.so, got '${v}'`);
+    const name = v.slice(0, i);
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`bad peer name '${name}'`);
     // --peer mimalloc=/other/libmimalloc.so overrides where a known peer is found; glibc has no library
-    if (p.name === 'glibc' || p.name.startsWith('hakmem')) {
+    if (name === 'glibc' || name.startsWith('hakmem')) {
       throw new UsageError(
-        `--peer name '${p.name}' is reserved (glibc runs without LD_PRELOAD; hakmem-* are the variants)`,
+        `--peer name '${name}' is reserved (glibc runs without LD_PRELOAD; hakmem-* are the variants)`,
       );
     }
+    o.extraPeers = o.extraPeers.filter((p) => p.name !== name);
+    o.extraPeers.push({ name, path: v.slice(i + 1) });
+  }
+  o.reps = values.reps !== undefined ? positiveInt('--reps', values.reps) : defaultReps(o.suite);
+  if (values.threads !== undefined) o.threads = positiveInt('--threads', values.threads);
+  if (values.bench !== undefined) {
+    const bs = dedupe(list(values.bench));
+    for (const b of bs) {
+      if (!(BENCHMARKS as readonly string[]).includes(b))
+        throw new UsageError(`unknown benchmark '${b}' (known: ${BENCHMARKS.join(', ')})`);
+    }
+    if (bs.length === 0) throw new UsageError('--bench wants at least one benchmark');
+    o.benches = BENCHMARKS.filter((b) => bs.includes(b));
+  }
+  if (values.seed !== undefined) {
+    if (!/^\d+$/.test(values.seed)) throw new UsageError(`--seed wants a non-negative integer, got '${values.seed}'`);
+    o.seed = Number(values.seed);
   }
   return o;
 }

@@ -65,7 +65,19 @@ export {
   type LineChart,
   type LineSeries,
 } from './svg.js';
-export { terminalTable, textTable, mdTable, fmtRate, fmtKb, fmtRatio, fmtInstr, fmtFaults, fmtNs } from './table.js';
+export {
+  terminalTable,
+  textTable,
+  mdTable,
+  formatBytes,
+  type ByteUnit,
+  fmtRate,
+  fmtKb,
+  fmtRatio,
+  fmtInstr,
+  fmtFaults,
+  fmtNs,
+} from './table.js';
 export { parseCollected, failedMmap, scudoUnderValgrindReason, ValgrindUnsupported } from './callgrind.js';
 export { parseBenchLine, parseRunrssLine, type RunrssLine, type Sample } from './run.js';
 export { buildPrograms, BuildError, HELPER } from './build.js';

@@ -1,4 +1,4 @@
-/** Spawning a process and collecting its output, with a time limit. */
+/** Spawning a process and collecting its output, with a time limit: the one helper the packages run programs with. */
 import { spawn } from 'node:child_process';
 
 export interface ProcResult {
@@ -9,6 +9,8 @@ export interface ProcResult {
   timedOut: boolean;
   /** set when the program could not be started at all */
   spawnError?: string;
+  /** the error's code then (ENOENT: no such program) */
+  spawnCode?: string;
 }
 
 export interface ProcOptions {
@@ -47,7 +49,9 @@ export function runProcess(cmd: string, args: readonly string[], opts: ProcOptio
       if (timer) clearTimeout(timer);
       resolvePromise(r);
     };
-    child.on('error', (e) => finish({ code: null, signal: null, stdout, stderr, timedOut, spawnError: e.message }));
+    child.on('error', (e: NodeJS.ErrnoException) =>
+      finish({ code: null, signal: null, stdout, stderr, timedOut, spawnError: e.message, spawnCode: e.code }),
+    );
     child.on('close', (code, signal) => finish({ code, signal, stdout, stderr, timedOut }));
   });
 }

@@ -24,13 +24,37 @@ function sig3(x: number): string {
   return x.toFixed(2);
 }
 
-/** KiB as KiB/MiB/GiB. */
-export function fmtKb(kb: number | null | undefined): string {
-  if (kb == null || !Number.isFinite(kb)) return DASH;
-  if (kb >= 1024 * 1024) return `${sig3(kb / 1024 / 1024)} GiB`;
-  if (kb >= 1024) return `${sig3(kb / 1024)} MiB`;
-  return `${Math.round(kb)} KiB`;
+const BYTE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+export type ByteUnit = (typeof BYTE_UNITS)[number];
+
+/**
+ * A size in bytes with a binary unit: the largest unit it reaches from `smallest` (default
+ * bytes), or `unit` if given. In the smallest unit a whole number; above it three significant
+ * digits, or `decimals` places. '—' for no value. The one byte formatter of the packages:
+ * 1536 -> '1.50 KiB'; { decimals: 1 } -> '1.5 KiB'; 512 KiB with smallest KiB -> '512 KiB'.
+ */
+export function formatBytes(
+  bytes: number | null | undefined,
+  o: { decimals?: number; unit?: ByteUnit; smallest?: ByteUnit } = {},
+): string {
+  if (bytes == null || !Number.isFinite(bytes)) return DASH;
+  const lowest = BYTE_UNITS.indexOf(o.smallest ?? 'bytes');
+  let i = o.unit ? BYTE_UNITS.indexOf(o.unit) : lowest;
+  let v = bytes / 1024 ** i;
+  if (!o.unit) {
+    while (Math.abs(v) >= 1024 && i < BYTE_UNITS.length - 1) {
+      v /= 1024;
+      i++;
+    }
+  }
+  const n =
+    i === lowest && !o.unit ? String(Math.round(v)) : o.decimals !== undefined ? v.toFixed(o.decimals) : sig3(v);
+  return `${n} ${BYTE_UNITS[i]}`;
 }
+
+/** KiB as KiB/MiB/GiB (formatBytes from KiB up). */
+export const fmtKb = (kb: number | null | undefined): string =>
+  formatBytes(kb == null ? kb : kb * 1024, { smallest: 'KiB' });
 
 /** 1.23× */
 export function fmtRatio(r: number | null | undefined): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../src/args.js';
+import { main } from '../src/cli.js';
 import { parseLdconfig, resolveAllocators, type Allocator } from '../src/allocators.js';
 import { BENCHMARKS, BENCH_DEFS, programOf } from '../src/benchmarks.js';
 import { parseCollected } from '../src/callgrind.js';
@@ -19,6 +20,7 @@ import { barChart, escapeXml, lineChart, niceScale, rssSvg, rssTimelineSvg, thro
 import {
   fmtFaults,
   fmtKb,
+  formatBytes,
   fmtRate,
   fmtRatio,
   mdTable,
@@ -410,6 +412,16 @@ describe('formatting', () => {
     expect(fmtKb(512)).toBe('512 KiB');
     expect(fmtKb(3 * 1024 + 512)).toBe('3.50 MiB');
     expect(fmtKb(2 * 1024 * 1024)).toBe('2.00 GiB');
+    expect(fmtKb(Number.NaN)).toBe('—');
+    // the one byte formatter: profile's preset (one decimal), tune's (MiB, one decimal)
+    expect(formatBytes(100)).toBe('100 bytes');
+    expect(formatBytes(1536)).toBe('1.50 KiB');
+    expect(formatBytes(1536, { decimals: 1 })).toBe('1.5 KiB');
+    expect(formatBytes(800_000, { decimals: 1 })).toBe('781.3 KiB');
+    expect(formatBytes(3 * 2 ** 30, { decimals: 1 })).toBe('3.0 GiB');
+    expect(formatBytes(1536 * 1024, { unit: 'MiB', decimals: 1 })).toBe('1.5 MiB');
+    expect(formatBytes(100 * 1024, { unit: 'MiB', decimals: 1 })).toBe('0.1 MiB');
+    expect(formatBytes(undefined)).toBe('—');
     expect(fmtRatio(1)).toBe('1.00×');
     expect(fmtRatio(12.34)).toBe('12.3×');
     expect(fmtFaults(2512.3)).toBe('2.51k');
@@ -558,6 +570,50 @@ describe('parsing', () => {
     expect(() => parseArgs(['--frobnicate'])).toThrow(/unknown option/);
     expect(() => parseArgs(['--quick=1'])).toThrow(/takes no value/);
     expect(() => parseArgs(['--peer', 'glibc=/x.so'])).toThrow(/reserved/);
+  });
+
+  it('command-line options: the last suite wins, --peer repeats, and each bad option is one clear error', () => {
+    expect(parseArgs(['--quick', '--suite', 'tiny']).suite).toBe('tiny');
+    expect(parseArgs(['--suite=tiny', '--full']).suite).toBe('full');
+    expect(parseArgs(['--suite', 'tiny', '--quick']).reps).toBe(3);
+    const o = parseArgs(['--peer', 'a=/a.so', '--peer=b=/b.so', '--peer', 'a=/a2.so', '--readme-assets', '-h']);
+    expect(o.extraPeers).toEqual([
+      { name: 'b', path: '/b.so' },
+      { name: 'a', path: '/a2.so' },
+    ]);
+    expect(o.readmeAssets).toBe(true);
+    expect(o.help).toBe(true);
+    expect(parseArgs(['--seed', '7', '--threads=3', '--out', 'o', '--root', 'r'])).toMatchObject({
+      seed: 7,
+      threads: 3,
+      out: 'o',
+      root: 'r',
+    });
+    const bad: [string[], string][] = [
+      [['--frobnicate'], "unknown option '--frobnicate'"],
+      [['-z'], "unknown option '-z'"],
+      [['--quick=1'], '--quick takes no value'],
+      [['--reps'], '--reps needs a value'],
+      [['--reps', '--quick'], '--reps needs a value (one that starts with a dash is written --reps=VALUE)'],
+      [['stray'], "unexpected argument 'stray' (options start with --)"],
+      [['--suite', 'huge'], "--suite wants one of tiny, quick, full, got 'huge'"],
+      [['--seed=-1'], "--seed wants a non-negative integer, got '-1'"],
+      [['--seed', '-1'], '--seed needs a value (one that starts with a dash is written --seed=VALUE)'],
+    ];
+    for (const [args, message] of bad) {
+      expect(() => parseArgs(args), args.join(' ')).toThrow(UsageError);
+      expect(() => parseArgs(args), args.join(' ')).toThrow(message);
+    }
+  });
+
+  it('the command says a bad option in one line before the usage, exit 2', async () => {
+    let err = '';
+    let out = '';
+    const io = { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s) } };
+    expect(await main(['--', '--quick=1'], io as never)).toBe(2);
+    expect(err.split('\n')[0]).toBe('hakmem-bench: --quick takes no value');
+    expect(err).toContain('usage: hakmem-bench');
+    expect(out).toBe('');
   });
 
   it('handoff runs xthread with one pair of exactly 64 B blocks; the others run their own program', () => {

@@ -57,7 +57,8 @@ commands:
                        check) and write compile_commands.json for editors
 
 options:
-  --config <path>      the config (default: hakmem.config.ts in this or a parent directory)
+  --config <path>      the config (default: hakmem.config.ts in this or a parent directory,
+                       up to the nearest package.json, or its workspace's root)
   -h, --help           this text
 `;
 

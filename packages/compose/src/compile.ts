@@ -1,7 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, delimiter, join, resolve } from 'node:path';
+import { runProcess } from '@hakmem/bench';
 import { addonSource, coreDir, includeDir } from '@hakmem/native';
 import { HakmemBuildError } from './errors.js';
 
@@ -312,26 +313,16 @@ const quote = (a: string): string => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.rep
 export const commandLine = (c: Command): string => [c.exe, ...c.args].map(quote).join(' ');
 
 /** Runs one command; resolves with its diagnostics (warnings), rejects with them on failure. */
-export function runCommand(c: Command, cwd?: string): Promise<string> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(c.exe, c.args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      reject(new HakmemBuildError(err.code === 'ENOENT' ? NO_COMPILER : `cannot run ${c.exe}: ${err.message}`));
-    });
-    child.on('close', (code, signal) => {
-      if (code === 0) resolvePromise(out);
-      else {
-        reject(
-          new HakmemBuildError(
-            `building ${c.what} failed (${signal ?? `exit ${code}`}):\n$ ${commandLine(c)}\n${out.trimEnd()}`,
-          ),
-        );
-      }
-    });
-  });
+export async function runCommand(c: Command, cwd?: string): Promise<string> {
+  const r = await runProcess(c.exe, c.args, { cwd });
+  if (r.spawnError !== undefined) {
+    throw new HakmemBuildError(r.spawnCode === 'ENOENT' ? NO_COMPILER : `cannot run ${c.exe}: ${r.spawnError}`);
+  }
+  const out = r.stdout + r.stderr;
+  if (r.code === 0) return out;
+  throw new HakmemBuildError(
+    `building ${c.what} failed (${r.signal ?? `exit ${r.code}`}):\n$ ${commandLine(c)}\n${out.trimEnd()}`,
+  );
 }
 
 /** Runs every compile (in parallel), then every link; returns the diagnostics printed. */

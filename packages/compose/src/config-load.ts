@@ -1,98 +1,152 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { SLOT_ORDER, defaultSlotPackage } from '@hakmem/native';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createJiti } from 'jiti';
 import { HakmemConfigError } from './errors.js';
 import { validateConfig, type LoadedConfig } from './validate.js';
 
 export const CONFIG_NAMES = ['hakmem.config.ts', 'hakmem.config.mts', 'hakmem.config.mjs', 'hakmem.config.js'] as const;
 
-/** The nearest hakmem.config.* in `from` or a parent directory. */
+/** The package globs of the workspace rooted at `dir` (pnpm-workspace.yaml, or package.json `workspaces`), if it is one. */
+function workspaceGlobs(dir: string): string[] | undefined {
+  const yaml = join(dir, 'pnpm-workspace.yaml');
+  if (existsSync(yaml)) {
+    // the `packages:` list: `  - glob` lines up to the next top-level key
+    const globs: string[] = [];
+    let inPackages = false;
+    for (const line of readFileSync(yaml, 'utf8').split('\n')) {
+      if (/^\S/.test(line)) inPackages = /^packages\s*:/.test(line);
+      const m = inPackages ? /^\s+-\s*['"]?([^'"#]+?)['"]?\s*(#.*)?$/.exec(line) : null;
+      if (m?.[1]) globs.push(m[1]);
+    }
+    return globs;
+  }
+  const pkg = join(dir, 'package.json');
+  if (!existsSync(pkg)) return undefined;
+  try {
+    const w = (JSON.parse(readFileSync(pkg, 'utf8')) as { workspaces?: unknown }).workspaces;
+    const list = Array.isArray(w) ? w : (w as { packages?: unknown } | undefined)?.packages;
+    return Array.isArray(list) ? list.filter((g): g is string => typeof g === 'string') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the relative path `rel` matches a workspace glob (`*` one segment, `**` any depth; `!` excludes). */
+function inWorkspace(rel: string, globs: readonly string[]): boolean {
+  const re = (g: string) =>
+    new RegExp(
+      `^${g
+        .replace(/^\.\//, '')
+        .replace(/\/+$/, '')
+        .split(/(\*\*\/?|\*)/)
+        .map((part) =>
+          part === '**/'
+            ? '(?:.*/)?'
+            : part === '**'
+              ? '.*'
+              : part === '*'
+                ? '[^/]*'
+                : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'),
+        )
+        .join('')}$`,
+    );
+  let member = false;
+  for (const g of globs) {
+    if (g.startsWith('!')) {
+      if (re(g.slice(1)).test(rel)) member = false;
+    } else if (re(g).test(rel)) member = true;
+  }
+  return member;
+}
+
+/**
+ * What bounds the config search from `start`: the nearest directory with a package.json (the
+ * project) and, when that project is a package of a workspace (or a workspace itself), the
+ * workspace's root. Both undefined when no package.json is found (the search then goes to `/`).
+ */
+function projectBoundary(start: string): { project?: string; workspace?: string } {
+  let project: string | undefined;
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (!project && existsSync(join(dir, 'package.json'))) project = dir;
+    if (project) {
+      const globs = workspaceGlobs(dir);
+      if (globs && (dir === project || inWorkspace(relative(dir, project), globs))) return { project, workspace: dir };
+    }
+    if (dirname(dir) === dir) return { project };
+  }
+}
+
+/**
+ * The nearest hakmem.config.* in `from` or a parent directory, up to the project that holds
+ * `from`: the search stops at the nearest directory with a package.json, since a config above
+ * the project belongs to someone else; for a package of a workspace, at the workspace's root.
+ */
 export function findConfig(from: string = process.cwd()): string {
-  let dir = resolve(from);
-  for (;;) {
+  const start = resolve(from);
+  const { project, workspace } = projectBoundary(start);
+  const boundary = workspace ?? project;
+  for (let dir = start; ; dir = dirname(dir)) {
     for (const name of CONFIG_NAMES) {
       const p = join(dir, name);
       if (existsSync(p)) return p;
     }
-    const up = dirname(dir);
-    if (up === dir) break;
-    dir = up;
+    if (dir === boundary || dirname(dir) === dir) break;
   }
-  throw new HakmemConfigError(`no hakmem.config.ts in ${resolve(from)} or any parent directory; pass --config <path>`);
+  const where = !boundary
+    ? `${start} or any parent directory (no package.json above it)`
+    : boundary === start
+      ? `${start} (the project: the search stops at the nearest package.json)`
+      : workspace && workspace !== project
+        ? `${start} or a parent directory up to the workspace root ${workspace} (the search stops at the root of the workspace that holds the nearest package.json, ${project})`
+        : `${start} or a parent directory up to the project at ${boundary} (the search stops at the nearest package.json)`;
+  throw new HakmemConfigError(`no hakmem.config.ts in ${where}; create one, or pass --config <path>`);
+}
+
+/** A jiti loader for imports from the file `from`: no cache on disk or in memory (an edited config loads afresh). */
+function loader(from: string) {
+  return createJiti(from, { fsCache: false, moduleCache: false, interopDefault: false });
 }
 
 /**
- * Imports a config file and returns its default export. TypeScript is bundled
- * with esbuild (dependencies stay external) into a temporary .mjs next to the
- * config, so bare imports resolve from the config's directory; the temp file is
- * removed afterwards.
+ * Imports a config file and returns its default export. TypeScript is compiled in memory by
+ * jiti, nothing is written; imports are resolved by Node's rules from the config's directory,
+ * and installed packages (the composer, box packages) are loaded by Node itself.
  */
 export async function importConfig(path: string): Promise<unknown> {
   const file = resolve(path);
   if (!existsSync(file)) throw new HakmemConfigError(`config not found: ${file}`);
-  const ext = extname(file);
-  let target = file;
-  let temp: string | undefined;
-  if (ext === '.ts' || ext === '.mts' || ext === '.cts') {
-    temp = join(dirname(file), `.${basename(file, ext)}.${process.pid}-${Date.now().toString(36)}.tmp.mjs`);
-    try {
-      await build({
-        entryPoints: [file],
-        outfile: temp,
-        bundle: true,
-        packages: 'external',
-        format: 'esm',
-        platform: 'node',
-        target: 'node20',
-        logLevel: 'silent',
-        write: true,
-      });
-    } catch (err) {
-      rmSync(temp, { force: true });
-      throw new HakmemConfigError(`cannot compile ${file}: ${(err as Error).message}`);
-    }
-    target = temp;
-  }
+  let mod: { default?: unknown };
   try {
-    const mod = (await import(pathToFileURL(target).href)) as { default?: unknown };
-    if (mod.default === undefined) {
-      throw new HakmemConfigError(`${file} has no default export; write \`export default defineConfig({ ... })\``);
-    }
-    return mod.default;
+    mod = await loader(file).import<{ default?: unknown }>(file);
   } catch (err) {
-    if (err instanceof HakmemConfigError) throw err;
     const e = err as NodeJS.ErrnoException;
+    // jiti reports a syntax error in the config as `ParseError: <what> \n <file>:<line>:<col>`
+    // (a SyntaxError is one the config's code throws when it runs, e.g. from JSON.parse)
+    if (/^ParseError:/.test(e.message)) {
+      const what = e.message
+        .replace(/^ParseError:\s*/, '')
+        .replace(/\s*\n\s*/g, ' at ')
+        .trim();
+      throw new HakmemConfigError(`cannot compile ${file}: ${what}`);
+    }
+    const missing = e.code === 'ERR_MODULE_NOT_FOUND' || e.code === 'MODULE_NOT_FOUND';
     const hint =
-      e.code === 'ERR_MODULE_NOT_FOUND' && /@hakmem\//.test(e.message)
+      missing && /@hakmem\//.test(e.message)
         ? ' (are the @hakmem packages it imports installed? e.g. `npm install -D @hakmem/compose`)'
         : '';
     throw new HakmemConfigError(`cannot load ${file}: ${e.message}${hint}`);
-  } finally {
-    if (temp) rmSync(temp, { force: true });
   }
+  if (mod.default === undefined) {
+    throw new HakmemConfigError(`${file} has no default export; write \`export default defineConfig({ ... })\``);
+  }
+  return mod.default;
 }
 
-/** The directory of an installed package, looked up in node_modules from `from` upwards. */
-function findPackage(name: string, from: string): string | undefined {
-  for (let dir = resolve(from); ; dir = dirname(dir)) {
-    const p = join(dir, 'node_modules', name);
-    if (existsSync(join(p, 'package.json'))) return p;
-    if (dirname(dir) === dir) return undefined;
-  }
-}
-
-/** Imports an installed package's ESM entry (its `exports['.'].import`, a path or
- * `{ types, default }`, else `main`). */
-async function importPackage(dir: string): Promise<unknown> {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
-    exports?: { '.'?: { import?: string | { default?: string } } };
-    main?: string;
-  };
-  const imp = pkg.exports?.['.']?.import;
-  const entry = (typeof imp === 'string' ? imp : imp?.default) ?? pkg.main ?? 'index.js';
-  return ((await import(pathToFileURL(join(dir, entry)).href)) as { default?: unknown }).default;
+/** The URL of an installed package's entry, resolved by Node's ESM rules from `from` (a directory). */
+function resolvePackage(name: string, from: string): string | undefined {
+  return loader(join(from, '_')).esmResolve(name, { try: true });
 }
 
 /**
@@ -109,13 +163,13 @@ export async function withDefaultSlots(raw: unknown, configDir: string): Promise
   for (const slot of SLOT_ORDER) {
     if (slots[slot] !== undefined) continue;
     const name = defaultSlotPackage(slot);
-    const dir = findPackage(name, configDir) ?? findPackage(name, self);
-    if (!dir) {
+    const url = resolvePackage(name, configDir) ?? resolvePackage(name, self);
+    if (!url) {
       throw new HakmemConfigError(
         `config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`,
       );
     }
-    slots[slot] = await importPackage(dir);
+    slots[slot] = ((await import(url)) as { default?: unknown }).default;
   }
   return { ...(raw as object), slots };
 }

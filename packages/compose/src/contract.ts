@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { runProcess } from '@hakmem/bench';
 import { SLOT_ORDER, includeDir, type SlotName } from '@hakmem/native';
 import { BASE_CFLAGS, findToolchain, includeFlags } from './compile.js';
 import { CONFIG_HEADER, configHeader, variantJson } from './generate.js';
@@ -87,25 +87,16 @@ export interface ContractFailure {
   readonly diagnostics: string;
 }
 
-function runOne(e: ContractEntry): Promise<ContractFailure | null> {
-  return new Promise((done) => {
-    const child = spawn(e.arguments[0]!, e.arguments.slice(1), {
-      cwd: e.directory,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (x) => done({ entry: e, diagnostics: x.message }));
-    child.on('close', (code) => {
-      const kept = err
-        .split(/\n(?=\S)/)
-        .filter(
-          (d) => d.trim() && !DECLARED_ELSEWHERE.test(d.split('\n')[0]!) && !/^In file included from|^\s+from /.test(d),
-        )
-        .filter((d) => /(warning|error):/.test(d));
-      done(code === 0 && kept.length === 0 ? null : { entry: e, diagnostics: kept.join('\n') || err });
-    });
-  });
+async function runOne(e: ContractEntry): Promise<ContractFailure | null> {
+  const r = await runProcess(e.arguments[0]!, e.arguments.slice(1), { cwd: e.directory });
+  if (r.spawnError !== undefined) return { entry: e, diagnostics: r.spawnError };
+  const kept = r.stderr
+    .split(/\n(?=\S)/)
+    .filter(
+      (d) => d.trim() && !DECLARED_ELSEWHERE.test(d.split('\n')[0]!) && !/^In file included from|^\s+from /.test(d),
+    )
+    .filter((d) => /(warning|error):/.test(d));
+  return r.code === 0 && kept.length === 0 ? null : { entry: e, diagnostics: kept.join('\n') || r.stderr };
 }
 
 /** Runs every entry (a few at a time); the failures. */

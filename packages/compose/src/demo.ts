@@ -1,4 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { runProcess } from '@hakmem/bench';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,19 +49,12 @@ export async function runDemo(config: LoadedConfig, variant: string): Promise<De
   const reportFile = join(tmpdir(), `hakmem-demo-${process.pid}-${Date.now().toString(36)}.report`);
   const env = { ...process.env, LD_PRELOAD: lib, PYTHONMALLOC: 'malloc', HAKMEM_REPORT: reportFile };
   try {
-    const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
-      (resolve, reject) => {
-        const child = spawn(python, ['-c', DEMO_WORKLOAD], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        child.on('error', (e) => reject(new HakmemError(`cannot run ${python}: ${e.message}`)));
-        child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-      },
-    );
+    const r = await runProcess(python, ['-c', DEMO_WORKLOAD], { env });
+    if (r.spawnError !== undefined) throw new HakmemError(`cannot run ${python}: ${r.spawnError}`);
     if (r.code !== 0) {
-      throw new HakmemError(`${python} under hakmem (${variant}) failed (${r.signal ?? `exit ${r.code}`}):\n${r.err}`);
+      throw new HakmemError(
+        `${python} under hakmem (${variant}) failed (${r.signal ?? `exit ${r.code}`}):\n${r.stderr}`,
+      );
     }
     const report = existsSync(reportFile)
       ? readFileSync(reportFile, 'utf8')
@@ -68,9 +62,9 @@ export async function runDemo(config: LoadedConfig, variant: string): Promise<De
           .filter((l) => l.startsWith('hakmem '))
       : [];
     if (report.length === 0) {
-      throw new HakmemError(`${python} ran, but hakmem wrote no report: was ${lib} preloaded?\n${r.err}`);
+      throw new HakmemError(`${python} ran, but hakmem wrote no report: was ${lib} preloaded?\n${r.stderr}`);
     }
-    return { output: `${r.out}${r.err}`, report };
+    return { output: `${r.stdout}${r.stderr}`, report };
   } finally {
     rmSync(reportFile, { force: true });
   }

@@ -12,6 +12,7 @@ import {
   NO_COMPILER,
   napiIncludeDir,
   nodeIncludeDir,
+  runCommand,
   toolchainRecord,
   validateConfig,
 } from '../src/index.js';
@@ -115,6 +116,14 @@ describe('building a variant', () => {
         c.what,
       ).toBe(false);
     }
+  });
+
+  it('runs a command: its diagnostics back, a failure with its command line and output, a missing compiler named', async () => {
+    expect(await runCommand({ what: 'ok', exe: 'sh', args: ['-c', 'echo out; echo warn >&2'] })).toBe('out\nwarn\n');
+    await expect(runCommand({ what: 'thing', exe: 'sh', args: ['-c', 'echo oops >&2; exit 3'] })).rejects.toThrow(
+      "building thing failed (exit 3):\n$ sh -c 'echo oops >&2; exit 3'\noops",
+    );
+    await expect(runCommand({ what: 'x', exe: '/no/such/cc', args: [] })).rejects.toThrow(NO_COMPILER);
   });
 
   it('a failed build leaves no dist directory, and keeps a previous one intact', async () => {

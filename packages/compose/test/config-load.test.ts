@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineSlot, HakmemManifestError, SLOT_ORDER } from '@hakmem/native';
 import { findConfig, HakmemConfigError, importConfig, loadConfig } from '../src/index.js';
@@ -99,6 +99,47 @@ describe('loading hakmem.config.ts', () => {
     }
   });
 
+  it('stops the search at the project: the nearest package.json, or its workspace root', () => {
+    const t = tempDir('discover');
+    try {
+      const parent = join(t.dir, 'parent');
+      const child = join(parent, 'child');
+      mkdirSync(join(child, 'src'), { recursive: true });
+      writeFileSync(join(parent, 'hakmem.config.ts'), configSource('p', '{}'));
+      // no package.json in between: the parent's config is found
+      expect(findConfig(join(child, 'src'))).toBe(join(parent, 'hakmem.config.ts'));
+      // child is a project of its own: the config above it belongs to someone else
+      writeFileSync(join(child, 'package.json'), '{"name":"child"}');
+      expect(() => findConfig(join(child, 'src'))).toThrow(HakmemConfigError);
+      expect(() => findConfig(join(child, 'src'))).toThrow(
+        `no hakmem.config.ts in ${join(child, 'src')} or a parent directory up to the project at ${child} (the search stops at the nearest package.json)`,
+      );
+      expect(() => findConfig(child)).toThrow(/the project: the search stops at the nearest package.json/);
+      // a config in the project itself is found
+      writeFileSync(join(child, 'hakmem.config.ts'), configSource('c', '{}'));
+      expect(findConfig(join(child, 'src'))).toBe(join(child, 'hakmem.config.ts'));
+      rmSync(join(child, 'hakmem.config.ts'));
+      // child as a package of a workspace rooted at parent: the workspace root's config is found
+      writeFileSync(join(parent, 'pnpm-workspace.yaml'), "packages:\n  - 'chi*'\nallowBuilds:\n  - child\n");
+      expect(findConfig(join(child, 'src'))).toBe(join(parent, 'hakmem.config.ts'));
+      // ... but not when the workspace does not list it
+      writeFileSync(join(parent, 'pnpm-workspace.yaml'), "packages:\n  - 'packages/**'\nallowBuilds:\n  - child\n");
+      expect(() => findConfig(join(child, 'src'))).toThrow(HakmemConfigError);
+      rmSync(join(parent, 'pnpm-workspace.yaml'));
+      writeFileSync(join(parent, 'package.json'), '{"name":"root","workspaces":["*"]}');
+      expect(findConfig(join(child, 'src'))).toBe(join(parent, 'hakmem.config.ts'));
+      writeFileSync(join(parent, 'package.json'), '{"name":"root","workspaces":["*", "!child"]}');
+      expect(() => findConfig(join(child, 'src'))).toThrow(
+        `no hakmem.config.ts in ${join(child, 'src')} or a parent directory up to the project at ${child}`,
+      );
+      // a plain package.json above (not a workspace) does not widen the search
+      writeFileSync(join(parent, 'package.json'), '{"name":"other"}');
+      expect(() => findConfig(join(child, 'src'))).toThrow(HakmemConfigError);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('serves a slot the config leaves out from its default package, with its default box', async () => {
     const t = tempDir('defaults');
     try {
@@ -133,12 +174,30 @@ export default defineConfig({
       const bad = join(t.dir, 'bad.config.ts');
       writeFileSync(bad, 'export default {{;\n');
       await expect(importConfig(bad)).rejects.toThrow(HakmemConfigError);
-      await expect(importConfig(bad)).rejects.toThrow(/cannot compile/);
+      await expect(importConfig(bad)).rejects.toThrow(`cannot compile ${bad}: Unexpected token at ${bad}:1:16`);
+      // an error the config throws, or an import it cannot resolve, names the config
+      const throws = join(t.dir, 'throws.config.ts');
+      writeFileSync(throws, "const n: number = 1;\nif (n) throw new Error('boom');\nexport default {};\n");
+      await expect(importConfig(throws)).rejects.toThrow(`cannot load ${throws}: boom`);
+      writeFileSync(throws, "JSON.parse('{');\nexport default {};\n");
+      await expect(importConfig(throws)).rejects.toThrow(`cannot load ${throws}: Expected property name`);
+      const missing = join(t.dir, 'missing.config.ts');
+      writeFileSync(missing, "import x from '@hakmem/no-such-box';\nexport default x;\n");
+      await expect(importConfig(missing)).rejects.toThrow(
+        `cannot load ${missing}: Cannot find module '@hakmem/no-such-box'`,
+      );
+      await expect(importConfig(missing)).rejects.toThrow(/are the packages installed and built/);
       const none = join(t.dir, 'none.config.ts');
       writeFileSync(none, 'export const x: number = 1;\n');
       await expect(importConfig(none)).rejects.toThrow(/no default export/);
       await expect(importConfig(join(t.dir, 'missing.ts'))).rejects.toThrow(/config not found/);
-      expect(readdirSync(t.dir).sort()).toEqual(['bad.config.ts', 'none.config.ts']);
+      // nothing is written beside the configs
+      expect(readdirSync(t.dir).sort()).toEqual([
+        'bad.config.ts',
+        'missing.config.ts',
+        'none.config.ts',
+        'throws.config.ts',
+      ]);
     } finally {
       t.cleanup();
     }

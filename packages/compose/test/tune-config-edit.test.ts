@@ -188,6 +188,69 @@ void note;
     );
   });
 
+  it('follows the default export through a name, a shorthand `variants` and a regex with a quote', async () => {
+    const v = { ...tuned, name: 'b', extends: 'a', tunables: { front: { blocks: 64 } } };
+    const configs = {
+      // `export default config`: a const exported later
+      named: `${CONFIG_IMPORTS}
+const config = defineConfig({
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  variants: {
+    a: { description: 'a', boxes: {} },
+  },
+});
+export default config;
+`,
+      // a shorthand \`variants\`, the object a const of its own; and \`export { x as default }\`
+      shorthand: `${CONFIG_IMPORTS}
+const variants = {
+  a: { description: 'a', boxes: {} },
+};
+const config = defineConfig({ slots: { front, refill, superslab, sharedpool, block, large, stats, purge }, variants });
+export { config as default };
+`,
+      // regular-expression literals with quotes and braces, before and inside the variants object
+      regex: `${CONFIG_IMPORTS}
+const quoteless = (s: string): string => s.replace(/['"{]/g, '');
+export default defineConfig({
+  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  variants: {
+    a: { description: quoteless("it's {a}").replace(/'}/, ''), boxes: {} },
+  },
+} satisfies Parameters<typeof defineConfig>[0]);
+`,
+    };
+    const inserted = {
+      named: "    a: { description: 'a', boxes: {} },\n    b: {\n      description: 'lean, with magazines',\n",
+      shorthand:
+        "const variants = {\n  a: { description: 'a', boxes: {} },\n  b: {\n    description: 'lean, with magazines',\n",
+      regex: "    a: { description: quoteless(\"it's {a}\").replace(/'}/, ''), boxes: {} },\n    b: {\n",
+    };
+    for (const [shape, source] of Object.entries(configs) as [keyof typeof configs, string][]) {
+      const text = insertVariant(source, v);
+      expect(addedLines(source, text).length, shape).toBeGreaterThan(3);
+      expect(text, shape).toContain(inserted[shape]);
+      const f = configFile(source);
+      try {
+        await writeVariant(f.file, v);
+        expect(readFileSync(f.file, 'utf8'), shape).toBe(text);
+        const c = await loadConfig(f.file);
+        expect(getVariant(c, 'b').boxes.front.box, shape).toBe('magazine');
+        expect(getVariant(c, 'b').tunables.front.blocks, shape).toBe(64);
+        expect(getVariant(c, 'a').description, shape).toBe(shape === 'regex' ? 'its a}' : 'a');
+        expect(readdirSync(f.dir), shape).toEqual(['hakmem.config.ts']);
+      } finally {
+        f.cleanup();
+      }
+    }
+  });
+
+  it('says where a config that does not parse fails', () => {
+    expect(() => insertVariant('export default {\n  variants: { a: },\n};\n', tuned)).toThrow(
+      /cannot read the config's source: .* at line 2, column 18/,
+    );
+  });
+
   it('refuses a name in use, unless told to replace it; and a config with no variants object', () => {
     expect(() => insertVariant(realConfig, { ...tuned, name: 'secure' })).toThrow(HakmemConfigError);
     expect(() => insertVariant(realConfig, { ...tuned, name: 'secure' })).toThrow(/variant 'secure' is already/);

@@ -1,17 +1,9 @@
 import { isAbsolute, relative } from 'node:path';
+import { formatBytes as bytes } from '@hakmem/bench';
 import type { Frame, Profile, Sample } from './symbolize.js';
 
-/** 1536 -> '1.5 KiB'. */
-export function formatBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[i]}`;
-}
+/** 1536 -> '1.5 KiB' (@hakmem/bench's formatBytes, one decimal). */
+export const formatBytes = (n: number): string => bytes(n, { decimals: 1 });
 
 const num = (n: number): string => n.toLocaleString('en-US');
 const pct = (part: number, total: number): string => `${total > 0 ? ((100 * part) / total).toFixed(1) : '0.0'}%`;

@@ -2,6 +2,7 @@
  * tune's chart: wall time (or the --metric figure) against peak RSS, one marker per allocator with its spread, and the
  * Pareto front (the variants nothing beats on both). Pure: points in, SVG text out.
  */
+import { formatBytes } from '@hakmem/bench';
 import { type Box, type LabelSpot, placeLabel } from './label-place.js';
 import { type Axis, axisTicks, escapeXml, fmtTick, legendLayout, niceAxis, r1, svgHead } from './svg-kit.js';
 
@@ -109,7 +110,7 @@ function shortLabel(s: string): string {
 const mib = (kb: number) => kb / 1024;
 const orElse = (v: number, d: number) => (Number.isFinite(v) ? v : d);
 const fmtS = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : '?');
-const fmtMib = (kb: number) => (Number.isFinite(kb) ? mib(kb).toFixed(1) : '?');
+const fmtMib = (kb: number) => formatBytes(kb * 1024, { unit: 'MiB', decimals: 1 });
 
 /**
  * The chart as self-contained SVG: x = peak RSS (MiB), y = wall time (s) or opts.y, medians as markers with
@@ -237,7 +238,7 @@ export function tuneChartSvg(points: readonly ChartPoint[], opts: ChartOptions):
     const st = STYLES[p.kind];
     const tip =
       `${p.label} (${p.kind}): ${yAxis.name} ${fmtS(p.time)}${yAxis.unit ? ` ${yAxis.unit}` : ''} (${fmtS(orElse(p.timeMin, p.time))}–${fmtS(orElse(p.timeMax, p.time))}), ` +
-      `peak RSS ${fmtMib(p.rssKb)} MiB (${fmtMib(orElse(p.rssMinKb, p.rssKb))}–${fmtMib(orElse(p.rssMaxKb, p.rssKb))})`;
+      `peak RSS ${fmtMib(p.rssKb)} (${fmtMib(orElse(p.rssMinKb, p.rssKb))}–${fmtMib(orElse(p.rssMaxKb, p.rssKb))})`;
     o.push(`<g class="point ${p.kind}">`);
     o.push(`<title>${escapeXml(tip)}</title>`);
     const whisker = `stroke="${st.color}" stroke-width="1.2" stroke-opacity="0.7"`;

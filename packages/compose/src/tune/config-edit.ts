@@ -2,7 +2,7 @@ import { chmodSync, readFileSync, realpathSync, renameSync, rmSync, statSync, wr
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { loadConfig } from '../config-load.js';
 import { HakmemConfigError } from '../errors.js';
-import { closeOf, defaultExportObject, entriesOf } from './source-scan.js';
+import { parseModule } from 'magicast';
 
 /** A variant to write into a config: another variant's boxes and tunables with these over them. */
 export interface NewVariant {
@@ -106,19 +106,163 @@ function indentUnit(src: string): string {
 const usesTrailingCommas = (src: string): boolean =>
   /,[ \t]*\r?\n\s*[}\]]/.test(src) || !/[^,\s{[(][ \t]*\r?\n\s*[}\]]/.test(src);
 
-/** The braces of the `variants: { ... }` object literal of the default export. */
-function variantsObject(src: string): { open: number; close: number } {
-  const config = defaultExportObject(src);
-  if (config !== undefined) {
-    const entry = entriesOf(src, config, closeOf(src, config)).find((e) => e.key === 'variants');
-    if (entry?.valueStart !== undefined && src[entry.valueStart] === '{') {
-      return { open: entry.valueStart, close: closeOf(src, entry.valueStart) };
+/** A node of the config's syntax tree (Babel's, as magicast parses it): what is read of it here. */
+interface Node {
+  readonly type: string;
+  readonly loc: { readonly start: Pos; readonly end: Pos };
+  readonly [field: string]: unknown;
+}
+
+const isNode = (x: unknown): x is Node => typeof x === 'object' && x !== null && typeof (x as Node).type === 'string';
+
+/** One entry of an object literal. */
+interface Entry {
+  /** The key: an identifier, number or string's value; undefined for a spread or a computed key. */
+  readonly key: string | undefined;
+  /** Where the entry's first code character is. */
+  readonly start: number;
+  /** Just after its last code character (comments after it are not part of it). */
+  readonly end: number;
+  /** The index of the comma after it, if one follows. */
+  readonly comma: number | undefined;
+}
+
+/** A position in the source: line (from 1) and column (from 0). */
+interface Pos {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * The config's syntax tree (Babel's, with TypeScript), parsed by magicast, and a map from its
+ * node's line and column to an index in `src`. (recast, under magicast, parses the text with
+ * its line ends made LFs and its indentation's tabs expanded, tabWidth of them; with a tabWidth
+ * of 1 a column is a character, and lines are counted as recast splits them.)
+ */
+function parse(src: string): { ast: Node; at: (p: Pos) => number } {
+  const lineStarts = [0];
+  for (const m of src.matchAll(/\r\n?|\n|\u2028|\u2029/g)) lineStarts.push(m.index + m[0].length);
+  const at = (p: Pos): number => lineStarts[p.line - 1]! + p.column;
+  try {
+    return { ast: parseModule(src, { tabWidth: 1 }).$ast as unknown as Node, at };
+  } catch (err) {
+    const e = err as Error & { loc?: { line: number; column: number } };
+    const where = e.loc ? ` at line ${e.loc.line}, column ${e.loc.column + 1}` : '';
+    throw new HakmemConfigError(`cannot read the config's source: ${e.message.replace(/\s*\(\d+:\d+\)$/, '')}${where}`);
+  }
+}
+
+/** A key's name: an identifier's, or a string or number literal's value; undefined when computed. */
+function keyName(prop: Node): string | undefined {
+  const key = prop.key as Node | undefined;
+  if (!key || prop.computed) return undefined;
+  if (key.type === 'Identifier') return key.name as string;
+  if (key.type === 'StringLiteral' || key.type === 'NumericLiteral') return String(key.value);
+  return undefined;
+}
+
+/**
+ * The object literal an expression stands for: the expression itself, the first argument of a
+ * call (`defineConfig({ ... })`), through `as`, `satisfies`, `!` and parentheses, and through
+ * a name to the module-level `const` it is (`export default config`, a shorthand `variants`).
+ */
+function objectOf(expr: unknown, scope: ReadonlyMap<string, Node>, seen = new Set<string>()): Node | undefined {
+  let n = expr;
+  while (isNode(n)) {
+    switch (n.type) {
+      case 'ObjectExpression':
+        return n;
+      case 'CallExpression':
+        n = (n.arguments as unknown[])[0];
+        break;
+      case 'TSAsExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSNonNullExpression':
+      case 'TSTypeAssertion':
+      case 'ParenthesizedExpression':
+        n = n.expression;
+        break;
+      case 'Identifier': {
+        const name = n.name as string;
+        if (seen.has(name)) return undefined;
+        seen.add(name);
+        n = scope.get(name);
+        break;
+      }
+      default:
+        return undefined;
     }
   }
-  throw new HakmemConfigError(
-    'the config has no `variants: { ... }` object literal in its default export ' +
-      '(`export default defineConfig({ slots, variants: { ... } })`) to write a variant into',
-  );
+  return undefined;
+}
+
+/** The module's top-level `const`/`let`/`var` initialisers by name, and what it default-exports. */
+function moduleScope(program: Node): { scope: Map<string, Node>; exported: unknown } {
+  const scope = new Map<string, Node>();
+  let exported: unknown;
+  let exportedName: string | undefined;
+  for (const stmt of program.body as Node[]) {
+    const decl = stmt.type === 'ExportNamedDeclaration' ? (stmt.declaration as Node | null) : stmt;
+    if (decl?.type === 'VariableDeclaration') {
+      for (const d of decl.declarations as Node[]) {
+        const id = d.id as Node;
+        if (id.type === 'Identifier' && isNode(d.init)) scope.set(id.name as string, d.init);
+      }
+    }
+    if (stmt.type === 'ExportDefaultDeclaration') exported = stmt.declaration;
+    if (stmt.type === 'ExportNamedDeclaration' && !stmt.source) {
+      for (const spec of (stmt.specifiers as Node[] | undefined) ?? []) {
+        const name = spec.exported as Node;
+        if ((name.name ?? name.value) === 'default') exportedName = (spec.local as Node).name as string;
+      }
+    }
+  }
+  if (exported === undefined && exportedName) exported = { type: 'Identifier', name: exportedName };
+  return { scope, exported };
+}
+
+/** The index of the comma after `i` with only whitespace and comments before it, if there is one. */
+function commaAfter(src: string, i: number, limit: number): number | undefined {
+  while (i < limit) {
+    if (/\s/.test(src[i]!)) i++;
+    else if (src.startsWith('//', i)) i = src.indexOf('\n', i) < 0 ? limit : src.indexOf('\n', i);
+    else if (src.startsWith('/*', i)) i = src.indexOf('*/', i + 2) < 0 ? limit : src.indexOf('*/', i + 2) + 2;
+    else return src[i] === ',' ? i : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The braces of the `variants: { ... }` object literal of the default export (followed through
+ * names and `defineConfig(...)`), and its entries.
+ */
+function variantsObject(src: string): { open: number; close: number; entries: Entry[] } {
+  const { ast, at } = parse(src);
+  const program = (ast.program ?? ast) as Node;
+  const { scope, exported } = moduleScope(program);
+  const config = objectOf(exported, scope);
+  // the last `variants` wins, as in JavaScript
+  const prop = ((config?.properties as Node[] | undefined) ?? [])
+    .filter((p) => p.type === 'ObjectProperty' && keyName(p) === 'variants')
+    .at(-1);
+  const variants = prop && objectOf(prop.value, scope);
+  if (!variants) {
+    throw new HakmemConfigError(
+      'the config has no `variants: { ... }` object literal in its default export ' +
+        '(`export default defineConfig({ slots, variants: { ... } })`) to write a variant into',
+    );
+  }
+  const start = (n: Node): number => at(n.loc.start);
+  const end = (n: Node): number => at(n.loc.end);
+  const props = variants.properties as Node[];
+  const close = end(variants) - 1;
+  const entries = props.map((p, n) => ({
+    key: p.type === 'SpreadElement' ? undefined : keyName(p),
+    start: start(p),
+    end: end(p),
+    comma: commaAfter(src, end(p), props[n + 1] ? start(props[n + 1]!) : close),
+  }));
+  return { open: start(variants), close, entries };
 }
 
 /**
@@ -129,8 +273,7 @@ function variantsObject(src: string): { open: number; close: number } {
  */
 export function insertVariant(source: string, v: NewVariant, opts: { replace?: boolean } = {}): string {
   const eol = source.includes('\r\n') ? '\r\n' : '\n';
-  const { open, close } = variantsObject(source);
-  const entries = entriesOf(source, open, close);
+  const { open, close, entries } = variantsObject(source);
   const outer = indentAt(source, open);
   const first = entries.find((e) => startsLine(source, e.start));
   const firstIndent = first && indentAt(source, first.start);

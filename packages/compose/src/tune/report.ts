@@ -1,5 +1,6 @@
 /** What `hakmem tune` prints and writes: the table of every arm, the chart's points, the
  * description of the written variant. */
+import { formatBytes } from '@hakmem/bench';
 import type { ChartPoint } from './chart.js';
 import { median } from './rank.js';
 import type { Goal } from './candidates.js';
@@ -59,7 +60,7 @@ export function summarize(
 
 const secs = (s: number): string =>
   !Number.isFinite(s) ? '—' : s < 1 ? `${(s * 1000).toFixed(0)} ms` : `${s.toFixed(2)} s`;
-const mib = (kb: number): string => (Number.isFinite(kb) ? `${(kb / 1024).toFixed(1)} MiB` : '—');
+const mib = (kb: number): string => formatBytes(kb * 1024, { unit: 'MiB', decimals: 1 });
 const rel = (x: number, base: number): string => {
   if (!Number.isFinite(x) || !Number.isFinite(base) || base <= 0) return '—';
   const d = (x / base - 1) * 100;

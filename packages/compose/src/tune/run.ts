@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { PEER_SONAMES, findLibrary } from '@hakmem/bench';
+import { PEER_SONAMES, findLibrary, formatBytes } from '@hakmem/bench';
 import type { SlotName } from '@hakmem/native';
 import { HakmemError } from '../errors.js';
 import { resolveVariantInput, getVariant, type LoadedConfig, type ResolvedVariant } from '../validate.js';
@@ -398,7 +398,7 @@ export async function runTune(o: TuneOptions): Promise<TuneResult> {
               ? `CPU ${s.cpu.toFixed(3)} s, wall `
               : '';
         log(
-          `[${stage.name} ${done}/${total}] ${id}: ${s.ok ? `${fig}${s.wall.toFixed(3)} s, ${(s.rssKb / 1024).toFixed(1)} MiB` : `FAILED: ${s.error?.split('\n')[0]}`}`,
+          `[${stage.name} ${done}/${total}] ${id}: ${s.ok ? `${fig}${s.wall.toFixed(3)} s, ${formatBytes(s.rssKb * 1024, { unit: 'MiB', decimals: 1 })}` : `FAILED: ${s.error?.split('\n')[0]}`}`,
         );
       }
     }
