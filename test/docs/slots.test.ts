@@ -29,7 +29,7 @@ describe('the slot list', () => {
       const header = readFileSync(join(root, 'native/include/hakmem', `hk_${name}.h`), 'utf8');
       const decls = [
         ...s.hooks.map((h) => `static void hk_${name}_${hookSuffix(h)}(void);`),
-        `static int hk_${name}_probe(const char *name, int64_t arg, int64_t *out);`,
+        `static int hk_${name}_probe(enum hk_${name}_probe p, int64_t arg, int64_t *out);`,
       ];
       for (const d of decls) expect(header, `hk_${name}.h declares ${d}`).toContain(d);
       const fns = decls.map((d) => /(hk_\w+)\(/.exec(d)![1]!);
@@ -45,6 +45,16 @@ describe('the slot list', () => {
             new RegExp(`static (?:HK_\\w+ )*(?:void|int) ${f}\\([^)]*\\) \\{`).test(text),
             `${name}/${box} defines ${f}`,
           ).toBe(true);
+        }
+        // the probe: a switch over the slot's enum with no default, so -Werror=switch holds
+        // every probe of the slot list to a case (the contract in the slot header)
+        const probe = new RegExp(`static int hk_${name}_probe\\([^)]*\\) \\{\\n([\\s\\S]*?)\\n\\}\\n`).exec(text);
+        expect(probe, `${name}/${box} defines hk_${name}_probe`).not.toBeNull();
+        const body = probe![1]!;
+        const delegated = /^\s*return (hk_\w+_probe)\(p, /m.exec(body);
+        if (!delegated || /switch \(p\)/.test(body)) {
+          expect(body, `${name}/${box}: hk_${name}_probe switches over its probe`).toMatch(/switch \(p\) \{/);
+          expect(body, `${name}/${box}: hk_${name}_probe has no default`).not.toMatch(/\bdefault\s*:/);
         }
       }
     },

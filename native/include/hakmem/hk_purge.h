@@ -47,6 +47,10 @@ static int hk_purge_before_map(size_t len);
 static void hk_purge_fork_prepare(void);
 static void hk_purge_fork_parent(void);
 static void hk_purge_fork_child(void);
-static int hk_purge_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("purge", name, ...)): a switch over enum hk_purge_probe, generated
+ * from the slot list, with one case for every HK_PROBE_PURGE_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -36,6 +36,10 @@ static void hk_remote_collect(hk_heap_t *h);
 static inline void hk_remote_flush(void);
 static void hk_remote_init(void);        /* start-up: no allocation */
 static void hk_remote_thread_exit(void); /* the exiting thread's held blocks go to their owners */
-static int hk_remote_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("remote", name, ...)): a switch over enum hk_remote_probe, generated
+ * from the slot list, with one case for every HK_PROBE_REMOTE_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -33,6 +33,10 @@ static void hk_sampler_init(void);
 static void hk_sampler_lock_all(void);
 static void hk_sampler_unlock_all(void);
 static void hk_sampler_reset_locks(void);
-static int hk_sampler_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("sampler", name, ...)): a switch over enum hk_sampler_probe, generated
+ * from the slot list, with one case for every HK_PROBE_SAMPLER_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_sampler_probe(enum hk_sampler_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -26,6 +26,10 @@ static void hk_sharedpool_init(void);
 static void hk_sharedpool_lock_all(void);
 static void hk_sharedpool_unlock_all(void);
 static void hk_sharedpool_reset_locks(void);
-static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("sharedpool", name, ...)): a switch over enum hk_sharedpool_probe, generated
+ * from the slot list, with one case for every HK_PROBE_SHAREDPOOL_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_sharedpool_probe(enum hk_sharedpool_probe p, int64_t arg, int64_t *out);
 
 #endif

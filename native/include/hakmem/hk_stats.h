@@ -35,6 +35,10 @@ static void hk_stats_thread_exit(void);
 /* The totals over every thread so far (hakmem_stats()). */
 static void hk_stats_snapshot(hakmem_stats_t *out);
 static void hk_stats_init(void);
-static int hk_stats_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("stats", name, ...)): a switch over enum hk_stats_probe, generated
+ * from the slot list, with one case for every HK_PROBE_STATS_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_stats_probe(enum hk_stats_probe p, int64_t arg, int64_t *out);
 
 #endif

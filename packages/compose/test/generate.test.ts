@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SLOTS, SLOT_ORDER } from '@hakmem/native';
+import { CORE_PROBES, SLOTS, SLOT_ORDER } from '@hakmem/native';
 import {
   BASE_CFLAGS,
   cInt,
@@ -80,8 +80,25 @@ describe('generated C', () => {
     expect(calls('unlock_all')).toEqual(['large', 'sharedpool', 'sampler']);
     expect(calls('reset_locks')).toEqual(['sampler', 'sharedpool', 'large']);
     expect(calls('fork_prepare')).toEqual(['purge']);
-    for (const slot of SLOT_ORDER)
-      expect(glue).toContain(`if (!strcmp(slot, "${slot}")) return hk_${slot}_probe(name, arg, out);`);
+    // hakmem_probe's names -> each prober's enum, in the slot list's order
+    for (const { name, probes } of [{ name: 'core', probes: CORE_PROBES }, ...SLOTS]) {
+      const S = name.toUpperCase();
+      expect(glue).toContain(`if (!strcmp(slot, "${name}"))`);
+      expect(glue).toContain(`hk_${name}_probe((enum hk_${name}_probe)i, arg, out)`);
+      expect(glue).toContain(
+        `static const char *const hk_probe_names_${name}[HK_PROBES_${S}] = { ${probes.map((p) => `"${p}"`).join(', ')} };`,
+      );
+    }
+  });
+
+  it('the header has every probe enum, from the slot list', () => {
+    const h = configHeader(v, json);
+    for (const { name, probes } of [{ name: 'core', probes: CORE_PROBES }, ...SLOTS]) {
+      const S = name.toUpperCase();
+      const constants = probes.map((p) => `HK_PROBE_${S}_${p.toUpperCase()}`);
+      expect(h).toContain(`enum hk_${name}_probe { ${constants.join(', ')} };`);
+      expect(h).toContain(`#define HK_PROBES_${S} ${probes.length}`);
+    }
   });
 
   it('the header defines the variant, its boxes and every tunable with its value', () => {

@@ -135,25 +135,17 @@ static void hk_superslab_init(void) {
 
 /* The probes: chunk_of, chunks (registered now), unmapped, slab_class; `prepared` where new
  * chunks are prepared (prepares != 0). -1 for any other name. */
-static int hk_superslab_map_probe(const char *name, int64_t arg, int64_t *out, int prepares) {
+static int hk_superslab_map_probe(enum hk_superslab_probe p, int64_t arg, int64_t *out, int prepares) {
   uintptr_t a = (uintptr_t)arg;
-  if (!strcmp(name, "chunk_of")) {
-    *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0;
-    return 0;
-  }
-  if (!strcmp(name, "chunks")) {
-    *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (!strcmp(name, "unmapped")) {
-    *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (prepares && !strcmp(name, "prepared")) {
+  switch (p) {
+  case HK_PROBE_SUPERSLAB_CHUNK_OF: *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0; return 0;
+  case HK_PROBE_SUPERSLAB_CHUNKS: *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SUPERSLAB_UNMAPPED: *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SUPERSLAB_PREPARED:
+    if (!prepares) return -1;
     *out = __atomic_load_n(&hk_superslab_prepared, __ATOMIC_RELAXED);
     return 0;
-  }
-  if (!strcmp(name, "slab_class")) {
+  case HK_PROBE_SUPERSLAB_SLAB_CLASS:
     *out = -1;
     if (hk_registry_contains(a)) {
       hk_chunk_t *ch = hk_chunk_of(a);
