@@ -319,13 +319,18 @@ export async function renderSlotTable(root = repoRoot) {
     '| ---: | :--- | :--- | :--- | :--- |',
   ];
   SLOTS.forEach((s, i) => {
-    const hooks = s.hooks.map((h) => code(`hk_${s.name}_${hookSuffix(h)}`)).join(', ') || '—';
+    const hooks =
+      s.hooks
+        .map((h) => `${code(`hk_${s.name}_${hookSuffix(h)}`)}${(s.optional ?? []).includes(h) ? ' (optional)' : ''}`)
+        .join(', ') || '—';
     out.push(`| ${i + 1} | ${code(s.name)} | ${cell(s.summary)} | ${hooks} | ${s.probes.map(code).join(', ')} |`);
   });
   out.push(
     '',
     "Each slot's header is `native/include/hakmem/hk_<slot>.h`; it declares every hook above and",
-    '`hk_<slot>_probe`. The generated `hk_slots_<hook>()` runs one hook over every slot that has it:',
+    '`hk_<slot>_probe` (a `switch` over the generated `enum hk_<slot>_probe`, one case per probe). A box',
+    'defines every hook but the optional ones it has nothing to do in: the composer defines those empty.',
+    'The generated `hk_slots_<hook>()` runs one hook over every slot that has it:',
     '',
   );
   for (const [h, when] of Object.entries(SLOT_HOOKS)) {

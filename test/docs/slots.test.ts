@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SLOTS, SLOT_HOOKS, hookSuffix } from '../../native/src/slots.js';
+import { SLOTS, SLOT_HOOKS, hookSuffix, type SlotDecl } from '../../native/src/slots.js';
 import { cFiles } from './c-files.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,6 +23,24 @@ describe('the slot list', () => {
     for (const s of SLOTS) for (const h of s.hooks) expect(Object.keys(SLOT_HOOKS)).toContain(h);
   });
 
+  it('names as optional only hooks of the slot', () => {
+    for (const s of SLOTS) for (const h of (s as SlotDecl).optional ?? []) expect(s.hooks).toContain(h);
+  });
+
+  it('leaves no hand-written empty hook in a box: an optional hook is left out instead', () => {
+    for (const s of SLOTS) {
+      const pkgDir = join(root, 'packages', s.name, 'c');
+      for (const f of cFiles(pkgDir)) {
+        const text = readFileSync(f, 'utf8');
+        for (const h of s.hooks)
+          expect(
+            new RegExp(`static void hk_${s.name}_${hookSuffix(h)}\\(void\\) \\{\\s*\\}`).test(text),
+            `${f}: hk_${s.name}_${hookSuffix(h)} is empty; leave it out${((s as SlotDecl).optional ?? []).includes(h) ? '' : ` and add '${h}' to the slot's optional hooks`}`,
+          ).toBe(false);
+      }
+    }
+  });
+
   it.each(SLOTS.map((s) => [s.name, s] as const))(
     '%s: the header declares, and every box defines, each hook and the probe',
     (name, s) => {
@@ -32,7 +50,9 @@ describe('the slot list', () => {
         `static int hk_${name}_probe(enum hk_${name}_probe p, int64_t arg, int64_t *out);`,
       ];
       for (const d of decls) expect(header, `hk_${name}.h declares ${d}`).toContain(d);
-      const fns = decls.map((d) => /(hk_\w+)\(/.exec(d)![1]!);
+      // an optional hook a box may leave out: the composer defines it empty
+      const optional = new Set(((s as SlotDecl).optional ?? []).map((h) => `hk_${name}_${hookSuffix(h)}`));
+      const fns = decls.map((d) => /(hk_\w+)\(/.exec(d)![1]!).filter((f) => !optional.has(f));
       // Every box: its own sources plus the slot's common/ (as its manifest lists them).
       const pkgDir = join(root, 'packages', name, 'c');
       const common = existsSync(join(pkgDir, 'common')) ? cFiles(join(pkgDir, 'common')) : [];

@@ -42,6 +42,9 @@ static int hk_purge_set_capacity(uint64_t bytes);
  * limit, a box gives back everything idle first; past the hard limit (HAKMEM_LIMIT) even after
  * that, it returns 0 and the mapping is refused (malloc then returns NULL with ENOMEM). */
 static int hk_purge_before_map(size_t len);
+/* Optional hooks (hk_purge_fork_prepare, hk_purge_fork_parent, hk_purge_fork_child): a box with
+ * nothing to do there leaves them out, and the composer defines them empty (`optional` in
+ * native/src/slots.ts). */
 /* fork: prepare runs first (before the heaps lock), parent and child last; a box with a
  * thread holds its pass lock across fork and forgets the thread in the child. */
 static void hk_purge_fork_prepare(void);

@@ -29,6 +29,8 @@ static inline void hk_quarantine_put(void *p, uint32_t size);
 static uint32_t hk_quarantine_held(uint32_t cls);
 /* Every block the calling thread holds goes through hk_free_release now. */
 static void hk_quarantine_flush(void);
+/* Optional hooks (hk_quarantine_thread_init): a box with nothing to do there leaves them out,
+ * and the composer defines them empty (`optional` in native/src/slots.ts). */
 static void hk_quarantine_thread_init(void); /* a thread's first allocation: its random seed */
 /* The slot's probes (hakmem_probe("quarantine", name, ...)): a switch over enum hk_quarantine_probe, generated
  * from the slot list, with one case for every HK_PROBE_QUARANTINE_* and no default (-Werror=switch

@@ -29,6 +29,9 @@ static inline void hk_sampler_free(void *p);
 /* Write the raw profile to path (reason: "exit", "api" or "signal"). 0 when written; -1 with
  * errno set otherwise (ENOTSUP: the box keeps no profile; open's errno). */
 static int hk_sampler_dump(const char *path, const char *reason);
+/* Optional hooks (hk_sampler_init, hk_sampler_lock_all, hk_sampler_unlock_all,
+ * hk_sampler_reset_locks): a box with nothing to do there leaves them out, and the composer
+ * defines them empty (`optional` in native/src/slots.ts). */
 static void hk_sampler_init(void);
 static void hk_sampler_lock_all(void);
 static void hk_sampler_unlock_all(void);

@@ -19,6 +19,9 @@ static void hk_pool_give_chunk(hk_chunk_t *ch);
  * (address space returns); returns the bytes of pages given back. Called by the purge slot
  * and trim. */
 static size_t hk_pool_purge(uint64_t before);
+/* Optional hooks (hk_sharedpool_init, hk_sharedpool_lock_all, hk_sharedpool_unlock_all,
+ * hk_sharedpool_reset_locks): a box with nothing to do there leaves them out, and the composer
+ * defines them empty (`optional` in native/src/slots.ts). */
 static void hk_sharedpool_init(void);
 /* fork: a box that keeps locks takes them all before fork (after the heaps lock: a heap's
  * trim gives slabs back under it), releases them in the parent and resets them in the child.

@@ -13,12 +13,14 @@ import {
   slotDecl,
   tunableAccepts,
   tunableEnvName,
+  type SlotHook,
   type SlotName,
   type SlotPackage,
   type Tunable,
   type VariantJson,
 } from '@hakmem/native';
-import type { ResolvedVariant, TunableSetting } from './validate.js';
+import { readFileSync } from 'node:fs';
+import type { ResolvedBox, ResolvedVariant, TunableSetting } from './validate.js';
 
 /** The files a variant build puts in dist/<variant>/. */
 export const VARIANT_FILES = [
@@ -291,6 +293,38 @@ export function optionGlue(v: ResolvedVariant, slots?: Readonly<Record<SlotName,
   ];
 }
 
+/** The optional hooks (the slot list's `optional`) that a box's sources (its base's and its own)
+ * define: a definition `void hk_<slot>_<hook>(void) {` in any of them. A source that cannot be
+ * read counts as defining every one (the compiler then judges it). */
+export function definedOptionalHooks(slot: SlotName, b: Pick<ResolvedBox, 'sources'>): Set<SlotHook> {
+  const optional = (slotDecl(slot).optional ?? []) as readonly SlotHook[];
+  let text = '';
+  try {
+    text = b.sources.map((f) => readFileSync(f, 'utf8')).join('\n');
+  } catch {
+    return new Set(optional);
+  }
+  return new Set(
+    optional.filter((h) =>
+      new RegExp(`\\bvoid\\s+hk_${slot}_${hookSuffix(h)}\\s*\\(\\s*void\\s*\\)\\s*\\{`).test(text),
+    ),
+  );
+}
+
+/** The no-op definitions of the optional hooks the chosen boxes leave out (after their sources). */
+export function hookDefaults(v: ResolvedVariant): string[] {
+  const lines: string[] = [];
+  for (const slot of SLOT_ORDER) {
+    const defined = definedOptionalHooks(slot, v.boxes[slot]);
+    for (const h of (slotDecl(slot).optional ?? []) as readonly SlotHook[])
+      if (!defined.has(h))
+        lines.push(
+          `static void hk_${slot}_${hookSuffix(h)}(void) {} /* ${slot}/${v.boxes[slot].box}: nothing to do */`,
+        );
+  }
+  return lines.length ? ['/* The optional hooks the chosen boxes do not define: nothing to do. */', ...lines] : [];
+}
+
 /** hakmem_variant.c: the single unit: config, prelude, the slot headers and every chosen box's
  * sources in slot order, the core's calls into the slots, the option table, core. `slots` (the
  * config's slot packages) lets the table know the other boxes' variables. */
@@ -306,6 +340,6 @@ export function variantUnit(v: ResolvedVariant, slots?: Readonly<Record<SlotName
     lines.push(`/* ${slot}: ${b.packageName}@${b.version} box ${b.box} */`);
     for (const src of b.sources) lines.push(`#include ${cString(src)}`);
   }
-  lines.push(...slotGlue(), ...optionGlue(v, slots), '#include "hk_core.c"', '');
+  lines.push(...hookDefaults(v), ...slotGlue(), ...optionGlue(v, slots), '#include "hk_core.c"', '');
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CORE_PROBES, SLOTS, SLOT_ORDER } from '@hakmem/native';
+import { CORE_PROBES, SLOTS, SLOT_ORDER, hookSuffix, type SlotDecl } from '@hakmem/native';
 import {
   BASE_CFLAGS,
   cInt,
@@ -13,6 +13,7 @@ import {
   slotGlue,
   variantUnit,
 } from '../src/index.js';
+import { definedOptionalHooks } from '../src/generate.js';
 import { rawConfig, slots, variant } from './helpers.js';
 
 const config = validateConfig(
@@ -89,6 +90,23 @@ describe('generated C', () => {
         `static const char *const hk_probe_names_${name}[HK_PROBES_${S}] = { ${probes.map((p) => `"${p}"`).join(', ')} };`,
       );
     }
+  });
+
+  it('defines empty the optional hooks a box leaves out, and only those', () => {
+    const unit = variantUnit(v);
+    for (const s of SLOTS) {
+      const defined = definedOptionalHooks(s.name, v.boxes[s.name]);
+      for (const h of (s as SlotDecl).optional ?? []) {
+        const fn = `static void hk_${s.name}_${hookSuffix(h)}(void) {}`;
+        if (defined.has(h)) expect(unit).not.toContain(fn);
+        else expect(unit).toContain(fn);
+      }
+    }
+    // sharedpool/lockfree takes no locks: its lock hooks come from the composer
+    expect(v.boxes.sharedpool.box).toBe('lockfree');
+    expect(unit).toContain('static void hk_sharedpool_lock_all(void) {}');
+    // a hook that is not optional is never defined for the box
+    expect(unit).not.toContain('static void hk_front_thread_init(void) {}');
   });
 
   it('the header has every probe enum, from the slot list', () => {

@@ -60,7 +60,6 @@ static void hk_block_slab_leaves(hk_slab_t *s) { (void)s; }
 static inline uint32_t hk_block_tail(void) { return 0; }
 static inline int hk_block_strict(void) { return 0; }
 static inline uintptr_t hk_block_interior_tag(const void *q) { return hk_block_mark(q) ^ 0x21676e696c61686bull; }
-static void hk_block_init(void) {}
 
 static int hk_block_probe(enum hk_block_probe p, int64_t arg, int64_t *out) {
   switch (p) {

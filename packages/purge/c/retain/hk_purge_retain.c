@@ -11,9 +11,6 @@ static void hk_purge_tick(void) {}
 static void hk_purge_init(void) { hk_purge_limit_init(); }
 static void hk_purge_unlocked(void) {}
 static void hk_purge_orphan_freed(size_t bytes) { (void)bytes; }
-static void hk_purge_fork_prepare(void) {}
-static void hk_purge_fork_parent(void) {}
-static void hk_purge_fork_child(void) {}
 
 static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out) {
   switch (p) {

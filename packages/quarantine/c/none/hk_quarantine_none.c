@@ -13,7 +13,6 @@ static uint32_t hk_quarantine_held(uint32_t cls) {
   return 0;
 }
 static void hk_quarantine_flush(void) {}
-static void hk_quarantine_thread_init(void) {}
 
 static int hk_quarantine_probe(enum hk_quarantine_probe p, int64_t arg, int64_t *out) {
   switch (p) {

@@ -6,8 +6,6 @@
 
 static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) { hk_remote_push(o, p, p, cls); }
 static inline void hk_remote_flush(void) {}
-static void hk_remote_init(void) {}
-static void hk_remote_thread_exit(void) {}
 
 static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out) {
   switch (p) {

@@ -10,10 +10,6 @@ static int hk_sampler_dump(const char *path, const char *reason) {
   errno = ENOTSUP;
   return -1;
 }
-static void hk_sampler_init(void) {}
-static void hk_sampler_lock_all(void) {}
-static void hk_sampler_unlock_all(void) {}
-static void hk_sampler_reset_locks(void) {}
 
 static int hk_sampler_probe(enum hk_sampler_probe p, int64_t arg, int64_t *out) {
   switch (p) {

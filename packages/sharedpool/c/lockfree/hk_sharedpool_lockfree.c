@@ -78,11 +78,8 @@ static int hk_pool_quiesce(void) {
   return 0;
 }
 
-static void hk_sharedpool_init(void) {}
-/* No locks: a fork in the middle of a CAS loop leaves the stacks consistent. */
-static void hk_sharedpool_lock_all(void) {}
-static void hk_sharedpool_unlock_all(void) {}
-static void hk_sharedpool_reset_locks(void) {}
+/* No locks, so no lock hooks (the composer defines them empty): a fork in the middle of a CAS
+ * loop leaves the stacks consistent. */
 
 static int hk_sharedpool_probe(enum hk_sharedpool_probe p, int64_t arg, int64_t *out) {
   switch (p) {

@@ -50,7 +50,6 @@ static int64_t hk_pool_count(int list) { return __atomic_load_n(&hk_pool_counts[
 /* A pop reads links under the lock, and the release took its chunks under it: no stale reader. */
 static int hk_pool_quiesce(void) { return 1; }
 
-static void hk_sharedpool_init(void) {}
 static void hk_sharedpool_lock_all(void) { pthread_mutex_lock(&hk_pool_mutex); }
 static void hk_sharedpool_unlock_all(void) { pthread_mutex_unlock(&hk_pool_mutex); }
 static void hk_sharedpool_reset_locks(void) { pthread_mutex_init(&hk_pool_mutex, NULL); }

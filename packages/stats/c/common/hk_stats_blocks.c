@@ -63,8 +63,6 @@ static void hk_stats_snapshot(hakmem_stats_t *out) {
     }
 }
 
-static void hk_stats_init(void) {}
-
 static int hk_stats_probe(enum hk_stats_probe p, int64_t arg, int64_t *out) {
   switch (p) {
   case HK_PROBE_STATS_ENABLED: *out = 1; return 0;

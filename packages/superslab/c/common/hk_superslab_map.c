@@ -70,7 +70,7 @@ static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
   ch->magic = HK_CHUNK_MAGIC;
   hk_registry_add(ch);
   __atomic_fetch_add(&hk_os_counters.chunks, 1, __ATOMIC_RELAXED);
-  hk_stats_count(HK_EV_CHUNK_MAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_MAP, 0, 1);
   return ch;
 }
 
@@ -87,7 +87,7 @@ static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
   hk_track_open(ch, HK_CHUNK_SIZE); /* no checker state (ASan's poison) outlives the mapping */
   hk_os_unmap(ch, HK_CHUNK_SIZE);
   __atomic_fetch_add(&hk_superslab_unmapped, 1, __ATOMIC_RELAXED);
-  hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_UNMAP, 0, 1);
 }
 
 /* ---- large mappings (never prepared: a large block is touched as the user writes it) ---- */
@@ -100,7 +100,7 @@ static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
   ch->magic = HK_CHUNK_MAGIC;
   hk_registry_add(ch);
   __atomic_fetch_add(&hk_os_counters.large_maps, 1, __ATOMIC_RELAXED);
-  hk_stats_count(HK_EV_CHUNK_MAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_MAP, 0, 1);
   return ch;
 }
 
@@ -108,7 +108,7 @@ static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len) {
   hk_registry_remove(ch);
   hk_track_open(ch, len); /* as in chunk_unmap */
   hk_os_unmap(ch, len);
-  hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_UNMAP, 0, 1);
 }
 
 static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size_t len) {
