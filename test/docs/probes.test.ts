@@ -9,7 +9,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_PROBES, SLOTS } from '../../native/src/slots.js';
 import { cFiles } from './c-files.js';
-// @ts-expect-error: a JavaScript module without types
 import { answeredCases } from '../../scripts/docs.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
