@@ -4,15 +4,15 @@
 // from what the package really holds, so the READMEs never drift:
 //   - the manifest (the default export of packages/<slot>/dist/index.js): boxes, descriptions,
 //     sources, capabilities, tunables with defaults, ranges, units and their C constants;
-//   - the probes each box answers: the manifest's `probes` when it lists them, else the names
-//     its C sources compare in hk_<slot>_probe() (and the probe helpers it calls), described by
+//   - the probes each box answers: the manifest's `probes` when it lists them, else the cases
+//     of its hk_<slot>_probe() switch that answer (and the probe helpers it calls), described by
 //     the typed accessor in src/index.ts (its JSDoc) or by docs/contract.md;
 //   - packages/<slot>/docs/<box>.md when present (how the box works, when to pick it).
-// A slot package is any packages/*/ whose src/index.ts calls defineSlot(); new boxes and new
-// slot packages are picked up when this runs. `--check` writes nothing and exits 1 when a
+// The slot packages are those of the slot list (native/src/slots.ts): packages/<slot> for each
+// slot; new boxes and new slots are picked up when this runs. `--check` writes nothing and exits 1 when a
 // README is stale (the test in test/publish/ does the same). The manifests are read from
 // dist/, so build first: `pnpm run docs` runs `turbo run build` before this script.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -39,17 +39,17 @@ const code = (s) => `\`${s}\``;
 const fmtValue = (v) => (typeof v === 'string' ? `'${v}'` : String(v));
 const fmtInt = (n) => (Math.abs(n) >= 10000 ? n.toLocaleString('en-US').replace(/,/g, '_') : String(n));
 
-/** Directories under packages/ whose src/index.ts declares a slot package. */
-export function slotPackageDirs(root = repoRoot) {
-  const base = join(root, 'packages');
-  return readdirSync(base, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => join(base, d.name))
-    .filter((dir) => {
-      const src = join(dir, 'src', 'index.ts');
-      return existsSync(src) && /\bdefineSlot\s*\(/.test(readFileSync(src, 'utf8'));
-    })
-    .sort();
+/** The slot list (native/src/slots.ts, from native's dist/): the one place the slots are named. */
+async function slotList(root = repoRoot) {
+  const entry = join(root, 'native', 'dist', 'index.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (pnpm build)`);
+  return import(pathToFileURL(entry).href);
+}
+
+/** The slot packages' directories: packages/<slot> for each slot of the slot list, in its order. */
+export async function slotPackageDirs(root = repoRoot) {
+  const { SLOT_ORDER } = await slotList(root);
+  return SLOT_ORDER.map((slot) => join(root, 'packages', slot));
 }
 
 /** Probe name -> description, per slot, from the probe list of docs/contract.md. */
@@ -94,46 +94,55 @@ function tsAccessors(dir, slot) {
 }
 
 /**
- * The probe names a box answers: the `strcmp(name, "...")` tests of hk_<slot>_probe() in the
- * box's sources, following the probe helpers it calls (hk_..._probe...(name, ..., 0/1)) with
- * their integer arguments, so a test guarded by a flag parameter the box passes as 0 is left out.
+ * The probes `text` (C, comments removed) answers, in order: the labels `case HK_PROBE_<SLOT>_<NAME>:`
+ * of each group of cases whose statements do more than `return -1;`.
  */
-function boxProbes(slot, files) {
+export function answeredCases(slot, text) {
+  const prefix = `HK_PROBE_${slot.toUpperCase()}_`;
+  const names = [];
+  let pending = [];
+  for (const line of text.split('\n')) {
+    for (const m of line.matchAll(/\bcase\s+(\w+)\s*:/g))
+      if (m[1].startsWith(prefix)) pending.push(m[1].slice(prefix.length).toLowerCase());
+    const stmt = line
+      .replace(/\b(?:case\s+\w+|default|\w+_PROBES)\s*:/g, '')
+      .replace(/[{}]/g, '')
+      .trim();
+    if (stmt && !/^switch\b/.test(stmt)) {
+      if (!/^return -1;$/.test(stmt)) for (const n of pending) if (!names.includes(n)) names.push(n);
+      pending = [];
+    }
+  }
+  return names;
+}
+
+/**
+ * The probe names a box answers: the `case HK_PROBE_<SLOT>_<NAME>:` labels of hk_<slot>_probe()'s
+ * switch in the box's sources, but those of a group that only returns -1 (the probes the box does
+ * not answer), following the probe helpers it calls (hk_..._probe...(p, ...)), whose labels count
+ * the same way.
+ */
+export function boxProbes(slot, files) {
   const text = files
     .filter((f) => existsSync(f))
     .map((f) => readFileSync(f, 'utf8'))
-    .join('\n');
+    .join('\n')
+    .replace(/\/\*[\s\S]*?\*\//g, '');
   const names = [];
   const seen = new Set();
-  const visit = (fn, args) => {
-    const key = `${fn}(${args.join(',')})`;
-    if (seen.has(key)) return;
-    seen.add(key);
+  const visit = (fn) => {
+    if (seen.has(fn)) return;
+    seen.add(fn);
     const def = new RegExp(`\\bint\\s+${fn}\\s*\\(([^)]*)\\)\\s*\\{`).exec(text);
     if (!def) return;
-    const params = def[1].split(',').map((p) => /(\w+)\s*$/.exec(p.trim())?.[1] ?? '');
-    const bound = new Map(params.map((p, i) => [p, /^-?\d+$/.test(args[i] ?? '') ? Number(args[i]) : undefined]));
     const endRel = text.slice(def.index).search(/\n\}/);
     const body = text.slice(def.index + def[0].length, endRel < 0 ? undefined : def.index + endRel);
-    for (const line of body.split('\n')) {
-      for (const m of line.matchAll(/strcmp\s*\(\s*name\s*,\s*"(\w+)"\s*\)/g)) {
-        const before = line.slice(0, m.index);
-        const off = [...before.matchAll(/(!?)\s*\b(\w+)\s*&&/g)].some(([, not, p]) => {
-          const v = bound.get(p);
-          return v !== undefined && (not ? v !== 0 : v === 0);
-        });
-        if (!off && !names.includes(m[1])) names.push(m[1]);
-      }
-      for (const c of line.matchAll(/\b(hk_\w*probe\w*)\s*\(([^()]*)\)/g)) {
-        if (c[1] !== fn && !/\bint\s+$/.test(line.slice(0, c.index)))
-          visit(
-            c[1],
-            c[2].split(',').map((a) => a.trim()),
-          );
-      }
-    }
+    for (const n of answeredCases(slot, body)) if (!names.includes(n)) names.push(n);
+    for (const line of body.split('\n'))
+      for (const c of line.matchAll(/\b(hk_\w*probe\w*)\s*\(/g))
+        if (c[1] !== fn && !/\bint\s+$/.test(line.slice(0, c.index))) visit(c[1]);
   };
-  visit(`hk_${slot}_probe`, []);
+  visit(`hk_${slot}_probe`);
   return names;
 }
 
@@ -300,9 +309,7 @@ export function spliceReadme(readme, generated, note = NOTE) {
 
 /** docs/contract.md's slot table, from the slot list (native/src/slots.ts, read from native/dist). */
 export async function renderSlotTable(root = repoRoot) {
-  const entry = join(root, 'native', 'dist', 'index.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (pnpm build)`);
-  const { SLOTS, SLOT_HOOKS, hookSuffix } = await import(pathToFileURL(entry).href);
+  const { SLOTS, SLOT_HOOKS, hookSuffix } = await slotList(root);
   const out = [
     'The slots, in the order the generated unit includes them (a slot may use those before it),',
     'from the slot list `native/src/slots.ts`. A config that names no package for a slot gets',
@@ -312,13 +319,18 @@ export async function renderSlotTable(root = repoRoot) {
     '| ---: | :--- | :--- | :--- | :--- |',
   ];
   SLOTS.forEach((s, i) => {
-    const hooks = s.hooks.map((h) => code(`hk_${s.name}_${hookSuffix(h)}`)).join(', ') || '—';
+    const hooks =
+      s.hooks
+        .map((h) => `${code(`hk_${s.name}_${hookSuffix(h)}`)}${(s.optional ?? []).includes(h) ? ' (optional)' : ''}`)
+        .join(', ') || '—';
     out.push(`| ${i + 1} | ${code(s.name)} | ${cell(s.summary)} | ${hooks} | ${s.probes.map(code).join(', ')} |`);
   });
   out.push(
     '',
     "Each slot's header is `native/include/hakmem/hk_<slot>.h`; it declares every hook above and",
-    '`hk_<slot>_probe`. The generated `hk_slots_<hook>()` runs one hook over every slot that has it:',
+    '`hk_<slot>_probe` (a `switch` over the generated `enum hk_<slot>_probe`, one case per probe). A box',
+    'defines every hook but the optional ones it has nothing to do in: the composer defines those empty.',
+    'The generated `hk_slots_<hook>()` runs one hook over every slot that has it:',
     '',
   );
   for (const [h, when] of Object.entries(SLOT_HOOKS)) {
@@ -383,7 +395,7 @@ export async function renderAll(root = repoRoot) {
     current: contractText,
     next: spliceReadme(contractText, await renderSlotTable(root), CONTRACT_NOTE),
   });
-  for (const dir of slotPackageDirs(root)) {
+  for (const dir of await slotPackageDirs(root)) {
     const entry = join(dir, 'dist', 'index.js');
     if (!existsSync(entry)) throw new Error(`${entry} is missing: build first (pnpm build)`);
     const pkg = (await import(pathToFileURL(entry).href)).default;

@@ -131,9 +131,13 @@ export async function publintPackage(dir) {
 /** Slot packages: the C sources their manifests name are in the tarball. */
 export async function manifestSourcesPacked(dir, files = packedFiles(dir)) {
   const entry = join(dir, 'dist', 'index.js');
-  const src = join(dir, 'src', 'index.ts');
-  if (!existsSync(src) || !/\bdefineSlot\s*\(/.test(readFileSync(src, 'utf8'))) return [];
   const { pathToFileURL } = await import('node:url');
+  // a slot package: one of the slot list's (native/src/slots.ts), named @hakmem/<slot>
+  const { SLOT_ORDER, defaultSlotPackage } = await import(
+    pathToFileURL(join(repoRoot, 'native', 'dist', 'index.js')).href
+  );
+  const name = readJson(join(dir, 'package.json')).name;
+  if (!SLOT_ORDER.some((slot) => defaultSlotPackage(slot) === name)) return [];
   const slot = (await import(pathToFileURL(entry).href)).default;
   const problems = [];
   for (const [box, m] of Object.entries(slot.boxes)) {

@@ -26,8 +26,8 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls, size_t n) {
   void *p = hk_refill(h, cls);
   hk_unlock(&h->lock);
   hk_purge_unlocked();
-  hk_stats_time(HK_EV_REFILL, cls, t0);
-  hk_stats_count(HK_EV_MALLOC_MISS, cls, 1);
+  hk_stats_time(HAKMEM_EV_REFILL, cls, t0);
+  hk_stats_count(HAKMEM_EV_MALLOC_MISS, cls, 1);
   if (HK_UNLIKELY(!p)) {
     errno = ENOMEM;
     return NULL;
@@ -47,7 +47,7 @@ static inline void *hk_malloc_hit(uint32_t cls, size_t n) {
     hk_track_malloc(p, hk_class_stride[cls] - hk_block_tail(), hk_track_req(n), 0);
     hk_block_on_alloc(p, cls);
     hk_sampler_alloc(p, hk_class_stride[cls] - hk_block_tail());
-    hk_stats_time(HK_EV_MALLOC_HIT, cls, t0);
+    hk_stats_time(HAKMEM_EV_MALLOC_HIT, cls, t0);
   }
   return p;
 }
@@ -63,7 +63,7 @@ static HK_NOINLINE void *hk_malloc_large(size_t n, size_t alignment, int zero) {
   uint64_t t0 = hk_stats_clock();
   void *p = hk_large_alloc(n, alignment, zero);
   if (p) {
-    hk_stats_time(HK_EV_LARGE_ALLOC, 0, t0);
+    hk_stats_time(HAKMEM_EV_LARGE_ALLOC, 0, t0);
     /* the usable size is the large slot's (a lookup: only when the track box uses sizes) */
     if (hk_track_sizes()) hk_track_malloc(p, hk_usable_size(p), hk_track_req(n), zero);
     hk_sampler_alloc(p, n);

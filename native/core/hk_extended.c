@@ -21,55 +21,37 @@ HK_EXT void hakmem_os_stats(hakmem_os_stats_t *out) {
   out->bytes_mapped = __atomic_load_n(&hk_os_counters.bytes_mapped, __ATOMIC_RELAXED);
 }
 
-static int hk_core_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "class_of")) {
+/* The core's probes (CORE_PROBES of native/src/slots.ts), as every slot's: one case each. */
+static int hk_core_probe(enum hk_core_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_CORE_CLASS_OF:
     *out = arg >= 0 && (uint64_t)arg <= HK_SLAB_MAX ? (int64_t)hk_class_of((size_t)arg) : -1;
     return 0;
-  }
-  if (!strcmp(name, "class_size")) {
+  case HK_PROBE_CORE_CLASS_SIZE:
     if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
     *out = hk_class_size[arg];
     return 0;
-  }
-  if (!strcmp(name, "class_stride")) { /* a block's stride and usable size */
+  case HK_PROBE_CORE_CLASS_STRIDE: /* a block's stride and usable size */
     if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
     *out = hk_class_stride[arg];
     return 0;
-  }
-  /* bytes the block box keeps after every slab block: malloc(n) takes the class of n + them */
-  if (!strcmp(name, "block_tail")) {
+  case HK_PROBE_CORE_BLOCK_TAIL: /* bytes the block box keeps after every slab block: malloc(n) takes the class of n + them */
     *out = hk_block_tail();
     return 0;
-  }
-  if (!strcmp(name, "classes")) {
-    *out = HK_NUM_CLASSES;
-    return 0;
-  }
-  /* inconsistent slabs in every heap */
-  if (!strcmp(name, "heaps_check")) {
-    *out = hk_heaps_check();
-    return 0;
-  }
-  /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
-  if (!strcmp(name, "asserts")) {
+  case HK_PROBE_CORE_CLASSES: *out = HK_NUM_CLASSES; return 0;
+  case HK_PROBE_CORE_HEAPS_CHECK: /* inconsistent slabs in every heap */ *out = hk_heaps_check(); return 0;
+  case HK_PROBE_CORE_ASSERTS: /* 1 where assertions are compiled in; arg 1 fails one (the test of the failure path) */
     HK_ASSERT(arg != 1);
     *out = HK_CFG_CORE_ASSERTS;
     return 0;
-  }
-  /* arg: an address -> 0 foreign, 1 slab block, 2 large block, 3 an aligned pointer inside a slab block */
-  if (!strcmp(name, "classify")) {
+  case HK_PROBE_CORE_CLASSIFY: { /* addr -> 0 foreign, 1 slab block, 2 large block, 3 an aligned pointer inside a slab block */
     hk_chunk_t *ch;
     hk_slab_t *s;
     *out = hk_classify((const void *)(uintptr_t)arg, &ch, &s);
     return 0;
   }
-  if (!strcmp(name, "invalid_frees")) {
-    *out = (int64_t)__atomic_load_n(&hk_invalid_frees, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (!strcmp(name, "fork_handlers")) {
-    *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE);
-    return 0;
+  case HK_PROBE_CORE_INVALID_FREES: *out = (int64_t)__atomic_load_n(&hk_invalid_frees, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_CORE_FORK_HANDLERS: *out = __atomic_load_n(&hk_fork_handlers, __ATOMIC_ACQUIRE); return 0;
   }
   return -1;
 }
@@ -85,8 +67,7 @@ HK_EXT int hakmem_profile_dump(const char *path) {
 
 HK_EXT int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {
   if (!slot || !name || !out) return -1;
-  if (!strcmp(slot, "core")) return hk_core_probe(name, arg, out);
-  return hk_slots_probe(slot, name, arg, out); /* generated from the slot list */
+  return hk_slots_probe(slot, name, arg, out); /* generated from the slot list: names -> enum */
 }
 
 /* Programs may close stderr before library destructors run (coreutils' close_stdout does), so

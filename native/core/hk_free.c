@@ -87,7 +87,7 @@ static void hk_free_large(hk_chunk_t *ch, void *p) {
   hk_track_free(p, hk_large_usable(ch));
   hk_sampler_free(p);
   hk_large_free(ch);
-  hk_stats_time(HK_EV_LARGE_FREE, 0, t0);
+  hk_stats_time(HAKMEM_EV_LARGE_FREE, 0, t0);
   hk_purge_unlocked();
 }
 
@@ -119,7 +119,7 @@ static HK_NOINLINE void hk_free_other(hk_chunk_t *ch, hk_slab_t *s, void *p) {
     return;
   }
   hk_remote_free(o, p, cls); /* the remote slot hands it over */
-  hk_stats_time(HK_EV_FREE_REMOTE, cls, t0);
+  hk_stats_time(HAKMEM_EV_FREE_REMOTE, cls, t0);
   /* an exited thread's heap runs no slow path that would let its blocks come to rest */
   if (__atomic_load_n(&o->state, __ATOMIC_RELAXED) == HK_HEAP_ORPHAN) hk_purge_orphan_freed(hk_class_size[cls]);
 }
@@ -168,7 +168,7 @@ HK_INLINE void hk_free(void *p) {
     hk_block_retire(s, p);
     if (hk_quarantine_on()) hk_quarantine_put(p, s->block_size); /* it releases what it lets go */
     else if (HK_UNLIKELY(hk_front_push(cls, p))) hk_free_drain(p);
-    hk_stats_time(HK_EV_FREE_LOCAL, cls, t0);
+    hk_stats_time(HAKMEM_EV_FREE_LOCAL, cls, t0);
     return;
   }
   hk_free_other(ch, s, p);

@@ -59,8 +59,9 @@ static void hk_usage(hk_usage_t *u) {
   }
   hk_large_live(&u->large_count, &u->large_mapped, &u->large_usable);
   int64_t v;
-  if (hk_sharedpool_probe("resident_slabs", 0, &v) == 0 && v > 0) u->idle_resident += v * (int64_t)HK_SLAB_SIZE;
-  if (hk_large_probe("cached_bytes", 0, &v) == 0 && v > 0) u->idle_resident += v;
+  if (hk_sharedpool_probe(HK_PROBE_SHAREDPOOL_RESIDENT_SLABS, 0, &v) == 0 && v > 0)
+    u->idle_resident += v * (int64_t)HK_SLAB_SIZE;
+  if (hk_large_probe(HK_PROBE_LARGE_CACHED_BYTES, 0, &v) == 0 && v > 0) u->idle_resident += v;
 }
 
 static hk_mallinfo2_t hk_mallinfo2(void) {

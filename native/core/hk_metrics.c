@@ -34,11 +34,11 @@ HK_EXT void hakmem_metrics(hakmem_metrics_t *out) {
   out->resident = hk_resident_bytes();
   out->retained = hk_pos(u.idle_resident);
   int64_t chunks = 0, cached = 0;
-  if (hk_superslab_probe("chunks", 0, &chunks) != 0) chunks = 0;
+  if (hk_superslab_probe(HK_PROBE_SUPERSLAB_CHUNKS, 0, &chunks) != 0) chunks = 0;
   out->metadata = hk_pos(chunks) * HK_CHUNK_META + hk_pos(u.heaps) * HK_ALIGN_UP(sizeof(hk_heap_t), HK_CACHE_LINE);
   out->large_blocks = hk_pos(u.large_count);
   out->large_mapped = hk_pos(u.large_mapped);
-  if (hk_large_probe("cached_bytes", 0, &cached) == 0) out->large_cached = hk_pos(cached);
+  if (hk_large_probe(HK_PROBE_LARGE_CACHED_BYTES, 0, &cached) == 0) out->large_cached = hk_pos(cached);
   out->threads = hk_pos(u.heaps - u.orphans);
   out->orphaned_heaps = hk_pos(u.orphans);
   struct rusage ru;

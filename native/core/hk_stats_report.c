@@ -2,8 +2,9 @@
  * (to stderr, or appended to the file HAKMEM_STATS_FILE names). Cold code only. */
 
 static const char *const hk_event_names[HAKMEM_EVENTS] = {
-  "malloc_hit",   "malloc_miss", "free_local",  "free_remote", "refill",     "refill_blocks",  "drain",
-  "drain_blocks", "chunk_map",   "chunk_unmap", "large_alloc", "large_free", "remote_atomics",
+#define HK_EV_NAME_(NAME, name) #name,
+  HAKMEM_EVENT_LIST(HK_EV_NAME_)
+#undef HK_EV_NAME_
 };
 
 HK_EXT const char *hakmem_event_name(int event) {

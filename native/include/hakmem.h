@@ -16,23 +16,32 @@ typedef struct hakmem_os_stats {
   int64_t bytes_mapped; /* bytes mapped from the OS now */
 } hakmem_os_stats_t;
 
-/* Events the stats box counts (all zero when the variant's stats box is `off`). */
+/* The events the stats box counts (all zero when the variant's stats box is `off`), listed once:
+ * X(NAME, name) per event, in order. hakmem_event_t below (HAKMEM_EV_<NAME>), hakmem_event_name()
+ * and the exit report expand it; the addon's STAT_EVENTS is tested against it. */
+/* clang-format off */
+#define HAKMEM_EVENT_LIST(X)                                                                   \
+  X(MALLOC_HIT, malloc_hit)         /* malloc served by the thread's front cache */            \
+  X(MALLOC_MISS, malloc_miss)       /* malloc that had to refill the front */                  \
+  X(FREE_LOCAL, free_local)         /* free of a block of the calling thread's heap */         \
+  X(FREE_REMOTE, free_remote)       /* free of another thread's block (by the remote slot) */  \
+  X(REFILL, refill)                 /* refills of the front */                                 \
+  X(REFILL_BLOCKS, refill_blocks)   /* blocks those refills moved */                           \
+  X(DRAIN, drain)                   /* drains of a full front back to slabs */                 \
+  X(DRAIN_BLOCKS, drain_blocks)     /* blocks those drains moved */                            \
+  X(CHUNK_MAP, chunk_map)           /* chunks and large mappings taken from the OS */          \
+  X(CHUNK_UNMAP, chunk_unmap)       /* mappings returned to the OS */                          \
+  X(LARGE_ALLOC, large_alloc)       /* blocks above the slab range allocated */                \
+  X(LARGE_FREE, large_free)         /* and freed */                                            \
+  X(REMOTE_ATOMICS, remote_atomics) /* atomic operations (CAS attempts) handing blocks over */
+
 typedef enum hakmem_event {
-  HAKMEM_EV_MALLOC_HIT,     /* malloc served by the thread's front cache */
-  HAKMEM_EV_MALLOC_MISS,    /* malloc that had to refill the front */
-  HAKMEM_EV_FREE_LOCAL,     /* free of a block of the calling thread's heap */
-  HAKMEM_EV_FREE_REMOTE,    /* free of another thread's block (handed to its heap by the remote slot) */
-  HAKMEM_EV_REFILL,         /* refills of the front */
-  HAKMEM_EV_REFILL_BLOCKS,  /* blocks those refills moved */
-  HAKMEM_EV_DRAIN,          /* drains of a full front back to slabs */
-  HAKMEM_EV_DRAIN_BLOCKS,   /* blocks those drains moved */
-  HAKMEM_EV_CHUNK_MAP,      /* chunks and large mappings taken from the OS */
-  HAKMEM_EV_CHUNK_UNMAP,    /* mappings returned to the OS */
-  HAKMEM_EV_LARGE_ALLOC,    /* blocks above the slab range allocated */
-  HAKMEM_EV_LARGE_FREE,     /* and freed */
-  HAKMEM_EV_REMOTE_ATOMICS, /* atomic operations (CAS attempts) that handed blocks to other heaps */
+#define HAKMEM_EV_ENUM_(NAME, name) HAKMEM_EV_##NAME,
+  HAKMEM_EVENT_LIST(HAKMEM_EV_ENUM_)
+#undef HAKMEM_EV_ENUM_
   HAKMEM_EVENTS
 } hakmem_event_t;
+/* clang-format on */
 
 #define HAKMEM_CLASSES 52
 

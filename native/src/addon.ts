@@ -33,7 +33,7 @@ export interface HakmemMetrics {
   classes: { size: number; blocks: number }[];
 }
 
-/** Names of the events the stats box counts (hakmem.h's hakmem_event_t, in order). */
+/** Names of the events the stats box counts: hakmem.h's HAKMEM_EVENT_LIST, in order (test/docs/events.test.ts holds them equal). */
 export const STAT_EVENTS = [
   'malloc_hit',
   'malloc_miss',

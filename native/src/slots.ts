@@ -38,6 +38,9 @@ export interface SlotDecl {
   readonly summary: string;
   /** The hooks its header declares and the core calls. */
   readonly hooks: readonly SlotHook[];
+  /** Those of `hooks` a box may leave out, where doing nothing is a valid answer: the composer
+   * defines each one a box's sources do not define as empty (packages/compose/src/generate.ts). */
+  readonly optional?: readonly SlotHook[];
   /** The names `hk_<slot>_probe` answers (tests and tools read them through `hakmem_probe`). */
   readonly probes: readonly string[];
 }
@@ -54,18 +57,21 @@ export const SLOTS = [
     name: 'sampler',
     summary: 'sampled heap profiles: which allocations are sampled, their stacks, the raw profile',
     hooks: ['init', 'lockAll', 'unlockAll', 'resetLocks'],
+    optional: ['init', 'lockAll', 'unlockAll', 'resetLocks'],
     probes: ['samples', 'live', 'stacks', 'dropped', 'sample_bytes'],
   },
   {
     name: 'stats',
     summary: "counters and cycle profiles of the allocator's paths",
     hooks: ['init', 'threadExit'],
+    optional: ['init', 'threadExit'],
     probes: ['enabled', 'profiled', 'count', 'cycles'],
   },
   {
     name: 'purge',
     summary: 'when idle memory goes back to the OS',
     hooks: ['init', 'forkPrepare', 'forkParent', 'forkChild'],
+    optional: ['forkPrepare', 'forkParent', 'forkChild'],
     probes: [
       'delay_ms',
       'passes',
@@ -89,18 +95,21 @@ export const SLOTS = [
     name: 'sharedpool',
     summary: 'the process-wide pool of empty slabs and chunks',
     hooks: ['init', 'lockAll', 'unlockAll', 'resetLocks'],
+    optional: ['init', 'lockAll', 'unlockAll', 'resetLocks'],
     probes: ['empty_slabs', 'empty_chunks', 'resident_slabs'],
   },
   {
     name: 'block',
     summary: 'what a slab block holds and says: its links while free, its live/free state, what a bad free does',
     hooks: ['init'],
+    optional: ['init'],
     probes: ['out_of_line', 'live_bit'],
   },
   {
     name: 'quarantine',
     summary: 'when a block its owner frees may be handed out again: at once, or after a random stay',
     hooks: ['threadInit'],
+    optional: ['threadInit'],
     probes: ['held', 'held_bytes'],
   },
   {
@@ -119,6 +128,7 @@ export const SLOTS = [
     name: 'remote',
     summary: 'how a block freed by another thread goes back to the heap that owns it',
     hooks: ['init', 'threadExit'],
+    optional: ['init', 'threadExit'],
     probes: ['held', 'batch'],
   },
   {

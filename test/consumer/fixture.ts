@@ -109,10 +109,12 @@ static void hk_front_thread_init(void) {
 
 static void hk_front_thread_exit(void) { memset(&acme_stack, 0, sizeof acme_stack); }
 
-static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
+static int hk_front_probe(enum hk_front_probe p, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "count")) { *out = hk_front_count((uint32_t)arg); return 0; }
-  if (!strcmp(name, "capacity")) { *out = hk_front_capacity((uint32_t)arg); return 0; }
+  switch (p) {
+  case HK_PROBE_FRONT_COUNT: *out = hk_front_count((uint32_t)arg); return 0;
+  case HK_PROBE_FRONT_CAPACITY: *out = hk_front_capacity((uint32_t)arg); return 0;
+  }
   return -1;
 }
 `;
@@ -183,9 +185,11 @@ static HK_NOINLINE void hk_refill_drain(hk_heap_t *h, uint32_t cls) {
   errno = saved;
 }
 
-static int hk_refill_probe(const char *name, int64_t arg, int64_t *out) {
+static int hk_refill_probe(enum hk_refill_probe p, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "batch")) { *out = hk_front_capacity((uint32_t)arg); return 0; }
+  switch (p) {
+  case HK_PROBE_REFILL_BATCH: *out = hk_front_capacity((uint32_t)arg); return 0;
+  }
   return -1;
 }
 `;

@@ -69,7 +69,13 @@ static inline int hk_block_strict(void);
  * naming the pointer the caller got; free, realloc and malloc_usable_size find the block by it. */
 static inline uintptr_t hk_block_interior_tag(const void *q);
 
+/* Optional hooks (hk_block_init): a box with nothing to do there leaves them out, and the
+ * composer defines them empty (`optional` in native/src/slots.ts). */
 static void hk_block_init(void);
-static int hk_block_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("block", name, ...)): a switch over enum hk_block_probe, generated
+ * from the slot list, with one case for every HK_PROBE_BLOCK_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_block_probe(enum hk_block_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -21,6 +21,10 @@ static uint32_t hk_front_count(uint32_t cls);
 static uint32_t hk_front_capacity(uint32_t cls);
 static void hk_front_thread_init(void); /* limits for this thread */
 static void hk_front_thread_exit(void); /* thread exit, after the flush: empty, limits 0 */
-static int hk_front_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("front", name, ...)): a switch over enum hk_front_probe, generated
+ * from the slot list, with one case for every HK_PROBE_FRONT_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_front_probe(enum hk_front_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -30,6 +30,10 @@ static void hk_large_init(void);
 static void hk_large_lock_all(void);    /* fork: prepare */
 static void hk_large_unlock_all(void);  /* fork: parent */
 static void hk_large_reset_locks(void); /* fork: child */
-static int hk_large_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("large", name, ...)): a switch over enum hk_large_probe, generated
+ * from the slot list, with one case for every HK_PROBE_LARGE_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_large_probe(enum hk_large_probe p, int64_t arg, int64_t *out);
 
 #endif

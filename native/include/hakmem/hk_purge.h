@@ -42,11 +42,18 @@ static int hk_purge_set_capacity(uint64_t bytes);
  * limit, a box gives back everything idle first; past the hard limit (HAKMEM_LIMIT) even after
  * that, it returns 0 and the mapping is refused (malloc then returns NULL with ENOMEM). */
 static int hk_purge_before_map(size_t len);
+/* Optional hooks (hk_purge_fork_prepare, hk_purge_fork_parent, hk_purge_fork_child): a box with
+ * nothing to do there leaves them out, and the composer defines them empty (`optional` in
+ * native/src/slots.ts). */
 /* fork: prepare runs first (before the heaps lock), parent and child last; a box with a
  * thread holds its pass lock across fork and forgets the thread in the child. */
 static void hk_purge_fork_prepare(void);
 static void hk_purge_fork_parent(void);
 static void hk_purge_fork_child(void);
-static int hk_purge_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("purge", name, ...)): a switch over enum hk_purge_probe, generated
+ * from the slot list, with one case for every HK_PROBE_PURGE_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -29,7 +29,13 @@ static inline void hk_quarantine_put(void *p, uint32_t size);
 static uint32_t hk_quarantine_held(uint32_t cls);
 /* Every block the calling thread holds goes through hk_free_release now. */
 static void hk_quarantine_flush(void);
+/* Optional hooks (hk_quarantine_thread_init): a box with nothing to do there leaves them out,
+ * and the composer defines them empty (`optional` in native/src/slots.ts). */
 static void hk_quarantine_thread_init(void); /* a thread's first allocation: its random seed */
-static int hk_quarantine_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("quarantine", name, ...)): a switch over enum hk_quarantine_probe, generated
+ * from the slot list, with one case for every HK_PROBE_QUARANTINE_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_quarantine_probe(enum hk_quarantine_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -27,6 +27,10 @@ static void hk_refill_flush(hk_heap_t *h);               /* thread exit: the cal
 static int64_t hk_refill_out(const hk_heap_t *h, uint32_t cls);
 /* Inconsistent slabs in h (0: all consistent): probe core/heaps_check, under h's lock. */
 static int64_t hk_refill_check(const hk_heap_t *h);
-static int hk_refill_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("refill", name, ...)): a switch over enum hk_refill_probe, generated
+ * from the slot list, with one case for every HK_PROBE_REFILL_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_refill_probe(enum hk_refill_probe p, int64_t arg, int64_t *out);
 
 #endif

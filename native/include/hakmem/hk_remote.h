@@ -34,8 +34,14 @@ static void hk_remote_collect(hk_heap_t *h);
 /* The calling thread's held blocks go to their owners now. Called on every malloc miss before
  * the refill and by trim; no lock is held. A box that holds nothing makes it empty. */
 static inline void hk_remote_flush(void);
+/* Optional hooks (hk_remote_init, hk_remote_thread_exit): a box with nothing to do there leaves
+ * them out, and the composer defines them empty (`optional` in native/src/slots.ts). */
 static void hk_remote_init(void);        /* start-up: no allocation */
 static void hk_remote_thread_exit(void); /* the exiting thread's held blocks go to their owners */
-static int hk_remote_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("remote", name, ...)): a switch over enum hk_remote_probe, generated
+ * from the slot list, with one case for every HK_PROBE_REMOTE_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -29,10 +29,17 @@ static inline void hk_sampler_free(void *p);
 /* Write the raw profile to path (reason: "exit", "api" or "signal"). 0 when written; -1 with
  * errno set otherwise (ENOTSUP: the box keeps no profile; open's errno). */
 static int hk_sampler_dump(const char *path, const char *reason);
+/* Optional hooks (hk_sampler_init, hk_sampler_lock_all, hk_sampler_unlock_all,
+ * hk_sampler_reset_locks): a box with nothing to do there leaves them out, and the composer
+ * defines them empty (`optional` in native/src/slots.ts). */
 static void hk_sampler_init(void);
 static void hk_sampler_lock_all(void);
 static void hk_sampler_unlock_all(void);
 static void hk_sampler_reset_locks(void);
-static int hk_sampler_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("sampler", name, ...)): a switch over enum hk_sampler_probe, generated
+ * from the slot list, with one case for every HK_PROBE_SAMPLER_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_sampler_probe(enum hk_sampler_probe p, int64_t arg, int64_t *out);
 
 #endif

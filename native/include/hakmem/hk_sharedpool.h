@@ -21,6 +21,9 @@ static void hk_pool_give_chunk(hk_chunk_t *ch);
  * (address space returns); returns the bytes of pages given back. Called by the purge slot
  * and trim. */
 static size_t hk_pool_purge(uint64_t before);
+/* Optional hooks (hk_sharedpool_init, hk_sharedpool_lock_all, hk_sharedpool_unlock_all,
+ * hk_sharedpool_reset_locks): a box with nothing to do there leaves them out, and the composer
+ * defines them empty (`optional` in native/src/slots.ts). */
 static void hk_sharedpool_init(void);
 /* fork: a box that keeps locks takes them all before fork (after the heaps lock: a heap's
  * trim gives slabs back under it), releases them in the parent and resets them in the child.
@@ -28,6 +31,10 @@ static void hk_sharedpool_init(void);
 static void hk_sharedpool_lock_all(void);
 static void hk_sharedpool_unlock_all(void);
 static void hk_sharedpool_reset_locks(void);
-static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("sharedpool", name, ...)): a switch over enum hk_sharedpool_probe, generated
+ * from the slot list, with one case for every HK_PROBE_SHAREDPOOL_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_sharedpool_probe(enum hk_sharedpool_probe p, int64_t arg, int64_t *out);
 
 #endif

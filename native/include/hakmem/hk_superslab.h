@@ -24,6 +24,10 @@ static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len);
  * and gone. NULL, with old untouched, when the OS refuses. */
 static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size_t len);
 static void hk_superslab_init(void);
-static int hk_superslab_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("superslab", name, ...)): a switch over enum hk_superslab_probe, generated
+ * from the slot list, with one case for every HK_PROBE_SUPERSLAB_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_superslab_probe(enum hk_superslab_probe p, int64_t arg, int64_t *out);
 
 #endif

@@ -61,6 +61,10 @@ static inline void hk_track_unused(const void *p, size_t n);
 /* 1 when the box uses the sizes: a caller computes a size that costs more than a load only
  * then (a constant, so `if (hk_track_sizes())` compiles away under `none`). */
 static inline int hk_track_sizes(void);
-static int hk_track_probe(const char *name, int64_t arg, int64_t *out);
+/* The slot's probes (hakmem_probe("track", name, ...)): a switch over enum hk_track_probe, generated
+ * from the slot list, with one case for every HK_PROBE_TRACK_* and no default (-Werror=switch
+ * refuses a box that leaves one out); a probe the box does not answer is a case returning -1.
+ * 0 and *out set when answered. Cold: tools, tests and the core's reports. */
+static int hk_track_probe(enum hk_track_probe p, int64_t arg, int64_t *out);
 
 #endif

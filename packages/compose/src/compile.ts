@@ -26,6 +26,7 @@ export const BASE_CFLAGS = [
   '-Wno-unused-parameter',
   '-Werror=implicit-function-declaration',
   '-Werror=undef',
+  '-Werror=switch',
 ] as const;
 
 export const ADDON_CXXFLAGS = [

@@ -1,5 +1,7 @@
 import {
+  CORE_PROBES,
   ENV_OPTIONS,
+  SLOTS,
   HOOK_ORDER,
   REVERSE_HOOKS,
   SIZE_UNITS,
@@ -11,12 +13,14 @@ import {
   slotDecl,
   tunableAccepts,
   tunableEnvName,
+  type SlotHook,
   type SlotName,
   type SlotPackage,
   type Tunable,
   type VariantJson,
 } from '@hakmem/native';
-import type { ResolvedVariant, TunableSetting } from './validate.js';
+import { readFileSync } from 'node:fs';
+import type { ResolvedBox, ResolvedVariant, TunableSetting } from './validate.js';
 
 /** The files a variant build puts in dist/<variant>/. */
 export const VARIANT_FILES = [
@@ -152,7 +156,7 @@ export function configHeader(v: ResolvedVariant, json: VariantJson): string {
     const defs = tunableDefines(slot, v.boxes[slot], v.tunables[slot]);
     if (defs.length) lines.push('', `/* ${slot}/${v.boxes[slot].box} */`, ...defs);
   }
-  lines.push('', '#endif /* HK_VARIANT_CONFIG_H */', '');
+  lines.push('', ...probeEnums(), '', '#endif /* HK_VARIANT_CONFIG_H */', '');
   return lines.join('\n');
 }
 
@@ -168,9 +172,58 @@ export function slotGlue(): string[] {
       `static void hk_slots_${hookSuffix(hook)}(void) {${calls.map((slot) => ` hk_${slot}_${hookSuffix(hook)}();`).join('')} }`,
     );
   }
-  lines.push('static int hk_slots_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {');
-  for (const slot of SLOT_ORDER)
-    lines.push(`  if (!strcmp(slot, ${cString(slot)})) return hk_${slot}_probe(name, arg, out);`);
+  lines.push(...probeDispatch());
+  return lines;
+}
+
+/** Every prober (the core and each slot) with its probe names, in the slot list's order. */
+export const PROBERS: readonly { readonly name: string; readonly probes: readonly string[] }[] = [
+  { name: 'core', probes: CORE_PROBES },
+  ...SLOTS.map((s) => ({ name: s.name, probes: s.probes })),
+];
+
+/** The enum constant of a probe: HK_PROBE_<SLOT>_<NAME>. */
+export const probeConstant = (slot: string, probe: string): string =>
+  `HK_PROBE_${screamingSnake(slot)}_${screamingSnake(probe)}`;
+
+/** The probe enums (in the config header, so every file that compiles alone sees them): one
+ * `enum hk_<slot>_probe` per slot and the core, from the slot list, and its size
+ * (HK_PROBES_<SLOT>). A box's hk_<slot>_probe switches over its slot's enum, with no default,
+ * so -Werror=switch refuses a box that leaves a probe out. */
+export function probeEnums(): string[] {
+  const lines = ['/* The probes, from the slot list (native/src/slots.ts): hk_<slot>_probe switches over them. */'];
+  for (const { name, probes } of PROBERS) {
+    lines.push(`enum hk_${name}_probe { ${probes.map((p) => probeConstant(name, p)).join(', ')} };`);
+    lines.push(`#define HK_PROBES_${screamingSnake(name)} ${probes.length}`);
+  }
+  return lines;
+}
+
+/** hakmem_probe's dispatch by name (hk_slots_probe): each prober's name table (the enum's order)
+ * and the call of its hk_<slot>_probe with the enum of the name. Cold: tools and tests only. */
+export function probeDispatch(): string[] {
+  const lines = ['/* hakmem_probe: slot and probe names -> hk_<slot>_probe(HK_PROBE_<SLOT>_<NAME>) */'];
+  for (const { name, probes } of PROBERS)
+    lines.push(
+      `static const char *const hk_probe_names_${name}[HK_PROBES_${screamingSnake(name)}] = { ${probes.map((p) => cString(p)).join(', ')} };`,
+    );
+  lines.push(
+    'static int hk_core_probe(enum hk_core_probe p, int64_t arg, int64_t *out); /* hk_extended.c */',
+    'static int hk_probe_index(const char *const *names, int n, const char *name) {',
+    '  for (int i = 0; i < n; i++)',
+    '    if (!strcmp(names[i], name)) return i;',
+    '  return -1;',
+    '}',
+    'static int hk_slots_probe(const char *slot, const char *name, int64_t arg, int64_t *out) {',
+    '  int i;',
+  );
+  for (const { name } of PROBERS) {
+    const n = screamingSnake(name);
+    lines.push(
+      `  if (!strcmp(slot, ${cString(name)}))`,
+      `    return (i = hk_probe_index(hk_probe_names_${name}, HK_PROBES_${n}, name)) < 0 ? -1 : hk_${name}_probe((enum hk_${name}_probe)i, arg, out);`,
+    );
+  }
   lines.push('  return -1;', '}');
   return lines;
 }
@@ -244,6 +297,38 @@ export function optionGlue(v: ResolvedVariant, slots?: Readonly<Record<SlotName,
   ];
 }
 
+/** The optional hooks (the slot list's `optional`) that a box's sources (its base's and its own)
+ * define: a definition `void hk_<slot>_<hook>(void) {` in any of them. A source that cannot be
+ * read counts as defining every one (the compiler then judges it). */
+export function definedOptionalHooks(slot: SlotName, b: Pick<ResolvedBox, 'sources'>): Set<SlotHook> {
+  const optional = (slotDecl(slot).optional ?? []) as readonly SlotHook[];
+  let text = '';
+  try {
+    text = b.sources.map((f) => readFileSync(f, 'utf8')).join('\n');
+  } catch {
+    return new Set(optional);
+  }
+  return new Set(
+    optional.filter((h) =>
+      new RegExp(`\\bvoid\\s+hk_${slot}_${hookSuffix(h)}\\s*\\(\\s*void\\s*\\)\\s*\\{`).test(text),
+    ),
+  );
+}
+
+/** The no-op definitions of the optional hooks the chosen boxes leave out (after their sources). */
+export function hookDefaults(v: ResolvedVariant): string[] {
+  const lines: string[] = [];
+  for (const slot of SLOT_ORDER) {
+    const defined = definedOptionalHooks(slot, v.boxes[slot]);
+    for (const h of (slotDecl(slot).optional ?? []) as readonly SlotHook[])
+      if (!defined.has(h))
+        lines.push(
+          `static void hk_${slot}_${hookSuffix(h)}(void) {} /* ${slot}/${v.boxes[slot].box}: nothing to do */`,
+        );
+  }
+  return lines.length ? ['/* The optional hooks the chosen boxes do not define: nothing to do. */', ...lines] : [];
+}
+
 /** hakmem_variant.c: the single unit: config, prelude, the slot headers and every chosen box's
  * sources in slot order, the core's calls into the slots, the option table, core. `slots` (the
  * config's slot packages) lets the table know the other boxes' variables. */
@@ -259,6 +344,6 @@ export function variantUnit(v: ResolvedVariant, slots?: Readonly<Record<SlotName
     lines.push(`/* ${slot}: ${b.packageName}@${b.version} box ${b.box} */`);
     for (const src of b.sources) lines.push(`#include ${cString(src)}`);
   }
-  lines.push(...slotGlue(), ...optionGlue(v, slots), '#include "hk_core.c"', '');
+  lines.push(...hookDefaults(v), ...slotGlue(), ...optionGlue(v, slots), '#include "hk_core.c"', '');
   return lines.join('\n');
 }

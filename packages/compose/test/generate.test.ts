@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SLOTS, SLOT_ORDER } from '@hakmem/native';
+import { CORE_PROBES, SLOTS, SLOT_ORDER, hookSuffix, type SlotDecl } from '@hakmem/native';
 import {
   BASE_CFLAGS,
   cInt,
@@ -13,6 +13,7 @@ import {
   slotGlue,
   variantUnit,
 } from '../src/index.js';
+import { definedOptionalHooks } from '../src/generate.js';
 import { rawConfig, slots, variant } from './helpers.js';
 
 const config = validateConfig(
@@ -80,8 +81,42 @@ describe('generated C', () => {
     expect(calls('unlock_all')).toEqual(['large', 'sharedpool', 'sampler']);
     expect(calls('reset_locks')).toEqual(['sampler', 'sharedpool', 'large']);
     expect(calls('fork_prepare')).toEqual(['purge']);
-    for (const slot of SLOT_ORDER)
-      expect(glue).toContain(`if (!strcmp(slot, "${slot}")) return hk_${slot}_probe(name, arg, out);`);
+    // hakmem_probe's names -> each prober's enum, in the slot list's order
+    for (const { name, probes } of [{ name: 'core', probes: CORE_PROBES }, ...SLOTS]) {
+      const S = name.toUpperCase();
+      expect(glue).toContain(`if (!strcmp(slot, "${name}"))`);
+      expect(glue).toContain(`hk_${name}_probe((enum hk_${name}_probe)i, arg, out)`);
+      expect(glue).toContain(
+        `static const char *const hk_probe_names_${name}[HK_PROBES_${S}] = { ${probes.map((p) => `"${p}"`).join(', ')} };`,
+      );
+    }
+  });
+
+  it('defines empty the optional hooks a box leaves out, and only those', () => {
+    const unit = variantUnit(v);
+    for (const s of SLOTS) {
+      const defined = definedOptionalHooks(s.name, v.boxes[s.name]);
+      for (const h of (s as SlotDecl).optional ?? []) {
+        const fn = `static void hk_${s.name}_${hookSuffix(h)}(void) {}`;
+        if (defined.has(h)) expect(unit).not.toContain(fn);
+        else expect(unit).toContain(fn);
+      }
+    }
+    // sharedpool/lockfree takes no locks: its lock hooks come from the composer
+    expect(v.boxes.sharedpool.box).toBe('lockfree');
+    expect(unit).toContain('static void hk_sharedpool_lock_all(void) {}');
+    // a hook that is not optional is never defined for the box
+    expect(unit).not.toContain('static void hk_front_thread_init(void) {}');
+  });
+
+  it('the header has every probe enum, from the slot list', () => {
+    const h = configHeader(v, json);
+    for (const { name, probes } of [{ name: 'core', probes: CORE_PROBES }, ...SLOTS]) {
+      const S = name.toUpperCase();
+      const constants = probes.map((p) => `HK_PROBE_${S}_${p.toUpperCase()}`);
+      expect(h).toContain(`enum hk_${name}_probe { ${constants.join(', ')} };`);
+      expect(h).toContain(`#define HK_PROBES_${S} ${probes.length}`);
+    }
   });
 
   it('the header defines the variant, its boxes and every tunable with its value', () => {

@@ -11,14 +11,6 @@ import {
   type SlotName,
   type SlotPackage,
 } from '@hakmem/native';
-import block from '@hakmem/block';
-import front from '@hakmem/front';
-import large from '@hakmem/large';
-import purge from '@hakmem/purge';
-import refill from '@hakmem/refill';
-import sharedpool from '@hakmem/sharedpool';
-import stats from '@hakmem/stats';
-import superslab from '@hakmem/superslab';
 import { buildVariant, importConfig, validateConfig, withDefaultSlots } from '../src/index.js';
 
 export const composeRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,13 +18,10 @@ export const repoRoot = resolve(composeRoot, '../..');
 export const cliBin = join(composeRoot, 'bin', 'hakmem.mjs');
 export const fixturesDir = join(composeRoot, 'test', 'fixtures');
 
-/** Every slot's package: those imported above, and the rest (a slot added later) from its
- * default package, as loadConfig finds them. */
+/** Every slot's package (the slot list's, native/src/slots.ts), from its default package, as
+ * loadConfig finds those a config does not name. */
 export const slots = (
-  (await withDefaultSlots(
-    { slots: { front, refill, superslab, sharedpool, block, large, stats, purge } },
-    composeRoot,
-  )) as { slots: { [S in SlotName]: SlotPackage<S> } }
+  (await withDefaultSlots({ slots: {} }, composeRoot)) as { slots: { [S in SlotName]: SlotPackage<S> } }
 ).slots;
 
 export const defaultBoxes = {
@@ -81,23 +70,26 @@ export function fakeSlot<S extends SlotName>(
   return defineSlot(pathToFileURL(join(root, 'dist', 'index.js')), { slot, packageName: `@test/${slot}`, boxes });
 }
 
+/** The slots a typed test config names (those of defaultBoxes): their packages are imported and
+ * listed in `slots`, so their boxes and tunables type-check; the rest get their default package. */
+const CONFIG_SLOTS = Object.keys(defaultBoxes) as SlotName[];
+
 /** The import lines a config file in test/fixtures/tmp-* needs. */
 export const CONFIG_IMPORTS = `import { defineConfig } from '@hakmem/compose';
-import block from '@hakmem/block';
-import front from '@hakmem/front';
-import large from '@hakmem/large';
-import purge from '@hakmem/purge';
-import refill from '@hakmem/refill';
-import sharedpool from '@hakmem/sharedpool';
-import stats from '@hakmem/stats';
-import superslab from '@hakmem/superslab';
+${[...CONFIG_SLOTS]
+  .sort()
+  .map((s) => `import ${s} from '@hakmem/${s}';`)
+  .join('\n')}
 `;
+
+/** The `slots` field of such a config (after CONFIG_IMPORTS). */
+export const SLOTS_FIELD = `slots: { ${CONFIG_SLOTS.join(', ')} },`;
 
 /** A typed config file whose only variant is `name`, with `tunables` (TS source text). */
 export function configSource(name: string, tunables = '{}', boxes = JSON.stringify(defaultBoxes)): string {
   return `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  ${SLOTS_FIELD}
   variants: {
     ${JSON.stringify(name)}: { description: 'test variant', boxes: ${boxes}, tunables: ${tunables} },
   },

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getVariant, HakmemConfigError, loadConfig } from '../src/index.js';
 import { insertVariant, renderVariant, writeVariant, type NewVariant } from '../src/tune/config-edit.js';
-import { CONFIG_IMPORTS, repoRoot, tempDir } from './helpers.js';
+import { CONFIG_IMPORTS, SLOTS_FIELD, repoRoot, tempDir } from './helpers.js';
 
 const realConfig = readFileSync(join(repoRoot, 'hakmem.config.ts'), 'utf8');
 
@@ -38,7 +38,7 @@ function addedLines(before: string, after: string): string[] {
 const withVariants = (variants: string): string =>
   `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  ${SLOTS_FIELD}
   variants: ${variants},
 });
 `;
@@ -137,7 +137,7 @@ describe('insertVariant', () => {
 /* } block { */
 const note = \`\${'}'} {\${\`\${1 + 1}}\`}\`;
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  ${SLOTS_FIELD}
   // variants: {
   variants: {
     a: { description: "} { // not a comment", boxes: { front: 'tcache' } }, // {

@@ -10,7 +10,7 @@ import { loadConfig } from '../src/config-load.js';
 import type { Change } from '../src/tune/candidates.js';
 import { parseMetric } from '../src/tune/metric.js';
 import { runTune, type TuneOptions } from '../src/tune/run.js';
-import { CONFIG_IMPORTS, composeRoot, tempDir } from './helpers.js';
+import { CONFIG_IMPORTS, SLOTS_FIELD, composeRoot, tempDir } from './helpers.js';
 
 const src = (name: string) => resolve(composeRoot, 'test', 'tune-c', `${name}.c`);
 
@@ -25,7 +25,7 @@ function writeConfig(dir: string, variants: Record<string, string>): string {
     `${CONFIG_IMPORTS}
 // a config for hakmem tune's tests
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  ${SLOTS_FIELD}
   variants: {
 ${body}
   },

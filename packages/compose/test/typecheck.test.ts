@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_IMPORTS, configSource, defaultBoxes, repoRoot, tempDir } from './helpers.js';
+import { CONFIG_IMPORTS, SLOTS_FIELD, configSource, defaultBoxes, repoRoot, tempDir } from './helpers.js';
 
 const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
 
@@ -63,7 +63,7 @@ describe('hakmem.config.ts is type-checked', () => {
   it('a variant that extends another is typed by its own boxes, and by any box of the slot it inherits', () => {
     const config = (variant: string) => `${CONFIG_IMPORTS}
 export default defineConfig({
-  slots: { front, refill, superslab, sharedpool, block, large, stats, purge },
+  ${SLOTS_FIELD}
   variants: {
     base: { description: 'b', boxes: ${JSON.stringify(defaultBoxes)} },
     mag: { description: 'm', boxes: { front: 'magazine' } },

@@ -72,11 +72,10 @@ static inline int hk_block_strict(void) { return 0; }
  * container without the key. */
 static inline uintptr_t hk_block_interior_tag(const void *q) { return hk_block_mark(q) ^ 0x21676e696c61686bull; }
 
-static int hk_block_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "out_of_line")) {
-    *out = 0;
-    return 0;
+static int hk_block_probe(enum hk_block_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_BLOCK_OUT_OF_LINE: /* the live state is in the block */ *out = 0; return 0;
+  case HK_PROBE_BLOCK_LIVE_BIT: /* no live bits: hardened's */ return -1;
   }
   return -1;
 }

@@ -246,13 +246,10 @@ static inline uintptr_t hk_block_interior_tag(const void *q) {
   return (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9ull;
 }
 
-static int hk_block_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "out_of_line")) {
-    *out = 1;
-    return 0;
-  }
-  /* arg: an address in a chunk of slabs -> 1 its live bit, 2 its pending-free bit */
-  if (!strcmp(name, "live_bit")) {
+static int hk_block_probe(enum hk_block_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_BLOCK_OUT_OF_LINE: *out = 1; return 0;
+  case HK_PROBE_BLOCK_LIVE_BIT: { /* arg: an address in a chunk of slabs -> 1 its live bit, 2 its pending-free bit */
     uintptr_t a = (uintptr_t)arg;
     if (!hk_registry_contains(a) || hk_chunk_of(a)->kind == HK_CHUNK_LARGE) return -1;
     const uint64_t *w = hk_hb_word(a);
@@ -260,6 +257,7 @@ static int hk_block_probe(const char *name, int64_t arg, int64_t *out) {
     *out = ((__atomic_load_n(w, __ATOMIC_RELAXED) & b) ? 1 : 0) |
            ((__atomic_load_n(w + HK_HB_WORDS, __ATOMIC_RELAXED) & b) ? 2 : 0);
     return 0;
+  }
   }
   return -1;
 }

@@ -72,15 +72,11 @@ static void hk_front_thread_init(void) {
 
 static void hk_front_thread_exit(void) { memset(&hk_tcache, 0, sizeof hk_tcache); }
 
-static int hk_front_probe(const char *name, int64_t arg, int64_t *out) {
+static int hk_front_probe(enum hk_front_probe p, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "count")) {
-    *out = hk_front_count((uint32_t)arg);
-    return 0;
-  }
-  if (!strcmp(name, "capacity")) {
-    *out = hk_front_capacity((uint32_t)arg);
-    return 0;
+  switch (p) {
+  case HK_PROBE_FRONT_COUNT: *out = hk_front_count((uint32_t)arg); return 0;
+  case HK_PROBE_FRONT_CAPACITY: *out = hk_front_capacity((uint32_t)arg); return 0;
   }
   return -1;
 }

@@ -206,15 +206,10 @@ static void hk_large_reset_locks(void) {
   hk_lock_reset(&hk_large_aligned_lock);
 }
 
-static int hk_large_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "cached")) {
-    *out = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (!strcmp(name, "cached_bytes")) {
-    *out = (int64_t)__atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED);
-    return 0;
+static int hk_large_probe(enum hk_large_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_LARGE_CACHED: *out = __atomic_load_n(&hk_large_cached, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_LARGE_CACHED_BYTES: *out = (int64_t)__atomic_load_n(&hk_large_cached_bytes, __ATOMIC_RELAXED); return 0;
   }
   return -1;
 }

@@ -36,11 +36,10 @@ static void hk_large_unlock_all(void) { hk_unlock(&hk_large_aligned_lock); }
 static void hk_large_reset_locks(void) { hk_lock_reset(&hk_large_aligned_lock); }
 
 /* Nothing is ever cached. */
-static int hk_large_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "cached") || !strcmp(name, "cached_bytes")) {
-    *out = 0;
-    return 0;
+static int hk_large_probe(enum hk_large_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_LARGE_CACHED:
+  case HK_PROBE_LARGE_CACHED_BYTES: *out = 0; return 0;
   }
   return -1;
 }

@@ -141,14 +141,18 @@ static void hk_purge_fork_child(void) {
   __atomic_store_n(&hk_purge_rest_bytes, 0, __ATOMIC_RELAXED);
 }
 
-static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) {
+static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_PURGE_THREAD:
     *out = __atomic_load_n(&hk_purge_thread_state, __ATOMIC_RELAXED) == HK_PURGE_RUNNING;
     return 0;
-  }
-  if (!strcmp(name, "wakeups")) {
+  case HK_PROBE_PURGE_WAKEUPS:
     *out = (int64_t)__atomic_load_n(&hk_purge_wakeups, __ATOMIC_RELAXED);
     return 0;
+  HK_PURGE_PASS_PROBES:
+    return hk_purge_pass_probe(p, out);
+  HK_PURGE_LIMIT_PROBES:
+    return hk_purge_limit_probe(p, arg, out);
   }
-  return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, arg, out);
+  return -1;
 }

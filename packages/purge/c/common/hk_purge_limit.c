@@ -122,26 +122,17 @@ static int hk_purge_set_capacity(uint64_t bytes) {
 }
 
 /* cgroup_limit_of: arg is a C string, a directory laid out as a cgroup v2 one (tests). */
-static int hk_purge_limit_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "cgroup_limit_of")) {
+static int hk_purge_limit_probe(enum hk_purge_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_PURGE_CGROUP_LIMIT_OF:
     *out = arg ? (int64_t)hk_purge_cgroup_limit((const char *)(uintptr_t)arg) : 0;
     return 0;
-  }
-  if (!strcmp(name, "hard_limit")) {
-    *out = (int64_t)hk_purge_hard_limit;
-    return 0;
-  }
-  if (!strcmp(name, "hard_refusals")) {
+  case HK_PROBE_PURGE_HARD_LIMIT: *out = (int64_t)hk_purge_hard_limit; return 0;
+  case HK_PROBE_PURGE_HARD_REFUSALS:
     *out = (int64_t)__atomic_load_n(&hk_purge_hard_refusals, __ATOMIC_RELAXED);
     return 0;
+  case HK_PROBE_PURGE_SOFT_LIMIT: *out = (int64_t)hk_purge_limit; return 0;
+  case HK_PROBE_PURGE_LIMIT_PASSES: *out = (int64_t)__atomic_load_n(&hk_purge_limit_passes, __ATOMIC_RELAXED); return 0;
+  default: /* not one of HK_PURGE_LIMIT_PROBES: the box's switch names every probe */ return -1;
   }
-  if (!strcmp(name, "soft_limit")) {
-    *out = (int64_t)hk_purge_limit;
-    return 0;
-  }
-  if (!strcmp(name, "limit_passes")) {
-    *out = (int64_t)__atomic_load_n(&hk_purge_limit_passes, __ATOMIC_RELAXED);
-    return 0;
-  }
-  return -1;
 }

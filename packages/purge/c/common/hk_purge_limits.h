@@ -20,7 +20,14 @@ static int64_t hk_purge_capacity;
 
 /* Start-up: the limits from the tunables and the cgroup (no allocation). */
 static void hk_purge_limit_init(void);
-/* Probes soft_limit, limit_passes, cgroup_limit_of; -1 for another name. */
-static int hk_purge_limit_probe(const char *name, int64_t arg, int64_t *out);
+/* Probes soft_limit, limit_passes, cgroup_limit_of, hard_limit, hard_refusals; -1 for another.
+ * A box's hk_purge_probe names them all at once with the case labels HK_PURGE_LIMIT_PROBES. */
+static int hk_purge_limit_probe(enum hk_purge_probe p, int64_t arg, int64_t *out);
+#define HK_PURGE_LIMIT_PROBES          \
+  case HK_PROBE_PURGE_SOFT_LIMIT:      \
+  case HK_PROBE_PURGE_LIMIT_PASSES:    \
+  case HK_PROBE_PURGE_CGROUP_LIMIT_OF: \
+  case HK_PROBE_PURGE_HARD_LIMIT:      \
+  case HK_PROBE_PURGE_HARD_REFUSALS
 
 #endif

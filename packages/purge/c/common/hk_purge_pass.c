@@ -50,18 +50,11 @@ static void hk_purge_pass_init(void) {
   __atomic_store_n(&hk_purge_clock, hk_clock_ms(), __ATOMIC_RELAXED);
 }
 
-static int hk_purge_pass_probe(const char *name, int64_t *out) {
-  if (!strcmp(name, "delay_ms")) {
-    *out = (int64_t)hk_purge_delay;
-    return 0;
+static int hk_purge_pass_probe(enum hk_purge_probe p, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_PURGE_DELAY_MS: *out = (int64_t)hk_purge_delay; return 0;
+  case HK_PROBE_PURGE_PASSES: *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_PURGE_RELEASED: *out = (int64_t)__atomic_load_n(&hk_purge_released, __ATOMIC_RELAXED); return 0;
+  default: /* not one of HK_PURGE_PASS_PROBES: the box's switch names every probe */ return -1;
   }
-  if (!strcmp(name, "passes")) {
-    *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (!strcmp(name, "released")) {
-    *out = (int64_t)__atomic_load_n(&hk_purge_released, __ATOMIC_RELAXED);
-    return 0;
-  }
-  return -1;
 }

@@ -26,7 +26,12 @@ static uint64_t hk_purge_step(void);
 /* Run a pass if one is due and no other runs (the clock must be current); 1 if it ran. */
 static int hk_purge_pass(void);
 static void hk_purge_pass_init(void);
-/* Probes delay_ms, passes, released; -1 for another name. */
-static int hk_purge_pass_probe(const char *name, int64_t *out);
+/* Probes delay_ms, passes, released; -1 for another. A box's hk_purge_probe names them all at
+ * once with the case labels HK_PURGE_PASS_PROBES. */
+static int hk_purge_pass_probe(enum hk_purge_probe p, int64_t *out);
+#define HK_PURGE_PASS_PROBES    \
+  case HK_PROBE_PURGE_DELAY_MS: \
+  case HK_PROBE_PURGE_PASSES:   \
+  case HK_PROBE_PURGE_RELEASED
 
 #endif

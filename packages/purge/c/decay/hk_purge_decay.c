@@ -24,14 +24,16 @@ static void hk_purge_init(void) {
   hk_purge_pass_init();
   hk_purge_limit_init();
 }
-static void hk_purge_fork_prepare(void) {}
-static void hk_purge_fork_parent(void) {}
-static void hk_purge_fork_child(void) {}
 
-static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) {
-    *out = 0;
-    return 0;
+static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_PURGE_THREAD: *out = 0; return 0;
+  case HK_PROBE_PURGE_WAKEUPS: /* no thread: background's */
+    return -1;
+  HK_PURGE_PASS_PROBES:
+    return hk_purge_pass_probe(p, out);
+  HK_PURGE_LIMIT_PROBES:
+    return hk_purge_limit_probe(p, arg, out);
   }
-  return hk_purge_pass_probe(name, out) == 0 ? 0 : hk_purge_limit_probe(name, arg, out);
+  return -1;
 }

@@ -25,26 +25,17 @@ static void hk_purge_init(void) {
 }
 static void hk_purge_unlocked(void) {}
 static void hk_purge_orphan_freed(size_t bytes) { (void)bytes; }
-static void hk_purge_fork_prepare(void) {}
-static void hk_purge_fork_parent(void) {}
-static void hk_purge_fork_child(void) {}
 
-static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) {
-    *out = 0;
-    return 0;
+static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_PURGE_THREAD:
+  case HK_PROBE_PURGE_DELAY_MS: *out = 0; return 0;
+  case HK_PROBE_PURGE_PASSES: *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_PURGE_RELEASED: /* pages go back as they come to rest */ *out = 0; return 0;
+  case HK_PROBE_PURGE_WAKEUPS: /* no thread: background's */
+    return -1;
+  HK_PURGE_LIMIT_PROBES:
+    return hk_purge_limit_probe(p, arg, out);
   }
-  if (!strcmp(name, "delay_ms")) {
-    *out = 0;
-    return 0;
-  }
-  if (!strcmp(name, "passes")) {
-    *out = (int64_t)__atomic_load_n(&hk_purge_passes, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (!strcmp(name, "released")) {
-    *out = 0;
-    return 0;
-  } /* pages go back as they come to rest */
-  return hk_purge_limit_probe(name, arg, out);
+  return -1;
 }

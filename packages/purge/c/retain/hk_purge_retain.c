@@ -11,22 +11,17 @@ static void hk_purge_tick(void) {}
 static void hk_purge_init(void) { hk_purge_limit_init(); }
 static void hk_purge_unlocked(void) {}
 static void hk_purge_orphan_freed(size_t bytes) { (void)bytes; }
-static void hk_purge_fork_prepare(void) {}
-static void hk_purge_fork_parent(void) {}
-static void hk_purge_fork_child(void) {}
 
-static int hk_purge_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "thread")) {
-    *out = 0;
-    return 0;
+static int hk_purge_probe(enum hk_purge_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_PURGE_THREAD: *out = 0; return 0;
+  case HK_PROBE_PURGE_DELAY_MS: /* never */ *out = -1; return 0;
+  case HK_PROBE_PURGE_PASSES:
+  case HK_PROBE_PURGE_RELEASED: *out = 0; return 0;
+  case HK_PROBE_PURGE_WAKEUPS: /* no thread: background's */
+    return -1;
+  HK_PURGE_LIMIT_PROBES:
+    return hk_purge_limit_probe(p, arg, out);
   }
-  if (!strcmp(name, "delay_ms")) {
-    *out = -1;
-    return 0;
-  } /* never */
-  if (!strcmp(name, "passes") || !strcmp(name, "released")) {
-    *out = 0;
-    return 0;
-  }
-  return hk_purge_limit_probe(name, arg, out);
+  return -1;
 }

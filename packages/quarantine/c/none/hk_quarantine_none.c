@@ -13,13 +13,11 @@ static uint32_t hk_quarantine_held(uint32_t cls) {
   return 0;
 }
 static void hk_quarantine_flush(void) {}
-static void hk_quarantine_thread_init(void) {}
 
-static int hk_quarantine_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "held") || !strcmp(name, "held_bytes")) {
-    *out = 0;
-    return 0;
+static int hk_quarantine_probe(enum hk_quarantine_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_QUARANTINE_HELD:
+  case HK_PROBE_QUARANTINE_HELD_BYTES: *out = 0; return 0;
   }
   return -1;
 }

@@ -84,15 +84,10 @@ static void hk_quarantine_flush(void) {
   }
 }
 
-static int hk_quarantine_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "held")) { /* the calling thread's */
-    *out = hk_qt.count;
-    return 0;
-  }
-  if (!strcmp(name, "held_bytes")) {
-    *out = (int64_t)hk_qt.bytes;
-    return 0;
+static int hk_quarantine_probe(enum hk_quarantine_probe p, int64_t arg, int64_t *out) {
+  switch (p) { /* the calling thread's */
+  case HK_PROBE_QUARANTINE_HELD: *out = hk_qt.count; return 0;
+  case HK_PROBE_QUARANTINE_HELD_BYTES: *out = (int64_t)hk_qt.bytes; return 0;
   }
   return -1;
 }

@@ -18,11 +18,10 @@ static HK_NOINLINE void *hk_refill(hk_heap_t *h, uint32_t cls) {
 
 static HK_NOINLINE void hk_refill_drain(hk_heap_t *h, uint32_t cls) { hk_refill_drain_half(h, cls); }
 
-static int hk_refill_probe(const char *name, int64_t arg, int64_t *out) {
+static int hk_refill_probe(enum hk_refill_probe p, int64_t arg, int64_t *out) {
   if (arg < 0 || arg >= HK_NUM_CLASSES) return -1;
-  if (!strcmp(name, "batch")) {
-    *out = hk_refill_batch((uint32_t)arg);
-    return 0;
+  switch (p) {
+  case HK_PROBE_REFILL_BATCH: *out = hk_refill_batch((uint32_t)arg); return 0;
   }
   return -1;
 }

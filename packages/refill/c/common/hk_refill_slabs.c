@@ -216,7 +216,7 @@ static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
     if (!s) return NULL;
     got = hk_slab_take(s, want, &chain);
   }
-  hk_stats_count(HK_EV_REFILL_BLOCKS, cls, got);
+  hk_stats_count(HAKMEM_EV_REFILL_BLOCKS, cls, got);
   HK_ASSERT(got <= want && hk_front_count(cls) == 0);
   hk_stock_out_add(h, cls, got);
   void *b = chain;
@@ -231,8 +231,8 @@ static void hk_refill_drain_half(hk_heap_t *h, uint32_t cls) {
   void *chain;
   uint32_t k = hk_front_take(cls, n ? n : 1, &chain);
   hk_refill_put_chain(h, chain);
-  hk_stats_count(HK_EV_DRAIN, cls, 1);
-  hk_stats_count(HK_EV_DRAIN_BLOCKS, cls, k);
+  hk_stats_count(HAKMEM_EV_DRAIN, cls, 1);
+  hk_stats_count(HAKMEM_EV_DRAIN_BLOCKS, cls, k);
   errno = saved;
 }
 

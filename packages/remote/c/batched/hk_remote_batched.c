@@ -96,15 +96,10 @@ static HK_NOINLINE void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) {
   if (b->blocks >= HK_CFG_REMOTE_BATCH_BLOCKS || b->bytes >= HK_CFG_REMOTE_BATCH_BYTES) hk_remote_send(b, cls);
 }
 
-static int hk_remote_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "held")) {
-    *out = hk_remote_tls.held;
-    return 0;
-  } /* the calling thread's */
-  if (!strcmp(name, "batch")) {
-    *out = HK_CFG_REMOTE_BATCH_BLOCKS;
-    return 0;
+static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_REMOTE_HELD: /* the calling thread's */ *out = hk_remote_tls.held; return 0;
+  case HK_PROBE_REMOTE_BATCH: *out = HK_CFG_REMOTE_BATCH_BLOCKS; return 0;
   }
   return -1;
 }

@@ -16,7 +16,7 @@ static inline void hk_remote_push(hk_heap_t *o, void *first, void *last, uint32_
     if (__atomic_compare_exchange_n(&o->remote, &head, first, true, __ATOMIC_RELEASE, __ATOMIC_RELAXED)) break;
     tries++;
   }
-  hk_stats_count(HK_EV_REMOTE_ATOMICS, cls, tries);
+  hk_stats_count(HAKMEM_EV_REMOTE_ATOMICS, cls, tries);
 }
 
 static inline int hk_remote_pending(hk_heap_t *h) { return __atomic_load_n(&h->remote, __ATOMIC_RELAXED) != NULL; }

@@ -6,18 +6,11 @@
 
 static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) { hk_remote_push(o, p, p, cls); }
 static inline void hk_remote_flush(void) {}
-static void hk_remote_init(void) {}
-static void hk_remote_thread_exit(void) {}
 
-static int hk_remote_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "held")) {
-    *out = 0;
-    return 0;
-  }
-  if (!strcmp(name, "batch")) {
-    *out = 1;
-    return 0;
+static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_REMOTE_HELD: *out = 0; return 0;
+  case HK_PROBE_REMOTE_BATCH: *out = 1; return 0;
   }
   return -1;
 }

@@ -10,18 +10,14 @@ static int hk_sampler_dump(const char *path, const char *reason) {
   errno = ENOTSUP;
   return -1;
 }
-static void hk_sampler_init(void) {}
-static void hk_sampler_lock_all(void) {}
-static void hk_sampler_unlock_all(void) {}
-static void hk_sampler_reset_locks(void) {}
 
-static int hk_sampler_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  static const char *const names[] = { "samples", "live", "stacks", "dropped", "sample_bytes" };
-  for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-    if (!strcmp(name, names[i])) {
-      *out = 0;
-      return 0;
-    }
+static int hk_sampler_probe(enum hk_sampler_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_SAMPLER_SAMPLES:
+  case HK_PROBE_SAMPLER_LIVE:
+  case HK_PROBE_SAMPLER_STACKS:
+  case HK_PROBE_SAMPLER_DROPPED:
+  case HK_PROBE_SAMPLER_SAMPLE_BYTES: *out = 0; return 0;
+  }
   return -1;
 }

@@ -438,13 +438,13 @@ static void hk_sampler_lock_all(void) { hk_lock(&hk_sampler_lock); }
 static void hk_sampler_unlock_all(void) { hk_unlock(&hk_sampler_lock); }
 static void hk_sampler_reset_locks(void) { hk_lock_reset(&hk_sampler_lock); }
 
-static int hk_sampler_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "samples")) *out = (int64_t)__atomic_load_n(&hk_sampler_samples, __ATOMIC_RELAXED);
-  else if (!strcmp(name, "live")) *out = (int64_t)__atomic_load_n(&hk_sampler_nlive, __ATOMIC_RELAXED);
-  else if (!strcmp(name, "stacks")) *out = (int64_t)__atomic_load_n(&hk_sampler_nstacks, __ATOMIC_RELAXED);
-  else if (!strcmp(name, "dropped")) *out = (int64_t)__atomic_load_n(&hk_sampler_dropped, __ATOMIC_RELAXED);
-  else if (!strcmp(name, "sample_bytes")) *out = (int64_t)HK_CFG_SAMPLER_SAMPLE_BYTES;
-  else return -1;
-  return 0;
+static int hk_sampler_probe(enum hk_sampler_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_SAMPLER_SAMPLES: *out = (int64_t)__atomic_load_n(&hk_sampler_samples, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SAMPLER_LIVE: *out = (int64_t)__atomic_load_n(&hk_sampler_nlive, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SAMPLER_STACKS: *out = (int64_t)__atomic_load_n(&hk_sampler_nstacks, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SAMPLER_DROPPED: *out = (int64_t)__atomic_load_n(&hk_sampler_dropped, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SAMPLER_SAMPLE_BYTES: *out = (int64_t)HK_CFG_SAMPLER_SAMPLE_BYTES; return 0;
+  }
+  return -1;
 }

@@ -78,25 +78,18 @@ static int hk_pool_quiesce(void) {
   return 0;
 }
 
-static void hk_sharedpool_init(void) {}
-/* No locks: a fork in the middle of a CAS loop leaves the stacks consistent. */
-static void hk_sharedpool_lock_all(void) {}
-static void hk_sharedpool_unlock_all(void) {}
-static void hk_sharedpool_reset_locks(void) {}
+/* No locks, so no lock hooks (the composer defines them empty): a fork in the middle of a CAS
+ * loop leaves the stacks consistent. */
 
-static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "empty_slabs")) {
+static int hk_sharedpool_probe(enum hk_sharedpool_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_SHAREDPOOL_EMPTY_SLABS:
     *out = hk_pool_count(HK_POOL_SLABS) + hk_pool_count(HK_POOL_SLABS_COLD);
     return 0;
-  }
-  if (!strcmp(name, "empty_chunks")) {
+  case HK_PROBE_SHAREDPOOL_EMPTY_CHUNKS:
     *out = hk_pool_count(HK_POOL_CHUNKS) + hk_pool_count(HK_POOL_CHUNKS_COLD) + hk_pool_parked_chunks();
     return 0;
-  }
-  if (!strcmp(name, "resident_slabs")) {
-    *out = hk_pool_resident_slabs();
-    return 0;
+  case HK_PROBE_SHAREDPOOL_RESIDENT_SLABS: *out = hk_pool_resident_slabs(); return 0;
   }
   return -1;
 }

@@ -50,28 +50,26 @@ static int64_t hk_pool_count(int list) { return __atomic_load_n(&hk_pool_counts[
 /* A pop reads links under the lock, and the release took its chunks under it: no stale reader. */
 static int hk_pool_quiesce(void) { return 1; }
 
-static void hk_sharedpool_init(void) {}
 static void hk_sharedpool_lock_all(void) { pthread_mutex_lock(&hk_pool_mutex); }
 static void hk_sharedpool_unlock_all(void) { pthread_mutex_unlock(&hk_pool_mutex); }
 static void hk_sharedpool_reset_locks(void) { pthread_mutex_init(&hk_pool_mutex, NULL); }
 
-/* Exact: the lists read under the lock (parked chunks are counted outside it). */
-static int hk_sharedpool_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  int a, b;
-  if (!strcmp(name, "empty_slabs")) {
-    a = HK_POOL_SLABS;
-    b = HK_POOL_SLABS_COLD;
-  } else if (!strcmp(name, "empty_chunks")) {
-    a = HK_POOL_CHUNKS;
-    b = HK_POOL_CHUNKS_COLD;
-  } else if (!strcmp(name, "resident_slabs")) {
-    *out = hk_pool_resident_slabs();
-    return 0;
-  } else return -1;
+/* Two of the pool's counts, summed under its lock. */
+static int64_t hk_pool_counts_sum(int a, int b) {
   pthread_mutex_lock(&hk_pool_mutex);
-  *out = hk_pool_counts[a] + hk_pool_counts[b];
+  int64_t n = hk_pool_counts[a] + hk_pool_counts[b];
   pthread_mutex_unlock(&hk_pool_mutex);
-  if (a == HK_POOL_CHUNKS) *out += hk_pool_parked_chunks(); /* parked outside the lists */
-  return 0;
+  return n;
+}
+
+static int hk_sharedpool_probe(enum hk_sharedpool_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_SHAREDPOOL_EMPTY_SLABS: *out = hk_pool_counts_sum(HK_POOL_SLABS, HK_POOL_SLABS_COLD); return 0;
+  case HK_PROBE_SHAREDPOOL_EMPTY_CHUNKS:
+    *out = hk_pool_counts_sum(HK_POOL_CHUNKS, HK_POOL_CHUNKS_COLD) +
+           hk_pool_parked_chunks(); /* parked: outside the lists */
+    return 0;
+  case HK_PROBE_SHAREDPOOL_RESIDENT_SLABS: *out = hk_pool_resident_slabs(); return 0;
+  }
+  return -1;
 }

@@ -63,23 +63,18 @@ static void hk_stats_snapshot(hakmem_stats_t *out) {
     }
 }
 
-static void hk_stats_init(void) {}
-
-static int hk_stats_probe(const char *name, int64_t arg, int64_t *out) {
-  if (!strcmp(name, "enabled")) {
-    *out = 1;
-    return 0;
-  }
-  if (!strcmp(name, "profiled")) {
-    *out = hk_stats_profiled();
-    return 0;
-  }
-  if (!strcmp(name, "count") || !strcmp(name, "cycles")) {
+static int hk_stats_probe(enum hk_stats_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_STATS_ENABLED: *out = 1; return 0;
+  case HK_PROBE_STATS_PROFILED: *out = hk_stats_profiled(); return 0;
+  case HK_PROBE_STATS_COUNT:
+  case HK_PROBE_STATS_CYCLES: {
     if (arg < 0 || arg >= HAKMEM_EVENTS) return -1;
     static hakmem_stats_t st;
     hk_stats_snapshot(&st);
-    *out = (int64_t)(name[1] == 'o' ? st.count[arg] : st.cycles[arg]);
+    *out = (int64_t)(p == HK_PROBE_STATS_COUNT ? st.count[arg] : st.cycles[arg]);
     return 0;
+  }
   }
   return -1;
 }

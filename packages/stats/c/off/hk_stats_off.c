@@ -14,15 +14,14 @@ static inline void hk_stats_time(hk_event_t ev, uint32_t cls, uint64_t t0) {
   (void)cls;
   (void)t0;
 }
-static void hk_stats_thread_exit(void) {}
 static void hk_stats_snapshot(hakmem_stats_t *out) { memset(out, 0, sizeof *out); }
-static void hk_stats_init(void) {}
 
-static int hk_stats_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "enabled")) {
-    *out = 0;
-    return 0;
+static int hk_stats_probe(enum hk_stats_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_STATS_ENABLED: *out = 0; return 0;
+  case HK_PROBE_STATS_PROFILED: /* nothing counted */
+  case HK_PROBE_STATS_COUNT:
+  case HK_PROBE_STATS_CYCLES: return -1;
   }
   return -1;
 }

@@ -24,6 +24,6 @@ static unsigned hk_superslab_prep(void) {
 
 static hk_chunk_t *hk_superslab_chunk_new(void) { return hk_superslab_chunk_map(hk_superslab_prep()); }
 
-static int hk_superslab_probe(const char *name, int64_t arg, int64_t *out) {
-  return hk_superslab_map_probe(name, arg, out, hk_superslab_prep() != 0);
+static int hk_superslab_probe(enum hk_superslab_probe p, int64_t arg, int64_t *out) {
+  return hk_superslab_map_probe(p, arg, out, hk_superslab_prep() != 0);
 }

@@ -70,7 +70,7 @@ static hk_chunk_t *hk_superslab_chunk_map(unsigned prep) {
   ch->magic = HK_CHUNK_MAGIC;
   hk_registry_add(ch);
   __atomic_fetch_add(&hk_os_counters.chunks, 1, __ATOMIC_RELAXED);
-  hk_stats_count(HK_EV_CHUNK_MAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_MAP, 0, 1);
   return ch;
 }
 
@@ -87,7 +87,7 @@ static void hk_superslab_chunk_unmap(hk_chunk_t *ch) {
   hk_track_open(ch, HK_CHUNK_SIZE); /* no checker state (ASan's poison) outlives the mapping */
   hk_os_unmap(ch, HK_CHUNK_SIZE);
   __atomic_fetch_add(&hk_superslab_unmapped, 1, __ATOMIC_RELAXED);
-  hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_UNMAP, 0, 1);
 }
 
 /* ---- large mappings (never prepared: a large block is touched as the user writes it) ---- */
@@ -100,7 +100,7 @@ static hk_chunk_t *hk_superslab_map_large(size_t len, size_t align) {
   ch->magic = HK_CHUNK_MAGIC;
   hk_registry_add(ch);
   __atomic_fetch_add(&hk_os_counters.large_maps, 1, __ATOMIC_RELAXED);
-  hk_stats_count(HK_EV_CHUNK_MAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_MAP, 0, 1);
   return ch;
 }
 
@@ -108,7 +108,7 @@ static void hk_superslab_unmap_large(hk_chunk_t *ch, size_t len) {
   hk_registry_remove(ch);
   hk_track_open(ch, len); /* as in chunk_unmap */
   hk_os_unmap(ch, len);
-  hk_stats_count(HK_EV_CHUNK_UNMAP, 0, 1);
+  hk_stats_count(HAKMEM_EV_CHUNK_UNMAP, 0, 1);
 }
 
 static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size_t len) {
@@ -135,25 +135,17 @@ static void hk_superslab_init(void) {
 
 /* The probes: chunk_of, chunks (registered now), unmapped, slab_class; `prepared` where new
  * chunks are prepared (prepares != 0). -1 for any other name. */
-static int hk_superslab_map_probe(const char *name, int64_t arg, int64_t *out, int prepares) {
+static int hk_superslab_map_probe(enum hk_superslab_probe p, int64_t arg, int64_t *out, int prepares) {
   uintptr_t a = (uintptr_t)arg;
-  if (!strcmp(name, "chunk_of")) {
-    *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0;
-    return 0;
-  }
-  if (!strcmp(name, "chunks")) {
-    *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (!strcmp(name, "unmapped")) {
-    *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED);
-    return 0;
-  }
-  if (prepares && !strcmp(name, "prepared")) {
+  switch (p) {
+  case HK_PROBE_SUPERSLAB_CHUNK_OF: *out = hk_registry_contains(a) ? (int64_t)(uintptr_t)hk_chunk_of(a) : 0; return 0;
+  case HK_PROBE_SUPERSLAB_CHUNKS: *out = __atomic_load_n(&hk_registry_count, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SUPERSLAB_UNMAPPED: *out = __atomic_load_n(&hk_superslab_unmapped, __ATOMIC_RELAXED); return 0;
+  case HK_PROBE_SUPERSLAB_PREPARED:
+    if (!prepares) return -1;
     *out = __atomic_load_n(&hk_superslab_prepared, __ATOMIC_RELAXED);
     return 0;
-  }
-  if (!strcmp(name, "slab_class")) {
+  case HK_PROBE_SUPERSLAB_SLAB_CLASS:
     *out = -1;
     if (hk_registry_contains(a)) {
       hk_chunk_t *ch = hk_chunk_of(a);

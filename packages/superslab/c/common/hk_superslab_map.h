@@ -15,8 +15,8 @@ enum { HK_PREP_HUGE = 1, HK_PREP_POPULATE = 2 };
 
 /* A fresh registered chunk, prepared as `prep` says; NULL when the OS refuses. */
 static hk_chunk_t *hk_superslab_chunk_map(unsigned prep);
-/* Probes chunk_of, chunks, unmapped, slab_class, and `prepared` where prepares != 0; -1 for
- * any other name. */
-static int hk_superslab_map_probe(const char *name, int64_t arg, int64_t *out, int prepares);
+/* Every probe of the slot: chunk_of, chunks, unmapped, slab_class, and `prepared` where
+ * prepares != 0 (-1 where it is 0). */
+static int hk_superslab_map_probe(enum hk_superslab_probe p, int64_t arg, int64_t *out, int prepares);
 
 #endif

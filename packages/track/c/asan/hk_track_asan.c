@@ -62,15 +62,10 @@ static inline void hk_track_close(const void *p, size_t n) { hk_track_poison(p, 
 static inline void hk_track_unused(const void *p, size_t n) { hk_track_poison(p, n); }
 static inline int hk_track_sizes(void) { return 1; }
 
-static int hk_track_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "kind")) {
-    *out = 2;
-    return 0;
-  }
-  if (!strcmp(name, "running")) {
-    *out = __atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED);
-    return 0;
+static int hk_track_probe(enum hk_track_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_TRACK_KIND: *out = 2; return 0;
+  case HK_PROBE_TRACK_RUNNING: *out = __atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED); return 0;
   }
   return -1;
 }

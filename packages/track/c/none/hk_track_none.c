@@ -14,11 +14,10 @@ static inline void hk_track_close(const void *p, size_t n) {}
 static inline void hk_track_unused(const void *p, size_t n) {}
 static inline int hk_track_sizes(void) { return 0; }
 
-static int hk_track_probe(const char *name, int64_t arg, int64_t *out) {
-  (void)arg;
-  if (!strcmp(name, "kind") || !strcmp(name, "running")) {
-    *out = 0;
-    return 0;
+static int hk_track_probe(enum hk_track_probe p, int64_t arg, int64_t *out) {
+  switch (p) {
+  case HK_PROBE_TRACK_KIND:
+  case HK_PROBE_TRACK_RUNNING: *out = 0; return 0;
   }
   return -1;
 }
