@@ -90,9 +90,8 @@ describe('hakmem.pc and static linking', () => {
     expect(words(flags.stdout)).toContain('-lhakmem');
   });
 
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: pkg-config's own variable
   it.skipIf(!findExecutable('pkg-config'))(
-    'a copy of the dist folder elsewhere points at the copy (prefix=${pcfiledir})',
+    'a copy of the dist folder elsewhere points at the copy (its prefix is the folder of the .pc file)',
     () => {
       const copy = makeTempDir('pc-copy');
       try {
