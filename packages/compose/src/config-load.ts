@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { SLOT_ORDER, defaultSlotPackage } from '@hakmem/native';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createJiti } from 'jiti';
 import { HakmemConfigError } from './errors.js';
 import { validateConfig, type LoadedConfig } from './validate.js';
@@ -144,9 +144,30 @@ export async function importConfig(path: string): Promise<unknown> {
   return mod.default;
 }
 
-/** The URL of an installed package's entry, resolved by Node's ESM rules from `from` (a directory). */
+/** The folder of installed package `name` as seen from `from` (a directory), or undefined. */
 function resolvePackage(name: string, from: string): string | undefined {
-  return loader(join(from, '_')).esmResolve(name, { try: true });
+  const url = loader(join(from, '_')).esmResolve(name, { try: true });
+  if (!url) return undefined;
+  for (let dir = dirname(fileURLToPath(url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name)
+      return dir;
+  }
+  return undefined;
+}
+
+/** The default export of the package in `dir`, from its ESM entry (`exports['.'].import`, a
+ * path or `{ types, default }`, else `module`/`main`): a resolver may answer with the CommonJS
+ * build, whose default export would be the whole of module.exports. */
+async function importPackage(dir: string): Promise<unknown> {
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    exports?: { '.'?: { import?: string | { default?: string } } };
+    module?: string;
+    main?: string;
+  };
+  const imp = pkg.exports?.['.']?.import;
+  const entry = (typeof imp === 'string' ? imp : imp?.default) ?? pkg.module ?? pkg.main ?? 'index.js';
+  return ((await import(pathToFileURL(join(dir, entry)).href)) as { default?: unknown }).default;
 }
 
 /**
@@ -163,13 +184,13 @@ export async function withDefaultSlots(raw: unknown, configDir: string): Promise
   for (const slot of SLOT_ORDER) {
     if (slots[slot] !== undefined) continue;
     const name = defaultSlotPackage(slot);
-    const url = resolvePackage(name, configDir) ?? resolvePackage(name, self);
-    if (!url) {
+    const dir = resolvePackage(name, configDir) ?? resolvePackage(name, self);
+    if (!dir) {
       throw new HakmemConfigError(
         `config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`,
       );
     }
-    slots[slot] = ((await import(url)) as { default?: unknown }).default;
+    slots[slot] = await importPackage(dir);
   }
   return { ...(raw as object), slots };
 }

@@ -186,7 +186,7 @@ export default defineConfig({
       await expect(importConfig(missing)).rejects.toThrow(
         `cannot load ${missing}: Cannot find module '@hakmem/no-such-box'`,
       );
-      await expect(importConfig(missing)).rejects.toThrow(/are the packages installed and built/);
+      await expect(importConfig(missing)).rejects.toThrow(/are the @hakmem packages it imports installed/);
       const none = join(t.dir, 'none.config.ts');
       writeFileSync(none, 'export const x: number = 1;\n');
       await expect(importConfig(none)).rejects.toThrow(/no default export/);
