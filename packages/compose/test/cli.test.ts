@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SLOT_ORDER } from '@hakmem/native';
 import type { Listing } from '../src/index.js';
-import { cliBin, configSource, repoRoot, tempDir } from './helpers.js';
+import { cliBin, composeRoot, configSource, repoRoot, tempDir } from './helpers.js';
 
 const hakmem = (args: string[], cwd = repoRoot, env: NodeJS.ProcessEnv = process.env) => {
   const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, encoding: 'utf8', env });
@@ -130,5 +130,69 @@ describe('hakmem CLI', () => {
     expect(help.stdout).toContain('usage: hakmem');
     expect(help.stdout).toContain('export <variant> [--out DIR]');
     expect(help.stdout).toContain('--install [--prefix P]');
+  });
+
+  it('prints each command its own help, with its options one line each', () => {
+    for (const c of ['build', 'export', 'list', 'demo', 'check', 'profile', 'tune']) {
+      const r = hakmem([c, '--help']);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(new RegExp(`^usage: hakmem ${c}\\b`));
+      expect(r.stdout).toMatch(/^ {2}--config PATH {2,}the config/m);
+      expect(r.stdout).toMatch(/^ {2}-h, --help {2,}this command's help$/m);
+      // the same text as `hakmem help <command>`
+      expect(hakmem(['help', c]).stdout).toBe(r.stdout);
+    }
+    const tune = hakmem(['tune', '-h']).stdout;
+    expect(tune).toMatch(/^ {2}--metric M {2,}wall, cpu, or a REGEX/m);
+    expect(tune).toMatch(/^ {2}--higher-is-better {2,}/m);
+    expect(tune).not.toContain('--install');
+    const build = hakmem(['build', '--help']).stdout;
+    expect(build).toMatch(/^ {2}--prefix P {2,}the install prefix/m);
+    expect(build).not.toContain('--metric');
+    // help does not load the config
+    expect(hakmem(['list', '--help', '--config', '/nonexistent/hakmem.config.ts']).status).toBe(0);
+    // the general help lists every command and points at the per-command help
+    const general = hakmem(['--help']).stdout;
+    for (const c of ['build', 'export', 'list', 'demo', 'check', 'profile', 'tune']) {
+      expect(general).toMatch(new RegExp(`^ {2}${c}\\b`, 'm'));
+    }
+    expect(general).toContain('hakmem <command> --help');
+  });
+
+  it("refuses another command's option in one line naming the command that takes it", () => {
+    const r = hakmem(['build', 'default', '--metric', 'x']);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('hakmem build: unknown option --metric (hakmem tune takes it)\n');
+    expect(hakmem(['list', '--out=d']).stderr).toBe(
+      'hakmem list: unknown option --out (hakmem export, hakmem profile and hakmem tune take it)\n',
+    );
+    expect(hakmem(['tune', '--install', '--', 'true']).stderr).toBe(
+      'hakmem tune: unknown option --install (hakmem build takes it)\n',
+    );
+    expect(hakmem(['list', '--bogus']).stderr).toBe(
+      'hakmem list: unknown option --bogus; hakmem list --help lists its options\n',
+    );
+    // what follows -- is the profiled command's, not an option of ours
+    expect(hakmem(['profile', '--variant', 'nope', '--', 'ls', '--metric']).stderr).toMatch(
+      /^hakmem: variant 'nope' not found/,
+    );
+    expect(hakmem(['check', 'extra']).stderr).toBe("hakmem check: takes no arguments, not 'extra'\n");
+  });
+
+  it('--version and -V print the @hakmem/compose version', () => {
+    const { version } = JSON.parse(readFileSync(join(composeRoot, 'package.json'), 'utf8')) as { version: string };
+    for (const args of [['--version'], ['-V'], ['list', '--version']]) {
+      const r = hakmem(args);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+    }
+  });
+
+  it('finds the command after options that come before it', () => {
+    const r = hakmem(['--config', join(repoRoot, 'hakmem.config.ts'), 'list', '--json']);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as Listing).config).toBe(join(repoRoot, 'hakmem.config.ts'));
   });
 });

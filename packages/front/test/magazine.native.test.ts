@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { classOf, variantInfo } from '@hakmem/native';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import front, { frontCount } from '../src/index.js';
 import { expectCapacityLimits, frontConformance } from '../src/conformance.js';
 

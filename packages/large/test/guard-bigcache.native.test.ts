@@ -3,7 +3,7 @@
 // a reused mapping, and the C test programs (api, threads, fork, realloc stress).
 import { expect, it } from 'vitest';
 import { variantInfo } from '@hakmem/native';
-import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
+import { describeBoxVariant, nativeHelpers } from '@hakmem/test-utils';
 import { largeCached } from '../src/index.js';
 import { MiB, largeConformance } from '../src/conformance.js';
 import { CHUNK, distOf, expectGuardFault, up } from './hardening.js';

@@ -2,7 +2,7 @@
 // blocks, the checksum, and the C test programs.
 import { expect, it } from 'vitest';
 import { variantInfo } from '@hakmem/native';
-import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
+import { describeBoxVariant, nativeHelpers } from '@hakmem/test-utils';
 import { MiB, largeConformance } from '../src/conformance.js';
 import { PAGE, distOf, expectForgeAborts, expectGuardFault, guardedLen } from './hardening.js';
 

@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { probeNumber, variantInfo, type HakmemAddon } from '@hakmem/native';
-import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
+import { describeBoxVariant, nativeHelpers } from '@hakmem/test-utils';
 import purge, { purgeDelayMs, purgePasses, purgeThread, purgeWakeups } from '../src/index.js';
 
 const repo = resolve(purge.root, '../..');

@@ -3,7 +3,7 @@
 // takes slow paths: an idle program keeps it (what background is for).
 import { expect, it } from 'vitest';
 import { probeNumber, type HakmemAddon } from '@hakmem/native';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import { purgeDelayMs, purgePasses, purgeThread } from '../src/index.js';
 
 const resident = (h: HakmemAddon): number => probeNumber(h, 'sharedpool', 'resident_slabs');

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { classOf, classSize, variantInfo, type HakmemAddon } from '@hakmem/native';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import refill, { refillBatch } from '../src/index.js';
 import { emptyFront, frontCapacity, frontCount, refillConformance } from '../src/conformance.js';
 

@@ -3,7 +3,7 @@
 // the C programs (cross-thread frees, thread churn, fork) on it.
 import { expect, it } from 'vitest';
 import { variantInfo } from '@hakmem/native';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import { remoteBatch, remoteHeld } from '../src/index.js';
 import { remoteCount } from './count.js';
 

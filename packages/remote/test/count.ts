@@ -2,7 +2,7 @@
 // with the counters stats box, and read what it prints.
 import { expect } from 'vitest';
 import { join } from 'node:path';
-import { nativeHelpers } from '../../compose/test/helpers.js';
+import { nativeHelpers } from '@hakmem/test-utils';
 import remote from '../src/index.js';
 
 export interface RemoteCount {

@@ -1,7 +1,7 @@
 // remote/direct with the counters stats box: one CAS per cross-thread free, nothing held.
 import { expect, it } from 'vitest';
 import { variantInfo } from '@hakmem/native';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import { remoteHeld } from '../src/index.js';
 import { remoteCount } from './count.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadHakmem } from '@hakmem/native';
 import { describe, expect, it } from 'vitest';
-import { nativeHelpers } from '../../compose/test/helpers.js';
+import { nativeHelpers } from '@hakmem/test-utils';
 import { programPath } from './profile.js';
 
 describe('sampler/none in the default variant', () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
+import { describeBoxVariant, nativeHelpers } from '@hakmem/test-utils';
 import { samplerLive, samplerSampleBytes, samplerSamples } from '../src/index.js';
 import { parseProfile, programPath, siteOf, symboliser } from './profile.js';
 

@@ -3,7 +3,7 @@
 import { expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import sharedpool from '../src/index.js';
 import { sharedpoolConformance } from '../src/conformance.js';
 

@@ -2,7 +2,7 @@
 import { expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeBoxVariant } from '../../compose/test/helpers.js';
+import { describeBoxVariant } from '@hakmem/test-utils';
 import superslab, { chunksPrepared } from '../src/index.js';
 import { CHUNK_PAGES, blockInNewChunk, residentPages, superslabConformance } from '../src/conformance.js';
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { describeBoxVariant, nativeHelpers, repoRoot } from '../../compose/test/helpers.js';
+import { describeBoxVariant, nativeHelpers, repoRoot } from '@hakmem/test-utils';
 import { trackKind, trackRunning } from '../src/index.js';
 import { markedLine, programPath } from './helpers.js';
 

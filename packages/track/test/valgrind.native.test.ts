@@ -4,7 +4,7 @@
 // allocator's own accesses to free blocks are opened for it. Skipped without valgrind.
 import { execFileSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import { describeBoxVariant, nativeHelpers } from '../../compose/test/helpers.js';
+import { describeBoxVariant, nativeHelpers } from '@hakmem/test-utils';
 import { trackKind, trackRunning } from '../src/index.js';
 import { markedLine, programPath } from './helpers.js';
 

@@ -1,0 +1,3 @@
+// What hakmem's tests share; see README.md.
+export * from './config.js';
+export * from './box-variant.js';
