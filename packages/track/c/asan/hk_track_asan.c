@@ -15,7 +15,7 @@
 
 extern void __asan_poison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
 extern void __asan_unpoison_memory_region(void const volatile *addr, size_t size) __attribute__((weak));
-extern void *__asan_region_is_poisoned(void *beg, size_t size) __attribute__((weak));
+extern int __asan_address_is_poisoned(void const volatile *addr) __attribute__((weak));
 
 /* ASan's runtime calls malloc while it starts, before its shadow memory exists: poisoning
  * then would fault. Its start-up runs from the executable's preinit array, before any
@@ -33,6 +33,12 @@ static inline void hk_track_unpoison(const void *p, size_t n) {
   if (__atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED)) __asan_unpoison_memory_region(p, n);
 }
 
+/* hakmem itself may be instrumented (compiled into a program built with -fsanitize=address,
+ * as san_stress and the fuzzer do): then its own accesses to a live block are checked, and the
+ * block box writes word 1 as it hands a block out and free reads the first two words. A block
+ * is never told smaller than those two words (so byte 8 of malloc(1) goes unreported). */
+enum { HK_TRACK_ASAN_FLOOR = 16 };
+
 /* The program's req bytes are addressable, the slack after them poisoned: ASan's shadow keeps a
  * partial granule (the first req % 8 bytes of the last one), so byte req is reported. */
 static inline void hk_track_malloc(void *p, size_t size, size_t req, int zeroed) {
@@ -44,17 +50,24 @@ static inline void hk_track_resize(void *p, size_t size, size_t old, size_t req)
   (void)old;
   hk_track_malloc(p, size, req, 0);
 }
-/* The first poisoned byte of a live block is where its req ends (hakmem poisons only there). */
+/* The first poisoned byte of a live block is where its req ends (hakmem poisons only there):
+ * found by bisection over single bytes, from the floor (never poisoned in a live block).
+ * Not __asan_region_is_poisoned: its consistency check (asan_poisoning.cpp, "mem_is_zero
+ * returned false, but poisoned byte was not found") aborted san_stress's cross-thread phase
+ * from malloc_usable_size of a block the thread had just been handed, which this reads the
+ * same shadow without. */
 static inline size_t hk_track_requested(const void *p, size_t size) {
-  if (!__atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED) || !__asan_region_is_poisoned) return size;
-  const char *end = __asan_region_is_poisoned((void *)p, size);
-  return end ? (size_t)(end - (const char *)p) : size;
+  if (!__atomic_load_n(&hk_track_asan_ready, __ATOMIC_RELAXED) || !__asan_address_is_poisoned) return size;
+  const char *c = (const char *)p;
+  if (size <= HK_TRACK_ASAN_FLOOR || !__asan_address_is_poisoned(c + size - 1)) return size;
+  size_t lo = HK_TRACK_ASAN_FLOOR - 1, hi = size - 1; /* lo addressable (req >= the floor), hi poisoned */
+  while (lo + 1 < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (__asan_address_is_poisoned(c + mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
-/* hakmem itself may be instrumented (compiled into a program built with -fsanitize=address,
- * as san_stress and the fuzzer do): then its own accesses to a live block are checked, and the
- * block box writes word 1 as it hands a block out and free reads the first two words. A block
- * is never told smaller than those two words (so byte 8 of malloc(1) goes unreported). */
-enum { HK_TRACK_ASAN_FLOOR = 16 };
 static inline size_t hk_track_floor(void) { return HK_TRACK_ASAN_FLOOR; }
 static inline void hk_track_free(void *p, size_t size) { hk_track_poison(p, size); }
 static inline void hk_track_open(const void *p, size_t n) { hk_track_unpoison(p, n); }
