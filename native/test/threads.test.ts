@@ -1,29 +1,22 @@
 // Multi-threaded correctness: cross-thread frees, thread churn (no per-thread leak),
 // fork() under concurrent allocation (children use and check what they inherit), and
 // shared-slot realloc stress. `pnpm soak` loops the same programs for minutes per variant.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { distDir, requireLibrary, runTestProgram } from './helpers.js';
+import { requireLibrary, runTestProgram, variant } from './helpers.js';
+import { ensureVariant } from './reliability/variants.js';
 
 const modes = [
   ['preloaded (LD_PRELOAD)', 'preload'],
   ['linked (-lhakmem)', 'direct'],
 ] as const;
 
-/** The variant's purge box is eager (pages back as each slab empties). */
-function eagerPurge(): boolean {
-  try {
-    return JSON.parse(readFileSync(join(distDir, 'variant.json'), 'utf8')).boxes?.purge?.box === 'eager';
-  } catch {
-    return false;
-  }
-}
-
 describe('threads', () => {
   beforeAll(() => {
     requireLibrary();
   });
+
+  // fork_heaps' count (below): an eager purge runs fewer forks
+  const forks = ensureVariant(variant).json.boxes.purge?.box === 'eager' ? 400 : 1000;
 
   for (const [label, how] of modes) {
     it(`cross-thread frees through a shared queue, hakmem ${label} (threads.c)`, { timeout: 240_000 }, () => {
@@ -55,7 +48,6 @@ describe('threads', () => {
     // madvise calls shoots down the TLB of every CPU: 1,000 forks took 50-190 s here on a loaded
     // 2-core machine (default: 3.4 s). 400 forks still miss lean's rate of 85 in 1,000 with
     // probability (1 - 0.085)^400 < 1e-15.
-    const forks = eagerPurge() ? 400 : 1000;
     it(`${forks} forks during refills: every child inherits consistent heaps, hakmem ${label} (fork_heaps.c)`, {
       timeout: 240_000,
     }, () => {

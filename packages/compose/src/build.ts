@@ -3,9 +3,9 @@ import { join, resolve } from 'node:path';
 import { publicHeader, type VariantJson } from '@hakmem/native';
 import {
   BASE_CFLAGS,
-  archFamily,
   compilePlan,
   findToolchain,
+  isCrossTarget,
   runPlan,
   targetMachine,
   toolchainRecord,
@@ -84,7 +84,7 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
 
   const tc = findToolchain(opts.env);
   const target = targetMachine(tc);
-  const addon = opts.addon ?? !(target !== undefined && archFamily(target) !== archFamily(process.arch));
+  const addon = opts.addon ?? !isCrossTarget(target);
   rmSync(buildDir, { recursive: true, force: true });
   const json = variantJson(v, compilerRecord(v, config.rootDir, tc), { addon });
   writeGenerated(v, buildDir, config.slots, json.compiler);

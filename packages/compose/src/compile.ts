@@ -180,10 +180,10 @@ export function archFamily(archOrTriple: string): string {
   return a;
 }
 
-/** Does the toolchain build for another CPU than the one running Node? Then a Node addon it
- * built could not load here: a cross build makes the library and the archive only. */
-export function isCrossToolchain(tc: Toolchain): boolean {
-  const target = targetMachine(tc);
+/** Does a compiler that builds for `target` (targetMachine) build for another CPU than the one
+ * running Node? Then a Node addon it built could not load here: a cross build makes the library
+ * and the archive only. */
+export function isCrossTarget(target: string | undefined): boolean {
   return target !== undefined && archFamily(target) !== archFamily(process.arch);
 }
 

@@ -144,29 +144,35 @@ export async function importConfig(path: string): Promise<unknown> {
   return mod.default;
 }
 
-/** The folder of installed package `name` as seen from `from` (a directory), or undefined. */
-function resolvePackage(name: string, from: string): string | undefined {
-  const url = loader(join(from, '_')).esmResolve(name, { try: true });
-  if (!url) return undefined;
-  for (let dir = dirname(fileURLToPath(url)); dirname(dir) !== dir; dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === name)
-      return dir;
-  }
-  return undefined;
-}
-
-/** The default export of the package in `dir`, from its ESM entry (`exports['.'].import`, a
- * path or `{ types, default }`, else `module`/`main`): a resolver may answer with the CommonJS
- * build, whose default export would be the whole of module.exports. */
-async function importPackage(dir: string): Promise<unknown> {
-  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+interface InstalledPackage {
+  readonly dir: string;
+  readonly manifest: {
+    name?: string;
     exports?: { '.'?: { import?: string | { default?: string } } };
     module?: string;
     main?: string;
   };
-  const imp = pkg.exports?.['.']?.import;
-  const entry = (typeof imp === 'string' ? imp : imp?.default) ?? pkg.module ?? pkg.main ?? 'index.js';
+}
+
+/** Installed package `name` as seen from `from` (a directory): its folder and package.json. */
+function resolvePackage(name: string, from: string): InstalledPackage | undefined {
+  const url = loader(join(from, '_')).esmResolve(name, { try: true });
+  if (!url) return undefined;
+  for (let dir = dirname(fileURLToPath(url)); dirname(dir) !== dir; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const manifest = JSON.parse(readFileSync(file, 'utf8')) as InstalledPackage['manifest'];
+    if (manifest.name === name) return { dir, manifest };
+  }
+  return undefined;
+}
+
+/** The default export of a package, from its ESM entry (`exports['.'].import`, a path or
+ * `{ types, default }`, else `module`/`main`): a resolver may answer with the CommonJS build,
+ * whose default export would be the whole of module.exports. */
+async function importPackage({ dir, manifest }: InstalledPackage): Promise<unknown> {
+  const imp = manifest.exports?.['.']?.import;
+  const entry = (typeof imp === 'string' ? imp : imp?.default) ?? manifest.module ?? manifest.main ?? 'index.js';
   return ((await import(pathToFileURL(join(dir, entry)).href)) as { default?: unknown }).default;
 }
 
@@ -184,13 +190,13 @@ export async function withDefaultSlots(raw: unknown, configDir: string): Promise
   for (const slot of SLOT_ORDER) {
     if (slots[slot] !== undefined) continue;
     const name = defaultSlotPackage(slot);
-    const dir = resolvePackage(name, configDir) ?? resolvePackage(name, self);
-    if (!dir) {
+    const installed = resolvePackage(name, configDir) ?? resolvePackage(name, self);
+    if (!installed) {
       throw new HakmemConfigError(
         `config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`,
       );
     }
-    slots[slot] = await importPackage(dir);
+    slots[slot] = await importPackage(installed);
   }
   return { ...(raw as object), slots };
 }
