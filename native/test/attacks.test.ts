@@ -3,7 +3,7 @@
 // the expected verdicts, so a change in what an attack achieves fails here by attack and
 // variant until the table is regenerated (`pnpm attacks --write`) and reviewed. The peers'
 // columns are documentation and are not run. Under scripts/test-variants.mjs, which runs the
-// native project once per variant (HAKMEM_TEST_VARIANT), only that variant is attacked.
+// native project once per variant (HAKMEM_TEST_VARIANT), each project attacks only its variant.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -66,8 +66,8 @@ export function allVariantNames(): string[] {
 
 /**
  * The variants this process covers. Like the rest of the native suite, one variant per vitest
- * process: HAKMEM_TEST_VARIANT (default: `default`); scripts/test-variants.mjs runs the native
- * project once per named variant, so `pnpm test` covers every variant exactly once.
+ * project: HAKMEM_TEST_VARIANT (default: `default`); vitest.matrix.config.ts binds one native
+ * project per named variant, so `pnpm test` covers every variant exactly once.
  * HAKMEM_RELIABILITY_VARIANTS overrides it: a comma-separated list, or `all` (every variant
  * in hakmem.config.ts, in this one process).
  */
