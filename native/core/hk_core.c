@@ -1,4 +1,5 @@
 /* hk_core.c — last include of every generated variant unit: the core on top of the boxes. */
+#include "hk_services.c"
 #include "hk_options.c"
 #include "hk_heap.c"
 #include "hk_free.c"

@@ -129,7 +129,7 @@ static void hk_superslab_init(void) {
   for (int i = 0; i < HK_CFG_SUPERSLAB_RESERVE_CHUNKS; i++) {
     hk_chunk_t *ch = hk_superslab_chunk_new();
     if (!ch) break;
-    hk_pool_give_chunk(ch);
+    hk_core_pool_give_chunk(ch);
   }
 }
 
