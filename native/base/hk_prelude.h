@@ -1,5 +1,5 @@
 /* hk_prelude.h — first include of every generated variant unit and of every slot header: the
- * base (native/base/: macros, size classes, OS layer, shapes) and the core services a box may
+ * base (native/base/: macros, size classes, the writer, OS layer, shapes) and the core services a box may
  * call (hk_services.h). It includes no slot header and nothing of native/core, so a box
  * compiles against native/base and native/include alone. The generated unit then includes the
  * slot headers (every box of a slot implements its header) and the boxes, in slot order
@@ -13,6 +13,7 @@
 #include <time.h>
 #include "hk_base.h"
 #include "hk_classes.h"
+#include "hk_out.h"
 #include "hk_os.h"
 #include "hk_layout.h"
 #include "hk_services.h"
