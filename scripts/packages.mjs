@@ -107,14 +107,20 @@ export function hakmemRules(dir, files = packedFiles(dir)) {
   need(!files.some((f) => f.endsWith('.map')), 'source maps point at src/, which is not shipped');
   for (const [name, bin] of Object.entries(pkg.bin ?? {}))
     need(files.includes(bin.replace(/^\.\//, '')), `bin ${name} (${bin}) is not in the tarball`);
-  // The C side: every C source and header of the package ships (boxes: c/; core: include/, core/, addon/).
-  for (const sub of ['c', 'include', 'core', 'addon']) {
+  // The C side: every C source and header of the package ships (boxes: c/; core: include/, base/, core/, addon/).
+  for (const sub of ['c', 'include', 'base', 'core', 'addon']) {
     for (const f of walk(join(dir, sub))) {
       if (/\.(c|h|cc|cpp|hpp)$/.test(f)) need(files.includes(`${sub}/${f}`), `${sub}/${f} is not in the tarball`);
     }
   }
   if (pkg.name === '@hakmem/native') {
-    for (const f of ['include/hakmem.h', 'core/hk_prelude.h', 'core/hk_core.c', 'addon/hk_addon.cc'])
+    for (const f of [
+      'include/hakmem.h',
+      'base/hk_prelude.h',
+      'base/hk_services.h',
+      'core/hk_core.c',
+      'addon/hk_addon.cc',
+    ])
       need(files.includes(f), `${f} is not in the tarball`);
   }
   return problems;

@@ -212,11 +212,12 @@ static HK_COLD void hk_free_invalid_use(const void *p, const char *op) {
     else if (!hk_slab_block_start(s, (uint32_t)(a - (uintptr_t)ch))) what = "of a pointer inside a block:";
     else what = "of a freed block:";
   }
-  hk_line_t l = { .len = 0 };
-  hk_line_str(&l, op);
-  hk_line_str(&l, " ");
-  hk_line_str(&l, what);
-  hk_free_invalid(p, hk_line_cstr(&l));
+  char msg[128];
+  hk_out_t o;
+  hk_out_mem(&o, msg, sizeof msg);
+  hk_out_printf(&o, "%s %s", op, what);
+  hk_out_end(&o);
+  hk_free_invalid(p, msg);
 }
 
 /* Bytes from p to the end of what the program asked for, as the track box holds it (its

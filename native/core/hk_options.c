@@ -54,32 +54,25 @@ static int hk_option_parse(const hk_option_t *o, const char *v, long long *out) 
   return hk_option_int(o, v, out);
 }
 
-/* An enum's name, or the value's digits, into l. */
-static void hk_option_value(hk_line_t *l, const hk_option_t *o, long long x) {
-  if (o->kind != HK_OPT_ENUM) {
-    if (x < 0) hk_line_str(l, "-");
-    hk_line_u64(l, (uint64_t)(x < 0 ? -x : x));
+/* An enum's name, or the value's digits, onto o. */
+static void hk_option_value(hk_out_t *o, const hk_option_t *opt, long long x) {
+  if (opt->kind != HK_OPT_ENUM) {
+    hk_out_printf(o, "%lld", x);
     return;
   }
-  const char *n = o->values;
+  const char *n = opt->values;
   for (long long i = 0; i < x && *n; i++) n += strcspn(n, "|") + (n[strcspn(n, "|")] == '|');
-  for (size_t k = strcspn(n, "|"); k > 0 && l->len < sizeof l->buf - 1; k--) l->buf[l->len++] = *n++;
+  hk_out_put(o, n, strcspn(n, "|"));
 }
 
-static void hk_option_refuse(const hk_option_t *o, const char *env, const char *v) {
-  hk_line_t l = { .len = 0 };
-  hk_line_str(&l, "hakmem: ");
-  hk_line_str(&l, env);
-  hk_line_str(&l, "=");
-  size_t at = l.len;
-  hk_line_str(&l, v);
-  if (l.len - at > 40) l.len = at + 40; /* enough to recognise it */
-  hk_line_str(&l, " is not ");
-  hk_line_str(&l, o->accepts);
-  hk_line_str(&l, "; keeping ");
-  hk_option_value(&l, o, *o->var);
-  hk_line_str(&l, "\n");
-  hk_line_write(&l, 2);
+static void hk_option_refuse(const hk_option_t *opt, const char *env, const char *v) {
+  hk_out_t o;
+  hk_out_fd(&o, 2);
+  /* 40 bytes of the value: enough to recognise it */
+  hk_out_printf(&o, "hakmem: %s=%.40s is not %s; keeping ", env, v, opt->accepts);
+  hk_option_value(&o, opt, *opt->var);
+  hk_out_str(&o, "\n");
+  hk_out_end(&o);
 }
 
 /* ---- HAKMEM_ variables this variant does not read ----
@@ -152,62 +145,40 @@ static void hk_options_check_names(void) {
         near = hk_env_known[i];
       }
     }
-    hk_line_t l = { .len = 0 };
-    hk_line_str(&l, "hakmem: ");
-    for (size_t k = 0; k < len && k < 60; k++) l.buf[l.len++] = s[k];
-    hk_line_str(&l, " is not an option of variant " HK_VARIANT_NAME " (ignored");
-    if (why) {
-      hk_line_str(&l, ": ");
-      hk_line_str(&l, why);
-    }
-    hk_line_str(&l, ")");
-    if (near) {
-      hk_line_str(&l, "; did you mean ");
-      hk_line_str(&l, near);
-      hk_line_str(&l, "?");
-    }
-    if (l.len > sizeof l.buf - 2) l.len = sizeof l.buf - 2;
-    hk_line_str(&l, "\n");
-    hk_line_write(&l, 2);
+    hk_out_t o;
+    hk_out_fd(&o, 2);
+    hk_out_printf(&o, "hakmem: %.*s is not an option of variant " HK_VARIANT_NAME " (ignored",
+                  (int)(len < 60 ? len : 60), s);
+    if (why) hk_out_printf(&o, ": %s", why);
+    hk_out_str(&o, ")");
+    if (near) hk_out_printf(&o, "; did you mean %s?", near);
+    hk_out_str(&o, "\n");
+    hk_out_end(&o);
   }
 }
 
 /* Every tunable with its value and where it came from, one line each, on stderr. */
 static void hk_options_print(void) {
-  hk_line_t l = { .len = 0 };
-  hk_line_str(&l, "hakmem: variant " HK_VARIANT_NAME " " HK_VERSION ", boxes");
-  for (int i = 0; hk_slot_names[i]; i++) {
-    hk_line_str(&l, " ");
-    hk_line_str(&l, hk_slot_names[i]);
-    hk_line_str(&l, "=");
-    hk_line_str(&l, hk_slot_boxes[i]);
-  }
-  hk_line_str(&l, "\n");
-  hk_line_write(&l, 2);
+  hk_out_t o;
+  hk_out_fd(&o, 2);
+  hk_out_str(&o, "hakmem: variant " HK_VARIANT_NAME " " HK_VERSION ", boxes");
+  for (int i = 0; hk_slot_names[i]; i++) hk_out_printf(&o, " %s=%s", hk_slot_names[i], hk_slot_boxes[i]);
+  hk_out_str(&o, "\n");
   for (size_t i = 0; hk_options[i].slot; i++) {
-    const hk_option_t *o = &hk_options[i];
-    l.len = 0;
-    hk_line_str(&l, "hakmem:   ");
-    hk_line_str(&l, o->slot);
-    hk_line_str(&l, ".");
-    hk_line_str(&l, o->name);
-    hk_line_str(&l, " = ");
-    hk_option_value(&l, o, o->var ? *o->var : o->value);
-    hk_line_str(&l, hk_option_from[i] ? " (from " : o->from_config ? " (the variant's" : " (built in");
-    if (hk_option_from[i]) hk_line_str(&l, hk_option_from[i]);
-    if (!o->var) hk_line_str(&l, ", fixed at build");
+    const hk_option_t *opt = &hk_options[i];
+    hk_out_printf(&o, "hakmem:   %s.%s = ", opt->slot, opt->name);
+    hk_option_value(&o, opt, opt->var ? *opt->var : opt->value);
+    hk_out_str(&o, hk_option_from[i] ? " (from " : opt->from_config ? " (the variant's" : " (built in");
+    if (hk_option_from[i]) hk_out_str(&o, hk_option_from[i]);
+    if (!opt->var) hk_out_str(&o, ", fixed at build");
     else if (!hk_option_from[i]) {
-      hk_line_str(&l, "; ");
-      hk_line_str(&l, o->env);
-      if (o->alias) {
-        hk_line_str(&l, " or ");
-        hk_line_str(&l, o->alias);
-      }
-      hk_line_str(&l, " sets it");
+      hk_out_printf(&o, "; %s", opt->env);
+      if (opt->alias) hk_out_printf(&o, " or %s", opt->alias);
+      hk_out_str(&o, " sets it");
     }
-    hk_line_str(&l, ")\n");
-    hk_line_write(&l, 2);
+    hk_out_str(&o, ")\n");
   }
+  hk_out_end(&o);
 }
 
 static HK_COLD void hk_options_read(void) {

@@ -43,7 +43,7 @@ export {
   tunableEnvOptions,
   type EnvOption,
 } from './env.js';
-export { nativeRoot, includeDir, coreDir, addonSource, publicHeader } from './paths.js';
+export { nativeRoot, includeDir, baseDir, coreDir, addonSource, publicHeader } from './paths.js';
 export {
   loadHakmem,
   probe,

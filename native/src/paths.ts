@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url';
 export const nativeRoot: string = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Public headers: hakmem.h and hakmem/hk_<slot>.h. */
 export const includeDir: string = join(nativeRoot, 'include');
-/** Core sources: hk_prelude.h, hk_core.c. */
+/** What every C file includes, boxes and core alike: hk_prelude.h (base macros, size classes,
+ * OS layer, shapes) and hk_services.h (the core services a box may call). A box compiles
+ * against this and includeDir alone. */
+export const baseDir: string = join(nativeRoot, 'base');
+/** The core's own sources (hk_core.c and what it includes): compiled into the unit after the
+ * boxes; no box includes them. */
 export const coreDir: string = join(nativeRoot, 'core');
 /** The Node addon glue. */
 export const addonSource: string = join(nativeRoot, 'addon', 'hk_addon.cc');

@@ -149,7 +149,7 @@ export const CORE_TUNABLES = {
   },
 } as const;
 
-/** The core's own probes (native/core/hk_extended.c). */
+/** The core's own probes (native/core/hk_api.c). */
 export const CORE_PROBES = [
   'class_of',
   'class_size',

@@ -25,7 +25,7 @@ describe('internal assertions (core.asserts)', () => {
     const r = run(bin, { args: ['fail'], preload: true, timeoutMs: 60_000 });
     if (assertsOn()) {
       expect(r.signal, describeRun(r)).toBe('SIGABRT');
-      expect(r.stderr).toMatch(/^hakmem: internal assertion failed: arg != 1 at \S*hk_extended\.c:\d+$/m);
+      expect(r.stderr).toMatch(/^hakmem: internal assertion failed: arg != 1 at \S*hk_api\.c:\d+$/m);
       expect(r.stdout).not.toContain('returned');
     } else {
       expect(r.status, describeRun(r)).toBe(0);

@@ -1,5 +1,6 @@
-// glibc's introspection calls answer with hakmem's figures (native/core/hk_info.c): a program
-// that calls mallinfo2, mallinfo and malloc_stats under hakmem sees its own allocations.
+// glibc's introspection calls answer with hakmem's figures (native/core/hk_glibc.c, from
+// hk_usage.c): a program that calls mallinfo2, mallinfo and malloc_stats under hakmem sees its
+// own allocations.
 import { describe, expect, it } from 'vitest';
 import { runTestProgram } from './helpers.js';
 

@@ -203,7 +203,8 @@ describe('a project outside the workspace, from packed tarballs', () => {
     for (const f of [
       'include/hakmem.h',
       'include/hakmem/hk_front.h',
-      'core/hk_prelude.h',
+      'base/hk_prelude.h',
+      'base/hk_services.h',
       'core/hk_core.c',
       'addon/hk_addon.cc',
     ]) {

@@ -35,6 +35,6 @@ describe('docs/dataflow.md', () => {
     expect(defines('static void hk_x(void);\n', 'hk_x')).toBe(false);
     expect(defines('  hk_x();\n', 'hk_x')).toBe(false);
     expect(defines('static void hk_x(void) {\n', 'hk_x')).toBe(true);
-    expect(defines('HK_PUBLIC void *HK_NAME(malloc)(size_t n) { return 0; }\n', 'HK_NAME(malloc)')).toBe(true);
+    expect(defines('HK_API void *HK_NAME(malloc)(size_t n) { return 0; }\n', 'HK_NAME(malloc)')).toBe(true);
   });
 });

@@ -24,6 +24,7 @@ describe('runtime options', () => {
   it('lists exactly the variables the C sources read', () => {
     const read = new Set<string>();
     const dirs = [
+      resolve(root, 'native/base'),
       resolve(root, 'native/core'),
       ...readdirSync(resolve(root, 'packages')).map((p) => resolve(root, 'packages', p, 'c')),
     ];

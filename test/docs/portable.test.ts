@@ -1,6 +1,6 @@
 // No x86-only (or any architecture's) instruction outside one core header: the C sources build
 // for aarch64 and anything else GNU C targets. An instruction (an asm statement with a
-// non-empty template, an x86 intrinsic or its header) may appear only in native/core/hk_os.h,
+// non-empty template, an x86 intrinsic or its header) may appear only in native/base/hk_os.h,
 // inside an `#if` on the architecture whose group ends with an `#else` fallback (hk_os_ticks:
 // rdtsc, cntvct_el0, else clock_gettime). An empty asm template is a compiler barrier and
 // portable. packages/compose/test/platforms.native.test.ts builds and runs them on aarch64.
@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ARCH_HEADER = 'native/core/hk_os.h';
+const ARCH_HEADER = 'native/base/hk_os.h';
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

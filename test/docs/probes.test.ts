@@ -2,7 +2,7 @@
 // are exactly the names the C sources answer: the compiler holds every box to a case for each
 // (the enums are generated from the same list, -Werror=switch), and this holds each name to a
 // box that answers it, a case that does more than return -1, in a slot's boxes (or, for `core`,
-// in native/core/hk_extended.c). A probe no box answers fails here.
+// in native/core/hk_api.c). A probe no box answers fails here.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,8 +26,7 @@ const answered = (slot: string, files: string[]) =>
 
 describe('ProbeNames matches the C probes', () => {
   it.each(Object.keys(typed))('%s', (slot) => {
-    const files =
-      slot === 'core' ? [join(root, 'native/core/hk_extended.c')] : cFiles(join(root, 'packages', slot, 'c'));
+    const files = slot === 'core' ? [join(root, 'native/core/hk_api.c')] : cFiles(join(root, 'packages', slot, 'c'));
     expect([...typed[slot]!].sort()).toEqual([...answered(slot, files)].sort());
   });
 });

@@ -3,18 +3,17 @@
  * mappings). Its holders ask this slot two things: whether what comes to rest stays resident
  * (hk_purge_keep: the box's capacity rule), and they call hk_purge_tick on their slow paths
  * (the pool's take and give, a large free, thread exit), where a box may give back what has
- * been idle too long (its time rule), through hk_pool_purge and hk_large_purge. Never on a hit
+ * been idle too long (its time rule), through the core services hk_core_pool_purge and
+ * hk_core_large_purge (hk_services.h: the pool and the large cache are later slots). Never on a hit
  * path: nothing here runs on the malloc hit or the local free.
  *
- * A box defines the functions below. It may call hk_pool_purge, hk_large_purge,
+ * A box defines the functions below. It may call hk_core_pool_purge, hk_core_large_purge,
  * hk_orphans_reclaim, hk_clock_ms and hk_os_warn, read hk_os_counters, and start a thread of its own that calls
  * the same (never malloc); it writes into no block, slab or chunk. */
 #ifndef HK_SLOT_PURGE_H
 #define HK_SLOT_PURGE_H
 
 #include "hk_prelude.h"
-#include "hakmem/hk_sharedpool.h"
-#include "hakmem/hk_large.h"
 #include "hakmem/hk_stats.h"
 
 /* Memory comes to rest in the pool while `resident` slabs (a chunk counting as 32) already

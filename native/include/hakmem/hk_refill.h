@@ -1,7 +1,7 @@
 /* Slot `refill`: moves blocks between the front and the heap's slabs in batches. On a miss it
  * takes from the current slab (its free list, then fresh memory by bump pointer, no memset),
- * then partial slabs, then the blocks other threads handed back (hk_remote_collect), then the
- * shared pool.
+ * then partial slabs, then the blocks other threads handed back (hk_core_remote_collect: the
+ * remote slot is a later one, reached through the core, hk_services.h), then the shared pool.
  * Every function below except the probe is called with h->lock held (the core takes it: see
  * the access rule in hk_layout.h), so a box never locks; it may call hk_orphans_reclaim. */
 #ifndef HK_SLOT_REFILL_H
@@ -10,7 +10,6 @@
 #include "hk_prelude.h"
 #include "hakmem/hk_track.h"
 #include "hakmem/hk_front.h"
-#include "hakmem/hk_remote.h"
 #include "hakmem/hk_sharedpool.h"
 #include "hakmem/hk_superslab.h"
 #include "hakmem/hk_stats.h"

@@ -5,7 +5,7 @@
  * not own.
  * Where the length lives is allocator-specific:
  *  - hakmem: hk_large_rec_t {map_len, size, offset} in the chunk header at p & ~(2 MiB - 1)
- *    (packages/large/c/common/hk_large_mappings.h, native/core/hk_layout.h), found by its
+ *    (packages/large/c/common/hk_large_mappings.h, native/base/hk_layout.h), found by its
  *    size and offset fields, so no offset is hard-coded;
  *  - peers: glibc's chunk size word at p - 8 (counted from p - 16, IS_MMAPPED in bit 1) when
  *    the word there or at p - 16 looks like the block's length (that word is rewritten); otherwise the forged size is

@@ -144,9 +144,10 @@ function newestMtime(path: string, exts: string[]): number {
   return newest;
 }
 
-/** Newest input of a variant build: core C, slot headers, box C, built manifests, the config. */
+/** Newest input of a variant build: base and core C, slot headers, box C, built manifests, the config. */
 function sourcesMtime(): number {
   let t = Math.max(
+    newestMtime(join(repoRoot, 'native', 'base'), ['.c', '.h']),
     newestMtime(join(repoRoot, 'native', 'core'), ['.c', '.h']),
     newestMtime(join(repoRoot, 'native', 'include'), ['.h']),
     newestMtime(join(repoRoot, 'hakmem.config.ts'), ['.ts']),
@@ -202,6 +203,7 @@ export function contractCflags(variant: string): string[] {
   return [
     ...cflags.filter((f) => !/^-O|^-Werror=/.test(f)),
     `-I${join(repoRoot, 'native', 'include')}`,
+    `-I${join(repoRoot, 'native', 'base')}`,
     `-I${join(repoRoot, 'native', 'core')}`,
     `-I${join(workRoot, variant, 'unit')}`,
     ...(json.compiler?.includes ?? []).map((d) => `-I${packageDir(d)}`),
@@ -240,11 +242,12 @@ function hashTree(h: ReturnType<typeof createHash>, path: string): void {
   for (const e of readdirSync(path).sort()) if (e !== 'node_modules' && !e.startsWith('.')) hashTree(h, join(path, e));
 }
 
-/** The unit, its config header, every C source of the core and the boxes, and `extra`: they key the cache. */
+/** The unit, its config header, every C source of the base, the core and the boxes, and `extra`: they key the cache. */
 function unitInputsHash(unit: string, extra: string[]): string {
   const h = createHash('sha256');
   h.update(readFileSync(unit));
   h.update(readFileSync(join(unit, '..', 'hk_variant_config.h')));
+  hashTree(h, join(repoRoot, 'native', 'base'));
   hashTree(h, join(repoRoot, 'native', 'core'));
   hashTree(h, join(repoRoot, 'native', 'include'));
   for (const pkg of readdirSync(join(repoRoot, 'packages')).sort()) hashTree(h, join(repoRoot, 'packages', pkg, 'c'));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { coreDir, includeDir } from '@hakmem/native';
+import { baseDir, coreDir, includeDir } from '@hakmem/native';
 import type { ResolvedVariant } from './validate.js';
 
 function hashTree(h: ReturnType<typeof createHash>, dir: string): void {
@@ -32,6 +32,7 @@ export function variantKey(v: ResolvedVariant, env: NodeJS.ProcessEnv = process.
       toolchain: TOOLCHAIN_ENV.map((k) => env[k] ?? ''),
     }),
   );
+  hashTree(h, baseDir);
   hashTree(h, coreDir);
   hashTree(h, includeDir);
   for (const b of Object.values(v.boxes)) {

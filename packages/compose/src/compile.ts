@@ -3,7 +3,7 @@ import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { runProcess } from '@hakmem/bench';
-import { addonSource, coreDir, includeDir } from '@hakmem/native';
+import { addonSource, baseDir, coreDir, includeDir } from '@hakmem/native';
 import { HakmemBuildError } from './errors.js';
 
 /** CFLAGS of the contract, before the -I directories. */
@@ -201,10 +201,16 @@ export interface CompilePlan {
   readonly link: readonly Command[];
 }
 
-/** The -I directories of a variant's unit: the slot headers, the core, the generated config,
- * then the header directories of the bases its boxes build on. */
+/** The -I directories of a box file checked alone: the slot headers, the base every file
+ * includes (native/base), the generated config, then the header directories of the bases its
+ * box builds on. No native/core: a box that reaches into the core's own files fails to compile. */
+export const boxIncludeFlags = (buildDir: string, bases: readonly string[] = []): string[] =>
+  [includeDir, baseDir, buildDir, ...new Set(bases)].flatMap((d) => ['-I', d]);
+
+/** The -I directories of a variant's unit: the slot headers, the base, the core, the generated
+ * config, then the header directories of the bases its boxes build on. */
 export const includeFlags = (buildDir: string, bases: readonly string[] = []): string[] =>
-  [includeDir, coreDir, buildDir, ...new Set(bases)].flatMap((d) => ['-I', d]);
+  [includeDir, baseDir, coreDir, buildDir, ...new Set(bases)].flatMap((d) => ['-I', d]);
 
 /** The link of libhakmem.so from the unit's object, with `soname` as its SONAME. */
 export function sharedLibCommand(tc: Toolchain, obj: string, out: string, soname = 'libhakmem.so'): Command {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runProcess } from '@hakmem/bench';
 import { SLOT_ORDER, includeDir, type SlotName } from '@hakmem/native';
-import { BASE_CFLAGS, findToolchain, includeFlags } from './compile.js';
+import { BASE_CFLAGS, boxIncludeFlags, findToolchain } from './compile.js';
 import { CONFIG_HEADER, configHeader, variantJson } from './generate.js';
 import { resolveVariantInput, type LoadedConfig, type ResolvedVariant } from './validate.js';
 
@@ -10,7 +10,8 @@ import { resolveVariantInput, type LoadedConfig, type ResolvedVariant } from './
  * The contract check: every C file of every box (its own sources and its base's) and every
  * header compiles alone, against the headers it includes, with nothing before it. A box that
  * calls what its slot's header (or its base's) does not declare, or relies on the order of the
- * generated unit, fails here. The same commands, written as compile_commands.json, let an
+ * generated unit, fails here. The include path has no native/core: a box sees the base
+ * (native/base), the slot headers and its own base's header, nothing of the core's code. The same commands, written as compile_commands.json, let an
  * editor (clangd) check each file as it is written.
  */
 
@@ -59,7 +60,7 @@ export function contractEntries(config: LoadedConfig, cc = 'gcc'): ContractEntry
         '-fsyntax-only',
         '-include',
         join(dir, CONFIG_HEADER),
-        ...includeFlags(dir, rb.includes),
+        ...boxIncludeFlags(dir, rb.includes),
       ];
       const headers = rb.manifest.base ? [join(rb.includes[0]!, rb.manifest.base.header)] : [];
       for (const file of [join(includeDir, 'hakmem', `hk_${slot}.h`), ...headers, ...rb.sources]) {

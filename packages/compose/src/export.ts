@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { coreDir, includeDir, publicHeader } from '@hakmem/native';
+import { baseDir, coreDir, includeDir, publicHeader } from '@hakmem/native';
 import { amalgamate } from './amalgamate.js';
 import { compilerRecord, variantIncludes, writeGenerated } from './build.js';
 import { VARIANT_UNIT } from './generate.js';
@@ -48,7 +48,7 @@ export function exportVariant(config: LoadedConfig, name: string, outDir: string
     });
     const label = sourceNamer(v, config.rootDir, { [genDir]: '' });
     const body = amalgamate(join(genDir, VARIANT_UNIT), {
-      includeDirs: [includeDir, coreDir, genDir, ...new Set(variantIncludes(v))],
+      includeDirs: [includeDir, baseDir, coreDir, genDir, ...new Set(variantIncludes(v))],
       label,
       transform: (text, file) => (file.endsWith('.c') || file.endsWith('.h') ? tlsModel(text) : text),
     });

@@ -208,7 +208,7 @@ export function probeDispatch(): string[] {
       `static const char *const hk_probe_names_${name}[HK_PROBES_${screamingSnake(name)}] = { ${probes.map((p) => cString(p)).join(', ')} };`,
     );
   lines.push(
-    'static int hk_core_probe(enum hk_core_probe p, int64_t arg, int64_t *out); /* hk_extended.c */',
+    'static int hk_core_probe(enum hk_core_probe p, int64_t arg, int64_t *out); /* hk_api.c */',
     'static int hk_probe_index(const char *const *names, int n, const char *name) {',
     '  for (int i = 0; i < n; i++)',
     '    if (!strcmp(names[i], name)) return i;',

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { includeDir, coreDir, addonSource } from '@hakmem/native';
+import { includeDir, baseDir, coreDir, addonSource } from '@hakmem/native';
 import {
   BASE_CFLAGS,
   buildVariant,
@@ -33,7 +33,7 @@ describe('building a variant', () => {
         '/b/hakmem.o',
       ]),
     );
-    expect(obj!.args.join(' ')).toContain(`-I ${includeDir} -I ${coreDir} -I /b`);
+    expect(obj!.args.join(' ')).toContain(`-I ${includeDir} -I ${baseDir} -I ${coreDir} -I /b`);
     expect(obj!.args.slice(0, 3)).toEqual(['-std=gnu11', '-O2', '-g']);
     expect(addonObj!.args).toEqual(
       expect.arrayContaining(['-ftls-model=global-dynamic', '-DHK_BUILD_ADDON=1', '/b/hakmem-addon.o']),

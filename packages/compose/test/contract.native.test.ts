@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineBase, HakmemManifestError } from '@hakmem/native';
+import { baseDir, coreDir, defineBase, HakmemManifestError } from '@hakmem/native';
 import { slabs } from '@hakmem/refill';
 import { contractEntries, loadConfig, runContractCheck, validateConfig, writeCompileCommands } from '../src/index.js';
 import { fakeSlot, rawConfig, repoRoot, variant } from './helpers.js';
@@ -37,6 +37,37 @@ describe('hakmem check', () => {
     expect(new Set(json.map((e) => e.file)).size).toBe(json.length);
     const batch = json.find((e) => e.file.endsWith('hk_refill_batch.c'))!;
     expect(batch.arguments).toEqual(expect.arrayContaining(['-fsyntax-only', '-I', join(slabs.root, 'c', 'common')]));
+    // a box sees the base every file includes, never the core's own code (docs/contract.md)
+    for (const e of entries) {
+      expect(e.arguments, e.file).toContain(baseDir);
+      expect(e.arguments, e.file).not.toContain(coreDir);
+    }
+  });
+
+  it('a box that includes a file of the core fails: native/core is not on its include path', {
+    timeout: 60_000,
+  }, async () => {
+    const root = join(tmp, 'core-refill');
+    const bad = fakeSlot(
+      root,
+      'refill',
+      {
+        nosy: {
+          name: 'nosy',
+          description: "reads the core's option table",
+          base: slabs,
+          sources: ['c/nosy/nosy.c'],
+          tunables: { ...slabs.tunables },
+        },
+      },
+      { 'c/nosy/nosy.c': '#include "hk_refill_slabs.h"\n#include "hk_options.h"\n' },
+    );
+    const config = validateConfig(rawConfig({ v: variant({ boxes: { refill: 'nosy' } }) }, { refill: bad }), {
+      rootDir: tmp,
+    });
+    const failures = await runContractCheck(contractEntries(config).filter((e) => e.slot === 'refill'));
+    expect(failures.map((f) => f.entry.file)).toEqual([join(root, 'c/nosy/nosy.c')]);
+    expect(failures[0]!.diagnostics).toMatch(/hk_options\.h/);
   });
 
   it('a box that calls what its headers do not declare fails, naming the file and the function', {

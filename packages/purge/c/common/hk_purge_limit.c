@@ -87,8 +87,8 @@ static uint64_t hk_purge_mapped_after(size_t len) {
  * the large cache. */
 static void hk_purge_all_idle(void) {
   hk_orphans_reclaim();
-  hk_pool_purge(UINT64_MAX);
-  hk_large_purge(UINT64_MAX);
+  hk_core_pool_purge(UINT64_MAX);
+  hk_core_large_purge(UINT64_MAX);
 }
 
 /* Superslab is about to map len bytes (the caller may hold its heap's lock). */

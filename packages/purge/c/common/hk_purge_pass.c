@@ -37,7 +37,7 @@ static int hk_purge_pass(void) {
     return 0;
   hk_orphans_reclaim();
   uint64_t before = now > hk_purge_delay ? now - hk_purge_delay : 0;
-  size_t bytes = hk_pool_purge(before) + hk_large_purge(before);
+  size_t bytes = hk_core_pool_purge(before) + hk_core_large_purge(before);
   __atomic_store_n(&hk_purge_cut, before, __ATOMIC_RELAXED);
   __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
   __atomic_fetch_add(&hk_purge_released, bytes, __ATOMIC_RELAXED);

@@ -2,8 +2,8 @@
  * its pages back at once (0: everything, at once). The lowest RSS, at the price of an madvise
  * and the page faults of the next use for every slab that empties (the lean variant's choice).
  * Every HK_PURGE_RELEASE_EVERY slow paths of a thread, the chunks that rest whole and cold go
- * back to the OS (hk_pool_purge(0) purges nothing resident). The large cache keeps only its
- * capacity rule. */
+ * back to the OS (hk_core_pool_purge(0) purges nothing resident). The large cache keeps only
+ * its capacity rule. */
 
 #include "hk_purge_limits.h"
 
@@ -16,7 +16,7 @@ static int64_t hk_purge_capacity; /* the limits base's capacity rule: keepSlabs 
 static uint64_t hk_purge_stamp(void) { return 0; }
 static void hk_purge_tick(void) {
   if (++hk_purge_events % HK_PURGE_RELEASE_EVERY) return;
-  hk_pool_purge(0);
+  hk_core_pool_purge(0);
   __atomic_fetch_add(&hk_purge_passes, 1, __ATOMIC_RELAXED);
 }
 static void hk_purge_init(void) {

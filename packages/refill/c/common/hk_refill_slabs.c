@@ -181,7 +181,7 @@ static void hk_refill_put_chain(hk_heap_t *h, void *b) {
 }
 
 static void hk_refill_trim(hk_heap_t *h) {
-  hk_remote_collect(h);
+  hk_core_remote_collect(h);
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
     hk_slab_t *s = hk_stock(h)->current[c];
     if (s && s->used == 0) {
@@ -206,7 +206,7 @@ static void hk_refill_flush(hk_heap_t *h) {
 /* The front of cls missed: move up to want blocks from the heap's slabs into it and return
  * one of them (NULL on OOM). */
 static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
-  if (hk_remote_pending(h)) hk_remote_collect(h);
+  if (hk_core_remote_pending(h)) hk_core_remote_collect(h);
   uint32_t got = 0;
   void *chain = NULL;
   hk_slab_t *s = hk_stock(h)->current[cls];

@@ -124,12 +124,13 @@ static hk_chunk_t *hk_superslab_grow_large(hk_chunk_t *old, size_t old_len, size
   return ch;
 }
 
-/* Chunks mapped ahead at start (tunable reserveChunks) go straight to the pool, prepared. */
+/* Chunks mapped ahead at start (tunable reserveChunks) go straight to the pool, prepared
+ * (through the core: the pool is a later slot, hk_services.h). */
 static void hk_superslab_init(void) {
   for (int i = 0; i < HK_CFG_SUPERSLAB_RESERVE_CHUNKS; i++) {
     hk_chunk_t *ch = hk_superslab_chunk_new();
     if (!ch) break;
-    hk_pool_give_chunk(ch);
+    hk_core_pool_give_chunk(ch);
   }
 }
 

@@ -13,7 +13,6 @@
 #define HK_INLINE      static inline __attribute__((always_inline))
 #define HK_NOINLINE    __attribute__((noinline))
 #define HK_COLD        __attribute__((noinline, cold))
-#define HK_EXPORT      __attribute__((visibility("default")))
 #define HK_CACHE_LINE  64
 
 /* HK_BUILD_ADDON is passed by the composer: 0 for libhakmem.so/.a (the malloc names are
@@ -21,6 +20,19 @@
  * core's surface; the TLS model comes from -ftls-model. */
 #ifndef HK_BUILD_ADDON
 #define HK_BUILD_ADDON 0
+#endif
+
+/* HK_API marks every name of the library's surface — the malloc family, glibc's extensions,
+ * the hakmem.h API — and is the only export macro: libhakmem.so/.a export them; hakmem.node
+ * hides them, so loading the addon never replaces Node's malloc. HK_NAME gives the malloc
+ * family and glibc's extensions their names: their own in the library, hakmem_* in the addon
+ * (whose glue calls those). */
+#if HK_BUILD_ADDON
+#define HK_API        __attribute__((visibility("hidden")))
+#define HK_NAME(name) hakmem_##name
+#else
+#define HK_API        __attribute__((visibility("default")))
+#define HK_NAME(name) name
 #endif
 
 /* Internal assertions on slab and heap invariants, for slow paths only. Compiled in where the

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <sys/auxv.h>
+#include "hk_out.h"
 
 #define HK_PAGE 4096u
 
@@ -143,79 +144,15 @@ static long hk_os_read_file(const char *path, char *buf, size_t cap) {
   return n;
 }
 
-/* ---- messages: write(2) only, never stdio (stdio allocates) ---- */
-
-static size_t hk_fmt_u64(char *out, uint64_t v) {
-  char tmp[24];
-  size_t n = 0;
-  do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (size_t i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
-  return n;
-}
-
-static size_t hk_fmt_hex(char *out, uint64_t v) {
-  static const char digits[] = "0123456789abcdef";
-  char tmp[18];
-  size_t n = 0;
-  do {
-    tmp[n++] = digits[v & 15];
-    v >>= 4;
-  } while (v);
-  out[0] = '0';
-  out[1] = 'x';
-  for (size_t i = 0; i < n; i++) out[2 + i] = tmp[n - 1 - i];
-  return n + 2;
-}
-
-/* A small line builder on the stack. */
-typedef struct {
-  char buf[512];
-  size_t len;
-} hk_line_t;
-
-static void hk_line_str(hk_line_t *l, const char *s) {
-  while (*s && l->len < sizeof l->buf - 1) l->buf[l->len++] = *s++;
-}
-static void hk_line_u64(hk_line_t *l, uint64_t v) {
-  if (l->len + 24 < sizeof l->buf) l->len += hk_fmt_u64(l->buf + l->len, v);
-}
-static void hk_line_ptr(hk_line_t *l, const void *p) {
-  if (l->len + 24 < sizeof l->buf) l->len += hk_fmt_hex(l->buf + l->len, (uint64_t)(uintptr_t)p);
-}
-/* All of buf to fd, retrying interrupted writes; stops at the first other failure. */
-static void hk_os_write_all(int fd, const char *buf, size_t len) {
-  size_t off = 0;
-  while (off < len) {
-    ssize_t w = write(fd, buf + off, len - off);
-    if (w <= 0) {
-      if (w < 0 && errno == EINTR) continue;
-      break;
-    }
-    off += (size_t)w;
-  }
-}
-static void hk_line_write(hk_line_t *l, int fd) { hk_os_write_all(fd, l->buf, l->len); }
-/* The line so far as a C string. */
-static const char *hk_line_cstr(hk_line_t *l) {
-  l->buf[l->len < sizeof l->buf ? l->len : sizeof l->buf - 1] = 0;
-  return l->buf;
-}
+/* ---- messages: write(2) only, never stdio (stdio allocates): hk_out.h ---- */
 
 /* "hakmem: <what> <ptr>\n" on stderr, keeping errno. */
 static void hk_os_warn(const char *what, const void *p) {
   int e = errno;
-  hk_line_t l = { .len = 0 };
-  hk_line_str(&l, "hakmem: ");
-  hk_line_str(&l, what);
-  if (p) {
-    hk_line_str(&l, " ");
-    hk_line_ptr(&l, p);
-  }
-  hk_line_str(&l, "\n");
-  hk_line_write(&l, 2);
+  hk_out_t o;
+  hk_out_fd(&o, 2);
+  hk_out_printf(&o, p ? "hakmem: %s %p\n" : "hakmem: %s\n", what, p);
+  hk_out_end(&o);
   errno = e;
 }
 
@@ -238,32 +175,32 @@ static void hk_env_out_setup(hk_env_out_t *o, const char *var, const char *signa
   o->fd = -1;
   const char *path = getenv(var), *sig = getenv(signal_var);
   int want_sig = sig && *sig && strcmp(sig, "0") != 0;
-  hk_line_t l = { .len = 0 };
+  char msg[160];
+  hk_out_t l;
+  hk_out_mem(&l, msg, sizeof msg);
   if (!path || !*path) {
     if (!want_sig) return;
-    hk_line_str(&l, signal_var);
-    hk_line_str(&l, " needs ");
-    hk_line_str(&l, var);
-    hk_line_str(&l, "=<file>; no handler installed");
-    hk_os_warn(hk_line_cstr(&l), NULL);
+    hk_out_printf(&l, "%s needs %s=<file>; no handler installed", signal_var, var);
+    hk_out_end(&l);
+    hk_os_warn(msg, NULL);
     return;
   }
   if (!strcmp(path, "-") || !strcmp(path, "/dev/stderr")) {
     o->fd = fcntl(2, F_DUPFD_CLOEXEC, 64);
     if (o->fd < 0) return;
   } else if (strlen(path) >= sizeof o->path) {
-    hk_line_str(&l, var);
-    hk_line_str(&l, ": the path is longer than 1023 bytes; nothing is written there");
-    hk_os_warn(hk_line_cstr(&l), NULL);
+    hk_out_printf(&l, "%s: the path is longer than 1023 bytes; nothing is written there", var);
+    hk_out_end(&l);
+    hk_os_warn(msg, NULL);
     return;
   } else {
     memcpy(o->path, path, strlen(path) + 1);
   }
   if (!want_sig) return;
   if (strcmp(sig, "1") != 0) {
-    hk_line_str(&l, signal_var);
-    hk_line_str(&l, " accepts 0 or 1; no handler installed");
-    hk_os_warn(hk_line_cstr(&l), NULL);
+    hk_out_printf(&l, "%s accepts 0 or 1; no handler installed", signal_var);
+    hk_out_end(&l);
+    hk_os_warn(msg, NULL);
     return;
   }
   struct sigaction sa;
@@ -280,15 +217,10 @@ HK_COLD static void hk_os_fatal(const char *what, const void *p) {
 }
 
 HK_COLD static void hk_assert_fail(const char *expr, const char *file, int line) {
-  hk_line_t l = { .len = 0 };
-  hk_line_str(&l, "hakmem: internal assertion failed: ");
-  hk_line_str(&l, expr);
-  hk_line_str(&l, " at ");
-  hk_line_str(&l, file);
-  hk_line_str(&l, ":");
-  hk_line_u64(&l, (uint64_t)line);
-  hk_line_str(&l, "\n");
-  hk_line_write(&l, 2);
+  hk_out_t o;
+  hk_out_fd(&o, 2);
+  hk_out_printf(&o, "hakmem: internal assertion failed: %s at %s:%d\n", expr, file, line);
+  hk_out_end(&o);
   abort();
 }
 

@@ -25,7 +25,7 @@
  *    its count) is the `lean` fork crash this rule closes. The hit paths (the front's pop and
  *    push) touch only thread-local state and never take it.
  *  - Heap-list fields (`next_all`, `next_orphan`, `state`) change only under hk_heaps_lock.
- *    Introspection (hk_info.c) walks every heap without any lock: the list head is published
+ *    Introspection (hk_usage.c) walks every heap without any lock: the list head is published
  *    with a release store (a heap's `next_all` never changes after), and `state` is stored and
  *    read there atomically (RELAXED). */
 #ifndef HK_LAYOUT_H
