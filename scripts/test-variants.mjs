@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'packages/compose/bin/hakmem.mjs');
+const cli = join(root, 'packages/cli/bin/hakmem.mjs');
 const only = process.argv.slice(2);
 
 const list = spawnSync(process.execPath, [cli, 'list', '--json'], { cwd: root, encoding: 'utf8' });
