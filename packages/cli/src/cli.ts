@@ -346,13 +346,13 @@ export async function main(argv: readonly string[]): Promise<number> {
           fresh: flag('fresh'),
           log,
         });
-        const out = r.record.outcome!;
-        process.stdout.write(`${r.table}\n\n${out.message}\n`);
-        if (out.variant) {
+        const exit = r.exit;
+        process.stdout.write(`${r.table}\n\n${exit.message}\n`);
+        if (exit.kind === 'winner') {
           process.stdout.write(
-            out.written
-              ? `wrote variant '${name}' into ${shown(out.written)}; build it with: npx hakmem build ${name}\n`
-              : `the variant (--dry-run: not written):\n${variantSource(out.variant)}`,
+            exit.written
+              ? `wrote variant '${name}' into ${shown(exit.written)}; build it with: npx hakmem build ${name}\n`
+              : `the variant (--dry-run: not written):\n${variantSource(exit.variant)}`,
           );
         }
         process.stdout.write(`files: ${r.files.map((f) => shown(join(r.outDir, f))).join(', ')}\n`);

@@ -19,12 +19,22 @@ export interface Arm {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** Why a run failed, as data: the probe reads the status a command exits with from here. */
+export type RunFailure =
+  | { readonly kind: 'exit'; readonly status: number; readonly expected: number }
+  | { readonly kind: 'signal'; readonly signal: number }
+  | { readonly kind: 'timeout'; readonly seconds: number }
+  | { readonly kind: 'metric' }
+  | { readonly kind: 'runrss' };
+
 export interface RunSample {
   readonly arm: string;
   readonly stage: string;
   readonly round: number;
   readonly ok: boolean;
-  /** Why it failed: the exit status or signal, and the output's last lines. */
+  /** Why it failed (absent when ok; records of older tunes lack it). */
+  readonly failure?: RunFailure;
+  /** Why it failed, in words: the exit status or signal, and the output's last lines. */
   readonly error?: string;
   readonly wall: number;
   readonly cpu: number;
@@ -82,7 +92,7 @@ export async function runOnce(arm: Arm, stage: string, round: number, o: RunOpti
     { env: armEnv(o.baseEnv ?? process.env, arm, o.extraEnv), cwd: o.cwd },
   );
   const line = parseRunrssLine(r.stdout);
-  const fail = (why: string): RunSample => {
+  const fail = (failure: RunFailure, why: string): RunSample => {
     let out = '';
     try {
       out = tail(readFileSync(o.outputFile, 'utf8'), 4);
@@ -94,6 +104,7 @@ export async function runOnce(arm: Arm, stage: string, round: number, o: RunOpti
       stage,
       round,
       ok: false,
+      failure,
       error: out ? `${why}; its output ended:\n${out}` : why,
       wall: Number.NaN,
       cpu: Number.NaN,
@@ -101,10 +112,16 @@ export async function runOnce(arm: Arm, stage: string, round: number, o: RunOpti
       faults: Number.NaN,
     };
   };
-  if (!line) return fail(`runrss failed: ${tail(r.stderr || r.spawnError || 'no result line', 3)}`);
-  if (line.timedOut) return fail(`timed out after ${o.timeoutSeconds} s`);
-  if (line.signal) return fail(`killed by signal ${line.signal}`);
-  if (line.exit !== o.expectExit) return fail(`exit status ${line.exit} (the base's was ${o.expectExit})`);
+  if (!line) return fail({ kind: 'runrss' }, `runrss failed: ${tail(r.stderr || r.spawnError || 'no result line', 3)}`);
+  if (line.timedOut)
+    return fail({ kind: 'timeout', seconds: o.timeoutSeconds }, `timed out after ${o.timeoutSeconds} s`);
+  if (line.signal) return fail({ kind: 'signal', signal: line.signal }, `killed by signal ${line.signal}`);
+  if (line.exit !== o.expectExit) {
+    return fail(
+      { kind: 'exit', status: line.exit, expected: o.expectExit },
+      `exit status ${line.exit} (the base's was ${o.expectExit})`,
+    );
+  }
   let figure: number | undefined;
   if (o.metric?.kind === 'regex') {
     let out = '';
@@ -114,7 +131,7 @@ export async function runOnce(arm: Arm, stage: string, round: number, o: RunOpti
       /* no output: no match */
     }
     const f = figureOf(o.metric, out);
-    if ('error' in f) return fail(f.error);
+    if ('error' in f) return fail({ kind: 'metric' }, f.error);
     figure = f.value;
   }
   return {

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildVariant, loadConfig } from '@hakmem/compose';
 import type { Change } from '../src/candidates.js';
 import { parseMetric } from '../src/metric.js';
-import { runTune, type TuneOptions } from '../src/run.js';
+import { runTuneWith, type TuneHooks, type TuneOptions, type TuneOutcome, type TuneResult } from '../src/run.js';
 import { CONFIG_IMPORTS, SLOTS_FIELD, tempDir } from '@hakmem/test-utils';
 
 const src = (name: string) => fileURLToPath(new URL(`tune-c/${name}.c`, import.meta.url));
@@ -43,6 +43,8 @@ function compile(dir: string, name: string): string {
 }
 
 const lines: string[] = [];
+/** runTune through its internal entry: builds cached per test run, and the tests' hooks. */
+const runTune = (o: TuneOptions, hooks: TuneHooks = {}): Promise<TuneResult> => runTuneWith(o, hooks);
 const base = (o: Partial<TuneOptions> & Pick<TuneOptions, 'config' | 'command' | 'base' | 'outDir'>): TuneOptions => ({
   args: [],
   goal: 'speed',
@@ -60,11 +62,18 @@ const base = (o: Partial<TuneOptions> & Pick<TuneOptions, 'config' | 'command' |
  * speeds (the base of one CI run took 101 ms to 355 ms, median 287): when the first tune
  * confirms nothing (a batching arm 55% faster by its median, p = 0.35 at 5 runs a side), a
  * second, independent one runs. A wrong winner, or none twice, still fails the test. */
-async function tuneForWinner(opts: TuneOptions): Promise<Awaited<ReturnType<typeof runTune>>> {
+async function tuneForWinner(opts: TuneOptions): Promise<TuneResult> {
   const first = await runTune(opts);
-  if (first.record.outcome?.result === 'winner') return first;
+  if (first.exit.kind === 'winner') return first;
   console.log(`[tune] no winner confirmed by the first tune; a second one:\n${first.table}`);
   return runTune({ ...opts, outDir: `${opts.outDir}-again` });
+}
+
+/** A tune's winner, failing the test (with the table) when it ended otherwise. */
+function winnerOf(r: TuneResult): Extract<TuneOutcome, { kind: 'winner' }> {
+  expect(r.exit.kind, r.table).toBe('winner');
+  expect(r.record.outcome).toEqual(r.exit);
+  return r.exit as Extract<TuneOutcome, { kind: 'winner' }>;
 }
 
 describe('hakmem tune', () => {
@@ -85,20 +94,18 @@ describe('hakmem tune', () => {
       outDir,
     });
     // interrupted after 7 runs: the record keeps them and the next run goes on from there
-    const first = await runTune({ ...opts, stopAfterRuns: 7, peers: ['glibc'] });
-    expect(first.record.outcome?.result).toBe('budget');
+    const first = await runTune({ ...opts, peers: ['glibc'] }, { stopAfterRuns: 7 });
+    expect(first.exit).toMatchObject({ kind: 'budget', runs: 7 });
+    expect(first.resumedAt).toBeUndefined();
     expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
     const done = first.record.runs.length;
     lines.length = 0;
     const r = await runTune({ ...opts, peers: ['glibc'] });
-    expect(lines.join('\n')).toMatch(/resuming the tune .* (\d+) runs done/);
+    expect(r.resumedAt).toBe(7);
     expect(done).toBe(7);
     expect(r.record.runs.slice(0, 7)).toEqual(first.record.runs);
     expect(r.record.runs.length).toBeGreaterThan(done);
-    expect(r.record.outcome?.result, r.table).toBe('winner');
-    const front = r.record.outcome!.changes!.find(
-      (c) => c.slot === 'front' && 'tunable' in c && c.tunable === 'maxBlocks',
-    );
+    const front = winnerOf(r).changes.find((c) => c.slot === 'front' && 'tunable' in c && c.tunable === 'maxBlocks');
     expect(front && 'value' in front ? front.value : 0, r.table).toBeGreaterThanOrEqual(256);
     expect(r.table).toMatch(/\[glibc\] .* reference/);
     for (const f of ['tune.json', 'table.txt', 'chart.svg']) expect(existsSync(join(outDir, f))).toBe(true);
@@ -132,8 +139,8 @@ describe('hakmem tune', () => {
       }),
     );
     expect(r.record.shape!.remoteShare).toBeGreaterThan(0.9);
-    expect(r.record.outcome?.result, r.table).toBe('winner');
-    const changes = r.record.outcome!.changes!;
+    const won = winnerOf(r);
+    const changes = won.changes;
     const batches = changes.some(
       (c) =>
         ('box' in c && c.slot === 'remote' && c.box === 'batched') ||
@@ -153,7 +160,7 @@ describe('hakmem tune', () => {
     );
     expect(confirmed.length, r.table).toBeGreaterThan(0);
     for (const v of confirmed) expect(v.ratio, r.table).toBeLessThan(0.93);
-    expect(r.record.outcome!.written).toBeUndefined();
+    expect(won.written).toBeUndefined();
     expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
   });
 
@@ -186,7 +193,7 @@ describe('hakmem tune', () => {
       r.record.runs.every((x) => x.ok && Number.isFinite(x.figure)),
       r.table,
     ).toBe(true);
-    expect(r.record.outcome?.result, r.table).toBe('winner');
+    const won = winnerOf(r);
     // a batching change: the batched remote box, or refill batches of 256 or more
     const batching = (changes: readonly Change[]) =>
       changes.some(
@@ -194,7 +201,7 @@ describe('hakmem tune', () => {
           ('box' in c && c.slot === 'remote' && c.box === 'batched') ||
           ('tunable' in c && c.slot === 'refill' && c.tunable === 'batchBlocks' && Number(c.value) >= 256),
       );
-    expect(batching(r.record.outcome!.changes!), r.table).toBe(true);
+    expect(batching(won.changes), r.table).toBe(true);
     // every confirmed arm with a batching change (alone or combined) took more ops/s beyond
     // rounding: 30-100% on a quiet machine, less with other tests running beside it
     const confirmed = r.record.verdicts!.filter(
@@ -202,8 +209,8 @@ describe('hakmem tune', () => {
     );
     expect(confirmed.length, r.table).toBeGreaterThan(0);
     for (const v of confirmed) expect(v.ratio, r.table).toBeGreaterThan(1.07);
-    expect(r.record.outcome!.message).toMatch(/speed, ops\/s \(higher is better\): median [0-9.]+% higher/);
-    expect(r.record.outcome!.variant!.description).toMatch(/--metric 'ops\/s: \(\[0-9\.\]\+\)' --higher-is-better/);
+    expect(won.message).toMatch(/speed, ops\/s \(higher is better\): median [0-9.]+% higher/);
+    expect(won.variant.description).toMatch(/--metric 'ops\/s: \(\[0-9\.\]\+\)' --higher-is-better/);
     const wall = r.record.runs.map((x) => x.wall);
     expect(Math.max(...wall) / Math.min(...wall), r.table).toBeLessThan(1.5);
   });
@@ -226,8 +233,8 @@ describe('hakmem tune', () => {
         reps: 3,
         outDir: join(t.dir, 'out-reps3'),
         dryRun: true,
-        stopAfterRuns: 1,
       }),
+      { stopAfterRuns: 1 },
     );
     const warned = lines.findIndex((l) => /^--reps 3 is too few for the rank test to decide/.test(l));
     expect(warned, lines.join('\n')).toBe(0);
@@ -251,13 +258,13 @@ describe('hakmem tune', () => {
         dryRun: true,
       }),
     );
-    expect(r.record.outcome?.result, r.table).toBe('winner');
-    const purge = r.record.outcome!.changes!.find((c) => c.slot === 'purge');
+    const won = winnerOf(r);
+    const purge = won.changes.find((c) => c.slot === 'purge');
     const short =
       purge !== undefined &&
       ('box' in purge ? purge.box === 'eager' : purge.tunable === 'delayMs' && Number(purge.value) <= 50);
     expect(short, r.table).toBe(true);
-    const [b, w] = ['base', r.record.outcome!.winner!].map((id) =>
+    const [b, w] = ['base', won.winner].map((id) =>
       r.record.runs.filter((x) => x.arm === id && x.stage === 'confirm').map((x) => x.rssKb),
     );
     // the burst (32 MiB) is back before the program maps 32 MiB of its own
