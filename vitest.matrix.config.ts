@@ -16,7 +16,7 @@ import base from './vitest.config.ts';
 // (paranoid has its block and front boxes), `hugepage` (asan has its purge box), `profiling`
 // and `python-records` (the default's boxes); every other file runs on every variant.
 const root = import.meta.dirname;
-const cli = join(root, 'packages', 'compose', 'bin', 'hakmem.mjs');
+const cli = join(root, 'packages', 'cli', 'bin', 'hakmem.mjs');
 const STRESS = ['**/threads.test.ts', '**/sanitizers.test.ts', '**/fuzz.test.ts'];
 const WATCHERS = new Set(['sampler']);
 

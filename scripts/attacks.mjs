@@ -49,7 +49,7 @@ await build({
 const runner = await import(pathToFileURL(bundle).href);
 
 // Variant columns in the config's order (hakmem list --json), then any other built variant.
-const list = spawnSync(process.execPath, [join(repoRoot, 'packages/compose/bin/hakmem.mjs'), 'list', '--json'], {
+const list = spawnSync(process.execPath, [join(repoRoot, 'packages/cli/bin/hakmem.mjs'), 'list', '--json'], {
   cwd: repoRoot,
   encoding: 'utf8',
 });

@@ -266,7 +266,7 @@ export function renderSlotDocs(dir, pkg, root = repoRoot) {
     `what it changes. Choose a box of this package for \`${slot}\` in your \`hakmem.config.ts\`:`,
     '',
     '```sh',
-    `npm install @hakmem/compose ${manifest.name}`,
+    `npm install @hakmem/cli @hakmem/compose ${manifest.name}`,
     '```',
     '',
     '```ts',

@@ -67,7 +67,7 @@ step(
 
 // 3. The contract check, which writes compile_commands.json for step 4.
 step('contract check (every box file compiles alone)', process.execPath, [
-  join(repoRoot, 'packages/compose/bin/hakmem.mjs'),
+  join(repoRoot, 'packages/cli/bin/hakmem.mjs'),
   'check',
 ]);
 

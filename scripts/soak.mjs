@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const cli = join(root, 'packages/compose/bin/hakmem.mjs');
+const cli = join(root, 'packages/cli/bin/hakmem.mjs');
 const cDir = join(root, 'native/test/c');
 
 /** The programs and the arguments of one short run (each about a second on 2 cores). */

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts', 'src/cli.ts'],
+  entry: ['src/index.ts'],
   // esm for import, cjs for require (exports in package.json); shims: import.meta.url in the cjs build
   format: ['esm', 'cjs'],
   shims: true,

@@ -35,9 +35,17 @@ import {
   typeChecks,
 } from './fixture.js';
 
-/** What a user installs: the composer and one package per slot (the core, and the bench whose
- * runrss `hakmem tune` measures with, come with them). */
-const PACKAGES = ['native', 'packages/compose', 'packages/bench', ...SLOT_ORDER.map((s) => `packages/${s}`)];
+/** What a user installs: the command, the composer and one package per slot (the core, tune,
+ * profile and the bench whose runrss `hakmem tune` measures with, come with them). */
+const PACKAGES = [
+  'native',
+  'packages/compose',
+  'packages/cli',
+  'packages/tune',
+  'packages/profile',
+  'packages/bench',
+  ...SLOT_ORDER.map((s) => `packages/${s}`),
+];
 const KEEP = process.env.HAKMEM_KEEP_CONSUMER === '1';
 
 let root: string;
@@ -231,6 +239,9 @@ describe('a project outside the workspace, from packed tarballs', () => {
     >;
     expect(Object.keys(got).sort()).toEqual([...names].sort());
     expect(got['@hakmem/compose']).toContain('defineConfig');
+    expect(got['@hakmem/cli']).toContain('main');
+    expect(got['@hakmem/tune']).toContain('runTune');
+    expect(got['@hakmem/profile']).toContain('runProfile');
     expect(got['@hakmem/native']).toContain('includeDir');
     for (const s of SLOT_ORDER) expect(got[`@hakmem/${s}`], s).toContain('default');
     // The addon's Node-API headers come with the composer, not from the Node installed here.
@@ -265,7 +276,7 @@ describe('a project outside the workspace, from packed tarballs', () => {
   it('says which compiler to install when there is none', () => {
     const empty = join(root, 'empty-bin');
     mkdirSync(empty, { recursive: true });
-    const bin = join(app, 'node_modules', '@hakmem', 'compose', 'bin', 'hakmem.mjs');
+    const bin = join(app, 'node_modules', '@hakmem', 'cli', 'bin', 'hakmem.mjs');
     const r = run(process.execPath, [bin, 'build', 'mine'], { env: userEnv({ PATH: empty }) });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('hakmem needs a C compiler: apt-get install gcc g++');

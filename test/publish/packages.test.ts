@@ -11,9 +11,17 @@ import { checkPackage, publishableDirs, readJson, repoRoot } from '../../scripts
 const dirs = publishableDirs();
 
 describe('publishable packages', () => {
-  it('are the core, the composer, the bench and every slot package', () => {
+  it('are the core, the composer, the command, tune, profile, the bench and every slot package', () => {
     const names = dirs.map((d) => readJson(join(d, 'package.json')).name);
-    for (const n of ['@hakmem/native', '@hakmem/compose', '@hakmem/bench', ...SLOT_ORDER.map((s) => `@hakmem/${s}`)]) {
+    for (const n of [
+      '@hakmem/native',
+      '@hakmem/compose',
+      '@hakmem/cli',
+      '@hakmem/tune',
+      '@hakmem/profile',
+      '@hakmem/bench',
+      ...SLOT_ORDER.map((s) => `@hakmem/${s}`),
+    ]) {
       expect(names).toContain(n);
     }
   });

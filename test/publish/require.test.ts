@@ -22,6 +22,9 @@ function expectedExport(name: string): { key: string; check: string } {
     return { key: 'default', check: `m.default.slot === '${slot}'` };
   if (name === '@hakmem/native') return { key: 'includeDir', check: "typeof m.includeDir === 'string'" };
   if (name === '@hakmem/compose') return { key: 'defineConfig', check: "typeof m.defineConfig === 'function'" };
+  if (name === '@hakmem/cli') return { key: 'main', check: "typeof m.main === 'function'" };
+  if (name === '@hakmem/tune') return { key: 'runTune', check: "typeof m.runTune === 'function'" };
+  if (name === '@hakmem/profile') return { key: 'runProfile', check: "typeof m.runProfile === 'function'" };
   if (name === '@hakmem/bench') return { key: 'BENCHMARKS', check: 'Array.isArray(m.BENCHMARKS)' };
   throw new Error(`no expected export for ${name}: add one here`);
 }

@@ -223,9 +223,7 @@ export function variantUnit(v: VariantInfo): string {
     for (const f of ['hakmem_variant.c', 'hk_variant_config.h']) {
       const from = join(src, f);
       if (!existsSync(from))
-        throw new Error(
-          `${from} missing: build the variant first (node packages/compose/bin/hakmem.mjs build ${v.name})`,
-        );
+        throw new Error(`${from} missing: build the variant first (node packages/cli/bin/hakmem.mjs build ${v.name})`);
       const to = join(dst, f);
       if (!existsSync(to) || !readFileSync(to).equals(readFileSync(from))) copyFileSync(from, to);
     }

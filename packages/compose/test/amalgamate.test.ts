@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { amalgamate, HakmemBuildError, isGuarded } from '../src/index.js';
+import { amalgamate, HakmemBuildError, isGuarded } from './internal.js';
 import { tempDir } from './helpers.js';
 
 function tree(files: Record<string, string>): { dir: string; cleanup: () => void } {

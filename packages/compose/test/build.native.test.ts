@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadHakmem, classOf, type VariantJson } from '@hakmem/native';
-import { buildVariant, loadConfig, which } from '../src/index.js';
+import { buildVariant, loadConfig, which } from './internal.js';
 import { cliBin, configSource, repoRoot, tempDir } from './helpers.js';
 
 describe('building a variant from a config (needs the C side)', () => {

@@ -15,7 +15,7 @@ import {
   runCommand,
   toolchainRecord,
   validateConfig,
-} from '../src/index.js';
+} from './internal.js';
 import { fakeSlot, rawConfig, tempDir, variant } from './helpers.js';
 
 describe('building a variant', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defineSlot, HakmemManifestError, SLOT_ORDER } from '@hakmem/native';
-import { findConfig, HakmemConfigError, importConfig, loadConfig } from '../src/index.js';
+import { findConfig, HakmemConfigError, importConfig, loadConfig } from './internal.js';
 import { configSource, repoRoot, slots, tempDir } from './helpers.js';
 
 describe('slot manifests', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { baseDir, coreDir, defineBase, HakmemManifestError } from '@hakmem/native';
 import { slabs } from '@hakmem/refill';
-import { contractEntries, loadConfig, runContractCheck, validateConfig, writeCompileCommands } from '../src/index.js';
+import { contractEntries, loadConfig, runContractCheck, validateConfig, writeCompileCommands } from './internal.js';
 import { fakeSlot, rawConfig, repoRoot, variant } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'hakmem-contract-'));

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { which } from '../src/index.js';
+import { which } from './internal.js';
 import { cliBin, repoRoot } from './helpers.js';
 
 const cDir = join(repoRoot, 'native', 'test', 'c');

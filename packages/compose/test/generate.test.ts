@@ -12,7 +12,7 @@ import {
   variantJson,
   slotGlue,
   variantUnit,
-} from '../src/index.js';
+} from './internal.js';
 import { definedOptionalHooks } from '../src/generate.js';
 import { rawConfig, slots, variant } from './helpers.js';
 

@@ -7,7 +7,7 @@ import {
   installedPkgConfig,
   majorOf,
   resolveVariantInput,
-} from '../src/index.js';
+} from './internal.js';
 import { slots, variant } from './helpers.js';
 
 describe('install files', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { installVariant, loadConfig, which, type BuildResult } from '../src/index.js';
+import { installVariant, loadConfig, which, type BuildResult } from './internal.js';
 import { cliBin, configSource, repoRoot, tempDir } from './helpers.js';
 
 const cDir = join(repoRoot, 'native', 'test', 'c');

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VariantJson } from '@hakmem/native';
-import { buildVariant, EXPORT_CFLAGS, exportVariant, loadConfig, which } from '../src/index.js';
+import { buildVariant, EXPORT_CFLAGS, exportVariant, loadConfig, which } from './internal.js';
 import { repoRoot } from './helpers.js';
 
 const cDir = join(repoRoot, 'native', 'test', 'c');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hakmemVersion, multiarchLibdir, releaseArch, releaseLibc, which } from '../src/index.js';
+import { hakmemVersion, multiarchLibdir, releaseArch, releaseLibc, which } from './internal.js';
 import { configSource, repoRoot, tempDir } from './helpers.js';
 
 const cDir = join(repoRoot, 'native', 'test', 'c');

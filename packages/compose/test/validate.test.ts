@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SLOT_ORDER } from '@hakmem/native';
-import { formatListing, getVariant, HakmemConfigError, listing, validateConfig } from '../src/index.js';
+import { formatListing, getVariant, HakmemConfigError, listing, validateConfig } from './internal.js';
 import { fakeSlot, rawConfig, slots, variant } from './helpers.js';
 
 const errorOf = (f: () => unknown): HakmemConfigError => {

@@ -4,7 +4,7 @@
 // resident set near its live data instead of the union of every layout its chunks had.
 import { expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
-import { nativeHelpers } from '../../compose/test/helpers.js';
+import { nativeHelpers } from '@hakmem/test-utils';
 import sharedpool from '../src/index.js';
 
 const repo = resolve(sharedpool.root, '../..');

@@ -29,7 +29,7 @@ export default defineConfig({
 });
 `;
   writeFileSync(join(tmp, 'hakmem.config.ts'), config);
-  const r = spawnSync(process.execPath, [join(repo, 'packages/compose/bin/hakmem.mjs'), 'build', countersName], {
+  const r = spawnSync(process.execPath, [join(repo, 'packages/cli/bin/hakmem.mjs'), 'build', countersName], {
     cwd: tmp,
     encoding: 'utf8',
   });

@@ -6,10 +6,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { defineSlot, type BoxManifest, type SlotName, type SlotPackage } from '@hakmem/native';
 import { withDefaultSlots } from '@hakmem/compose';
 
-/** packages/compose: where the CLI and the test fixtures are, and whose dependencies a test config resolves. */
-export const composeRoot = dirname(createRequire(import.meta.url).resolve('@hakmem/compose/package.json'));
+const require = createRequire(import.meta.url);
+/** packages/compose: where the test fixtures are, and whose dependencies a test config resolves. */
+export const composeRoot = dirname(require.resolve('@hakmem/compose/package.json'));
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-export const cliBin = join(composeRoot, 'bin', 'hakmem.mjs');
+/** The `hakmem` command (packages/cli). */
+export const cliBin = join(dirname(require.resolve('@hakmem/cli/package.json')), 'bin', 'hakmem.mjs');
 export const fixturesDir = join(composeRoot, 'test', 'fixtures');
 
 /** Every slot's package (the slot list's, native/src/slots.ts), from its default package, as

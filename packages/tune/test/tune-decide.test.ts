@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { figures, pickWinner, promising, verdicts } from '../src/decide.js';
+import type { RunSample } from '../src/measure.js';
+
+const run = (arm: string, wall: number, rssKb = 10_000, ok = true): RunSample => ({
+  arm,
+  stage: 's',
+  round: 0,
+  ok,
+  ...(ok ? {} : { error: 'exit status 1 (the base was 0)' }),
+  wall,
+  cpu: wall,
+  rssKb,
+  faults: 0,
+});
+const many = (arm: string, walls: number[], rss?: number[]) => walls.map((w, i) => run(arm, w, rss?.[i] ?? 10_000));
+
+describe('decide', () => {
+  const base = many('base', [1.0, 1.02, 0.98, 1.01, 0.99]);
+  it('speed: a clearly faster candidate is better, one within the spread is not', () => {
+    const runs = [
+      ...base,
+      ...many('fast', [0.7, 0.72, 0.69, 0.71, 0.7]),
+      ...many('same', [1.0, 0.99, 1.03, 0.97, 1.01]),
+    ];
+    const v = verdicts('speed', runs, 'base', ['fast', 'same']);
+    expect(v[0]).toMatchObject({ arm: 'fast', better: true, n: 5 });
+    expect(v[0]!.p).toBeCloseTo(1 / 252, 6);
+    expect(v[0]!.ratio).toBeCloseTo(0.7, 2);
+    expect(v[1]!.better).toBe(false);
+    expect(promising(v).map((x) => x.arm)).toEqual(['fast']);
+  });
+  it('a candidate with a failed run is out', () => {
+    const runs = [...base, ...many('fast', [0.7, 0.7, 0.7, 0.7]), run('fast', Number.NaN, Number.NaN, false)];
+    const [v] = verdicts('speed', runs, 'base', ['fast']);
+    expect(v!.better).toBe(false);
+    expect(v!.excluded).toMatch(/a run failed: exit status 1/);
+  });
+  it('memory: smaller peak RSS wins unless it is more than 25% slower', () => {
+    const b = many('base', [1, 1, 1, 1, 1], [900, 910, 905, 895, 900]);
+    const lean = many('lean', [1.2, 1.19, 1.21, 1.2, 1.2], [500, 505, 510, 495, 500]);
+    const slow = many('slow', [1.3, 1.3, 1.3, 1.3, 1.3], [400, 400, 400, 400, 400]);
+    const v = verdicts('memory', [...b, ...lean, ...slow], 'base', ['lean', 'slow']);
+    expect(v[0]!.better).toBe(true);
+    expect(v[1]!.better).toBe(false);
+    expect(v[1]!.excluded).toMatch(/30% slower/);
+  });
+  it('balanced: the product of time and RSS against the base', () => {
+    const b = many('base', [1, 1, 1, 1, 1], [1000, 1000, 1000, 1000, 1000]);
+    expect(figures('balanced', many('x', [0.5], [1000]), b)).toEqual([0.5]);
+    expect(figures('balanced', many('x', [2], [250]), b)).toEqual([0.5]);
+  });
+  it('Holm over the finalists, and the simpler of two that are not significantly apart', () => {
+    const runs = [
+      ...base,
+      ...many('one', [0.7, 0.71, 0.69, 0.7, 0.72]),
+      ...many('two', [0.69, 0.7, 0.7, 0.71, 0.68]),
+      ...many('worse', [0.9, 1.1, 0.95, 1.05, 0.97]),
+    ];
+    const v = verdicts('speed', runs, 'base', ['one', 'two', 'worse'], { holm: true });
+    expect(v.map((x) => x.better)).toEqual([true, true, false]);
+    const changes = (id: string) => (id === 'two' ? 2 : 1);
+    expect(pickWinner('speed', runs, 'base', v, changes)?.arm).toBe('one');
+    const clearly = [...base, ...many('one', [0.8, 0.81, 0.79, 0.8, 0.8]), ...many('two', [0.5, 0.51, 0.5, 0.49, 0.5])];
+    const v2 = verdicts('speed', clearly, 'base', ['one', 'two'], { holm: true });
+    expect(pickWinner('speed', clearly, 'base', v2, changes)?.arm).toBe('two');
+    expect(pickWinner('speed', runs, 'base', [], changes)).toBeUndefined();
+  });
+  it('equals within 1%: the simpler, then the better on the other figure', () => {
+    const b = many('base', [1, 1, 1, 1, 1], [900, 900, 900, 900, 900]);
+    const eager = many('eager', [1.2, 1.2, 1.2, 1.2, 1.2], [500, 500, 500, 500, 500]);
+    const short = many('short', [1.0, 1.0, 1.0, 1.0, 1.0], [503, 503, 503, 503, 503]);
+    const runs = [...b, ...eager, ...short];
+    const v = verdicts('memory', runs, 'base', ['eager', 'short'], { holm: true });
+    expect(pickWinner('memory', runs, 'base', v, () => 1)?.arm).toBe('short');
+    // a significant 0.5% is no improvement
+    const tiny = many('tiny', [1, 1, 1, 1, 1], [896, 896, 896, 896, 896]);
+    expect(verdicts('memory', [...b, ...tiny], 'base', ['tiny'])[0]!.better).toBe(false);
+  });
+});

@@ -1,0 +1,274 @@
+// `hakmem tune` on synthetic programs whose best choice is known by construction
+// (test/tune-c/*.c say why): it must find it, write it into the config as a variant that
+// extends the base and builds, stop at its budget and resume from its record.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildVariant, loadConfig } from '@hakmem/compose';
+import type { Change } from '../src/candidates.js';
+import { parseMetric } from '../src/metric.js';
+import { runTuneWith, type TuneHooks, type TuneOptions, type TuneOutcome, type TuneResult } from '../src/run.js';
+import { CONFIG_IMPORTS, SLOTS_FIELD, tempDir } from '@hakmem/test-utils';
+
+const src = (name: string) => fileURLToPath(new URL(`tune-c/${name}.c`, import.meta.url));
+
+/** A config with the named variants (TS object-literal source each). */
+function writeConfig(dir: string, variants: Record<string, string>): string {
+  const path = join(dir, 'hakmem.config.ts');
+  const body = Object.entries(variants)
+    .map(([n, v]) => `    ${n}: ${v},`)
+    .join('\n');
+  writeFileSync(
+    path,
+    `${CONFIG_IMPORTS}
+// a config for hakmem tune's tests
+export default defineConfig({
+  ${SLOTS_FIELD}
+  variants: {
+${body}
+  },
+});
+`,
+  );
+  return path;
+}
+
+function compile(dir: string, name: string): string {
+  const exe = join(dir, name);
+  const r = spawnSync('gcc', ['-O2', '-pthread', '-o', exe, src(name)], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return exe;
+}
+
+const lines: string[] = [];
+/** runTune through its internal entry: builds cached per test run, and the tests' hooks. */
+const runTune = (o: TuneOptions, hooks: TuneHooks = {}): Promise<TuneResult> => runTuneWith(o, hooks);
+const base = (o: Partial<TuneOptions> & Pick<TuneOptions, 'config' | 'command' | 'base' | 'outDir'>): TuneOptions => ({
+  args: [],
+  goal: 'speed',
+  name: 'tuned',
+  budgetMs: 180_000,
+  reps: 5,
+  peers: [],
+  dryRun: false,
+  fresh: false,
+  log: (l) => lines.push(l),
+  ...o,
+});
+
+/** A known-answer tune on this 2-core VM, whose producer-consumer runs split between two
+ * speeds (the base of one CI run took 101 ms to 355 ms, median 287): when the first tune
+ * confirms nothing (a batching arm 55% faster by its median, p = 0.35 at 5 runs a side), a
+ * second, independent one runs. A wrong winner, or none twice, still fails the test. */
+async function tuneForWinner(opts: TuneOptions): Promise<TuneResult> {
+  const first = await runTune(opts);
+  if (first.exit.kind === 'winner') return first;
+  console.log(`[tune] no winner confirmed by the first tune; a second one:\n${first.table}`);
+  return runTune({ ...opts, outDir: `${opts.outDir}-again` });
+}
+
+/** A tune's winner, failing the test (with the table) when it ended otherwise. */
+function winnerOf(r: TuneResult): Extract<TuneOutcome, { kind: 'winner' }> {
+  expect(r.exit.kind, r.table).toBe('winner');
+  expect(r.record.outcome).toEqual(r.exit);
+  return r.exit as Extract<TuneOutcome, { kind: 'winner' }>;
+}
+
+describe('hakmem tune', () => {
+  const t = tempDir('tune');
+  afterAll(() => t.cleanup());
+
+  it('one size in a hot loop: a front that holds the round wins; the budget stops a run, which resumes', async () => {
+    const exe = compile(t.dir, 'hot_loop');
+    const path = writeConfig(t.dir, {
+      smallfront: `{ description: 'a 32-block front', boxes: { front: 'tcache' }, tunables: { front: { maxBlocks: 32 } } }`,
+    });
+    const outDir = join(t.dir, 'out-hot');
+    const opts = base({
+      config: await loadConfig(path),
+      command: exe,
+      args: ['60000', '200', '48'],
+      base: 'smallfront',
+      outDir,
+    });
+    // interrupted after 7 runs: the record keeps them and the next run goes on from there
+    const first = await runTune({ ...opts, peers: ['glibc'] }, { stopAfterRuns: 7 });
+    expect(first.exit).toMatchObject({ kind: 'budget', runs: 7 });
+    expect(first.resumedAt).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
+    const done = first.record.runs.length;
+    lines.length = 0;
+    const r = await runTune({ ...opts, peers: ['glibc'] });
+    expect(r.resumedAt).toBe(7);
+    expect(done).toBe(7);
+    expect(r.record.runs.slice(0, 7)).toEqual(first.record.runs);
+    expect(r.record.runs.length).toBeGreaterThan(done);
+    const front = winnerOf(r).changes.find((c) => c.slot === 'front' && 'tunable' in c && c.tunable === 'maxBlocks');
+    expect(front && 'value' in front ? front.value : 0, r.table).toBeGreaterThanOrEqual(256);
+    expect(r.table).toMatch(/\[glibc\] .* reference/);
+    for (const f of ['tune.json', 'table.txt', 'chart.svg']) expect(existsSync(join(outDir, f))).toBe(true);
+    // written into the config, extending the base, and it builds
+    const text = readFileSync(path, 'utf8');
+    expect(text).toMatch(/\/\/ a config for hakmem tune's tests/);
+    expect(text).toMatch(/tuned: \{\n\s+description:\n?\s*'Tuned by `hakmem tune --goal speed`/);
+    const cfg = await loadConfig(path);
+    expect(cfg.variants.tuned!.tunables.front.maxBlocks).toBeGreaterThanOrEqual(256);
+    const built = await buildVariant(cfg, 'tuned');
+    expect(existsSync(join(built.distDir, 'libhakmem.so'))).toBe(true);
+  });
+
+  // With remote/direct every cross-thread free is a CAS on the owner heap's channel, whose line
+  // the producer takes back at each refill: batching the frees (remote/batched) or the refills
+  // (refill.batchBlocks 256) both cut those transfers, and both run ~2.5x faster here; which of
+  // the two is confirmed faster varies with the machine, so either is the right answer, and
+  // remote/batched must be confirmed better than direct either way.
+  it('producer-consumer: the batched remote box beats direct', async () => {
+    const exe = compile(t.dir, 'handoff');
+    const path = writeConfig(t.dir, {
+      direct: `{ description: 'cross-thread frees one by one', boxes: { remote: 'direct' } }`,
+    });
+    const r = await tuneForWinner(
+      base({
+        config: await loadConfig(path),
+        command: exe,
+        base: 'direct',
+        outDir: join(t.dir, 'out-handoff'),
+        dryRun: true,
+      }),
+    );
+    expect(r.record.shape!.remoteShare).toBeGreaterThan(0.9);
+    const won = winnerOf(r);
+    const changes = won.changes;
+    const batches = changes.some(
+      (c) =>
+        ('box' in c && c.slot === 'remote' && c.box === 'batched') ||
+        ('tunable' in c && c.slot === 'refill' && c.tunable === 'batchBlocks' && Number(c.value) >= 256),
+    );
+    expect(batches, r.table).toBe(true);
+    // a batching arm is confirmed better beyond the spread. Which one wins moves between runs:
+    // this 2-core machine is bimodal here (the base took 95 ms or 333 ms in one run), so the
+    // screen keeps one or both. The confirmed one took 20% to 60% off the base on a quiet
+    // machine and only 12% in CI with other projects running beside it: the rank test is the
+    // claim, the bound only says the gain is not a rounding artefact
+    const confirmed = r.record.verdicts!.filter(
+      (v) =>
+        (v.arm === 'remote=batched' || /^refill\.batchBlocks=(256|512|1024)$/.test(v.arm)) &&
+        v.stage === 'confirm' &&
+        v.better,
+    );
+    expect(confirmed.length, r.table).toBeGreaterThan(0);
+    for (const v of confirmed) expect(v.ratio, r.table).toBeLessThan(0.93);
+    expect(won.written).toBeUndefined();
+    expect(readFileSync(path, 'utf8')).not.toMatch(/tuned/);
+  });
+
+  // handoff.c for a fixed time, printing its throughput: every run takes the same wall time
+  // (and about as much CPU time: both threads spin or yield until stopped), so only the printed
+  // figure can rank the candidates. Batching wins as for handoff.c, but which batching arm is
+  // confirmed, alone or combined with another change, moves with the machine's load (the gain
+  // is about 1.3-2x, less under heavy load), so any confirmed arm that batches is the right
+  // answer.
+  it('fixed-duration producer-consumer, --metric ops/s higher-is-better: batching beats direct', async () => {
+    const exe = compile(t.dir, 'handoff_timed');
+    const path = writeConfig(t.dir, {
+      direct: `{ description: 'cross-thread frees one by one', boxes: { remote: 'direct' } }`,
+    });
+    lines.length = 0;
+    const r = await tuneForWinner(
+      base({
+        config: await loadConfig(path),
+        command: exe,
+        args: ['500'],
+        base: 'direct',
+        metric: parseMetric('ops/s: ([0-9.]+)', true),
+        outDir: join(t.dir, 'out-timed'),
+        dryRun: true,
+      }),
+    );
+    expect(lines.some((l) => /too few/.test(l))).toBe(false);
+    expect(r.table.split('\n')[0]).toBe('ranked by ops/s (higher is better), from /ops/s: ([0-9.]+)/ in the output');
+    expect(
+      r.record.runs.every((x) => x.ok && Number.isFinite(x.figure)),
+      r.table,
+    ).toBe(true);
+    const won = winnerOf(r);
+    // a batching change: the batched remote box, or refill batches of 256 or more
+    const batching = (changes: readonly Change[]) =>
+      changes.some(
+        (c) =>
+          ('box' in c && c.slot === 'remote' && c.box === 'batched') ||
+          ('tunable' in c && c.slot === 'refill' && c.tunable === 'batchBlocks' && Number(c.value) >= 256),
+      );
+    expect(batching(won.changes), r.table).toBe(true);
+    // every confirmed arm with a batching change (alone or combined) took more ops/s beyond
+    // rounding: 30-100% on a quiet machine, less with other tests running beside it
+    const confirmed = r.record.verdicts!.filter(
+      (v) => v.stage === 'confirm' && v.better && batching(r.record.arms[v.arm]!.changes ?? []),
+    );
+    expect(confirmed.length, r.table).toBeGreaterThan(0);
+    for (const v of confirmed) expect(v.ratio, r.table).toBeGreaterThan(1.07);
+    expect(won.message).toMatch(/speed, ops\/s \(higher is better\): median [0-9.]+% higher/);
+    expect(won.variant.description).toMatch(/--metric 'ops\/s: \(\[0-9\.\]\+\)' --higher-is-better/);
+    const wall = r.record.runs.map((x) => x.wall);
+    expect(Math.max(...wall) / Math.min(...wall), r.table).toBeLessThan(1.5);
+  });
+
+  // 3 runs against 3 give at best p = 0.05, never below it: the tune says so, once, before it
+  // runs anything, and runs the fewest rounds that can pass (4, also under Holm over 3).
+  it('--reps 3: too few for the rank test, raised to 4 rounds', async () => {
+    const exe = compile(t.dir, 'handoff_timed');
+    const path = writeConfig(t.dir, {
+      direct: `{ description: 'cross-thread frees one by one', boxes: { remote: 'direct' } }`,
+    });
+    lines.length = 0;
+    const r = await runTune(
+      base({
+        config: await loadConfig(path),
+        command: exe,
+        args: ['50'],
+        base: 'direct',
+        metric: parseMetric('ops/s: ([0-9.]+)', true),
+        reps: 3,
+        outDir: join(t.dir, 'out-reps3'),
+        dryRun: true,
+      }),
+      { stopAfterRuns: 1 },
+    );
+    const warned = lines.findIndex((l) => /^--reps 3 is too few for the rank test to decide/.test(l));
+    expect(warned, lines.join('\n')).toBe(0);
+    expect(lines.filter((l) => /too few/.test(l))).toHaveLength(1);
+    expect(lines[0]).toMatch(/at best p = 0\.050.*screening with 4 rounds and confirming with 4$/);
+    expect(r.record.stages[0]!.rounds).toBe(4);
+  });
+
+  it('burst then idle, goal memory: memory goes back during the idle instead of after a long delay', async () => {
+    const exe = compile(t.dir, 'burst_idle');
+    const path = writeConfig(t.dir, {
+      slowpurge: `{ description: 'idle slabs kept 5 s', boxes: { purge: 'decay' }, tunables: { purge: { delayMs: 5000 } } }`,
+    });
+    const r = await runTune(
+      base({
+        config: await loadConfig(path),
+        command: exe,
+        base: 'slowpurge',
+        goal: 'memory',
+        outDir: join(t.dir, 'out-burst'),
+        dryRun: true,
+      }),
+    );
+    const won = winnerOf(r);
+    const purge = won.changes.find((c) => c.slot === 'purge');
+    const short =
+      purge !== undefined &&
+      ('box' in purge ? purge.box === 'eager' : purge.tunable === 'delayMs' && Number(purge.value) <= 50);
+    expect(short, r.table).toBe(true);
+    const [b, w] = ['base', won.winner].map((id) =>
+      r.record.runs.filter((x) => x.arm === id && x.stage === 'confirm').map((x) => x.rssKb),
+    );
+    // the burst (32 MiB) is back before the program maps 32 MiB of its own
+    expect(Math.min(...b!) / 1024, r.table).toBeGreaterThan(60);
+    expect(Math.max(...w!) / 1024, r.table).toBeLessThan(50);
+  });
+});
