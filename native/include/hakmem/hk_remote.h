@@ -4,9 +4,9 @@
  * of an exited thread does the same. A box decides how blocks travel: one atomic operation per
  * block, or gathered per destination and handed over a batch at a time.
  *
- * The channel is the heap's `remote` word (hk_layout.h): a lock-free stack of blocks linked
- * through their first word, pushed with a release CAS and taken whole with an acquire
- * exchange. Only this slot touches it (remote/common). A box may call hk_link_store,
+ * The channel is the heap's `remote` words (hk_layout.h): HK_REMOTE_LANES lock-free stacks of
+ * blocks linked through their first word, pushed with a release CAS and taken whole with an
+ * acquire exchange. Only this slot touches it (remote/common). A box may call hk_link_store,
  * hk_link_load, hk_refill_put_chain (in collect only: the owner's lock is held), hk_stats_count and
  * hk_stats_time; the only write it makes into a block is the link (word 0). The core has
  * validated the block and the block slot has recorded it free (hk_block_retire_remote) before

@@ -31,7 +31,7 @@ const remote = defineSlot(import.meta.url, {
     batched: {
       name: 'batched',
       description:
-        "Blocks freed for other heaps gather in per-thread buckets, one destination each, and go over a bucket at a time with one CAS: when it fills, on the thread's next malloc miss, at thread exit and on malloc_trim.",
+        "Blocks freed for other heaps gather in per-thread buckets, one destination each, and go over a bucket at a time with one CAS per lane of the channel, all on one cache line: when it fills, on the thread's next malloc miss, at thread exit and on malloc_trim.",
       base: channel,
       sources: ['c/batched/hk_remote_batched.c'],
       tunables: {

@@ -1,9 +1,9 @@
 /* remote/batched — message passing: a thread gathers the blocks it frees for other heaps in
  * a small per-thread cache of buckets, one destination heap per bucket, and hands a bucket's
- * whole chain to its owner with one CAS when it fills (batchBlocks blocks or batchBytes bytes),
- * when the bucket is wanted for another heap, on the thread's next malloc miss, at thread exit
- * and on malloc_trim. One atomic operation (one contended cache line) per batch instead of per
- * block: the idea that lets snmalloc's message passing scale.
+ * blocks to its owner with one CAS per lane of the channel when it fills (batchBlocks blocks or
+ * batchBytes bytes), when the bucket is wanted for another heap, on the thread's next malloc
+ * miss, at thread exit and on malloc_trim. A few atomic operations (one contended cache line)
+ * per batch instead of one per block: the idea that lets snmalloc's message passing scale.
  *
  * Bound: a thread holds at most buckets x batchBytes bytes (a bucket that reaches batchBytes
  * goes at once), all still counted as in use by their slabs, so nothing they live in can be
@@ -15,9 +15,12 @@
 
 #include "hk_remote_channel.h"
 
+/* A bucket's blocks go round the channel's lanes (block i to lane i mod HK_REMOTE_LANES), so
+ * one batch reaches its owner as that many chains it can walk side by side. */
 typedef struct {
-  hk_heap_t *to;      /* the destination heap (NULL: unused) */
-  void *first, *last; /* the chain, newest first; last's link is written on hand-over */
+  hk_heap_t *to; /* the destination heap (NULL: unused) */
+  void *first[HK_REMOTE_LANES],
+      *last[HK_REMOTE_LANES]; /* per lane, newest first; last's link is written on hand-over */
   uint32_t blocks, bytes;
 } hk_remote_bucket_t;
 
@@ -33,9 +36,12 @@ static pthread_key_t hk_remote_key;
 static int hk_remote_key_ready;
 
 static void hk_remote_send(hk_remote_bucket_t *b, uint32_t cls) {
-  hk_remote_push(b->to, b->first, b->last, cls);
+  for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) {
+    if (!b->first[i]) continue;
+    hk_remote_push(b->to, i, b->first[i], b->last[i], cls);
+    b->first[i] = b->last[i] = NULL;
+  }
   hk_remote_tls.held -= b->blocks;
-  b->first = b->last = NULL;
   b->blocks = b->bytes = 0;
 }
 
@@ -79,7 +85,7 @@ static inline uint32_t hk_remote_bucket_of(const hk_heap_t *o) {
 
 static HK_NOINLINE void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) {
   if (HK_UNLIKELY(hk_remote_tls.state != HK_REMOTE_KEYED) && !hk_remote_attach()) {
-    hk_remote_push(o, p, p, cls);
+    hk_remote_push(o, hk_remote_lane_of(p), p, p, cls);
     return;
   }
   hk_remote_bucket_t *b = &hk_remote_tls.bucket[hk_remote_bucket_of(o)];
@@ -87,9 +93,10 @@ static HK_NOINLINE void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) {
     if (b->blocks) hk_remote_send(b, cls);
     b->to = o;
   }
-  hk_link_store(p, b->first);
-  if (!b->first) b->last = p;
-  b->first = p;
+  uint32_t lane = b->blocks & (HK_REMOTE_LANES - 1);
+  hk_link_store(p, b->first[lane]);
+  if (!b->first[lane]) b->last[lane] = p;
+  b->first[lane] = p;
   b->blocks++;
   b->bytes += hk_class_stride[cls];
   hk_remote_tls.held++;

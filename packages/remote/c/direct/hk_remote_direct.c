@@ -4,7 +4,7 @@
 
 #include "hk_remote_channel.h"
 
-static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) { hk_remote_push(o, p, p, cls); }
+static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls) { hk_remote_push(o, hk_remote_lane_of(p), p, p, cls); }
 static inline void hk_remote_flush(void) {}
 
 static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out) {
