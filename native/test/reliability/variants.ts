@@ -27,7 +27,7 @@ import {
 
 export const reliabilityDir = join(repoRoot, 'native', 'test', 'reliability');
 export const fuzzDir = join(repoRoot, 'native', 'fuzz');
-const cliBin = join(repoRoot, 'packages', 'compose', 'bin', 'hakmem.mjs');
+const cliBin = join(repoRoot, 'packages', 'cli', 'bin', 'hakmem.mjs');
 const workRoot = join(repoRoot, '.hakmem', 'reliability');
 
 /** variant.json names a folder by its package (`@hakmem/large/c/common`): the folder here. */

@@ -38,22 +38,27 @@ static inline int hk_remote_pending(hk_heap_t *h) {
   return any != 0;
 }
 
-/* Every lane, walked side by side (the loads of one step are independent) and relinked into
- * one chain on the way (stores into lines just read), which the refill then walks from cache. */
+/* Every lane, walked side by side: the link loads of one step are independent, so their misses
+ * overlap. Each block goes back on its own (its link cut first: a chain of one), so no block is
+ * walked twice. */
 static void hk_remote_collect(hk_heap_t *h) {
-  void *lane[HK_REMOTE_LANES], *next[HK_REMOTE_LANES], *chain = NULL;
-  for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) lane[i] = __atomic_exchange_n(&h->remote[i], NULL, __ATOMIC_ACQUIRE);
-  for (;;) {
-    uint32_t live = 0;
+  void *lane[HK_REMOTE_LANES], *next[HK_REMOTE_LANES];
+  uint32_t live = 0;
+  for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) {
+    lane[i] = NULL; /* an empty lane costs a load, not an exchange (a locked write to the senders' line) */
+    if (__atomic_load_n(&h->remote[i], __ATOMIC_RELAXED))
+      lane[i] = __atomic_exchange_n(&h->remote[i], NULL, __ATOMIC_ACQUIRE);
+    live += lane[i] != NULL;
+  }
+  while (live) {
+    live = 0;
     for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) next[i] = lane[i] ? hk_link_load(lane[i]) : NULL;
     for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) {
       if (!lane[i]) continue;
-      hk_link_store(lane[i], chain);
-      chain = lane[i];
+      hk_link_store(lane[i], NULL);
+      hk_refill_put_chain(h, lane[i]);
       lane[i] = next[i];
-      live++;
+      live += lane[i] != NULL;
     }
-    if (!live) break;
   }
-  hk_refill_put_chain(h, chain);
 }
