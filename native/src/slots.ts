@@ -129,7 +129,7 @@ export const SLOTS = [
     summary: 'how a block freed by another thread goes back to the heap that owns it',
     hooks: ['init', 'threadExit'],
     optional: ['init', 'threadExit'],
-    probes: ['held', 'batch'],
+    probes: ['held', 'batch', 'lanes'],
   },
   {
     name: 'large',

@@ -72,3 +72,5 @@ export default remote;
 export const remoteHeld = (hk: HakmemAddon): number => probeNumber(hk, 'remote', 'held');
 /** Blocks per hand-over at most (1 for direct). */
 export const remoteBatch = (hk: HakmemAddon): number => probeNumber(hk, 'remote', 'batch');
+/** Stacks in a heap's channel (HK_REMOTE_LANES): a batch goes over with one CAS per lane. */
+export const remoteLanes = (hk: HakmemAddon): number => probeNumber(hk, 'remote', 'lanes');

@@ -4,11 +4,8 @@
 import { expect, it } from 'vitest';
 import { variantInfo } from '@hakmem/native';
 import { describeBoxVariant } from '@hakmem/test-utils';
-import { remoteBatch, remoteHeld } from '../src/index.js';
+import { remoteBatch, remoteHeld, remoteLanes } from '../src/index.js';
 import { remoteCount } from './count.js';
-
-/** HK_REMOTE_LANES of native/base/hk_layout.h: the stacks of a heap's channel. */
-const LANES = 8;
 
 describeBoxVariant(
   'remote',
@@ -17,6 +14,8 @@ describeBoxVariant(
     it('hands blocks over a batch at a time: one CAS per channel lane per batch of 64 (1/8 per free)', async () => {
       const h = hk();
       expect(remoteBatch(h)).toBe(64);
+      expect(remoteLanes(h)).toBe(8);
+      const LANES = remoteLanes(h);
       const c = await remoteCount(variantInfo(h).name, 20000, 64);
       expect(c.frees).toBe(20000);
       // one destination: a full batch of 64 goes round the 8 lanes, a CAS per lane (312 x 8),
@@ -28,6 +27,7 @@ describeBoxVariant(
     });
 
     it('holds at most batchBytes per bucket: 4 KiB blocks go over 16 at a time', async () => {
+      const LANES = remoteLanes(hk());
       const c = await remoteCount(variantInfo(hk()).name, 2000, 4000);
       expect(c.frees).toBe(2000);
       expect(c.atomics).toBeLessThanOrEqual(Math.ceil(2000 / 15) * LANES);

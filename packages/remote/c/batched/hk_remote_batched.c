@@ -107,6 +107,7 @@ static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out) {
   switch (p) {
   case HK_PROBE_REMOTE_HELD: /* the calling thread's */ *out = hk_remote_tls.held; return 0;
   case HK_PROBE_REMOTE_BATCH: *out = HK_CFG_REMOTE_BATCH_BLOCKS; return 0;
+  case HK_PROBE_REMOTE_LANES: *out = HK_REMOTE_LANES; return 0;
   }
   return -1;
 }

@@ -11,6 +11,7 @@ static int hk_remote_probe(enum hk_remote_probe p, int64_t arg, int64_t *out) {
   switch (p) {
   case HK_PROBE_REMOTE_HELD: *out = 0; return 0;
   case HK_PROBE_REMOTE_BATCH: *out = 1; return 0;
+  case HK_PROBE_REMOTE_LANES: *out = HK_REMOTE_LANES; return 0;
   }
   return -1;
 }
