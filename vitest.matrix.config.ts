@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
+import native from './native/vitest.config.ts';
 import base from './vitest.config.ts';
 
 // Everything `pnpm test` runs in one vitest process, so the slow files of every project share
@@ -65,12 +66,9 @@ export default defineConfig({
         .map((v) => ({
           root: join(root, 'native'),
           test: {
+            ...native.test, // the `native` project's files, timeouts and pool, bound to v
             name: `native:${v.name}`,
-            include: ['test/**/*.test.ts'],
             exclude: [...configDefaults.exclude, ...(cover.has(v.name) ? [] : STRESS)],
-            testTimeout: 120_000,
-            hookTimeout: 120_000,
-            pool: 'forks' as const,
             env: { HAKMEM_TEST_VARIANT: v.name },
           },
         })),
