@@ -3,7 +3,12 @@
  *
  * Screening: every candidate's runs against the base's in the same rounds, a one-sided
  * Mann–Whitney rank test of the goal's figure; a candidate with p < ALPHA whose median is
- * better goes on. Confirmation: the best two of those and their combination run again, in fresh
+ * better goes on. The figures are aligned by round first (aligned ranks): each run's log figure
+ * less the median log figure of its round's runs, every arm's. A round runs every arm one after
+ * the other, so what moves the whole machine between rounds (a VM whose two CPUs share a cache
+ * for a while and then do not: 3x on a cross-thread workload, here) moves a round's runs
+ * together and drops out, while a difference between the arms stays. Where every run is of
+ * one round the alignment is a constant shift and changes nothing. Confirmation: the best two of those and their combination run again, in fresh
  * rounds with the base, and only those runs decide: Holm's correction over the finalists keeps
  * the family-wise error under ALPHA. Both stages also ask for a median at least MIN_EFFECT
  * better: a significant 0.1% is not worth a variant. Among the confirmed, those not
@@ -53,6 +58,50 @@ export function figures(
   return ok.map((r) => t(r) * (r.rssKb / m));
 }
 
+/** Each arm's aligned figures; `logs` false where they are the raw figures. */
+export interface Aligned {
+  readonly byArm: Map<string, number[]>;
+  readonly logs: boolean;
+}
+
+/**
+ * The goal's figure of each ok run, by arm, as its log less the median log figure of its
+ * round's ok runs of every arm in `runs`: the round's level drops out. The raw figures where
+ * one is not positive (a log needs it).
+ */
+export function alignedFigures(
+  goal: Goal,
+  runs: readonly RunSample[],
+  baseId: string,
+  metric: MetricLike = WALL_TIME,
+): Aligned {
+  const base = runs.filter((r) => r.arm === baseId);
+  const ok = runs.filter((r) => r.ok);
+  const fig = figures(goal, ok, base, metric);
+  const out = new Map<string, number[]>();
+  const positive = fig.every((f) => f > 0 && Number.isFinite(f));
+  const level = new Map<number, number>();
+  if (positive) {
+    const byRound = new Map<number, number[]>();
+    ok.forEach((r, i) => byRound.set(r.round, [...(byRound.get(r.round) ?? []), Math.log(fig[i] as number)]));
+    for (const [round, logs] of byRound) level.set(round, median(logs));
+  }
+  ok.forEach((r, i) => {
+    const f = fig[i] as number;
+    const v = positive ? Math.log(f) - (level.get(r.round) as number) : f;
+    out.set(r.arm, [...(out.get(r.arm) ?? []), v]);
+  });
+  return { byArm: out, logs: positive };
+}
+
+/** The arm's figure as a fraction of the base's: exp of the difference of the aligned medians,
+ * round levels taken out; the ratio of the raw medians where the figures were not aligned. */
+function alignedRatio(a: Aligned, id: string, baseId: string): number {
+  const mine = a.byArm.get(id) ?? [];
+  const base = a.byArm.get(baseId) ?? [];
+  return a.logs ? Math.exp(median(mine) - median(base)) : median(mine) / median(base);
+}
+
 /** a better than b by at least MIN_EFFECT of b (in the direction that wins). */
 const beats = (a: number, b: number, higher: boolean): boolean =>
   higher ? a >= b + MIN_EFFECT * Math.abs(b) : a <= b - MIN_EFFECT * Math.abs(b);
@@ -63,7 +112,8 @@ const rankBetter = (a: readonly number[], b: readonly number[], higher: boolean)
 
 export interface Verdict {
   readonly arm: string;
-  /** Median of the goal's figure, and as a fraction of the base's (above 1 is better where higher wins). */
+  /** Median of the goal's figure (raw), and the figure as a fraction of the base's with the
+   * rounds' levels taken out (alignedFigures; above 1 is better where higher wins). */
   readonly median: number;
   readonly ratio: number;
   readonly p: number;
@@ -86,15 +136,16 @@ export function verdicts(
   const higher = higherWins(goal, metric);
   const of = (id: string) => runs.filter((r) => r.arm === id);
   const base = of(baseId);
-  const baseFig = figures(goal, base, base, metric);
-  const baseMed = median(baseFig);
   const speedOf = (rs: readonly RunSample[]) => median(rs.filter((r) => r.ok).map((r) => metricValue(metric, r)));
   const baseSpeed = speedOf(base);
+  const aligned = alignedFigures(goal, runs, baseId, metric);
+  const baseAligned = aligned.byArm.get(baseId) ?? [];
   const out = candidates.map((id): Verdict => {
     const mine = of(id);
     const fig = figures(goal, mine, base, metric);
     const med = median(fig);
-    const t = rankBetter(fig, baseFig, higher);
+    const t = rankBetter(aligned.byArm.get(id) ?? [], baseAligned, higher);
+    const ratio = alignedRatio(aligned, id, baseId);
     const failed = mine.find((r) => !r.ok);
     // a memory winner may cost the metric at most MEMORY_SLOWDOWN (as a factor either way)
     const cost = metric.higherIsBetter ? baseSpeed / speedOf(mine) : speedOf(mine) / baseSpeed;
@@ -106,10 +157,10 @@ export function verdicts(
     return {
       arm: id,
       median: med,
-      ratio: med / baseMed,
+      ratio,
       p: t.p,
       n: fig.length,
-      better: !excluded && fig.length > 0 && beats(med, baseMed, higher) && t.p < ALPHA,
+      better: !excluded && fig.length > 0 && beats(ratio, 1, higher) && t.p < ALPHA,
       ...(excluded ? { excluded } : {}),
     };
   });
@@ -138,9 +189,9 @@ export function pickWinner(
   const ok = promising(confirmed, higher);
   const best = ok[0];
   if (!best) return undefined;
-  const base = runs.filter((r) => r.arm === baseId);
   const mine = (id: string) => runs.filter((r) => r.arm === id);
-  const fig = (id: string) => figures(goal, mine(id), base, metric);
+  const aligned = alignedFigures(goal, runs, baseId, metric);
+  const fig = (id: string) => aligned.byArm.get(id) ?? [];
   // the other figure, lower is better: RSS for speed, the metric otherwise
   const other = (id: string) =>
     median(

@@ -167,9 +167,9 @@ describe('hakmem tune', () => {
   // handoff.c for a fixed time, printing its throughput: every run takes the same wall time
   // (and about as much CPU time: both threads spin or yield until stopped), so only the printed
   // figure can rank the candidates. Batching wins as for handoff.c, but which batching arm is
-  // confirmed, alone or combined with another change, moves with the machine's load (the gain
-  // is about 1.3-2x, less under heavy load), so any confirmed arm that batches is the right
-  // answer.
+  // confirmed, alone or combined with another change, moves with the machine (64-byte blocks:
+  // 1.43x when its two CPUs are far apart, 1.15x when they share a cache, a mode that comes
+  // and goes; less under heavy load), so any confirmed arm that batches is the right answer.
   it('fixed-duration producer-consumer, --metric ops/s higher-is-better: batching beats direct', async () => {
     const exe = compile(t.dir, 'handoff_timed');
     const path = writeConfig(t.dir, {
@@ -180,7 +180,7 @@ describe('hakmem tune', () => {
       base({
         config: await loadConfig(path),
         command: exe,
-        args: ['500'],
+        args: ['500', '64'],
         base: 'direct',
         metric: parseMetric('ops/s: ([0-9.]+)', true),
         outDir: join(t.dir, 'out-timed'),
@@ -203,12 +203,12 @@ describe('hakmem tune', () => {
       );
     expect(batching(won.changes), r.table).toBe(true);
     // every confirmed arm with a batching change (alone or combined) took more ops/s beyond
-    // rounding: 30-100% on a quiet machine, less with other tests running beside it
+    // rounding (the rank test is the claim): 15-45% on a quiet machine, less under load
     const confirmed = r.record.verdicts!.filter(
       (v) => v.stage === 'confirm' && v.better && batching(r.record.arms[v.arm]!.changes ?? []),
     );
     expect(confirmed.length, r.table).toBeGreaterThan(0);
-    for (const v of confirmed) expect(v.ratio, r.table).toBeGreaterThan(1.07);
+    for (const v of confirmed) expect(v.ratio, r.table).toBeGreaterThan(1.03);
     expect(won.message).toMatch(/speed, ops\/s \(higher is better\): median [0-9.]+% higher/);
     expect(won.variant.description).toMatch(/--metric 'ops\/s: \(\[0-9\.\]\+\)' --higher-is-better/);
     const wall = r.record.runs.map((x) => x.wall);
