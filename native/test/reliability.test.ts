@@ -153,8 +153,9 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
       expect(m && b, describeRun(r)).toBeTruthy();
       const t = /malloc_trim\(0\)=(\d) rss=(\d+) KiB bound=(\d+) KiB/.exec(r.stdout);
       expect(t, describeRun(r)).toBeTruthy();
+      const late = /\((due after \d+ ms: \d+ ms late)\)/.exec(r.stdout)?.[1] ?? 'no delay';
       console.log(
-        `[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} ${t![0]} (purge=${purgeBox} keep=${retain} delay=${delay} ms, cacheBytes=${cache})`,
+        `[rss] variant=${name} mode=${mode} ${m![0]} ${b![0]} ${t![0]} (purge=${purgeBox} keep=${retain} delay=${delay} ms, ${late}, cacheBytes=${cache})`,
       );
       if (delay >= 0) expect(Number(m![3])).toBeLessThanOrEqual(Number(b![1]));
       expect(Number(t![2])).toBeLessThanOrEqual(Number(t![3]));

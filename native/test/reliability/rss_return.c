@@ -19,7 +19,8 @@
  *
  * delay_ms says when the bound applies: 0 (eager) at once; > 0 (decay) after 1.5 x the delay
  * + 0.5 s of light activity (small blocks and one 300 KiB block every 10 ms), with retained and
- * cache then 0; -1 (retain) not at all. Then, in every case, malloc_trim(0) must give back
+ * cache then 0 (on a loaded machine, whose passes run late, up to 10 s later: the program
+ * prints how late); -1 (retain) not at all. Then, in every case, malloc_trim(0) must give back
  * everything that still rests: VmRSS within baseline + headers + slack (+ the fronts and
  * current slabs of no thread: trim flushed the caller's).
  * With `idle` the program sleeps through that time instead, calling nothing (purge/background).
@@ -136,19 +137,7 @@ int main(int argc, char **argv) {
   }
   long after_kib = hk_proc_status_kib("VmRSS");
   int idle = argc > 6 && !strcmp(argv[6], "idle");
-  if (delay_ms > 0 && idle) { /* no allocator call at all: only a purge thread can give back */
-    long ms = delay_ms * 3 / 2 + 500;
-    struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
-    while (nanosleep(&nap, &nap) != 0) {}
-    cache_bytes = 0;
-  } else if (delay_ms > 0) {
-    light_activity(delay_ms * 3 / 2 + 500);
-    cache_bytes = 0; /* decay gives back the large cache too */
-  }
-  long idle_kib = hk_proc_status_kib("VmRSS");
-
-  hakmem_os_stats_t st;
-  os_stats(&st);
+  /* the bound's parts that do not move with time */
   int64_t classes = 0, cls_size, cap;
   CHECK(probe("core", "classes", 0, &classes) == 0, "probe core.classes");
   long long fronts = 0, current = 0;
@@ -160,13 +149,36 @@ int main(int argc, char **argv) {
       current += cls_size <= 8192 ? 65536 : 2 << 20;
     }
   }
-  long long retained = (long long)retain_slabs * 65536, headers = (long long)st.chunks * 4096;
-  long long slack = 8 << 20; /* stdio, the thread's stack, page tables do not count but libc does */
-  long long bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
+  long long retained = (long long)retain_slabs * 65536;
+  long long slack = 8 << 20;         /* stdio, the thread's stack, page tables do not count but libc does */
+  if (delay_ms > 0) cache_bytes = 0; /* decay gives back the large cache too */
+  hakmem_os_stats_t st;
+  long long headers = 0, bound_kib = 0;
+  long idle_kib = after_kib, waited_ms = 0;
+  /* The time rule: the bound applies once 1.5 x the delay + 0.5 s have passed. The passes run
+   * on the program's slow paths or a purge thread, which a loaded machine runs late: past that
+   * time the program goes on (in 250 ms steps, up to 10 s more) until VmRSS is within the
+   * bound, and says how late it was. A policy that keeps the set fails at the end. */
+  long due_ms = delay_ms > 0 ? delay_ms * 3 / 2 + 500 : 0, late_ms = 0;
+  for (long step = due_ms;; step = 250) {
+    if (step > 0 && idle) { /* no allocator call at all: only a purge thread can give back */
+      struct timespec nap = { step / 1000, (step % 1000) * 1000000L };
+      while (nanosleep(&nap, &nap) != 0) {}
+    } else if (step > 0) {
+      light_activity(step);
+    }
+    waited_ms += step;
+    idle_kib = hk_proc_status_kib("VmRSS");
+    os_stats(&st);
+    headers = (long long)st.chunks * 4096;
+    bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
+    if (delay_ms <= 0 || idle_kib <= bound_kib || waited_ms >= due_ms + 10000) break;
+  }
+  late_ms = waited_ms - due_ms;
   printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20, set_len,
          base_kib, peak_kib, delay_ms < 0 ? after_kib : idle_kib);
-  printf("delay=%ld ms: after the free %ld KiB, after %ld ms of %s %ld KiB\n", delay_ms, after_kib,
-         delay_ms > 0 ? delay_ms * 3 / 2 + 500 : 0, idle ? "no activity" : "light activity", idle_kib);
+  printf("delay=%ld ms: after the free %ld KiB, after %ld ms of %s %ld KiB (due after %ld ms: %ld ms late)\n", delay_ms,
+         after_kib, waited_ms, idle ? "no activity" : "light activity", idle_kib, due_ms, late_ms);
   printf("bound=%lld KiB = baseline + retained %lld + cache %lld + fronts %lld + current %lld + headers %lld + slack "
          "%lld (KiB)\n",
          bound_kib, retained >> 10, cache_bytes >> 10, fronts >> 10, current >> 10, headers >> 10, slack >> 10);
@@ -175,8 +187,8 @@ int main(int argc, char **argv) {
   CHECK(peak_kib - base_kib >= (long)(target >> 10) / 2, "the working set was not resident (peak %ld KiB)", peak_kib);
   if (delay_ms >= 0)
     CHECK(idle_kib <= bound_kib,
-          "VmRSS %ld KiB after freeing a %zu MiB working set exceeds the policy's bound %lld KiB", idle_kib,
-          set_bytes >> 20, bound_kib);
+          "VmRSS %ld KiB %ld ms after freeing a %zu MiB working set exceeds the policy's bound %lld KiB", idle_kib,
+          waited_ms, set_bytes >> 20, bound_kib);
 
   /* malloc_trim: everything resting goes back, whatever the policy */
   int trimmed = malloc_trim(0);

@@ -30,12 +30,20 @@ describeBoxVariant('purge', 'background', (hk) => {
     expect(r0).toBeGreaterThan(400); // resting resident at first, as under decay
     const passes0 = purgePasses(h);
     await sleep(delay * 1.5 + 500); // no allocator call from here on
+    // due by now; a loaded machine runs the thread late: up to 10 s more, in 250 ms steps
+    for (let waited = 0; resident(h) >= 64 && waited < 10_000; waited += 250) await sleep(250);
     expect(purgePasses(h)).toBeGreaterThan(passes0);
     expect(resident(h)).toBeLessThan(64);
-    // everything went back and nothing rests since: the thread sleeps, no more wake-ups
-    const w = purgeWakeups(h);
-    await sleep(600);
-    expect(purgeWakeups(h)).toBe(w);
+    // everything went back and nothing rests since: the thread comes to sleep, a whole 600 ms
+    // window without a wake-up (late passes may take a window or two on a loaded machine; a
+    // thread that keeps waking every delay/4 has no quiet window)
+    let quiet = false;
+    for (let window = 0; !quiet && window < 8; window++) {
+      const w = purgeWakeups(h);
+      await sleep(600);
+      quiet = purgeWakeups(h) === w;
+    }
+    expect(quiet).toBe(true);
   });
 
   it('a preloaded program that frees 192 MiB and then sleeps is back within the bound (rss_return idle)', {

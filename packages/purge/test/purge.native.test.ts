@@ -105,6 +105,8 @@ for (const [box, variant] of Object.entries(boxes)) {
         expect(r0).toBeGreaterThan(400); // not given back at once: a refill reuses it without faults
         expect(r0).toBeLessThanOrEqual(tunables.maxSlabs!);
         await lightly(hk, delay * 1.5 + 500);
+        // due by now; a loaded machine runs the thread late: up to 10 s more of the same
+        for (let more = 0; resident(hk) >= 64 && more < 10_000; more += 250) await lightly(hk, 250);
         expect(resident(hk)).toBeLessThan(64);
         expect(purgePasses(hk)).toBeGreaterThan(passes0);
         expect(purgeReleased(hk) - released0).toBeGreaterThan(20 * MiB);
