@@ -2,13 +2,14 @@
  * How `hakmem tune` decides, from the runs alone (pure, so the tests can feed it figures).
  *
  * Screening: every candidate's runs against the base's in the same rounds, a one-sided
- * Mann–Whitney rank test of the goal's figure; a candidate with p < ALPHA whose median is
- * better goes on. The figures are aligned by round first (aligned ranks): each run's log figure
- * less the median log figure of its round's runs, every arm's. A round runs every arm one after
- * the other, so what moves the whole machine between rounds (a VM whose two CPUs share a cache
- * for a while and then do not: 3x on a cross-thread workload, here) moves a round's runs
- * together and drops out, while a difference between the arms stays. Where every run is of
- * one round the alignment is a constant shift and changes nothing. Confirmation: the best two of those and their combination run again, in fresh
+ * Mann–Whitney rank test of the goal's figure; a candidate with p < ALPHA that is better by the
+ * ratio of the aligned medians goes on. The figures are aligned by round first (aligned ranks):
+ * each run's log figure less the median log figure of its round's runs, every arm's. A round
+ * runs every arm one after the other, so what moves the whole machine between rounds (a VM
+ * whose two CPUs share a cache for a while and then do not: 3x on a cross-thread workload,
+ * here) moves a round's runs together and drops out, while a difference between the arms
+ * stays. Where every run is of one round the alignment is a constant shift and changes
+ * nothing. Confirmation: the best two of those and their combination run again, in fresh
  * rounds with the base, and only those runs decide: Holm's correction over the finalists keeps
  * the family-wise error under ALPHA. Both stages also ask for a median at least MIN_EFFECT
  * better: a significant 0.1% is not worth a variant. Among the confirmed, those not
@@ -58,6 +59,12 @@ export function figures(
   return ok.map((r) => t(r) * (r.rssKb / m));
 }
 
+const push = <K>(m: Map<K, number[]>, k: K, v: number) => {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+};
+
 /** Each arm's aligned figures; `logs` false where they are the raw figures. */
 export interface Aligned {
   readonly byArm: Map<string, number[]>;
@@ -83,13 +90,12 @@ export function alignedFigures(
   const level = new Map<number, number>();
   if (positive) {
     const byRound = new Map<number, number[]>();
-    ok.forEach((r, i) => byRound.set(r.round, [...(byRound.get(r.round) ?? []), Math.log(fig[i] as number)]));
+    ok.forEach((r, i) => push(byRound, r.round, Math.log(fig[i] as number)));
     for (const [round, logs] of byRound) level.set(round, median(logs));
   }
   ok.forEach((r, i) => {
     const f = fig[i] as number;
-    const v = positive ? Math.log(f) - (level.get(r.round) as number) : f;
-    out.set(r.arm, [...(out.get(r.arm) ?? []), v]);
+    push(out, r.arm, positive ? Math.log(f) - (level.get(r.round) as number) : f);
   });
   return { byArm: out, logs: positive };
 }
