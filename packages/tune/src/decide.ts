@@ -15,7 +15,8 @@
  * better: a significant 0.1% is not worth a variant. Among the confirmed, those not
  * worse than the best by MIN_EFFECT or by the rank test are equal to it: the one with the
  * fewest changes wins, then the one better on the other figure (RSS for speed, the metric
- * otherwise), then the best median.
+ * otherwise), then the best ratio. Best, close and the last tie-break compare the aligned ratios:
+ * raw medians can mix the machine's modes where arms ran in different rounds.
  *
  * The goal's figure under --goal speed is the metric (metric.ts): wall seconds by default, CPU
  * seconds, or a figure the command prints, which may be higher-is-better (ops/s); every
@@ -179,8 +180,10 @@ export function verdicts(
 }
 
 /** Screening survivors, best median first. */
+/** The better verdicts, best first by the round-aligned ratio (a raw median can mix the machine's
+ * modes when arms ran in different rounds). */
 export const promising = (vs: readonly Verdict[], higher = false): Verdict[] =>
-  vs.filter((v) => v.better).sort((a, b) => (higher ? b.median - a.median : a.median - b.median));
+  vs.filter((v) => v.better).sort((a, b) => (higher ? b.ratio - a.ratio : a.ratio - b.ratio));
 
 /** The winner among confirmed finalists (see the head of this file). */
 export function pickWinner(
@@ -205,16 +208,17 @@ export function pickWinner(
         .filter((r) => r.ok)
         .map((r) => (goal === 'speed' ? r.rssKb : (metric.higherIsBetter ? -1 : 1) * metricValue(metric, r))),
     );
+  // within 1% of the best by the aligned ratio
   const close = (v: Verdict) =>
     higher
-      ? v.median >= best.median - MIN_EFFECT * Math.abs(best.median)
-      : v.median <= best.median + MIN_EFFECT * Math.abs(best.median);
+      ? v.ratio >= best.ratio - MIN_EFFECT * Math.abs(best.ratio)
+      : v.ratio <= best.ratio + MIN_EFFECT * Math.abs(best.ratio);
   const equal = ok.filter((v) => close(v) || rankBetter(fig(best.arm), fig(v.arm), higher).p >= ALPHA);
   return equal.sort(
     (a, b) =>
       changesOf(a.arm) - changesOf(b.arm) ||
       other(a.arm) - other(b.arm) ||
-      (higher ? b.median - a.median : a.median - b.median),
+      (higher ? b.ratio - a.ratio : a.ratio - b.ratio),
   )[0];
 }
 

@@ -47,6 +47,21 @@ describe('decide', () => {
     const flat = runs.map((r) => ({ ...r, round: 0 }));
     expect(verdicts('speed', flat, 'base', ['fast'])[0]!.p).toBeGreaterThan(0.01);
   });
+  it('the winner by aligned ratio: raw medians of arms that ran in different rounds mislead', () => {
+    // `one` (0.80 of the base) ran all six rounds, half of them in the slow mode (level 3);
+    // `two` (0.84) ran four, three of them fast: its raw median 0.84 looks better than one's 1.6
+    const level = [1, 3, 1, 3, 1, 3];
+    const at = (arm: string, f: number, rounds: number[]) =>
+      rounds.map((r) => ({ ...run(arm, (level[r] as number) * f), round: r }));
+    const all = [0, 1, 2, 3, 4, 5];
+    const runs = [...at('base', 1, all), ...at('one', 0.8, all), ...at('two', 0.84, [0, 1, 2, 4])];
+    const v = verdicts('speed', runs, 'base', ['one', 'two']);
+    expect(v.map((x) => x.better)).toEqual([true, true]);
+    expect(v[1]!.median).toBeLessThan(v[0]!.median); // raw: two looks best
+    expect(promising(v).map((x) => x.arm)).toEqual(['one', 'two']);
+    // two is simpler, but neither within 1% of one nor equal to it by the rank test
+    expect(pickWinner('speed', runs, 'base', v, (id) => (id === 'two' ? 1 : 2))?.arm).toBe('one');
+  });
   it('a candidate with a failed run is out', () => {
     const runs = [...base, ...many('fast', [0.7, 0.7, 0.7, 0.7]), run('fast', Number.NaN, Number.NaN, false)];
     const [v] = verdicts('speed', runs, 'base', ['fast']);
