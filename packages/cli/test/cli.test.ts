@@ -30,7 +30,7 @@ describe('hakmem CLI', () => {
     });
     expect(front.boxes[0]!.tunables).toEqual([
       expect.objectContaining({ name: 'maxBlocks', type: 'int', default: 256, min: 8, max: 4096 }),
-      expect.objectContaining({ name: 'maxBytes', type: 'int', default: 262144, min: 4096, max: 16777216 }),
+      expect.objectContaining({ name: 'maxBytes', type: 'int', default: 524288, min: 4096, max: 16777216 }),
     ]);
     const block = l.slots.find((s) => s.slot === 'block')!.boxes[0]!;
     expect(block.requires).toEqual([]);
@@ -48,7 +48,7 @@ describe('hakmem CLI', () => {
     // the default variant runs every slot's default box
     expect(def.boxes).toEqual(Object.fromEntries(l.slots.map((s) => [s.slot, s.defaultBox])));
     expect(def.boxes).toMatchObject({ stats: 'off', purge: 'background', front: 'tcache', block: 'fast' });
-    expect(def.tunables.front).toEqual({ maxBlocks: 256, maxBytes: 262144 });
+    expect(def.tunables.front).toEqual({ maxBlocks: 256, maxBytes: 524288 });
     expect(typeof def.description).toBe('string');
   });
 

@@ -149,7 +149,7 @@ describe('generated C', () => {
     expect(defines.get('HK_CFG_SUPERSLAB_PREPARE_HUGE_POPULATE')).toBe('3');
     expect(defines.get('HK_BOX_STATS')).toBe('"off"');
     expect(defines.get('HK_CFG_FRONT_MAX_BLOCKS')).toBe('512');
-    expect(defines.get('HK_CFG_FRONT_MAX_BYTES')).toBe('262144');
+    expect(defines.get('HK_CFG_FRONT_MAX_BYTES')).toBe('524288');
     expect(defines.get('HK_CFG_REFILL_BATCH_BLOCKS')).toBe('64');
     expect(defines.get('HK_CFG_REFILL_BATCH_BYTES')).toBe('65536');
     expect(defines.get('HK_CFG_SUPERSLAB_RESERVE_CHUNKS')).toBe('0');
@@ -178,7 +178,7 @@ describe('generated C', () => {
     expect(json.version).toBe('0.1.0');
     expect(json.boxes.front).toEqual({ box: 'tcache', package: '@hakmem/front', version: '0.1.0' });
     expect(Object.keys(json.boxes)).toEqual([...SLOT_ORDER]);
-    expect(json.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
+    expect(json.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 524288 });
     expect(json.tunables.block).toEqual({ onInvalid: 'abort' });
     expect(json.compiler.cc).toBe('gcc');
     expect(json.compiler.cflags).toContain('-fvisibility=hidden');

@@ -24,7 +24,7 @@ describe('validateConfig', () => {
       rootDir: '/r',
     });
     const v = getVariant(c, 'default');
-    expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 262144 });
+    expect(v.tunables.front).toEqual({ maxBlocks: 512, maxBytes: 524288 });
     expect(v.tunables.block).toEqual({ onInvalid: 'report' });
     expect(v.tunables.large).toEqual({ cacheEntries: 16, cacheBytes: 33554432, guard: false, scrub: false });
     expect(v.tunables.stats).toEqual({});
