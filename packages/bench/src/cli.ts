@@ -108,7 +108,7 @@ export async function runBench(
           });
           const slot = raw.get(key(b.name, a)) as RawResult;
           if (r.ok) {
-            slot.samples.push(r.sample);
+            slot.samples.push({ ...r.sample, rep });
             progress.finishStep(label, `${fmtRate(r.sample.opsPerSec)} ops/s, ${fmtKb(r.sample.peakRssKb)}`);
           } else {
             slot.errors.push(r.error);

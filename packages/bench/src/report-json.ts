@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Allocator, AllocatorKind, Skipped } from './allocators.js';
 import type { InstructionCount } from './callgrind.js';
 import type { BenchLine, Sample } from './run.js';
-import { bestPeer, ratio, relativeSpread, spread } from './stats.js';
+import { bestPeer, median, ratio, relativeSpread, spread } from './stats.js';
 
 export const SCHEMA = 'hakmem-bench/1';
 
@@ -32,6 +32,8 @@ export interface RowSample {
   wallSeconds: number;
   userSeconds: number;
   sysSeconds: number;
+  /** the round it ran in (1-based), where known */
+  rep?: number;
 }
 
 export interface Row {
@@ -60,7 +62,8 @@ export interface Row {
   peakRssKb: number | null;
   peakRssKbMin: number | null;
   peakRssKbMax: number | null;
-  /** opsPerSec / best peer's (higher is better) */
+  /** against the best peer's throughput (higher is better): the median over the rounds of this
+   * round's opsPerSec / the best peer's (roundRatio), else opsPerSec / the best peer's */
   ratioToBestPeer: number | null;
   /** peakRssKb / best (lowest) peer's (lower is better) */
   rssRatioToBestPeer: number | null;
@@ -177,6 +180,22 @@ const rowSample = ({ result: _r, ...s }: Sample): RowSample => ({
   majorFaults: finiteOrNull(s.majorFaults),
 });
 
+/**
+ * The median over the rounds both ran of a's throughput / b's in the same round, or null when no
+ * round has both. A round runs every allocator back to back, so what moves the whole machine
+ * between rounds (this VM's CPUs share a cache in some rounds and not in others: 2-3x on the
+ * cross-thread benchmarks, every allocator alike) moves both figures and drops out of the ratio,
+ * where the ratio of the two medians can take them from different modes.
+ */
+export function roundRatio(a: readonly RowSample[], b: readonly RowSample[]): number | null {
+  const byRep = new Map(b.filter((s) => s.rep !== undefined && s.opsPerSec > 0).map((s) => [s.rep, s.opsPerSec]));
+  const r = a.flatMap((s) => {
+    const other = s.rep === undefined ? undefined : byRep.get(s.rep);
+    return other !== undefined && Number.isFinite(s.opsPerSec) ? [s.opsPerSec / other] : [];
+  });
+  return r.length > 0 ? median(r) : null;
+}
+
 /** Turn raw results into rows: medians, spreads, and ratios to the best peer of the same benchmark. */
 export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers: Record<string, BestPeers> } {
   const rows: Row[] = raw.map((r) => {
@@ -263,8 +282,11 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
         'lower',
       );
     bestPeers[bench] = best;
+    const bestRow = mine.find((r) => r.allocator === best.throughput?.name);
     for (const r of mine) {
-      r.ratioToBestPeer = ratio(r.opsPerSec, best.throughput?.value);
+      r.ratioToBestPeer =
+        (bestRow && r.opsPerSec !== null ? roundRatio(r.samples, bestRow.samples) : null) ??
+        ratio(r.opsPerSec, best.throughput?.value);
       r.rssRatioToBestPeer = ratio(r.peakRssKb, best.rss?.value);
       r.faultsRatioToBestPeer = ratio(r.faultsPerOp, best.faults?.value);
       if (r.instructionsPerOp !== undefined)

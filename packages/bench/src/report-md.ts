@@ -129,7 +129,8 @@ export function renderMarkdown(report: Report): string {
   out.push('# hakmem benchmarks', '', summaryLine(report), '');
   out.push(
     'Every allocator runs the same binaries as separate processes (hakmem variants and peers by `LD_PRELOAD`, glibc without), ' +
-      'interleaved; figures are medians, ratios are to the best peer (any non-hakmem allocator, glibc included) of the same run. ' +
+      'interleaved in rounds; figures are medians, ratios are to the best peer (any non-hakmem allocator, glibc included) of the same run, ' +
+      "throughput's as the median of each round's ratio (a change of the machine between rounds drops out). " +
       'The best peer is in bold.',
     '',
   );

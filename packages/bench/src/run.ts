@@ -40,6 +40,8 @@ export interface Sample {
   sysSeconds: number;
   /** the program's own line (its parameters and extra counters) */
   result: BenchLine;
+  /** the round it ran in (1-based): a round runs every allocator once, back to back */
+  rep?: number;
 }
 
 export type RunOutcome = { ok: true; sample: Sample } | { ok: false; error: string };

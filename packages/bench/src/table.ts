@@ -193,7 +193,7 @@ export function terminalTable(report: Report): string {
   let out = textTable(headers, rows, align, breaks);
   const reps = report.rows[0]?.reps ?? 0;
   const hardened = report.allocators.filter((a) => a.hardenedPeerOf).map((a) => a.name);
-  out += `\nmedian of ${reps} run${reps === 1 ? '' : 's'} each; ratios are to the best peer (non-hakmem allocator, glibc included${hardened.length > 0 ? `; not ${hardened.join(', ')}, compared with its hardened variant below` : ''}) in this run:\n`;
+  out += `\nmedian of ${reps} run${reps === 1 ? '' : 's'} each; ratios are to the best peer (non-hakmem allocator, glibc included${hardened.length > 0 ? `; not ${hardened.join(', ')}, compared with its hardened variant below` : ''}) in this run; throughput ratios are the median of each round's:\n`;
   out += 'throughput: higher is better; RSS, faults/op (minor page faults per op) and instructions: lower is better.\n';
   for (const n of unavailableNotes(report)) out += `instr/op under ${n.allocator}: n/a (${n.reason})\n`;
   for (const pair of report.hardenedPairs ?? []) {

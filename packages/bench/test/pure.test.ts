@@ -8,6 +8,7 @@ import { renderBar, Progress } from '../src/progress.js';
 import {
   buildReport,
   computeRows,
+  roundRatio,
   timelineOf,
   timestampName,
   type RawResult,
@@ -147,6 +148,28 @@ function fakeRaw(): { allocators: Allocator[]; raw: RawResult[] } {
 }
 
 describe('rows and ratios', () => {
+  it('throughput ratio per round: a machine that changes modes between rounds drops out', () => {
+    // rounds 1-3 in the fast mode (3x), 4 and 5 slow; hakmem 10% ahead of mimalloc in every round
+    const level = [3, 3, 3, 1, 1];
+    const runs = (name: string, kind: 'hakmem' | 'peer', f: number): RawResult => ({
+      benchmark: 'rounds',
+      allocator: alloc(name, kind),
+      reps: 5,
+      errors: [],
+      samples: level.map((l, i) => ({ ...sample(100 * l * f, 1000), rep: i + 1 })),
+    });
+    // mimalloc's first two rounds failed: its median comes from a slow round, hakmem's from a fast one
+    const mi = runs('mimalloc', 'peer', 1);
+    mi.samples.splice(0, 2);
+    const { rows } = computeRows([runs('hakmem-default', 'hakmem', 1.1), mi]);
+    const hk = rows.find((r) => r.allocator === 'hakmem-default');
+    expect(hk?.opsPerSec).toBeCloseTo(330);
+    expect(rows.find((r) => r.allocator === 'mimalloc')?.opsPerSec).toBeCloseTo(100);
+    expect(hk?.ratioToBestPeer).toBeCloseTo(1.1); // the ratio of the medians: 3.3
+    expect(roundRatio(hk?.samples ?? [], [])).toBeNull();
+    // samples without a round (older reports): the ratio of the medians, as before
+    expect(roundRatio([{ ...sample(1, 1), rep: undefined }], [{ ...sample(1, 1), rep: 1 }])).toBeNull();
+  });
   it('medians, spreads and ratios to the best peer per benchmark', () => {
     const { rows, bestPeers } = computeRows(fakeRaw().raw);
     const get = (b: string, a: string) => rows.find((r) => r.benchmark === b && r.allocator === a);
