@@ -284,9 +284,7 @@ export function computeRows(raw: readonly RawResult[]): { rows: Row[]; bestPeers
     bestPeers[bench] = best;
     const bestRow = mine.find((r) => r.allocator === best.throughput?.name);
     for (const r of mine) {
-      r.ratioToBestPeer =
-        (bestRow && r.opsPerSec !== null ? roundRatio(r.samples, bestRow.samples) : null) ??
-        ratio(r.opsPerSec, best.throughput?.value);
+      r.ratioToBestPeer = roundRatio(r.samples, bestRow?.samples ?? []) ?? ratio(r.opsPerSec, best.throughput?.value);
       r.rssRatioToBestPeer = ratio(r.peakRssKb, best.rss?.value);
       r.faultsRatioToBestPeer = ratio(r.faultsPerOp, best.faults?.value);
       if (r.instructionsPerOp !== undefined)

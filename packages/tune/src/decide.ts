@@ -179,7 +179,6 @@ export function verdicts(
   return out.map((v, i) => ({ ...v, better: v.better && rejected[i] === true }));
 }
 
-/** Screening survivors, best median first. */
 /** The better verdicts, best first by the round-aligned ratio (a raw median can mix the machine's
  * modes when arms ran in different rounds). */
 export const promising = (vs: readonly Verdict[], higher = false): Verdict[] =>
