@@ -1,6 +1,6 @@
 // Shared helpers for hakmem's native tests: locate the built variant, compile the C test
 // programs (cached), run programs with hakmem preloaded or linked, read HAKMEM_REPORT.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync, type ExecFileException } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   accessSync,
@@ -156,6 +156,42 @@ export function run(cmd: string, opts: RunOptions = {}): RunResult {
     timedOut: err?.code === 'ETIMEDOUT',
     report,
   };
+}
+
+/** run() without waiting, for programs that must run at the same time (no report, no input). */
+export function runAsync(cmd: string, opts: Pick<RunOptions, 'args' | 'env' | 'timeoutMs'> = {}): Promise<RunResult> {
+  const args = opts.args ?? [];
+  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const prefix = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v ?? ''}`);
+  return new Promise((done) => {
+    const child = execFile(
+      cmd,
+      args,
+      {
+        env: env as NodeJS.ProcessEnv,
+        timeout: opts.timeoutMs ?? 60_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 256 * 1024 * 1024,
+        encoding: 'utf8',
+      },
+      (err: ExecFileException | null, stdout, stderr) => {
+        // an exit status or a signal is the result; anything else (ENOENT) means it never ran
+        const startFailed = err !== null && typeof err.code === 'string';
+        done({
+          command: [...prefix, cmd, ...args].join(' '),
+          status: child.exitCode,
+          signal: child.signalCode,
+          pid: child.pid ?? 0,
+          stdout,
+          stderr,
+          error: startFailed ? err : undefined,
+          timedOut: err?.killed === true,
+          report: [],
+        });
+      },
+    );
+  });
 }
 
 /** Throws with the command, its status and output unless it exited 0. */

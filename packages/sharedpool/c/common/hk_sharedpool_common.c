@@ -111,23 +111,42 @@ static hk_slab_t *hk_pool_split(hk_chunk_t *ch, int cold) {
   return &ch->slabs[0];
 }
 
-/* A new chunk; when the OS refuses, what rests idle goes back (whole chunks, cached large
- * mappings) and the mapping is tried once more. The caller is a refill (its heap locked). */
-static hk_chunk_t *hk_pool_map_chunk(void) {
-  hk_chunk_t *ch = hk_superslab_chunk_new();
-  if (!ch) {
-    hk_pressure(1);
-    ch = hk_superslab_chunk_new();
+/* Lists in hand: purges and releases that took a list off the pool (hk_pool_take_all) and
+ * have not listed all of it again. A heap whose mapping failed waits for them (hk_pool_settle)
+ * and looks again: a background pass preempted with the resting slabs in hand made every refill
+ * of that moment map, and under an address-space limit fail (oom.c small, six runs at once on
+ * two cores: five got back a sixth to two thirds of their first round). */
+static uint32_t hk_pool_in_hand;
+static void hk_pool_hand(int d) { __atomic_fetch_add(&hk_pool_in_hand, (uint32_t)d, __ATOMIC_ACQ_REL); }
+
+/* Waits, at most a second, until nothing is in hand; returns 1 when something was. Bounded: a
+ * signal handler's malloc may interrupt its own thread's purge, and a fork child inherits the
+ * count of threads it does not have (hk_pool_rest_fork_child clears it). */
+static HK_COLD int hk_pool_settle(void) {
+  if (!__atomic_load_n(&hk_pool_in_hand, __ATOMIC_ACQUIRE)) return 0;
+  uint64_t until = hk_clock_ms() + 1000;
+  while (__atomic_load_n(&hk_pool_in_hand, __ATOMIC_ACQUIRE) && hk_clock_ms() < until) {
+    struct timespec ts = { 0, 100000 };
+    nanosleep(&ts, NULL);
   }
-  return ch;
+  return 1;
+}
+
+static void hk_pool_rest_fork_child(void) { __atomic_store_n(&hk_pool_in_hand, 0, __ATOMIC_RELAXED); }
+
+/* The OS refused a new chunk (the caller waited for lists in hand and looked again): what rests
+ * idle goes back (whole chunks, cached large mappings) and the mapping is tried once more. The
+ * caller is a refill (its heap locked). */
+static hk_chunk_t *hk_pool_map_pressed(void) {
+  hk_pressure(1);
+  return hk_superslab_chunk_new();
 }
 
 /* A slab for a heap: a free slab, resident then cold, before a whole chunk is split, so whole
  * chunks stay whole for the classes above 8 KiB (split first, under a short purge delay that
  * leaves most free slabs cold, they made those classes map new chunks round after round while
  * cold slabs waited: thread_reuse's address space crept by half in 30 rounds). */
-static hk_slab_t *hk_pool_take_slab(void) {
-  hk_purge_tick();
+static hk_slab_t *hk_pool_take_rested_slab(void) {
   for (int round = 0; round < 2; round++) {
     uint32_t id;
     if ((id = hk_pool_pop(HK_POOL_SLABS)) != 0) return hk_slab_from_id(id);
@@ -137,17 +156,26 @@ static hk_slab_t *hk_pool_take_slab(void) {
     if (round == 0) hk_orphans_reclaim(); /* takes the heaps lock: never under a pool lock */
   }
   uint32_t parked = hk_pool_unpark_any();
-  if (parked) return hk_pool_split(hk_pool_chunk_from_id(parked), 0);
-  hk_chunk_t *ch = hk_pool_map_chunk();
-  if (!ch) return NULL;
+  return parked ? hk_pool_split(hk_pool_chunk_from_id(parked), 0) : NULL;
+}
+
+static hk_slab_t *hk_pool_take_slab(void) {
+  hk_purge_tick();
+  hk_slab_t *s = hk_pool_take_rested_slab();
+  if (s) return s;
+  hk_chunk_t *ch = hk_superslab_chunk_new();
+  if (!ch) {
+    if (hk_pool_settle() && (s = hk_pool_take_rested_slab())) return s;
+    if (!(ch = hk_pool_map_pressed())) return NULL;
+  }
   ch->idle_since = hk_purge_stamp();
   /* its untouched pages are resident only in name: past the purge slot's capacity they are
    * listed cold, with no madvise, so they count against no keep rule */
   return hk_pool_split(ch, !hk_purge_keep(hk_pool_resident_slabs() + HK_SLABS_PER_CHUNK - 1));
 }
 
-static hk_chunk_t *hk_pool_take_chunk(uint32_t cls) {
-  hk_purge_tick();
+/* A whole chunk for class cls (HK_NUM_CLASSES and up: a large block's): parked for cls first. */
+static uint32_t hk_pool_take_rested_chunk(uint32_t cls) {
   uint32_t id = cls < HK_NUM_CLASSES ? hk_pool_unpark(cls) : 0;
   if (!id) id = hk_pool_pop(HK_POOL_CHUNKS);
   if (!id) id = hk_pool_pop(HK_POOL_CHUNKS_COLD);
@@ -156,7 +184,17 @@ static hk_chunk_t *hk_pool_take_chunk(uint32_t cls) {
     if (!(id = hk_pool_pop(HK_POOL_CHUNKS))) id = hk_pool_pop(HK_POOL_CHUNKS_COLD);
   }
   if (!id) id = hk_pool_unpark_any();
-  return id ? hk_pool_chunk_from_id(id) : hk_pool_map_chunk();
+  return id;
+}
+
+static hk_chunk_t *hk_pool_take_chunk(uint32_t cls) {
+  hk_purge_tick();
+  uint32_t id = hk_pool_take_rested_chunk(cls);
+  if (id) return hk_pool_chunk_from_id(id);
+  hk_chunk_t *ch = hk_superslab_chunk_new();
+  if (ch) return ch;
+  if (hk_pool_settle() && (id = hk_pool_take_rested_chunk(cls))) return hk_pool_chunk_from_id(id);
+  return hk_pool_map_pressed();
 }
 
 /* A resting slab's or chunk's pages back to the OS (the header page stays); returns the bytes. */
@@ -228,20 +266,19 @@ static void hk_pool_chain_add(int list, hk_pool_chain_t *c, uint32_t id) {
 /* Give back the pages of one resident list's members stamped before `before`; returns bytes. */
 static size_t hk_pool_purge_list(int list, uint64_t before) {
   hk_pool_chain_t keep = { 0, 0, 0 }, old = { 0, 0, 0 };
+  hk_pool_hand(1);
   /* the taken chain is ours alone: split it, each part in its order */
   for (uint32_t id = hk_pool_take_all(list), next; id; id = next) {
     next = hk_pool_next(list, id);
     hk_pool_chain_add(list, hk_pool_stamp_of(list, id) < before ? &old : &keep, id);
   }
   if (keep.n) hk_pool_push(list, keep.first, keep.last, keep.n); /* back first: others may want them */
-  if (!old.n) return 0;
   size_t bytes = 0;
-  for (uint32_t id = old.first;; id = hk_pool_next(list, id)) {
+  for (uint32_t id = old.first; id; id = id == old.last ? 0 : hk_pool_next(list, id))
     bytes += list == HK_POOL_SLABS ? hk_pool_decommit_slab(hk_slab_from_id(id))
                                    : hk_pool_decommit_chunk(hk_pool_chunk_from_id(id));
-    if (id == old.last) break;
-  }
-  hk_pool_push(list + 1, old.first, old.last, old.n); /* the cold list follows its resident one */
+  if (old.n) hk_pool_push(list + 1, old.first, old.last, old.n); /* the cold list follows its resident one */
+  hk_pool_hand(-1);
   return bytes;
 }
 
@@ -257,6 +294,7 @@ static int hk_pool_releasing;
 static size_t hk_pool_release(void) {
   if (!hk_pool_count(HK_POOL_CHUNKS_COLD) && hk_pool_count(HK_POOL_SLABS_COLD) < HK_SLABS_PER_CHUNK) return 0;
   if (__atomic_exchange_n(&hk_pool_releasing, 1, __ATOMIC_ACQUIRE)) return 0;
+  hk_pool_hand(1);
   hk_pool_chain_t whole = { 0, 0, 0 }, rest = { 0, 0, 0 };
   uint32_t slabs = hk_pool_take_all(HK_POOL_SLABS_COLD), id, next;
   for (id = slabs; id; id = hk_pool_next(HK_POOL_SLABS, id)) hk_chunk_of_slab(hk_slab_from_id(id))->tally = 0;
@@ -285,11 +323,13 @@ static size_t hk_pool_release(void) {
       n++;
     }
   }
+  hk_pool_hand(-1);
   __atomic_store_n(&hk_pool_releasing, 0, __ATOMIC_RELEASE);
   return n;
 }
 
 static size_t hk_pool_purge(uint64_t before) {
+  if (before == UINT64_MAX) hk_pool_settle(); /* everything (trim, pressure, a limit): with what a pass holds */
   hk_pool_unpark_old(before);
   size_t bytes = hk_pool_purge_list(HK_POOL_SLABS, before) + hk_pool_purge_list(HK_POOL_CHUNKS, before);
   hk_pool_release();

@@ -3,7 +3,8 @@
  * stamps, the purge of old resting memory, the release of chunks that rest whole). It defines
  * hk_pool_take_slab, hk_pool_take_chunk, hk_pool_give_slab, hk_pool_give_chunk and
  * hk_pool_purge of hk_sharedpool.h. A box defines the four lists — the functions below — plus
- * hk_sharedpool_init, the fork hooks and the probe. A list is a chain of ids (hk_slab_id, or
+ * hk_sharedpool_init, the fork hooks and the probe; its hk_sharedpool_reset_locks calls
+ * hk_pool_rest_fork_child. A list is a chain of ids (hk_slab_id, or
  * a chunk's number for the chunk lists) linked through each one's pool_next word, which the
  * box reads and writes with hk_pool_next / hk_pool_set_next (atomic: a stale reader of a
  * lock-free list may load it at any time). The base writes into no block. */
@@ -29,5 +30,6 @@ static uint32_t hk_pool_next(int list, uint32_t id);
 static void hk_pool_set_next(int list, uint32_t id, uint32_t next);
 static int64_t hk_pool_resident_slabs(void); /* resident resting slabs, a chunk counting as 32 */
 static int64_t hk_pool_parked_chunks(void);  /* resident whole chunks parked by class (not on a list) */
+static void hk_pool_rest_fork_child(void);   /* the base's state in a fork child (no other thread) */
 
 #endif

@@ -78,8 +78,9 @@ static int hk_pool_quiesce(void) {
   return 0;
 }
 
-/* No locks, so no lock hooks (the composer defines them empty): a fork in the middle of a CAS
- * loop leaves the stacks consistent. */
+/* No locks, so lock_all and unlock_all are left out (the composer defines them empty): a fork
+ * in the middle of a CAS loop leaves the stacks consistent. The child resets the base's state. */
+static void hk_sharedpool_reset_locks(void) { hk_pool_rest_fork_child(); }
 
 static int hk_sharedpool_probe(enum hk_sharedpool_probe p, int64_t arg, int64_t *out) {
   switch (p) {

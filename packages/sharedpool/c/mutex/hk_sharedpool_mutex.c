@@ -52,7 +52,10 @@ static int hk_pool_quiesce(void) { return 1; }
 
 static void hk_sharedpool_lock_all(void) { pthread_mutex_lock(&hk_pool_mutex); }
 static void hk_sharedpool_unlock_all(void) { pthread_mutex_unlock(&hk_pool_mutex); }
-static void hk_sharedpool_reset_locks(void) { pthread_mutex_init(&hk_pool_mutex, NULL); }
+static void hk_sharedpool_reset_locks(void) {
+  pthread_mutex_init(&hk_pool_mutex, NULL);
+  hk_pool_rest_fork_child();
+}
 
 /* Two of the pool's counts, summed under its lock. */
 static int64_t hk_pool_counts_sum(int a, int b) {
