@@ -17,14 +17,13 @@
  *  - Lock-free links and counters (`remote`, `pool_next`, the pool heads and counts, the
  *    orphan list head) are only accessed atomically.
  *  - Owner-only fields (a slab's free, free_count, used, bump, next, prev, where,
- *    decommitted; a heap's `refill_area`) change only while the heap is entered: by its
- *    thread for the whole of a refill slow path (refill, drain, thread-exit flush: `busy`),
- *    or held by another thread under hk_heaps_lock (`held`: the reclaimer of an orphan heap,
- *    fork's prepare handler, the consistency check; hk_heap.c's heap lock). Fork's prepare
- *    holds every heap, so a child never inherits a heap in the middle of a change: a child
+ *    decommitted; a heap's `refill_area`) change only under the heap's `lock`,
+ *    which its thread holds for the whole of a refill slow path (refill, drain, thread-exit
+ *    flush) and which the reclaimer of an orphan heap holds too. Fork's prepare handler takes
+ *    every heap's lock, so a child never inherits a heap in the middle of a change: a child
  *    that adopted a heap a thread was changing (a slab whose free list had advanced but not
  *    its count) is the `lean` fork crash this rule closes. The hit paths (the front's pop and
- *    push) touch only thread-local state and never enter.
+ *    push) touch only thread-local state and never take it.
  *  - Heap-list fields (`next_all`, `next_orphan`, `state`) change only under hk_heaps_lock.
  *    Introspection (hk_usage.c) walks every heap without any lock: the list head is published
  *    with a release store (a heap's `next_all` never changes after), and `state` is stored and
@@ -111,8 +110,7 @@ typedef struct hk_heap {
   /* the remote slot's channel: blocks other threads handed back, in HK_REMOTE_LANES stacks so
    * the owner's walk of them has that many cache misses in flight (remote/common) */
   void *remote[HK_REMOTE_LANES]; /* the whole first line: senders contend on nothing else */
-  uint32_t busy;                 /* 1 while the owner thread changes the slabs below (it alone writes it) */
-  uint32_t held;                 /* 1 while another thread holds the heap (hk_heap.c's heap lock) */
+  hk_lock_t lock;                /* held while the slabs below change (see the rule at the top) */
   /* The refill slot's per-heap state, shaped by its box (refill's slabs base: the current,
    * partial and spare slabs of each class, hk_refill_slabs.h); the core never reads it. */
   void *refill_area[HK_REFILL_AREA_WORDS];
@@ -121,7 +119,7 @@ typedef struct hk_heap {
   uint32_t state;
 } hk_heap_t;
 
-_Static_assert(offsetof(hk_heap_t, busy) == HK_CACHE_LINE, "the remote lanes fill the heap's first line");
+_Static_assert(offsetof(hk_heap_t, lock) == HK_CACHE_LINE, "the remote lanes fill the heap's first line");
 
 static inline hk_chunk_t *hk_chunk_of(uintptr_t a) { return (hk_chunk_t *)(a & ~(uintptr_t)(HK_CHUNK_SIZE - 1)); }
 /* The descriptor line for address a: one per 64 KiB of the chunk, with no load. A chunk of

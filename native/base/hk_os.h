@@ -108,16 +108,6 @@ static inline uint64_t hk_os_ticks(void) {
 #endif
 }
 
-/* membarrier(2) by number: a full barrier run on every CPU that runs a thread of this process
- * (PRIVATE_EXPEDITED, an IPI to those CPUs), after registering once per process (a fork
- * child inherits the registration). 0 when the kernel, a seccomp filter or an emulator
- * refuses: callers then fence on their own side. No allocation. */
-enum { HK_MEMBARRIER_PRIVATE_EXPEDITED = 8, HK_MEMBARRIER_REGISTER_PRIVATE_EXPEDITED = 16 };
-static int hk_os_membarrier_register(void) {
-  return syscall(SYS_membarrier, HK_MEMBARRIER_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0;
-}
-static int hk_os_membarrier(void) { return syscall(SYS_membarrier, HK_MEMBARRIER_PRIVATE_EXPEDITED, 0, 0) == 0; }
-
 /* Wait while *w == v (a private futex; a signal or a spurious wake returns early: callers loop),
  * and wake one waiter. No allocation; Linux's futex(2) by number (FUTEX_WAIT/WAKE_PRIVATE). */
 static void hk_os_wait(uint32_t *w, uint32_t v) { syscall(SYS_futex, w, 128 /* WAIT|PRIVATE */, v, NULL, NULL, 0); }

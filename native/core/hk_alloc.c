@@ -22,9 +22,9 @@ static HK_NOINLINE void *hk_malloc_miss(uint32_t cls, size_t n) {
   }
   uint64_t t0 = hk_stats_clock();
   hk_remote_flush(); /* blocks this thread holds for other heaps go first (no lock held) */
-  hk_heap_enter(h);  /* no locked instruction: see the heap lock in hk_heap.c */
+  hk_lock(&h->lock); /* uncontended but for a fork's prepare: see hk_layout.h */
   void *p = hk_refill(h, cls);
-  hk_heap_leave(h);
+  hk_unlock(&h->lock);
   hk_purge_unlocked();
   hk_stats_time(HAKMEM_EV_REFILL, cls, t0);
   hk_stats_count(HAKMEM_EV_MALLOC_MISS, cls, 1);

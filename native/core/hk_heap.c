@@ -2,10 +2,11 @@
  * exit (its cache flushed, its heap left for the next thread to adopt), reclaiming what
  * exited threads left, and fork (the child adopts every heap whose thread it does not have).
  *
- * Lock order: a purge box's pass lock (purge/background), hk_heaps_lock, then a heap (its
- * owner's entry or another thread's hold, below), then the pool's and the large cache's locks.
- * A thread inside its own heap (a refill) that wants hk_heaps_lock (to reclaim orphans) only
- * tries it, since fork's prepare holds hk_heaps_lock while it waits for every heap. */
+ * Lock order: a purge box's pass lock (purge/background), hk_heaps_lock, then a heap's lock,
+ * then the pool's and the large cache's locks.
+ * A thread that holds its own heap's lock (a refill) and wants hk_heaps_lock (to reclaim
+ * orphans) only tries it, since fork's prepare holds hk_heaps_lock while it waits for every
+ * heap's lock. */
 
 static hk_lock_t hk_heaps_lock = HK_LOCK_INIT; /* guards the lists below */
 static hk_heap_t *hk_heaps_all;                /* every heap ever made */
@@ -16,51 +17,6 @@ static __thread int hk_init_running;           /* this thread is running the ini
 static int hk_fork_handlers;                   /* pthread_atfork was called (once) */
 static pthread_key_t hk_thread_key;
 static int hk_thread_key_ready;
-
-/* ---- the heap lock: free for the owner thread, a barrier for any other ----
- * A heap's slabs change on its thread's slow paths (a miss, a drain, the exit flush: one
- * operation in tens) and elsewhere only under hk_heaps_lock (fork's prepare, an orphan's
- * reclaimer, the consistency check). A locked exchange on every slow path drained the store
- * buffer behind the program's own stores: 93% of hk_malloc_miss's samples in mid_large_mt
- * (12% of the run). So the owner stores `busy` and loads `held`, no locked instruction; a
- * holder stores `held`, has membarrier(2) run a full barrier on every CPU running a thread of
- * ours, then waits for `busy` to clear: either the owner's store is visible to the holder, or
- * `held` is visible to the owner's load (Dekker's handshake, the owner's fence paid by the
- * rare side). Where membarrier is refused the owner fences itself (hk_heap_fenced). Release
- * and acquire on both flags order the changes (and show ThreadSanitizer the edges). */
-static int hk_heap_fenced; /* membarrier refused: the owner pays a full fence */
-
-static HK_COLD void hk_heap_lock_init(void) { hk_heap_fenced = !hk_os_membarrier_register(); }
-
-/* SLOW PATH, owner thread only. Budget: a store, a load and a branch; no locked instruction. */
-static inline void hk_heap_enter(hk_heap_t *h) {
-  for (;;) {
-    __atomic_store_n(&h->busy, 1, __ATOMIC_RELAXED);
-    if (HK_UNLIKELY(hk_heap_fenced)) __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    else __atomic_signal_fence(__ATOMIC_SEQ_CST); /* the store stays before the load: a holder's membarrier fences */
-    if (HK_LIKELY(!__atomic_load_n(&h->held, __ATOMIC_ACQUIRE))) return;
-    __atomic_store_n(&h->busy, 0, __ATOMIC_RELEASE);
-    while (__atomic_load_n(&h->held, __ATOMIC_ACQUIRE)) sched_yield();
-  }
-}
-static inline void hk_heap_leave(hk_heap_t *h) { __atomic_store_n(&h->busy, 0, __ATOMIC_RELEASE); }
-
-/* Any other thread, under hk_heaps_lock (so one holder at a time). Every heap at once pays one
- * barrier (fork's prepare, the check); an orphan has no owner to wait for (hk_heaps_lock
- * orders its last owner's changes before us) and needs none. */
-static void hk_heap_hold_mark(hk_heap_t *h) { __atomic_store_n(&h->held, 1, __ATOMIC_SEQ_CST); }
-static void hk_heap_hold_wait(hk_heap_t *h) {
-  while (__atomic_load_n(&h->busy, __ATOMIC_ACQUIRE)) sched_yield();
-}
-static void hk_heaps_hold_all(void) {
-  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_heap_hold_mark(h);
-  if (!hk_heap_fenced) hk_os_membarrier(); /* registered at init: it cannot be refused now */
-  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_heap_hold_wait(h);
-}
-static void hk_heap_unhold(hk_heap_t *h) { __atomic_store_n(&h->held, 0, __ATOMIC_RELEASE); }
-static void hk_heaps_unhold_all(void) {
-  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_heap_unhold(h);
-}
 
 static void hk_thread_exit(void *arg);
 static void hk_fork_prepare(void);
@@ -101,7 +57,6 @@ static HK_COLD void hk_init_slow(void) {
   int expected = 0;
   if (__atomic_compare_exchange_n(&hk_init_state, &expected, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
     hk_options_read(); /* runtime tunables first: the init hooks read them */
-    hk_heap_lock_init();
     hk_slots_init();
     hk_init_running = 1;
     if (pthread_key_create(&hk_thread_key, hk_thread_exit) == 0)
@@ -145,9 +100,9 @@ static HK_NOINLINE hk_heap_t *hk_thread_start(void) {
 
 /* The calling thread's front back to its heap's slabs, then the heap's empty slabs back. */
 static void hk_heap_flush(hk_heap_t *h) {
-  hk_heap_enter(h);
+  hk_lock(&h->lock);
   hk_refill_flush(h);
-  hk_heap_leave(h);
+  hk_unlock(&h->lock);
 }
 
 static void hk_thread_exit(void *arg) {
@@ -174,9 +129,9 @@ static void hk_thread_exit(void *arg) {
 static void hk_orphans_trim(int all) {
   for (hk_heap_t *h = hk_heaps_orphans; h; h = h->next_orphan)
     if (all || hk_remote_pending(h)) {
-      hk_heap_hold_mark(h); /* an orphan: no owner, no barrier */
+      hk_lock(&h->lock);
       hk_refill_trim(h);
-      hk_heap_unhold(h);
+      hk_unlock(&h->lock);
     }
 }
 
@@ -225,9 +180,9 @@ static void hk_pressure(int heap_locked) {
 }
 
 static HK_NOINLINE void hk_heap_drain(hk_heap_t *h, uint32_t cls) {
-  hk_heap_enter(h);
+  hk_lock(&h->lock);
   hk_refill_drain(h, cls);
-  hk_heap_leave(h);
+  hk_unlock(&h->lock);
 }
 
 /* Fork waits until no heap is in the middle of a change, then holds every lock, so the child
@@ -237,13 +192,13 @@ static void hk_fork_prepare(void) {
   hk_init();
   hk_slots_fork_prepare();
   hk_lock(&hk_heaps_lock);
-  hk_heaps_hold_all();
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_lock(&h->lock);
   hk_slots_lock_all();
 }
 
 static void hk_fork_parent(void) {
   hk_slots_unlock_all();
-  hk_heaps_unhold_all();
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) hk_unlock(&h->lock);
   hk_unlock(&hk_heaps_lock);
   hk_slots_fork_parent();
 }
@@ -253,8 +208,7 @@ static void hk_fork_parent(void) {
 static void hk_fork_child(void) {
   hk_slots_reset_locks();
   for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
-    __atomic_store_n(&h->busy, 0, __ATOMIC_RELAXED);
-    __atomic_store_n(&h->held, 0, __ATOMIC_RELAXED);
+    hk_lock_reset(&h->lock);
     if (h->state == HK_HEAP_ACTIVE && h != hk_tls_heap) {
       __atomic_store_n(&h->state, HK_HEAP_ORPHAN, __ATOMIC_RELAXED);
       h->next_orphan = hk_heaps_orphans;
@@ -274,9 +228,11 @@ __attribute__((constructor)) static void hk_init_at_load(void) { hk_init(); }
 static int64_t hk_heaps_check(void) {
   int64_t bad = 0;
   hk_lock(&hk_heaps_lock);
-  hk_heaps_hold_all();
-  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) bad += hk_refill_check(h);
-  hk_heaps_unhold_all();
+  for (hk_heap_t *h = hk_heaps_all; h; h = h->next_all) {
+    hk_lock(&h->lock);
+    bad += hk_refill_check(h);
+    hk_unlock(&h->lock);
+  }
   hk_unlock(&hk_heaps_lock);
   return bad;
 }

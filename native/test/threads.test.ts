@@ -2,7 +2,7 @@
 // fork() under concurrent allocation (children use and check what they inherit), and
 // shared-slot realloc stress. `pnpm soak` loops the same programs for minutes per variant.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildProgram, describeRun, expectSuccess, requireLibrary, run, runTestProgram, variant } from './helpers.js';
+import { requireLibrary, runTestProgram, variant } from './helpers.js';
 import { ensureVariant } from './reliability/variants.js';
 
 const modes = [
@@ -61,22 +61,6 @@ describe('threads', () => {
     const r = runTestProgram('fork_heaps.c', 'preload', { args: [String(forks), '2'], timeoutMs: 220_000 });
     expect(r.stdout).toMatch(new RegExp(`forks=${forks} failed=0`));
   });
-
-  // The heap lock's other half (native/core/hk_heap.c): where membarrier(2) is refused (a
-  // seccomp filter, as some containers and emulators have), the owner fences on each slow
-  // path instead, and fork's prepare must still find every heap between changes. Once, on the
-  // default variant: the core's lock is the same in every variant.
-  if (variant === 'default')
-    it('300 forks during refills with membarrier refused (seccomp): the owner fences, children inherit consistent heaps', {
-      timeout: 240_000,
-    }, () => {
-      const launcher = buildProgram('no_membarrier.c', { mode: 'plain' });
-      const bin = buildProgram('fork_heaps.c', { mode: 'plain' });
-      const r = expectSuccess(run(launcher, { args: [bin, '300', '2'], preload: true, timeoutMs: 220_000 }));
-      expect(r.stdout, describeRun(r)).toMatch(/^membarrier refused$/m);
-      expect(r.stdout, describeRun(r)).toMatch(/forks=300 failed=0/);
-      expect(r.stdout, describeRun(r)).toMatch(/^ok \d+ checks$/m);
-    });
 
   it('realloc/malloc/calloc/memalign stress against shadow copies, hakmem preloaded (realloc_stress.c)', {
     timeout: 240_000,

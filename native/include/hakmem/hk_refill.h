@@ -2,7 +2,7 @@
  * takes from the current slab (its free list, then fresh memory by bump pointer, no memset),
  * then partial slabs, then the blocks other threads handed back (hk_core_remote_collect: the
  * remote slot is a later one, reached through the core, hk_services.h), then the shared pool.
- * Every function below except the probe is called with the heap entered (the core does it: see
+ * Every function below except the probe is called with h->lock held (the core takes it: see
  * the access rule in hk_layout.h), so a box never locks; it may call hk_orphans_reclaim. */
 #ifndef HK_SLOT_REFILL_H
 #define HK_SLOT_REFILL_H
