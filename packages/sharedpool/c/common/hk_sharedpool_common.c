@@ -113,23 +113,23 @@ static hk_slab_t *hk_pool_split(hk_chunk_t *ch, int cold) {
 
 /* Lists in hand: purges and releases that took a list off the pool (hk_pool_take_all) and
  * have not listed all of it again. A heap whose mapping failed waits for them (hk_pool_settle)
- * and looks again: a background pass preempted with the resting slabs in hand made every refill
+ * and looks again, whether it waited or not (a pass may have listed them between its look and
+ * its mapping): a background pass preempted with the resting slabs in hand made every refill
  * of that moment map, and under an address-space limit fail (oom.c small, six runs at once on
  * two cores: five got back a sixth to two thirds of their first round). */
 static uint32_t hk_pool_in_hand;
 static void hk_pool_hand(int d) { __atomic_fetch_add(&hk_pool_in_hand, (uint32_t)d, __ATOMIC_ACQ_REL); }
 
-/* Waits, at most a second, until nothing is in hand; returns 1 when something was. Bounded: a
- * signal handler's malloc may interrupt its own thread's purge, and a fork child inherits the
- * count of threads it does not have (hk_pool_rest_fork_child clears it). */
-static HK_COLD int hk_pool_settle(void) {
-  if (!__atomic_load_n(&hk_pool_in_hand, __ATOMIC_ACQUIRE)) return 0;
+/* Waits, at most a second, until nothing is in hand. Bounded: a signal handler's malloc may
+ * interrupt its own thread's purge, and a fork child inherits the count of threads it does not
+ * have (hk_pool_rest_fork_child clears it). */
+static HK_COLD void hk_pool_settle(void) {
+  if (!__atomic_load_n(&hk_pool_in_hand, __ATOMIC_ACQUIRE)) return;
   uint64_t until = hk_clock_ms() + 1000;
   while (__atomic_load_n(&hk_pool_in_hand, __ATOMIC_ACQUIRE) && hk_clock_ms() < until) {
     struct timespec ts = { 0, 100000 };
     nanosleep(&ts, NULL);
   }
-  return 1;
 }
 
 static void hk_pool_rest_fork_child(void) { __atomic_store_n(&hk_pool_in_hand, 0, __ATOMIC_RELAXED); }
@@ -165,7 +165,8 @@ static hk_slab_t *hk_pool_take_slab(void) {
   if (s) return s;
   hk_chunk_t *ch = hk_superslab_chunk_new();
   if (!ch) {
-    if (hk_pool_settle() && (s = hk_pool_take_rested_slab())) return s;
+    hk_pool_settle();
+    if ((s = hk_pool_take_rested_slab())) return s;
     if (!(ch = hk_pool_map_pressed())) return NULL;
   }
   ch->idle_since = hk_purge_stamp();
@@ -193,7 +194,8 @@ static hk_chunk_t *hk_pool_take_chunk(uint32_t cls) {
   if (id) return hk_pool_chunk_from_id(id);
   hk_chunk_t *ch = hk_superslab_chunk_new();
   if (ch) return ch;
-  if (hk_pool_settle() && (id = hk_pool_take_rested_chunk(cls))) return hk_pool_chunk_from_id(id);
+  hk_pool_settle();
+  if ((id = hk_pool_take_rested_chunk(cls))) return hk_pool_chunk_from_id(id);
   return hk_pool_map_pressed();
 }
 
