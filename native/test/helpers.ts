@@ -118,6 +118,15 @@ export function describeRun(r: RunResult): string {
     .join('\n');
 }
 
+/** The environment as a child gets it: undefined entries removed (so an option can unset one). */
+function childEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined));
+}
+
+/** The variables a run sets, as they are written before its command. */
+const envWords = (env: Record<string, string | undefined> = {}): string[] =>
+  Object.entries(env).map(([k, v]) => `${k}=${v ?? ''}`);
+
 export function run(cmd: string, opts: RunOptions = {}): RunResult {
   const args = opts.args ?? [];
   const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
@@ -127,10 +136,9 @@ export function run(cmd: string, opts: RunOptions = {}): RunResult {
     reportDir = makeTempDir('report');
     env.HAKMEM_REPORT = join(reportDir, 'report.txt');
   }
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const res = spawnSync(cmd, args, {
     cwd: opts.cwd,
-    env: env as NodeJS.ProcessEnv,
+    env: childEnv(env),
     input: opts.input,
     timeout: opts.timeoutMs ?? 60_000,
     killSignal: 'SIGKILL',
@@ -142,7 +150,7 @@ export function run(cmd: string, opts: RunOptions = {}): RunResult {
   const prefix = [
     opts.preload ? `LD_PRELOAD=${libPath}` : '',
     opts.report ? 'HAKMEM_REPORT=<tmp>' : '',
-    ...Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v ?? ''}`),
+    ...envWords(opts.env),
   ].filter(Boolean);
   const err = res.error as (Error & { code?: string }) | undefined;
   return {
@@ -161,15 +169,12 @@ export function run(cmd: string, opts: RunOptions = {}): RunResult {
 /** run() without waiting, for programs that must run at the same time (no report, no input). */
 export function runAsync(cmd: string, opts: Pick<RunOptions, 'args' | 'env' | 'timeoutMs'> = {}): Promise<RunResult> {
   const args = opts.args ?? [];
-  const env: Record<string, string | undefined> = { ...process.env, ...opts.env };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  const prefix = Object.entries(opts.env ?? {}).map(([k, v]) => `${k}=${v ?? ''}`);
   return new Promise((done) => {
     const child = execFile(
       cmd,
       args,
       {
-        env: env as NodeJS.ProcessEnv,
+        env: childEnv({ ...process.env, ...opts.env }),
         timeout: opts.timeoutMs ?? 60_000,
         killSignal: 'SIGKILL',
         maxBuffer: 256 * 1024 * 1024,
@@ -179,7 +184,7 @@ export function runAsync(cmd: string, opts: Pick<RunOptions, 'args' | 'env' | 't
         // an exit status or a signal is the result; anything else (ENOENT) means it never ran
         const startFailed = err !== null && typeof err.code === 'string';
         done({
-          command: [...prefix, cmd, ...args].join(' '),
+          command: [...envWords(opts.env), cmd, ...args].join(' '),
           status: child.exitCode,
           signal: child.signalCode,
           pid: child.pid ?? 0,

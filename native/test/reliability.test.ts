@@ -21,7 +21,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, cDir, describeRun, runAsync } from './helpers.js';
-import { ensureVariant, expectProgramOk, reliabilityDir, runPreloaded, variantNames } from './reliability/variants.js';
+import {
+  ensureVariant,
+  expectProgramOk,
+  preloadEnv,
+  reliabilityDir,
+  runPreloaded,
+  variantNames,
+} from './reliability/variants.js';
 
 const prog = (name: string) => buildProgram(join(reliabilityDir, `${name}.c`), { mode: 'plain' });
 const names = variantNames();
@@ -87,7 +94,7 @@ describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => 
       timeout: 150_000,
     }, async () => {
       const v = ensureVariant(name);
-      const env = { HK_TEST_ALLOW_GLIBC: undefined, LD_PRELOAD: v.lib, HAKMEM_PURGE_DELAY_MS: '5' };
+      const env = preloadEnv(v.lib, { HAKMEM_PURGE_DELAY_MS: '5' });
       const runs = await Promise.all(
         Array.from({ length: 6 }, () => runAsync(prog('oom'), { args: ['small', '192'], env, timeoutMs: 120_000 })),
       );

@@ -305,13 +305,17 @@ export interface ServedOptions extends RunOptions {
 }
 
 /** Runs a plain program with dist/<v>/libhakmem.so preloaded. */
+/** The environment of a program run with `lib` preloaded (hk_test.h's glibc escape unset). */
+export function preloadEnv(
+  lib: string,
+  env: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
+  return { HK_TEST_ALLOW_GLIBC: undefined, ...env, LD_PRELOAD: lib };
+}
+
 export function runPreloaded(v: VariantInfo | string, bin: string, opts: ServedOptions = {}): RunResult {
   const lib = typeof v === 'string' ? v : v.lib;
-  const r = run(bin, {
-    ...opts,
-    report: opts.requireReport ?? opts.report,
-    env: { HK_TEST_ALLOW_GLIBC: undefined, ...opts.env, LD_PRELOAD: lib },
-  });
+  const r = run(bin, { ...opts, report: opts.requireReport ?? opts.report, env: preloadEnv(lib, opts.env) });
   // The report line is written at exit; a failed run is explained by the caller's status check.
   if (opts.requireReport && typeof v !== 'string' && r.status === 0) {
     const line = r.report.find((l) => l.pid === r.pid);
