@@ -1,6 +1,6 @@
 // C++ operator new/delete (plain, sized, aligned, nothrow) and STL workloads (native/test/c/cxx.cc).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requireLibrary, runTestProgram } from './helpers.js';
+import { inBoxCover, requireLibrary, runTestProgram } from './helpers.js';
 
 describe('C++ operators (cxx.cc)', () => {
   beforeAll(() => {
@@ -12,8 +12,10 @@ describe('C++ operators (cxx.cc)', () => {
     expect(r.checks).toBeGreaterThan(10_000);
   });
 
-  it('passes with hakmem linked (-lhakmem)', { timeout: 180_000 }, () => {
-    const r = runTestProgram('cxx.cc', 'direct');
-    expect(r.checks).toBeGreaterThan(10_000);
-  });
+  // Linked, on the box cover's variants only, as api.test.ts.
+  if (inBoxCover)
+    it('passes with hakmem linked (-lhakmem)', { timeout: 180_000 }, () => {
+      const r = runTestProgram('cxx.cc', 'direct');
+      expect(r.checks).toBeGreaterThan(10_000);
+    });
 });

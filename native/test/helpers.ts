@@ -23,6 +23,10 @@ export const cDir = join(testDir, 'c');
 export const repoRoot = resolve(testDir, '..', '..');
 export const variant = process.env.HAKMEM_TEST_VARIANT || 'default';
 export const distDir = join(repoRoot, 'dist', variant);
+/** Whether the variant is in the box cover (vitest.matrix.config.ts sets HK_TEST_COVER=0 off
+ * it): the checks whose outcome a box, not a tunable, decides (linking instead of preloading)
+ * run there only. Unset (the `native` project, a file run alone): in. */
+export const inBoxCover = process.env.HK_TEST_COVER !== '0';
 export const libPath = join(distDir, 'libhakmem.so');
 export const staticLibPath = join(distDir, 'libhakmem.a');
 export const pcPath = join(distDir, 'hakmem.pc');

@@ -1,6 +1,7 @@
 // Real programs under LD_PRELOAD=libhakmem.so: python3, git, node and gcc must behave exactly
 // as they do under glibc malloc, and HAKMEM_REPORT must show that hakmem served them.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,6 +13,7 @@ import {
   findExecutable,
   makeTempDir,
   removeDir,
+  repoRoot,
   requireLibrary,
   run,
 } from './helpers.js';
@@ -29,6 +31,27 @@ function underHakmem(cmd: string, opts: RunOptions = {}): RunResult {
 /** The same command under glibc malloc, as the reference. */
 function underGlibc(cmd: string, opts: RunOptions = {}): RunResult {
   return expectSuccess(run(cmd, { timeoutMs: TIMEOUT - 10_000, ...opts, preload: false, report: false }));
+}
+
+/**
+ * What `compute` (a run under glibc) gives for this executable and these inputs: computed once
+ * and kept in .hakmem/reference/, as every variant's project compares with the same glibc run.
+ * The key holds the executable's size and time, so an upgraded program is run again.
+ */
+function glibcReference(exe: string, inputs: string[], compute: () => string): string {
+  const st = statSync(exe);
+  const key = createHash('sha256')
+    .update([exe, st.size, st.mtimeMs, ...inputs].join('\0'))
+    .digest('hex');
+  const dir = join(repoRoot, '.hakmem', 'reference');
+  const file = join(dir, key);
+  if (existsSync(file)) return readFileSync(file, 'utf8');
+  const value = compute();
+  mkdirSync(dir, { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, value);
+  renameSync(tmp, file); // parallel projects never read half a file
+  return value;
 }
 
 beforeAll(() => {
@@ -135,10 +158,10 @@ describe('real programs under LD_PRELOAD', () => {
     const script = join(work, 'alloc.py');
     writeFileSync(script, PY_SCRIPT);
     const env = { PYTHONMALLOC: 'malloc', PYTHONHASHSEED: '0' };
-    const ref = underGlibc(exe, { args: [script], env });
+    const ref = glibcReference(exe, [PY_SCRIPT], () => underGlibc(exe, { args: [script], env }).stdout);
     const got = underHakmem(exe, { args: [script], env });
     expect(got.stdout).toMatch(/^ok 150000 \d+ [0-9a-f]{64}\n$/);
-    expect(got.stdout).toBe(ref.stdout);
+    expect(got.stdout).toBe(ref);
   });
 
   const git = findExecutable('git');
@@ -204,7 +227,9 @@ describe('real programs under LD_PRELOAD', () => {
       return g('rev-parse', 'HEAD').stdout.trim();
     };
 
-    const refHead = makeRepo(join(work, 'git-glibc'), underGlibc);
+    const refHead = glibcReference(git!, [makeRepo.toString(), JSON.stringify([cfg, env])], () =>
+      makeRepo(join(work, 'git-glibc'), underGlibc),
+    );
     const head = makeRepo(join(work, 'git-hakmem'), underHakmem);
     expect(head).toMatch(/^[0-9a-f]{40}$/);
     expect(head).toBe(refHead);
@@ -215,10 +240,10 @@ describe('real programs under LD_PRELOAD', () => {
     const script = join(work, 'alloc.js');
     writeFileSync(script, NODE_SCRIPT);
     const env = { NODE_OPTIONS: undefined };
-    const ref = underGlibc(node!, { args: [script], env });
+    const ref = glibcReference(node!, [NODE_SCRIPT], () => underGlibc(node!, { args: [script], env }).stdout);
     const got = underHakmem(node!, { args: [script], env });
     expect(got.stdout).toMatch(/^ok 200000 \d+ \d+ \d+ [0-9a-f]{64}\n$/);
-    expect(got.stdout).toBe(ref.stdout);
+    expect(got.stdout).toBe(ref);
   });
 
   const gcc = findExecutable('gcc');
@@ -228,7 +253,10 @@ describe('real programs under LD_PRELOAD', () => {
     const src = join(dir, 'prog.c');
     writeFileSync(src, GCC_SOURCE);
     const cflags = ['-O2', '-Wall', '-c', 'prog.c'];
-    underGlibc(gcc!, { args: [...cflags, '-o', 'ref.o'], cwd: dir });
+    const refObject = glibcReference(gcc!, [GCC_SOURCE, ...cflags], () => {
+      underGlibc(gcc!, { args: [...cflags, '-o', 'ref.o'], cwd: dir });
+      return readFileSync(join(dir, 'ref.o')).toString('base64');
+    });
     const compile = underHakmem(gcc!, { args: [...cflags, '-o', 'hk.o'], cwd: dir });
     // The driver's children (cc1, as) inherit LD_PRELOAD and report too.
     expect(compile.report.length, describeRun(compile)).toBeGreaterThanOrEqual(3);
@@ -236,7 +264,7 @@ describe('real programs under LD_PRELOAD', () => {
       compile.report.every((l) => l.chunks > 0),
       describeRun(compile),
     ).toBe(true);
-    const ref = readFileSync(join(dir, 'ref.o'));
+    const ref = Buffer.from(refObject, 'base64');
     const got = readFileSync(join(dir, 'hk.o'));
     expect(got.length).toBeGreaterThan(0);
     expect(got.equals(ref), 'gcc under hakmem produced different object code').toBe(true);

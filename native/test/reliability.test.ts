@@ -1,10 +1,11 @@
 // Fork and threads, out of memory, and memory returned to the OS, for every variant in
 // hakmem.config.ts (hakmem preloaded into plain builds of native/test/reliability/*.c and of
 // the existing c/churn.c):
-// - fork_exit.c: repeated fork() from the main thread and from a worker while four threads
-//   allocate, free and trade blocks; children (and grandchildren) allocate, run threads and
-//   exit(0) within a deadline, each writing its HAKMEM_REPORT line;
-// - c/churn.c: thousands of short-lived threads, VmRSS bounded;
+// - fork_exit.c (on the box cover's variants): repeated fork() from the main thread and from a
+//   worker while four threads allocate, free and trade blocks; children (and grandchildren)
+//   allocate, run threads and exit(0) within a deadline, each writing its HAKMEM_REPORT line;
+// - c/churn.c (on the others; threads.test.ts runs it on the cover): thousands of short-lived
+//   threads, VmRSS bounded;
 // - thread_reuse.c: memory freed by exited threads (by themselves, remotely into their orphaned
 //   heaps, or by a live peer) serves later threads: chunks mapped stop growing;
 // - oom.c: under RLIMIT_AS every allocation entry point returns NULL/ENOMEM without crashing,
@@ -20,7 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProgram, cDir, describeRun, runAsync } from './helpers.js';
+import { buildProgram, cDir, describeRun, inBoxCover, runAsync } from './helpers.js';
 import {
   ensureVariant,
   expectProgramOk,
@@ -34,36 +35,41 @@ const prog = (name: string) => buildProgram(join(reliabilityDir, `${name}.c`), {
 const names = variantNames();
 
 describe.each(names)('fork, threads, out of memory, RSS, variant %s', (name) => {
-  it('fork() under concurrent allocation: children and grandchildren allocate, run threads and exit cleanly in bounded time', {
-    timeout: 240_000,
-  }, () => {
-    const v = ensureVariant(name);
-    const forks = 24;
-    const started = Date.now();
-    const r = runPreloaded(v, prog('fork_exit'), {
-      args: [String(forks), '20'],
-      timeoutMs: 200_000,
-      requireReport: true,
+  // Fork and thread churn exercise the boxes' flush and fork paths, which tunables do not change:
+  // fork_exit runs on the box cover's variants (helpers.ts inBoxCover), churn.c where
+  // threads.test.ts, which runs it too, does not.
+  if (inBoxCover)
+    it('fork() under concurrent allocation: children and grandchildren allocate, run threads and exit cleanly in bounded time', {
+      timeout: 240_000,
+    }, () => {
+      const v = ensureVariant(name);
+      const forks = 24;
+      const started = Date.now();
+      const r = runPreloaded(v, prog('fork_exit'), {
+        args: [String(forks), '20'],
+        timeoutMs: 200_000,
+        requireReport: true,
+      });
+      expectProgramOk(r, name);
+      expect(r.stdout).toMatch(new RegExp(`forks=${forks} `));
+      // Every child and grandchild left through exit(): destructors ran and wrote their report.
+      const grandchildren = Math.ceil(forks / 4);
+      const pids = new Set(r.report.map((l) => l.pid));
+      expect(pids.size, describeRun(r)).toBe(1 + forks + grandchildren);
+      expect(Date.now() - started).toBeLessThan(120_000);
     });
-    expectProgramOk(r, name);
-    expect(r.stdout).toMatch(new RegExp(`forks=${forks} `));
-    // Every child and grandchild left through exit(): destructors ran and wrote their report.
-    const grandchildren = Math.ceil(forks / 4);
-    const pids = new Set(r.report.map((l) => l.pid));
-    expect(pids.size, describeRun(r)).toBe(1 + forks + grandchildren);
-    expect(Date.now() - started).toBeLessThan(120_000);
-  });
 
-  it('2000 short-lived threads keep VmRSS bounded (c/churn.c)', { timeout: 240_000 }, () => {
-    const v = ensureVariant(name);
-    const r = runPreloaded(v, buildProgram(join(cDir, 'churn.c'), { mode: 'plain' }), {
-      args: ['2000', '4', '200'],
-      timeoutMs: 200_000,
-      requireReport: true,
+  if (!inBoxCover)
+    it('2000 short-lived threads keep VmRSS bounded (c/churn.c)', { timeout: 240_000 }, () => {
+      const v = ensureVariant(name);
+      const r = runPreloaded(v, buildProgram(join(cDir, 'churn.c'), { mode: 'plain' }), {
+        args: ['2000', '4', '200'],
+        timeoutMs: 200_000,
+        requireReport: true,
+      });
+      expectProgramOk(r, name);
+      expect(r.stdout).toMatch(/threads=2000 /);
     });
-    expectProgramOk(r, name);
-    expect(r.stdout).toMatch(/threads=2000 /);
-  });
 
   it('memory freed by threads that have exited is reused', { timeout: 240_000 }, () => {
     const v = ensureVariant(name);

@@ -24,5 +24,6 @@ void hakmem_free_aligned_sized(void *p, size_t alignment, size_t n);
 const char *hakmem_variant_name(void);
 const char *hakmem_variant_json(void);
 int hakmem_probe(const char *slot, const char *name, int64_t arg, int64_t *out);
+size_t hakmem_trim(void); /* already hakmem_ in hakmem.h: the same name in both builds */
 
 #endif
