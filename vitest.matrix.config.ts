@@ -9,13 +9,14 @@ import { boxCover, listVariants } from './packages/test-utils/src/cover.ts';
 // (`native` on the default variant) plus `native:<variant>`, the native suite bound to each
 // other variant of hakmem.config.ts through HAKMEM_TEST_VARIANT (native/test/helpers.ts).
 //
-// The files that exercise boxes rather than names run once per box: on the variants of the box
-// cover (packages/test-utils/src/cover.ts: `default` first, then greedily the variants that
-// bring a (slot, box) pair no variant chosen before brings). They are the stress files
-// (threads, sanitizers, fuzz); the other files see the cover as HK_TEST_COVER (0 off it:
-// api.c and cxx.cc run preloaded, not linked too, as linking adds nothing a tunable changes). Today that leaves them off `secure` (paranoid has its block and front
-// boxes), `hugepage` (asan has its purge box), `profiling` and `python-records` (the default's
-// boxes); every other file runs on every variant.
+// What a box decides, not a tunable, runs once per box: on the variants of the box cover
+// (packages/test-utils/src/cover.ts: `default` first, then greedily the variant that brings the
+// most (slot, box) pairs no variant chosen before brings). The stress files (threads, sanitizers,
+// fuzz) run there only; the other files run on every variant and see the cover as
+// HK_TEST_COVER (0 off it), which leaves out the linked runs of api.c and cxx.cc, the static
+// link of api.c and fork_exit.c (native/test/helpers.ts inBoxCover). Today the cover leaves out
+// `secure` (paranoid has its block and front boxes), `hugepage` (asan has its purge box),
+// `profiling` and `python-records` (the default's boxes).
 const root = import.meta.dirname;
 const BOX_FILES = ['**/threads.test.ts', '**/sanitizers.test.ts', '**/fuzz.test.ts'];
 

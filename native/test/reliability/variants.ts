@@ -304,7 +304,6 @@ export interface ServedOptions extends RunOptions {
   requireReport?: boolean;
 }
 
-/** Runs a plain program with dist/<v>/libhakmem.so preloaded. */
 /** The environment of a program run with `lib` preloaded (hk_test.h's glibc escape unset). */
 export function preloadEnv(
   lib: string,
@@ -313,6 +312,7 @@ export function preloadEnv(
   return { HK_TEST_ALLOW_GLIBC: undefined, ...env, LD_PRELOAD: lib };
 }
 
+/** Runs a plain program with dist/<v>/libhakmem.so preloaded. */
 export function runPreloaded(v: VariantInfo | string, bin: string, opts: ServedOptions = {}): RunResult {
   const lib = typeof v === 'string' ? v : v.lib;
   const r = run(bin, { ...opts, report: opts.requireReport ?? opts.report, env: preloadEnv(lib, opts.env) });

@@ -22,8 +22,9 @@ import { boxCover, listVariants, repoRoot } from './helpers.js';
 
 const cDir = join(repoRoot, 'native', 'test', 'c');
 const config = await loadConfig(join(repoRoot, 'hakmem.config.ts'));
-const variants = Object.keys(config.variants);
-const cover = boxCover(listVariants());
+const listed = listVariants();
+const variants = listed.map((v) => v.name);
+const cover = boxCover(listed);
 
 const has = (...tools: string[]) => tools.every((t) => which(t) !== undefined);
 const CROSS_SYSROOT = '/usr/aarch64-linux-gnu';
