@@ -1,11 +1,13 @@
-// Sanitizer builds of the allocator's own code, for every variant in hakmem.config.ts:
+// Sanitizer builds of the allocator's own code, for each variant it runs on (the matrix: the box
+// cover's, vitest.matrix.config.ts):
 // - AddressSanitizer with UndefinedBehaviorSanitizer (one build, one run), and ThreadSanitizer:
 //   the variant's generated unit compiled with prefixed names (-DHK_BUILD_ADDON=1) and linked
 //   into reliability/san_stress.c beside the sanitizer's own malloc; the program drives the
 //   whole family, cross-thread frees, thread exit and orphan adoption, the lock-free pool and
 //   the large cache.
 // - UndefinedBehaviorSanitizer alone: an instrumented libhakmem.so preloaded into the C test
-//   programs (native/test/c) and the bad-input and reliability programs.
+//   programs (native/test/c) and the bad-input and reliability programs (ubsanPrograms: every
+//   one on default, the malloc family and fork on the others).
 // Zero reports: every sanitizer halts on its first report, and stderr is searched as well.
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -106,29 +108,57 @@ function ubsanLibrary(v: VariantInfo): string {
 
 const names = variantNames();
 
+/** san_stress's scale: the core's code runs at scale 2 on the default variant; the others bring
+ * boxes (the matrix runs this file on the box cover) and run scale 1 under ASan, 0.5 under TSan,
+ * which reports a race from the first pair of unordered accesses, not from the many runs a
+ * crash needs. paranoid's xthread phase under TSan here: 21 s (39 CPU-s) at scale 1, 10.5 s at
+ * 0.5, most of it TSan's shadow work for the blocks' fills and the chunks unmapped (perf); at 0.5
+ * each phase still runs every path it drives (15,000 blocks handed to another thread to free,
+ * 100 thread exits, three rounds of chunks back to the pool, five of orphaned heaps adopted). */
+const scale = (name: string, s: Sanitizer): string => (name === 'default' ? '2' : s === 'thread' ? '0.5' : '1');
+
+/** The C programs the UBSan library is preloaded into, with their arguments. The default variant
+ * runs them all; the others bring boxes whose code san_stress's ASan+UBSan build above already
+ * runs (threads, cross-thread frees, thread exit, realloc), and run what only a preloaded library
+ * does: the malloc family's symbols (api.c) and the boxes' fork hooks with threads running. */
+const ubsanPrograms = (name: string): [string, string[]][] => [
+  [join(cDir, 'api.c'), []],
+  [join(cDir, 'fork.c'), ['4', '20']],
+  [join(reliabilityDir, 'fork_exit.c'), ['4', '20']],
+  ...(name === 'default'
+    ? ([
+        [join(cDir, 'threads.c'), ['4', '30000']],
+        [join(cDir, 'churn.c'), ['200', '4', '400']],
+        [join(cDir, 'realloc_stress.c'), ['2', '20000']],
+        [join(reliabilityDir, 'thread_reuse.c'), ['4']],
+      ] as [string, string[]][])
+    : []),
+];
+
 describe.each(names)('sanitizers, variant %s', (name) => {
   it('AddressSanitizer and UndefinedBehaviorSanitizer: the allocator (prefixed) inside san_stress, every phase', {
     timeout: 300_000,
   }, () => {
     const v = ensureVariant(name);
-    const r = run(sanStress(v, 'address,undefined'), { args: ['all', '2'], env: SAN_ENV, timeoutMs: 240_000 });
+    const r = run(sanStress(v, 'address,undefined'), {
+      args: ['all', scale(name, 'address,undefined')],
+      env: SAN_ENV,
+      timeoutMs: 240_000,
+    });
     expectNoReport(r);
     expect(r.stdout).toMatch(/phase orphan ok/);
     expect(r.stdout).toMatch(new RegExp(`hakmem variant=${name} `));
   });
 
   // No suppressions: the races it found (orphan list head, slab start vs pool link, the large
-  // cache's totals) are fixed, and a new one fails the run. The core's code runs at scale 2 on
-  // the default variant; the others bring boxes, and run scale 1 (paranoid's xthread phase
-  // takes 29 s at scale 2 under TSan here).
+  // cache's totals) are fixed, and a new one fails the run.
   it('ThreadSanitizer: cross-thread frees, thread exit, orphan heaps, the lock-free pool, the large cache', {
     timeout: 300_000,
   }, () => {
     const v = ensureVariant(name);
     const bin = sanStress(v, 'thread');
-    const scale = name === 'default' ? '2' : '1';
     for (const phase of ['xthread', 'churn', 'pool', 'orphan']) {
-      const r = run(bin, { args: [phase, scale], env: SAN_ENV, timeoutMs: 240_000 });
+      const r = run(bin, { args: [phase, scale(name, 'thread')], env: SAN_ENV, timeoutMs: 240_000 });
       expectNoReport(r);
       expect(r.stdout).toContain(`phase ${phase} ok`);
     }
@@ -139,16 +169,7 @@ describe.each(names)('sanitizers, variant %s', (name) => {
   }, () => {
     const v = ensureVariant(name);
     const lib = ubsanLibrary(v);
-    const programs: [string, string[]][] = [
-      [join(cDir, 'api.c'), []],
-      [join(cDir, 'threads.c'), ['4', '30000']],
-      [join(cDir, 'churn.c'), ['200', '4', '400']],
-      [join(cDir, 'fork.c'), ['4', '20']],
-      [join(cDir, 'realloc_stress.c'), ['2', '20000']],
-      [join(reliabilityDir, 'thread_reuse.c'), ['4']],
-      [join(reliabilityDir, 'fork_exit.c'), ['4', '20']],
-    ];
-    for (const [src, args] of programs) {
+    for (const [src, args] of ubsanPrograms(name)) {
       const bin = buildProgram(src, { mode: 'plain' });
       const r = runPreloaded(lib, bin, { args, env: SAN_ENV, timeoutMs: 240_000, report: true });
       expectNoReport(r);

@@ -2,7 +2,7 @@
 // link the C programs and run api.c under qemu (vitest.matrix.config.ts, the platform test):
 // it must bring every box the named variants bring, or a box goes unstressed.
 import { describe, expect, it } from 'vitest';
-import { boxCover, listVariants, type ListedVariant } from '../../packages/test-utils/src/cover.js';
+import { boxCover, coveredPairs, listVariants, type ListedVariant } from '../../packages/test-utils/src/cover.js';
 
 const v = (name: string, boxes: Record<string, string>): ListedVariant => ({ name, boxes });
 
@@ -16,6 +16,8 @@ describe('the box cover', () => {
       v('watched', { front: 'a', purge: 'a', sampler: 'poisson' }),
     ];
     expect([...boxCover(variants)]).toEqual(['default', 'two']);
+    // the pairs a box test finds stressed by the matrix (packages/test-utils box-variant.ts)
+    expect([...coveredPairs(variants)].sort()).toEqual(['front=a', 'front=b', 'purge=a', 'purge=b']);
   });
 
   it('covers every (slot, box) pair of hakmem.config.ts but the sampler', () => {

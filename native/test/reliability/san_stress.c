@@ -7,6 +7,8 @@
  *
  * Usage: san_stress <phase|all> [scale=1]
  *   phases: api xthread churn pool orphan (a checker thread checks every heap throughout)
+ *   scale multiplies each phase's operations, rounds or thread generations (0.5: half, at
+ *   least one of each)
  * Prints "phase <name> ok" per phase and "ok <n> checks" at the end. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -93,7 +95,13 @@ static size_t rand_size(uint64_t *r) {
   }
 }
 
-static long scale = 1;
+static double scale = 1;
+
+/* n scaled, at least 1 */
+static long scaled(long n) {
+  long k = (long)((double)n * scale);
+  return k > 0 ? k : 1;
+}
 
 /* ---- api: the whole family, single thread ---- */
 static void phase_api(void) {
@@ -172,7 +180,7 @@ static void *xthread_worker(void *arg) {
   uint64_t r = (uint64_t)(uintptr_t)arg * 0x9E3779B97F4A7C15ULL + 7;
   enum { LOCAL = 64 };
   blk_t mine[LOCAL] = { { 0 } };
-  long ops = 30000 * scale;
+  long ops = scaled(30000);
   for (long op = 0; op < ops; op++) {
     size_t i = rnd(&r) % LOCAL;
     blk_free(&mine[i]);
@@ -228,7 +236,7 @@ static void *churn_worker(void *arg) {
 }
 
 static void phase_churn(void) {
-  for (long g = 0; g < 50 * scale; g++) {
+  for (long g = 0; g < scaled(50); g++) {
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
       CHECK(pthread_create(&t[i], NULL, churn_worker, (void *)(uintptr_t)(g * 4 + i)) == 0, "pthread_create");
@@ -243,7 +251,7 @@ static void *pool_worker(void *arg) {
   uint64_t r = (uint64_t)(uintptr_t)arg * 31 + 5;
   enum { SMALL = 1200, WHOLE = 120, LARGE = 6 };
   static __thread blk_t s[SMALL], w[WHOLE], l[LARGE];
-  for (long round = 0; round < 6 * scale; round++) {
+  for (long round = 0; round < scaled(6); round++) {
     size_t sz = (size_t)1024 << (round % 4); /* 1..8 KiB: many 64 KiB slabs */
     for (int i = 0; i < SMALL; i++) s[i] = blk_new(sz, rnd(&r));
     for (int i = 0; i < WHOLE; i++) w[i] = blk_new(8193 + rnd(&r) % 60000, rnd(&r));
@@ -283,7 +291,7 @@ static void *orphan_freer(void *arg) {
 }
 
 static void phase_orphan(void) {
-  for (long round = 0; round < 10 * scale; round++) {
+  for (long round = 0; round < scaled(10); round++) {
     pthread_t m, f[2];
     CHECK(pthread_create(&m, NULL, orphan_maker, (void *)(uintptr_t)round) == 0, "pthread_create");
     pthread_join(m, NULL);
@@ -316,8 +324,8 @@ static void *checker(void *arg) {
 
 int main(int argc, char **argv) {
   const char *phase = argc > 1 ? argv[1] : "all";
-  if (argc > 2) scale = strtol(argv[2], NULL, 0);
-  if (scale < 1) scale = 1;
+  if (argc > 2) scale = strtod(argv[2], NULL);
+  if (!(scale > 0)) scale = 1;
   setvbuf(stdout, NULL, _IOLBF, 0);
   printf("hakmem variant=%s (linked in, prefixed)\n", hakmem_variant_name());
   static const struct {

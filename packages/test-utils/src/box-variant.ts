@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadHakmem, variantInfo, type HakmemAddon, type SlotName } from '@hakmem/native';
 import { buildVariant, importConfig, validateConfig, withDefaultSlots } from '@hakmem/compose';
 import { configSource, defaultBoxes, repoRoot, tempDir } from './config.js';
+import { coveredPairs } from './cover.js';
 
 // Box tests through a real build: the slot packages' tests use these for every box that is
 // not in the default variant.
@@ -80,7 +81,10 @@ export function describeNativePrograms(variant: () => string): void {
  * Tests one box through a real build: beforeAll builds `t-<slot>-<box>-<pid>` (the default
  * boxes with this one swapped in, plus `tunables`), `checks` declares tests against its addon
  * (the slot's conformance suite, then what is particular to the box), then the C test programs
- * run on it; afterAll removes the build.
+ * run on it; afterAll removes the build. The programs run only where the root suite does not
+ * already run them on these boxes: a box of a named variant of the box cover, with no tunables
+ * of the test's own, gets them (and more: threads, sanitizers, fuzzing) from
+ * vitest.matrix.config.ts on that variant.
  */
 export function describeBoxVariant(
   slot: SlotName,
@@ -106,6 +110,8 @@ export function describeBoxVariant(
       expect(variantInfo(hk()).boxes[slot].box).toBe(box);
     });
     checks(hk);
-    describeNativePrograms(() => name);
+    const boxes = Object.entries({ ...opts.others, [slot]: box }).map(([s, b]) => `${s}=${b}`);
+    const covered = coveredPairs();
+    if (opts.tunables || !boxes.every((p) => covered.has(p))) describeNativePrograms(() => name);
   });
 }

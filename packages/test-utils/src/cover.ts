@@ -23,15 +23,18 @@ export function listVariants(): ListedVariant[] {
   return (JSON.parse(r.stdout) as { variants: ListedVariant[] }).variants;
 }
 
+/** A variant's (slot, box) pairs as `slot=box`, the sampler's left out. */
+function pairs(v: ListedVariant): string[] {
+  return Object.entries(v.boxes)
+    .filter(([slot]) => !WATCHERS.has(slot))
+    .map(([slot, box]) => `${slot}=${box}`);
+}
+
 /**
  * The variants that bring every (slot, box) pair: `default` first, then, while a pair is left,
  * the variant that brings the most pairs no chosen variant brings (ties: the first named).
  */
 export function boxCover(variants: ListedVariant[]): Set<string> {
-  const pairs = (v: ListedVariant) =>
-    Object.entries(v.boxes)
-      .filter(([slot]) => !WATCHERS.has(slot))
-      .map(([slot, box]) => `${slot}=${box}`);
   const first = variants.find((v) => v.name === 'default') ?? variants[0];
   if (!first) return new Set();
   const covered = new Set(pairs(first));
@@ -47,4 +50,21 @@ export function boxCover(variants: ListedVariant[]): Set<string> {
     chosen.add(best.name);
     for (const p of pairs(best)) covered.add(p);
   }
+}
+
+let listed: ListedVariant[] | undefined;
+
+/**
+ * The (slot, box) pairs as `slot=box` that the cover's variants bring: the pairs whose box runs
+ * the matrix's stress files (threads, sanitizers, fuzzing) with its tunables as a named variant
+ * sets them.
+ */
+export function coveredPairs(variants?: ListedVariant[]): Set<string> {
+  if (!variants) {
+    // a box test file asks once per box; `hakmem list` takes most of a second
+    listed ??= listVariants();
+    variants = listed;
+  }
+  const cover = boxCover(variants);
+  return new Set(variants.filter((v) => cover.has(v.name)).flatMap(pairs));
 }
