@@ -2,8 +2,8 @@
 // - the seed corpus (native/fuzz/corpus) and every regression input (native/fuzz/regressions)
 //   replayed through a gcc + AddressSanitizer/UBSan build, no libFuzzer needed;
 // - a bounded libFuzzer run (clang -fsanitize=fuzzer,address,undefined, the allocator's unit
-//   instrumented for coverage too). HAKMEM_FUZZ_SECONDS sets its length (default: 20 s for
-//   the default variant, 10 s for the others of the box cover, six variants in all: a smoke run in every CI
+//   instrumented for coverage too). HAKMEM_FUZZ_SECONDS sets its length (default: 10 s for
+//   the default variant, 5 s for the others of the box cover, six variants in all: a smoke run in every CI
 //   run, while a search for new bugs is a long run by hand, native/fuzz/README.md). A crash
 //   fails the test, and the input is kept in .hakmem/fuzz-crashes/: add it to
 //   native/fuzz/regressions/ once the bug is fixed.
@@ -55,7 +55,7 @@ const avoidFlags = knownBugs.map(
 function fuzzSeconds(variant: string): number {
   const env = Number(process.env.HAKMEM_FUZZ_SECONDS);
   if (Number.isFinite(env) && env > 0) return env;
-  return variant === 'default' ? 20 : 10;
+  return variant === 'default' ? 10 : 5;
 }
 
 /** gcc build of the target with a plain main that replays files (ASan + UBSan). */

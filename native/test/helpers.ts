@@ -269,13 +269,47 @@ export interface BuildOptions {
 const C_FLAGS = ['-std=gnu11', '-O2', '-g', '-fno-builtin', '-Wall', '-Wextra', '-Werror'];
 const CXX_FLAGS = ['-std=gnu++17', '-O2', '-g', '-fno-builtin', '-Wall', '-Wextra', '-Werror'];
 
-/** Compiles native/test/c/<source> (or an absolute path) and returns the binary's path. Cached. */
+/** True when `out` was made by `key` (its .cmd stamp) after every existing dep changed. */
+function upToDate(out: string, key: string, deps: string[]): boolean {
+  const stamp = `${out}.cmd`;
+  if (!existsSync(out) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== key) return false;
+  const built = statSync(out).mtimeMs;
+  return deps.every((d) => !existsSync(d) || statSync(d).mtimeMs <= built);
+}
+
+/** Runs `compiler argv` writing `out` under a unique name, then renames it into place (parallel
+ * test files never see a partial file) and stamps it with `key`. */
+function buildFile(compiler: string, argv: string[], out: string, key: string, what: string): void {
+  mkdirSync(dirname(out), { recursive: true });
+  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
+  const r = run(compiler, { args: argv.map((a) => (a === out ? tmp : a)), timeoutMs: 120_000 });
+  if (r.status !== 0 || r.error) {
+    rmSync(tmp, { force: true });
+    throw new Error(`${what} failed\n${describeRun(r)}`);
+  }
+  renameSync(tmp, out);
+  writeFileSync(`${out}.cmd`, key);
+}
+
+/**
+ * Compiles native/test/c/<source> (or an absolute path) and returns the binary's path. Cached:
+ * the object once per source and flags (.hakmem/test-bin/obj), shared by every variant's
+ * link, since the matrix links each program against ten libraries.
+ */
 export function buildProgram(source: string, opts: BuildOptions): string {
   const src = source.startsWith('/') ? source : join(cDir, source);
   const cxx = ['.cc', '.cpp', '.cxx'].includes(extname(src));
   const compiler = cxx ? 'g++' : 'gcc';
+  const name = basename(src, extname(src));
+  const compileArgs = [...(cxx ? CXX_FLAGS : C_FLAGS), `-I${cDir}`, ...(opts.cflags ?? []), '-c', src];
+  const objKey = hash([compiler, ...compileArgs]);
+  const obj = join(binRoot, 'obj', `${name}-${objKey.slice(0, 16)}.o`);
+  if (!upToDate(obj, objKey, [src, join(cDir, 'hk_test.h')])) {
+    buildFile(compiler, [...compileArgs, '-o', obj], obj, objKey, `compiling ${basename(src)}`);
+  }
+
   const linkArgs: string[] = [];
-  const deps = [src, join(cDir, 'hk_test.h')];
+  const deps = [obj];
   if (opts.mode === 'direct') {
     requireLibrary();
     linkArgs.push(`-L${distDir}`, '-Wl,--no-as-needed', '-lhakmem', `-Wl,-rpath,${distDir}`);
@@ -288,29 +322,15 @@ export function buildProgram(source: string, opts: BuildOptions): string {
   }
   linkArgs.push(...(opts.libs ?? []), '-ldl', '-lpthread');
   const outDir = join(binRoot, opts.mode === 'plain' ? 'plain' : variant);
-  const out = join(outDir, `${opts.tag ?? basename(src, extname(src))}-${opts.mode}`);
-  const argv = [...(cxx ? CXX_FLAGS : C_FLAGS), `-I${cDir}`, ...(opts.cflags ?? []), src, '-o', out, ...linkArgs];
-  const key = createHash('sha256')
-    .update([compiler, ...argv].join('\0'))
-    .digest('hex');
-  const stamp = `${out}.cmd`;
-  if (existsSync(out) && existsSync(stamp) && readFileSync(stamp, 'utf8') === key) {
-    const built = statSync(out).mtimeMs;
-    if (deps.every((d) => !existsSync(d) || statSync(d).mtimeMs <= built)) return out;
-  }
-  mkdirSync(outDir, { recursive: true });
-  // Build under a unique name and rename, so parallel test files never see a partial binary.
-  const tmp = `${out}.tmp-${process.pid}-${Date.now()}`;
-  const tmpArgv = argv.map((a) => (a === out ? tmp : a));
-  const r = run(compiler, { args: tmpArgv, timeoutMs: 120_000 });
-  if (r.status !== 0 || r.error) {
-    rmSync(tmp, { force: true });
-    throw new Error(`compiling ${basename(src)} failed\n${describeRun(r)}`);
-  }
-  renameSync(tmp, out);
-  writeFileSync(stamp, key);
+  const out = join(outDir, `${opts.tag ?? name}-${opts.mode}`);
+  // the extra flags again: some are the link's too (-fsanitize=, -no-pie)
+  const argv = [...(opts.cflags ?? []), obj, '-o', out, ...linkArgs];
+  const key = hash([compiler, ...argv]);
+  if (!upToDate(out, key, deps)) buildFile(compiler, argv, out, key, `linking ${basename(src)}`);
   return out;
 }
+
+const hash = (parts: string[]): string => createHash('sha256').update(parts.join('\0')).digest('hex');
 
 export interface ProgramRun extends RunResult {
   checks: number;
