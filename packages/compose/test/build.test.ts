@@ -126,6 +126,41 @@ describe('building a variant', () => {
     await expect(runCommand({ what: 'x', exe: '/no/such/cc', args: [] })).rejects.toThrow(NO_COMPILER);
   });
 
+  it("compiles the addon's glue once per project: the same command over the same inputs copies it back", async () => {
+    const glue = compilePlan(findToolchain(), '/b', '/o', [], '/root').compile[2]!;
+    expect(glue.what).toBe('hk_addon.o');
+    expect(glue.reuse).toMatchObject({ cacheDir: '/root/.hakmem/cache/addon-glue', out: '/b/hk_addon.o' });
+    expect(glue.reuse!.inputs).toEqual(expect.arrayContaining([addonSource, join(includeDir, 'hakmem.h')]));
+    expect(compilePlan(findToolchain(), '/b', '/o').compile[2]!.reuse).toBeUndefined();
+
+    const t = tempDir('reuse');
+    try {
+      const input = join(t.dir, 'input.h');
+      writeFileSync(input, 'one');
+      // a "compiler" that writes its run's time and a random number: a copy is told from a run
+      const make = (out: string) => ({
+        what: 'x.o',
+        exe: process.execPath,
+        args: ['-e', 'require("fs").writeFileSync(process.argv[1], Date.now() + " " + Math.random())', out],
+        reuse: { cacheDir: join(t.dir, 'cache'), out, inputs: [input] },
+      });
+      await runCommand(make(join(t.dir, 'a.o')));
+      await runCommand(make(join(t.dir, 'b.o'))); // another variant's build directory: a copy
+      expect(readFileSync(join(t.dir, 'b.o'), 'utf8')).toBe(readFileSync(join(t.dir, 'a.o'), 'utf8'));
+      expect(readdirSync(join(t.dir, 'cache'))).toHaveLength(1);
+      writeFileSync(input, 'two'); // an input changed: compiled again
+      await runCommand(make(join(t.dir, 'c.o')));
+      expect(readFileSync(join(t.dir, 'c.o'), 'utf8')).not.toBe(readFileSync(join(t.dir, 'a.o'), 'utf8'));
+      expect(readdirSync(join(t.dir, 'cache'))).toHaveLength(2);
+      // a failed command keeps nothing
+      const bad = { ...make(join(t.dir, 'd.o')), args: ['-e', 'process.exit(3)'] };
+      await expect(runCommand(bad)).rejects.toThrow('building x.o failed (exit 3)');
+      expect(readdirSync(join(t.dir, 'cache'))).toHaveLength(2);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('a failed build leaves no dist directory, and keeps a previous one intact', async () => {
     const t = tempDir('fail');
     try {

@@ -60,6 +60,7 @@ export async function ensureBuilt(config: LoadedConfig, v: ResolvedVariant, cach
   if (existsSync(lib)) return { key, lib, compiled: false };
   const name = `tune-${key}`;
   const one: LoadedConfig = { ...config, variants: { [name]: { ...compiledPart(v), name } } };
-  await buildVariant(one, name, { distDir, buildDir: join(cacheDir, '.build', key) });
+  // the library only: a tune preloads it, and the Node addon would double the compile
+  await buildVariant(one, name, { distDir, buildDir: join(cacheDir, '.build', key), addon: false });
   return { key, lib, compiled: true };
 }
