@@ -22,6 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { PEER_SONAMES, findLibrary, formatBytes } from '@hakmem/bench';
 import type { SlotName } from '@hakmem/native';
@@ -48,7 +49,7 @@ import {
   verdicts,
   type Verdict,
 } from './decide.js';
-import { ensureBuilt, runtimeEnv } from './builds.js';
+import { buildKey, ensureBuilt, runtimeEnv } from './builds.js';
 import { runOnce, runrssPath, type Arm, type RunOptions, type RunSample } from './measure.js';
 import { metricFlags, metricLabel, WALL, type Metric } from './metric.js';
 import { minPossibleP } from './rank.js';
@@ -410,6 +411,37 @@ async function defineArm(t: Tune, id: string, kind: Arm['kind'], changes: readon
   t.record.arms[id] = { kind, lib: built.lib, env: runtimeEnv(v), changes: [...changes], ...(why ? { why } : {}) };
 }
 
+interface ArmSpec {
+  readonly id: string;
+  readonly kind: Arm['kind'];
+  readonly changes: readonly Change[];
+  readonly why?: string;
+}
+
+/** Compiles the libraries of `arms` before any is measured, two at a time where the machine has
+ * two cores (one at a time they were a serial wait: 12 compiles, ~25 s, in one tune test run),
+ * once per build key: arms that differ only in runtime tunables share a library. */
+async function prebuild(t: Tune, arms: readonly ArmSpec[]): Promise<void> {
+  const jobs = new Map<string, { id: string; v: ResolvedVariant }>();
+  for (const a of arms) {
+    if (t.record.arms[a.id]) continue;
+    const v = resolveWith(t, `tune-${a.kind}`, a.changes);
+    const key = buildKey(v);
+    if (!jobs.has(key)) jobs.set(key, { id: a.id, v });
+  }
+  const queue = [...jobs.values()];
+  const worker = async (): Promise<void> => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const built = await ensureBuilt(t.o.config, job.v, t.cacheDir);
+      if (built.compiled) t.log(`built ${job.id} (${built.key})`);
+    }
+  };
+  // every worker finishes (a failure stops only its own queue) before the first failure is thrown
+  const results = await Promise.allSettled(Array.from({ length: Math.min(2, availableParallelism()) }, worker));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 /** plan: the arms of the screen (base, candidates cut to the budget, installed peers), built. */
 async function plan(t: Tune, persist: () => void): Promise<void> {
   const { o, record, log } = t;
@@ -448,8 +480,12 @@ async function plan(t: Tune, persist: () => void): Promise<void> {
   log(`candidates (${singles.length}): ${singles.map((c) => c.id).join(', ') || 'none'}`);
   record.skipped = all.slice(singles.length).map((c) => c.id);
   if (record.skipped.length) log(`budget: left out ${record.skipped.join(', ')}`);
-  await defineArm(t, 'base', 'base', []);
-  for (const c of singles) await defineArm(t, c.id, 'candidate', c.changes, c.why);
+  const arms: ArmSpec[] = [
+    { id: 'base', kind: 'base', changes: [] },
+    ...singles.map((c) => ({ id: c.id, kind: 'candidate' as const, changes: c.changes, why: c.why })),
+  ];
+  await prebuild(t, arms);
+  for (const a of arms) await defineArm(t, a.id, a.kind, a.changes, a.why);
   record.stages.push({
     name: 'screen',
     arms: ['base', ...singles.map((c) => c.id), ...keptPeers],
