@@ -54,7 +54,7 @@ describe('threads', () => {
   // every 1,000 children here found an inconsistent heap (default 16, secure 17, hugepage 23,
   // lean 85), so 500 forks miss it with probability (1 - 0.016)^500 < 4e-4 on default, 250 with
   // probability < 0.02 on a variant whose box brought it, and the six variants that run this
-  // file all miss a bug of the core's with probability < 1e-12; even at a tenth of that rate on
+  // file all miss a bug of the core's with probability < 1e-11; even at a tenth of that rate on
   // another machine, default's 500 and the others' 1,100 children catch it with probability 0.9. Each
   // child also runs a thread on the heaps it adopted and checks them again. A fork costs the
   // copy-on-write faults of the parent's working set, each a TLB shootdown of every CPU, and

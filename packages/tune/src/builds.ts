@@ -52,9 +52,14 @@ export interface Built {
   readonly compiled: boolean;
 }
 
-/** Builds compiledPart(v) into <cacheDir>/<key>/ unless it is there already. */
-export async function ensureBuilt(config: LoadedConfig, v: ResolvedVariant, cacheDir: string): Promise<Built> {
-  const key = buildKey(v);
+/** Builds compiledPart(v) into <cacheDir>/<key>/ unless it is there already (`key`: buildKey(v),
+ * when the caller has it: it hashes every source file). */
+export async function ensureBuilt(
+  config: LoadedConfig,
+  v: ResolvedVariant,
+  cacheDir: string,
+  key = buildKey(v),
+): Promise<Built> {
   const distDir = join(cacheDir, key);
   const lib = join(distDir, 'libhakmem.so');
   if (existsSync(lib)) return { key, lib, compiled: false };

@@ -49,7 +49,7 @@ import {
   verdicts,
   type Verdict,
 } from './decide.js';
-import { buildKey, ensureBuilt, runtimeEnv } from './builds.js';
+import { buildKey, ensureBuilt, runtimeEnv, type Built } from './builds.js';
 import { runOnce, runrssPath, type Arm, type RunOptions, type RunSample } from './measure.js';
 import { metricFlags, metricLabel, WALL, type Metric } from './metric.js';
 import { minPossibleP } from './rank.js';
@@ -402,15 +402,6 @@ const runEstimate = (t: Tune): number => {
   return Math.max(0.05, Number.isFinite(wall) ? wall : 1) + 0.03;
 };
 
-/** Builds (or finds) an arm's library and records it. */
-async function defineArm(t: Tune, id: string, kind: Arm['kind'], changes: readonly Change[], why?: string) {
-  if (t.record.arms[id]) return;
-  const v = resolveWith(t, `tune-${kind}`, changes);
-  const built = await ensureBuilt(t.o.config, v, t.cacheDir);
-  if (built.compiled) t.log(`built ${id} (${built.key})`);
-  t.record.arms[id] = { kind, lib: built.lib, env: runtimeEnv(v), changes: [...changes], ...(why ? { why } : {}) };
-}
-
 interface ArmSpec {
   readonly id: string;
   readonly kind: Arm['kind'];
@@ -418,28 +409,36 @@ interface ArmSpec {
   readonly why?: string;
 }
 
-/** Compiles the libraries of `arms` before any is measured, two at a time where the machine has
- * two cores (one at a time they were a serial wait: 12 compiles, ~25 s, in one tune test run),
- * once per build key: arms that differ only in runtime tunables share a library. */
-async function prebuild(t: Tune, arms: readonly ArmSpec[]): Promise<void> {
-  const jobs = new Map<string, { id: string; v: ResolvedVariant }>();
-  for (const a of arms) {
-    if (t.record.arms[a.id]) continue;
-    const v = resolveWith(t, `tune-${a.kind}`, a.changes);
-    const key = buildKey(v);
-    if (!jobs.has(key)) jobs.set(key, { id: a.id, v });
-  }
-  const queue = [...jobs.values()];
+/** Builds (or finds) the arms' libraries and records the arms. The libraries are compiled before
+ * any arm is measured, two at a time where the machine has two cores (one at a time they were a
+ * serial wait: 12 compiles, ~25 s, in one tune test run), once per build key: arms that differ
+ * only in runtime tunables share a library. */
+async function defineArms(t: Tune, specs: readonly ArmSpec[]): Promise<void> {
+  const arms = specs
+    .filter((a) => !t.record.arms[a.id])
+    .map((a) => {
+      const v = resolveWith(t, `tune-${a.kind}`, a.changes);
+      return { ...a, v, key: buildKey(v) };
+    });
+  const builds = new Map<string, Built>();
+  const first = new Map<string, (typeof arms)[number]>();
+  for (const a of arms) if (!first.has(a.key)) first.set(a.key, a); // the arm that names the build in the log
+  const queue = [...first.values()];
   const worker = async (): Promise<void> => {
-    for (let job = queue.shift(); job; job = queue.shift()) {
-      const built = await ensureBuilt(t.o.config, job.v, t.cacheDir);
-      if (built.compiled) t.log(`built ${job.id} (${built.key})`);
+    for (let a = queue.shift(); a; a = queue.shift()) {
+      const built = await ensureBuilt(t.o.config, a.v, t.cacheDir, a.key);
+      if (built.compiled) t.log(`built ${a.id} (${built.key})`);
+      builds.set(a.key, built);
     }
   };
   // every worker finishes (a failure stops only its own queue) before the first failure is thrown
   const results = await Promise.allSettled(Array.from({ length: Math.min(2, availableParallelism()) }, worker));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+  for (const { id, kind, changes, why, v, key } of arms) {
+    const lib = builds.get(key)!.lib;
+    t.record.arms[id] = { kind, lib, env: runtimeEnv(v), changes: [...changes], ...(why ? { why } : {}) };
+  }
 }
 
 /** plan: the arms of the screen (base, candidates cut to the budget, installed peers), built. */
@@ -480,12 +479,10 @@ async function plan(t: Tune, persist: () => void): Promise<void> {
   log(`candidates (${singles.length}): ${singles.map((c) => c.id).join(', ') || 'none'}`);
   record.skipped = all.slice(singles.length).map((c) => c.id);
   if (record.skipped.length) log(`budget: left out ${record.skipped.join(', ')}`);
-  const arms: ArmSpec[] = [
+  await defineArms(t, [
     { id: 'base', kind: 'base', changes: [] },
     ...singles.map((c) => ({ id: c.id, kind: 'candidate' as const, changes: c.changes, why: c.why })),
-  ];
-  await prebuild(t, arms);
-  for (const a of arms) await defineArm(t, a.id, a.kind, a.changes, a.why);
+  ]);
   record.stages.push({
     name: 'screen',
     arms: ['base', ...singles.map((c) => c.id), ...keptPeers],
@@ -605,7 +602,7 @@ async function confirm(
     const finalists = ranked.slice(0, 2);
     const both = combine(ranked);
     if (both) {
-      await defineArm(t, both.id, 'candidate', both.changes, both.why);
+      await defineArms(t, [{ id: both.id, kind: 'candidate', changes: both.changes, why: both.why }]);
       finalists.push(both);
     }
     t.log(`confirming: ${finalists.map((c) => c.id).join(', ')} against ${o.base} in ${t.confirmRounds} fresh rounds`);
