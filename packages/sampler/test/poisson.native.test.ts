@@ -81,7 +81,11 @@ describeBoxVariant('sampler', 'poisson', (hk) => {
       expect((bytes.site_small ?? 0) / moving, detail).toBeLessThan(0.25);
       expect(p.live.length).toBeGreaterThan(0);
       const liveSites = new Set(p.live.map((l) => siteOf(l.pcs, sym, SITES)));
-      expect([...liveSites]).toEqual(['site_leak']);
+      const strays = p.live.filter((l) => siteOf(l.pcs, sym, SITES) !== 'site_leak');
+      expect(
+        [...liveSites],
+        `${file}: ${JSON.stringify(strays, (_, v) => (typeof v === 'bigint' ? `0x${v.toString(16)}` : v))}`,
+      ).toEqual(['site_leak']);
       const live = p.live.reduce((s, l) => s + l.estBytes, 0);
       expect(live / (16 * MiB)).toBeGreaterThan(0.7);
       expect(live / (16 * MiB)).toBeLessThan(1.3);
