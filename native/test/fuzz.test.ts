@@ -14,6 +14,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { describeRun, makeTempDir, removeDir, repoRoot, run } from './helpers.js';
 import {
+  ASAN_UBSAN_CFLAGS,
+  asanUnitObject,
   buildCached,
   contractCflags,
   ensureVariant,
@@ -58,35 +60,23 @@ function fuzzSeconds(variant: string): number {
   return variant === 'default' ? 10 : 5;
 }
 
-/** gcc build of the target with a plain main that replays files (ASan + UBSan). */
+/** gcc build of the target with a plain main that replays files (ASan + UBSan: the unit's object
+ * that sanitizers.test.ts's san_stress links too). */
 function replayBinary(v: VariantInfo, avoid: string[], tag: string): string {
-  const unit = variantUnit(v);
+  const obj = asanUnitObject(v);
   const out = workDir(v.name, 'fuzz', `hk_fuzz_replay-${tag}`);
-  return buildCached(
+  const args = [
+    ...contractCflags(v.name),
+    ...ASAN_UBSAN_CFLAGS,
+    ...avoid,
+    obj,
+    fuzzSrc,
+    replaySrc,
+    '-o',
     out,
-    unit,
-    [fuzzSrc, replaySrc, prefixedH],
-    [
-      {
-        cc: 'gcc',
-        args: [
-          ...contractCflags(v.name),
-          '-O1',
-          '-fno-omit-frame-pointer',
-          '-fsanitize=address,undefined',
-          '-fno-sanitize-recover=all',
-          '-DHK_BUILD_ADDON=1',
-          ...avoid,
-          unit,
-          fuzzSrc,
-          replaySrc,
-          '-o',
-          out,
-          '-lpthread',
-        ],
-      },
-    ],
-  );
+    '-lpthread',
+  ];
+  return buildCached(out, variantUnit(v), [fuzzSrc, replaySrc, prefixedH, obj], [{ cc: 'gcc', args }]);
 }
 
 /**

@@ -13,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { buildProgram, cDir, describeRun, run, type RunResult } from './helpers.js';
 import {
+  ASAN_UBSAN_CFLAGS,
+  asanUnitObject,
   buildCached,
   contractCflags,
   ensureVariant,
@@ -43,36 +45,29 @@ function expectNoReport(r: RunResult): void {
 
 type Sanitizer = 'address,undefined' | 'thread';
 
-/** san_stress.c linked with the variant's unit, both compiled with -fsanitize=<s>. */
+/** san_stress.c linked with the variant's unit, both compiled with -fsanitize=<s> (ASan + UBSan:
+ * the unit's object that the fuzzer's replay links too). */
 function sanStress(v: VariantInfo, s: Sanitizer): string {
-  const unit = variantUnit(v);
   const src = join(reliabilityDir, 'san_stress.c');
   const out = workDir(v.name, 'san', `san_stress-${s.replace(',', '-')}`);
-  // UBSan's checks stop at their first report, as ASan's and TSan's do
-  const flags = [`-fsanitize=${s}`, ...(s.includes('undefined') ? ['-fno-sanitize-recover=all'] : [])];
-  return buildCached(
-    out,
+  const headers = [src, join(reliabilityDir, 'hk_prefixed.h')];
+  const program = [`-I${reliabilityDir}`, src, '-o', out, '-lpthread'];
+  if (s === 'address,undefined') {
+    const obj = asanUnitObject(v);
+    const args = [...contractCflags(v.name), ...ASAN_UBSAN_CFLAGS, obj, ...program];
+    return buildCached(out, variantUnit(v), [...headers, obj], [{ cc: 'gcc', args }]);
+  }
+  const unit = variantUnit(v);
+  const args = [
+    ...contractCflags(v.name),
+    '-O1',
+    '-fno-omit-frame-pointer',
+    '-fsanitize=thread',
+    '-DHK_BUILD_ADDON=1',
     unit,
-    [src, join(reliabilityDir, 'hk_prefixed.h')],
-    [
-      {
-        cc: 'gcc',
-        args: [
-          ...contractCflags(v.name),
-          '-O1',
-          '-fno-omit-frame-pointer',
-          ...flags,
-          '-DHK_BUILD_ADDON=1',
-          `-I${reliabilityDir}`,
-          unit,
-          src,
-          '-o',
-          out,
-          '-lpthread',
-        ],
-      },
-    ],
-  );
+    ...program,
+  ];
+  return buildCached(out, unit, headers, [{ cc: 'gcc', args }]);
 }
 
 /** libhakmem.so with -fsanitize=undefined (the shared-library flags of the contract). */

@@ -291,6 +291,29 @@ export function buildCached(
 
 export const workDir = (variant: string, ...parts: string[]): string => join(workRoot, variant, ...parts);
 
+/** The flags of the allocator's unit under AddressSanitizer and UBSan, as a program's part (its
+ * malloc family prefixed, HK_BUILD_ADDON=1): sanitizers.test.ts's san_stress and fuzz.test.ts's
+ * replay link the same object. UBSan's checks stop at their first report, as ASan's do. */
+export const ASAN_UBSAN_CFLAGS = [
+  '-O1',
+  '-fno-omit-frame-pointer',
+  '-fsanitize=address,undefined',
+  '-fno-sanitize-recover=all',
+  '-DHK_BUILD_ADDON=1',
+];
+
+/** The variant's unit compiled once with ASAN_UBSAN_CFLAGS (the longest compile of both programs). */
+export function asanUnitObject(v: VariantInfo): string {
+  const unit = variantUnit(v);
+  const out = workDir(v.name, 'asan-unit', 'hakmem_variant.o');
+  return buildCached(
+    out,
+    unit,
+    [],
+    [{ cc: 'gcc', args: [...contractCflags(v.name), ...ASAN_UBSAN_CFLAGS, '-c', unit, '-o', out] }],
+  );
+}
+
 /** clang (for libFuzzer), if installed. */
 export function findClang(): string | undefined {
   return findExecutable('clang') ?? findExecutable('clang-14') ?? findExecutable('clang-16');
