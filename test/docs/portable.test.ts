@@ -2,7 +2,7 @@
 // for aarch64 and anything else GNU C targets. An instruction (an asm statement with a
 // non-empty template, an x86 intrinsic or its header) may appear only in native/base/hk_os.h,
 // inside an `#if` on the architecture whose group ends with an `#else` fallback (hk_os_ticks:
-// rdtsc, cntvct_el0, else clock_gettime). An empty asm template is a compiler barrier and
+// rdtsc, cntvct_el0, else clock_gettime; hk_cpu_relax: pause, yield, else a compiler barrier). An empty asm template is a compiler barrier and
 // portable. packages/compose/test/platforms.native.test.ts builds and runs them on aarch64.
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -88,6 +88,8 @@ describe('no architecture-specific instruction outside an #if with a portable fa
     expect(archLines(readFileSync(join(root, ARCH_HEADER), 'utf8')).map((a) => a.text)).toEqual([
       '__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));',
       '__asm__ volatile("mrs %0, cntvct_el0" : "=r"(v));',
+      '__asm__ volatile("pause");',
+      '__asm__ volatile("yield");',
     ]);
   });
 

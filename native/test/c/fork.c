@@ -10,6 +10,9 @@
 
 #define NWORKERS 4
 static volatile int stop;
+/* Set while the parent waits for a child: the workers rest, so the child does not share the
+ * CPUs with four threads whose work no longer matters to it (they ran up to the fork). */
+static volatile int resting;
 
 static void *worker(void *arg) {
   uint64_t rng = (uint64_t)(uintptr_t)arg * 7919 + 3;
@@ -17,7 +20,13 @@ static void *worker(void *arg) {
   unsigned char *slot[SLOTS] = { 0 };
   size_t len[SLOTS] = { 0 };
   for (unsigned long op = 0; !__atomic_load_n(&stop, __ATOMIC_RELAXED); op++) {
-    if (op % 512 == 0) sched_yield(); /* keep the pressure on, but let the children run */
+    if (op % 512 == 0) {
+      sched_yield(); /* keep the pressure on, but let the children run */
+      while (__atomic_load_n(&resting, __ATOMIC_RELAXED) && !__atomic_load_n(&stop, __ATOMIC_RELAXED)) {
+        struct timespec nap = { 0, 200 * 1000 };
+        nanosleep(&nap, NULL);
+      }
+    }
     size_t i = hk_rand(&rng) % SLOTS;
     if (slot[i]) {
       CHECK_PATTERN(slot[i], len[i], i);
@@ -35,13 +44,14 @@ static void *worker(void *arg) {
   return NULL;
 }
 
-/* In the child: a few MiB across classes, contents checked (big blocks: first 4 KiB and last byte). */
+/* In the child: a few MiB across classes, contents checked (big blocks: first 4 KiB and last byte);
+ * the second round runs on what the first freed. */
 static void child_work(uint64_t seed) {
-  enum { N = 3000 };
+  enum { N = 2000 };
   static __thread unsigned char *p[N];
   static __thread size_t n[N];
   uint64_t rng = seed;
-  for (int round = 0; round < 3; round++) {
+  for (int round = 0; round < 2; round++) {
     for (int i = 0; i < N; i++) {
       n[i] = (i % 100 == 0) ? 65536 + hk_rand(&rng) % 1000000 : 1 + hk_rand(&rng) % 1500;
       p[i] = malloc(n[i]);
@@ -98,7 +108,8 @@ int main(int argc, char **argv) {
       child_work((uint64_t)f * 1000 + 2);
       _exit(0);
     }
-    /* Parent: wait with a deadline. */
+    /* Parent: wait with a deadline, the workers resting. */
+    __atomic_store_n(&resting, 1, __ATOMIC_RELAXED);
     int status = 0;
     time_t deadline = time(NULL) + timeout_s + 5;
     pid_t r;
@@ -111,6 +122,7 @@ int main(int argc, char **argv) {
       struct timespec ms = { 0, 5 * 1000 * 1000 };
       nanosleep(&ms, NULL);
     }
+    __atomic_store_n(&resting, 0, __ATOMIC_RELAXED);
     CHECK(r == pid, "waitpid: %s", strerror(errno));
     if (WIFSIGNALED(status))
       FAIL("fork #%d: child killed by signal %d%s", f, WTERMSIG(status),
