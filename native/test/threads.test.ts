@@ -19,8 +19,8 @@ describe('threads', () => {
   });
 
   // The sizes: the default variant runs the core's code at full size; the others (the matrix
-  // runs this file on the box cover) bring boxes, and run half the fork and realloc rounds
-  // (fork_heaps: below; an eager purge fewer still).
+  // runs this file on the box cover) bring boxes, and run half the fork rounds and a third of
+  // the reallocs (~270,000 checks at 4 x 20,000; fork_heaps: below; an eager purge fewer still).
   // lean (purge/eager, large/direct) gives every emptied slab and every large block back at
   // once: each later block is a fresh page fault and each give-back an madvise or munmap, a TLB
   // shootdown of every CPU. That is its policy, and on this 2-core VM it made churn.c 15x and
@@ -31,7 +31,7 @@ describe('threads', () => {
   const eager = ensureVariant(variant).json.boxes.purge?.box === 'eager';
   const forks = eager ? 100 : full ? 500 : 250;
   const churnThreads = eager ? 500 : 2000;
-  const reallocOps = full ? 60000 : eager ? 15000 : 30000;
+  const reallocOps = full ? 60000 : eager ? 15000 : 20000;
 
   for (const [label, how] of modes) {
     it(`cross-thread frees through a shared queue, hakmem ${label} (threads.c)`, { timeout: 240_000 }, () => {

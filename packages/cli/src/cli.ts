@@ -27,18 +27,10 @@ import {
   getVariant,
 } from '@hakmem/compose';
 import { runDemo } from './demo.js';
-import { parseRate, DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT, runProfile } from '@hakmem/profile';
-import {
-  GOALS,
-  type Goal,
-  parseMetric,
-  DEFAULT_REPS,
-  DEFAULT_TUNE_DIR,
-  DEFAULT_TUNE_NAME,
-  PEERS,
-  runTune,
-  variantSource,
-} from '@hakmem/tune';
+// tune and profile load when their command runs (tune's config editor brings a parser): the
+// help and the option checks need only their defaults.
+import { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT } from '@hakmem/profile/options';
+import { GOALS, type Goal, DEFAULT_REPS, DEFAULT_TUNE_DIR, DEFAULT_TUNE_NAME, PEERS } from '@hakmem/tune/options';
 
 const string = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -288,6 +280,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         if (cmd === undefined)
           throw new HakmemError('name the command to profile: hakmem profile [options] -- <command> [args...]');
         const [rateText, variant, outDir, exe] = [opt('rate'), opt('variant'), opt('out'), opt('exe')];
+        const { parseRate, runProfile } = await import('@hakmem/profile');
         const rate = rateText === undefined ? undefined : parseRate(rateText);
         const config = await loadConfig(configPath);
         const r = await runProfile(config, {
@@ -308,6 +301,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         const [cmd, ...args] = [...rest, ...tail];
         if (cmd === undefined)
           throw new HakmemError('name the command to tune for: hakmem tune [options] -- <command> [args...]');
+        const { parseMetric, runTune, variantSource } = await import('@hakmem/tune');
         const goal = (opt('goal') ?? 'speed') as Goal;
         if (!GOALS.includes(goal))
           throw new HakmemError(`--goal must be one of ${GOALS.join(', ')}, not '${opt('goal')}'`);

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SLOT_ORDER, defaultSlotPackage } from '@hakmem/native';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createJiti } from 'jiti';
 import { HakmemConfigError } from './errors.js';
 import { validateConfig, type LoadedConfig } from './validate.js';
 
@@ -104,8 +103,11 @@ export function findConfig(from: string = process.cwd()): string {
   throw new HakmemConfigError(`no hakmem.config.ts in ${where}; create one, or pass --config <path>`);
 }
 
-/** A jiti loader for imports from the file `from`: no cache on disk or in memory (an edited config loads afresh). */
-function loader(from: string) {
+/** A jiti loader for imports from the file `from`: no cache on disk or in memory (an edited config
+ * loads afresh). jiti (and its bundled Babel) is imported on first use: commands that read no
+ * config, and programs that import the composer for its other API, start without it. */
+async function loader(from: string) {
+  const { createJiti } = await import('jiti');
   return createJiti(from, { fsCache: false, moduleCache: false, interopDefault: false });
 }
 
@@ -119,7 +121,7 @@ export async function importConfig(path: string): Promise<unknown> {
   if (!existsSync(file)) throw new HakmemConfigError(`config not found: ${file}`);
   let mod: { default?: unknown };
   try {
-    mod = await loader(file).import<{ default?: unknown }>(file);
+    mod = await (await loader(file)).import<{ default?: unknown }>(file);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     // jiti reports a syntax error in the config as `ParseError: <what> \n <file>:<line>:<col>`
@@ -155,8 +157,8 @@ interface InstalledPackage {
 }
 
 /** Installed package `name` as seen from `from` (a directory): its folder and package.json. */
-function resolvePackage(name: string, from: string): InstalledPackage | undefined {
-  const url = loader(join(from, '_')).esmResolve(name, { try: true });
+async function resolvePackage(name: string, from: string): Promise<InstalledPackage | undefined> {
+  const url = (await loader(join(from, '_'))).esmResolve(name, { try: true });
   if (!url) return undefined;
   for (let dir = dirname(fileURLToPath(url)); dirname(dir) !== dir; dir = dirname(dir)) {
     const file = join(dir, 'package.json');
@@ -190,7 +192,7 @@ export async function withDefaultSlots(raw: unknown, configDir: string): Promise
   for (const slot of SLOT_ORDER) {
     if (slots[slot] !== undefined) continue;
     const name = defaultSlotPackage(slot);
-    const installed = resolvePackage(name, configDir) ?? resolvePackage(name, self);
+    const installed = (await resolvePackage(name, configDir)) ?? (await resolvePackage(name, self));
     if (!installed) {
       throw new HakmemConfigError(
         `config.slots.${slot} is not given and ${name} is not installed; install it, or import a package for slot ${slot}`,

@@ -12,8 +12,8 @@ import { formatBytes, formatLeaks, formatSummary, formatTop, pidList } from './r
 import { exePattern, selectProcesses, type ProcessFilter } from './select.js';
 import { symbolize, type Profile } from './symbolize.js';
 
-export const DEFAULT_PROFILE_VARIANT = 'profiling';
-export const DEFAULT_PROFILE_DIR = 'hakmem-profile';
+import { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT } from './options.js';
+export { DEFAULT_PROFILE_DIR, DEFAULT_PROFILE_VARIANT } from './options.js';
 const RAW = /^raw-.*\.prof$/;
 
 /** The raw profiles in `dir`, sorted by name. */

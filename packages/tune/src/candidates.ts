@@ -7,8 +7,8 @@ import type { SlotName } from '@hakmem/native';
 import type { ResolvedVariant, TunableSetting } from '@hakmem/compose';
 import type { WorkloadShape } from './workload.js';
 
-export type Goal = 'speed' | 'memory' | 'balanced';
-export const GOALS: readonly Goal[] = ['speed', 'memory', 'balanced'];
+import type { Goal } from './options.js';
+export { GOALS, type Goal } from './options.js';
 
 /** One change from the base: a box swapped in a slot, or one tunable of the slot's box. */
 export type Change =
