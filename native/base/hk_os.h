@@ -113,17 +113,26 @@ static inline uint64_t hk_os_ticks(void) {
 static void hk_os_wait(uint32_t *w, uint32_t v) { syscall(SYS_futex, w, 128 /* WAIT|PRIVATE */, v, NULL, NULL, 0); }
 static void hk_os_wake(uint32_t *w) { syscall(SYS_futex, w, 129 /* WAKE|PRIVATE */, 1, NULL, NULL, 0); }
 
+/* Wait as hk_os_wait does, for at most ms milliseconds. */
+static void hk_os_wait_ms(uint32_t *w, uint32_t v, long ms) {
+  struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
+  syscall(SYS_futex, w, 128 /* WAIT|PRIVATE */, v, &t, NULL, 0);
+}
+
 /* The lock every cold path shares (heap adoption and refills, the large cache, the pool's slow
- * paths, fork), never a hot path. Three states (Drepper's futex mutex): 0 free, 1 held, 2 held
- * with sleepers maybe waiting. Uncontended: one CAS to take, one exchange to give back. A waiter
- * spins briefly for a short hold, then sleeps on a futex: a holder preempted in a long hold (an
- * madvise under a heap's lock while more threads than cores run) gets the CPU instead of waiters
- * that yield to each other (lean's fork_heaps under two CPU hogs: 28.9 s spinning on sched_yield). */
+ * paths, fork), never a hot path. Uncontended it costs what a spin lock does: one exchange to
+ * take, one plain store to give back. A waiter spins briefly for a short hold, then sleeps on a
+ * futex: a holder preempted in a long hold (an madvise under a heap's lock while more threads
+ * than cores run) gets the CPU instead of waiters that yield to each other (lean's fork_heaps
+ * under two CPU hogs: 28.9 s spinning on sched_yield, 4.8 s sleeping). The release reads
+ * `sleepers` after its store without a fence, so it can miss a waiter that has just gone to
+ * sleep: each sleep is bounded (1 ms) and the waiter tries again. */
 typedef struct {
-  uint32_t v;
+  uint32_t v;        /* 0 free, 1 held */
+  uint32_t sleepers; /* waiters in or entering a futex wait on v */
 } hk_lock_t;
 #define HK_LOCK_INIT \
-  { 0 }
+  { 0, 0 }
 
 /* A spin-wait hint: the CPU's pause (x86) or yield (aarch64); elsewhere a compiler barrier. */
 static inline void hk_cpu_relax(void) {
@@ -137,27 +146,29 @@ static inline void hk_cpu_relax(void) {
 }
 
 static inline int hk_trylock(hk_lock_t *l) {
-  uint32_t unlocked = 0;
-  return __atomic_load_n(&l->v, __ATOMIC_RELAXED) == 0 &&
-         __atomic_compare_exchange_n(&l->v, &unlocked, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+  return !__atomic_load_n(&l->v, __ATOMIC_RELAXED) && !__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE);
 }
 static HK_NOINLINE void hk_lock_wait(hk_lock_t *l) {
   for (int i = 0; i < 100; i++) {
     hk_cpu_relax();
     if (hk_trylock(l)) return;
   }
-  /* 2 from here on: whoever releases wakes a sleeper; a woken waiter takes it as 2 again */
-  while (__atomic_exchange_n(&l->v, 2, __ATOMIC_ACQUIRE) != 0) hk_os_wait(&l->v, 2);
+  __atomic_fetch_add(&l->sleepers, 1, __ATOMIC_SEQ_CST);
+  while (__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE)) hk_os_wait_ms(&l->v, 1, 1);
+  __atomic_fetch_sub(&l->sleepers, 1, __ATOMIC_RELAXED);
 }
 static inline void hk_lock(hk_lock_t *l) {
-  uint32_t unlocked = 0;
-  if (HK_LIKELY(__atomic_compare_exchange_n(&l->v, &unlocked, 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))) return;
+  if (HK_LIKELY(!__atomic_exchange_n(&l->v, 1, __ATOMIC_ACQUIRE))) return;
   hk_lock_wait(l);
 }
 static inline void hk_unlock(hk_lock_t *l) {
-  if (HK_UNLIKELY(__atomic_exchange_n(&l->v, 0, __ATOMIC_RELEASE) == 2)) hk_os_wake(&l->v);
+  __atomic_store_n(&l->v, 0, __ATOMIC_RELEASE);
+  if (HK_UNLIKELY(__atomic_load_n(&l->sleepers, __ATOMIC_RELAXED))) hk_os_wake(&l->v);
 }
-static inline void hk_lock_reset(hk_lock_t *l) { __atomic_store_n(&l->v, 0, __ATOMIC_RELAXED); }
+static inline void hk_lock_reset(hk_lock_t *l) {
+  __atomic_store_n(&l->v, 0, __ATOMIC_RELAXED);
+  __atomic_store_n(&l->sleepers, 0, __ATOMIC_RELAXED);
+}
 
 /* A coarse monotonic clock in ms (the vDSO's CLOCK_MONOTONIC_COARSE: no syscall, a tick of
  * a few ms). Cold paths only: the purge slot reads it on a fraction of its slow paths. */
