@@ -124,7 +124,7 @@ static void hk_os_wait_ms(uint32_t *w, uint32_t v, long ms) {
  * take, one plain store to give back. A waiter spins briefly for a short hold, then sleeps on a
  * futex: a holder preempted in a long hold (an madvise under a heap's lock while more threads
  * than cores run) gets the CPU instead of waiters that yield to each other (lean's fork_heaps
- * under two CPU hogs: 28.9 s spinning on sched_yield, 4.8 s sleeping). The release reads
+ * under two CPU hogs: 28.9 s spinning on sched_yield, 4.4 s sleeping). The release reads
  * `sleepers` after its store without a fence, so it can miss a waiter that has just gone to
  * sleep: each sleep is bounded (1 ms) and the waiter tries again. */
 typedef struct {

@@ -27,8 +27,9 @@ export const distDir = join(repoRoot, 'dist', variant);
  * it): the checks whose outcome a box, not a tunable, decides (linking instead of preloading)
  * run there only. Unset (the `native` project, a file run alone): in. */
 export const inBoxCover = process.env.HK_TEST_COVER !== '0';
-/** api.c's "ok N checks" is ~48,700 on every variant (fewer where the core has no class-edge
- * probes); under this bound a part of it did not run. packages/compose's tests use the same. */
+/** api.c's "ok N checks" is ~43,300 on every variant (fewer where the core has no class-edge
+ * probes); under this bound a part of it did not run. @hakmem/test-utils has the same for the
+ * tests outside native/. */
 export const API_CHECKS = 40_000;
 export const libPath = join(distDir, 'libhakmem.so');
 export const staticLibPath = join(distDir, 'libhakmem.a');

@@ -21,6 +21,7 @@ import {
   expectProgramOk,
   reliabilityDir,
   runPreloaded,
+  SAN_CFLAGS,
   variantNames,
   variantUnit,
   workDir,
@@ -58,15 +59,7 @@ function sanStress(v: VariantInfo, s: Sanitizer): string {
     return buildCached(out, variantUnit(v), [...headers, obj], [{ cc: 'gcc', args }]);
   }
   const unit = variantUnit(v);
-  const args = [
-    ...contractCflags(v.name),
-    '-O1',
-    '-fno-omit-frame-pointer',
-    '-fsanitize=thread',
-    '-DHK_BUILD_ADDON=1',
-    unit,
-    ...program,
-  ];
+  const args = [...contractCflags(v.name), ...SAN_CFLAGS, '-fsanitize=thread', unit, ...program];
   return buildCached(out, unit, headers, [{ cc: 'gcc', args }]);
 }
 

@@ -3,7 +3,7 @@
 // shared-slot realloc stress. `pnpm soak` loops the same programs for minutes per variant.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { requireLibrary, runTestProgram, variant } from './helpers.js';
-import { ensureVariant } from './reliability/variants.js';
+import { ensureVariant, purgesAtOnce } from './reliability/variants.js';
 
 // Linked as well as preloaded on the default variant: how the library was loaded is the core's
 // business (fork handlers registered at load, thread exit), the same for every box, while the
@@ -28,7 +28,7 @@ describe('threads', () => {
   // suite), so it runs a quarter of the threads and half the reallocs: every path still runs
   // hundreds of times.
   const full = variant === 'default';
-  const eager = ensureVariant(variant).json.boxes.purge?.box === 'eager';
+  const eager = purgesAtOnce(ensureVariant(variant));
   const forks = eager ? 100 : full ? 500 : 250;
   const churnThreads = eager ? 500 : 2000;
   const reallocOps = full ? 60000 : eager ? 15000 : 20000;

@@ -510,27 +510,20 @@ static void test_large(void) {
   static const size_t mib[] = { 1, 2, 3, 4, 7, 8, 16, 31, 32, 64 };
   enum { NL = sizeof mib / sizeof mib[0] };
   /* Two rounds: the second gets blocks of the sizes the first freed (the large cache's reuse),
-   * one round sized past a page boundary (+100), one exactly. A byte every STRIDE (and the last):
-   * blocks that overlapped or shared pages would clobber each other's marks, at a sixteenth of the
-   * page faults of touching every page (336 MiB of faults were a third of this program's time). */
-  enum { STRIDE = 64 << 10 };
+   * one round sized past a page boundary (+100), one exactly. Each block carries the span
+   * pattern (fill_span: its edges and a byte every 64 KiB), which blocks that overlapped or
+   * shared pages would clobber, at a sixteenth of the page faults of touching every page. */
   for (int round = 0; round < 2; round++) {
     void *blk[NL];
     for (size_t i = 0; i < NL; i++) {
       size_t n = (mib[i] << 20) + (round & 1 ? 0 : 100);
-      unsigned char *p = malloc(n);
-      CHECK(p != NULL, "malloc(%zu MiB) returned NULL", mib[i]);
-      for (size_t off = 0; off < n; off += STRIDE) p[off] = (unsigned char)(off >> 16) ^ (unsigned char)i;
-      p[n - 1] = 0x5A;
-      blk[i] = p;
+      blk[i] = malloc(n);
+      CHECK(blk[i] != NULL, "malloc(%zu MiB) returned NULL", mib[i]);
+      fill_span(blk[i], n, i);
     }
     for (size_t i = 0; i < NL; i++) {
-      size_t n = (mib[i] << 20) + (round & 1 ? 0 : 100);
-      unsigned char *p = blk[i];
-      for (size_t off = 0; off < n; off += STRIDE)
-        CHECK(p[off] == ((unsigned char)(off >> 16) ^ (unsigned char)i), "large block corrupted");
-      CHECK(p[n - 1] == 0x5A, "large block tail corrupted");
-      free(p);
+      CHECK_SPAN(blk[i], (mib[i] << 20) + (round & 1 ? 0 : 100), i);
+      free(blk[i]);
     }
   }
   /* Many mid/large blocks live at once, freed in interleaved order. */

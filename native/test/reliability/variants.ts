@@ -190,6 +190,12 @@ export function abortsOnInvalidFree(v: VariantInfo): boolean {
   return v.json.boxes.block?.box === 'checked';
 }
 
+/** Does the variant give every emptied slab back at once (purge/eager)? Each reuse is then a
+ * fresh page fault, so the stress programs run smaller on it. */
+export function purgesAtOnce(v: VariantInfo): boolean {
+  return v.json.boxes.purge?.box === 'eager';
+}
+
 // ---------------------------------------------------------------------------------------
 // Instrumented builds of a variant's generated unit (prefixed names, HK_BUILD_ADDON=1)
 
@@ -291,16 +297,12 @@ export function buildCached(
 
 export const workDir = (variant: string, ...parts: string[]): string => join(workRoot, variant, ...parts);
 
-/** The flags of the allocator's unit under AddressSanitizer and UBSan, as a program's part (its
- * malloc family prefixed, HK_BUILD_ADDON=1): sanitizers.test.ts's san_stress and fuzz.test.ts's
- * replay link the same object. UBSan's checks stop at their first report, as ASan's do. */
-export const ASAN_UBSAN_CFLAGS = [
-  '-O1',
-  '-fno-omit-frame-pointer',
-  '-fsanitize=address,undefined',
-  '-fno-sanitize-recover=all',
-  '-DHK_BUILD_ADDON=1',
-];
+/** The flags of the allocator's unit under a sanitizer, as a program's part (its malloc family
+ * prefixed, HK_BUILD_ADDON=1); with ASan and UBSan, sanitizers.test.ts's san_stress and
+ * fuzz.test.ts's replay link the same object. UBSan's checks stop at their first report, as
+ * ASan's do. */
+export const SAN_CFLAGS = ['-O1', '-fno-omit-frame-pointer', '-DHK_BUILD_ADDON=1'];
+export const ASAN_UBSAN_CFLAGS = [...SAN_CFLAGS, '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
 
 /** The variant's unit compiled once with ASAN_UBSAN_CFLAGS (the longest compile of both programs). */
 export function asanUnitObject(v: VariantInfo): string {

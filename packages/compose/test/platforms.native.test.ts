@@ -5,10 +5,11 @@
 //   these three cover the API, cross-thread frees and fork.
 // - aarch64: the named variants of the box cover (every box of hakmem.config.ts, @hakmem/test-utils
 //   boxCover) are compiled by Debian's cross compiler (aarch64-linux-gnu-gcc; default by
-//   `hakmem build` with CC set, the others exported by `hakmem export`) and serve api.c (cross-compiled, preloaded) under qemu-aarch64 with
-//   the cross glibc (-L /usr/aarch64-linux-gnu). What differs by platform is the boxes' C, which
-//   a variant that only retunes them compiles and runs as another does. The asan and valgrind
-//   variants need their runtimes only in programs built for them.
+//   `hakmem build` with CC set, the others exported by `hakmem export`) and serve api.c
+//   (cross-compiled, preloaded) under qemu-aarch64 with the cross glibc (-L /usr/aarch64-linux-gnu).
+//   What differs by platform is the boxes' C, which a variant that only retunes them compiles and
+//   runs as another does. The asan and valgrind variants need their runtimes only in programs
+//   built for them.
 // - musl: the exported default variant and api.c / threads.c, linked statically by musl-gcc.
 // Each part skips, saying why, where its tools are absent; .ci/run installs them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VariantJson } from '@hakmem/native';
 import { buildVariant, EXPORT_CFLAGS, exportVariant, loadConfig, which } from './internal.js';
-import { boxCover, listVariants, repoRoot } from './helpers.js';
+import { API_CHECKS, boxCover, listVariants, repoRoot } from './helpers.js';
 
 const cDir = join(repoRoot, 'native', 'test', 'c');
 const config = await loadConfig(join(repoRoot, 'hakmem.config.ts'));
@@ -32,9 +33,6 @@ const hasClang = has('clang', 'clang++');
 const hasCross = has('aarch64-linux-gnu-gcc', 'qemu-aarch64') && existsSync(join(CROSS_SYSROOT, 'lib'));
 const hasMusl = has('musl-gcc');
 const why = (ok: boolean, tools: string) => (ok ? '' : ` (skipped: ${tools} not installed)`);
-
-/** api.c's check count when all of it ran (native/test/helpers.ts API_CHECKS). */
-const API_CHECKS = 40_000;
 
 /** The flags native/test/helpers.ts compiles the test programs with. */
 const PROGRAM_CFLAGS = ['-std=gnu11', '-O2', '-fno-builtin', '-Wall', '-Wextra', '-Werror', `-I${cDir}`];

@@ -52,6 +52,10 @@ export async function nativeHelpers(variant: string): Promise<typeof import('../
   return h;
 }
 
+/** api.c's "ok N checks" when all of it ran (~43,300): native/test/helpers.ts's API_CHECKS, for
+ * the tests outside native/ that run api.c themselves (native does not depend on this package). */
+export const API_CHECKS = 40_000;
+
 /**
  * The C test programs of native/test (malloc contract, cross-thread frees, thread churn, fork
  * under allocation, realloc stress), preloaded into `variant()`, at sizes that keep one run
