@@ -99,17 +99,14 @@ const names = variantNames();
 /** san_stress's scale: the core's code runs at scale 2 under ASan on the default variant, 1 under
  * TSan, which reports a race from the first pair of unordered accesses, not from the many runs a
  * crash needs; the others bring boxes (the matrix runs this file on the box cover) and run scale
- * 1 under ASan, 0.5 under TSan. paranoid's xthread phase under TSan here: 21 s (39 CPU-s) at scale 1, 10.5 s at
- * 0.5, most of it TSan's shadow work for the blocks' fills and the chunks unmapped (perf); at 0.5
- * each phase still runs every path it drives (15,000 blocks handed to another thread to free,
- * 100 thread exits, three rounds of chunks back to the pool, five of orphaned heaps adopted). */
+ * 1 under ASan, 0.35 under TSan. paranoid's phases under TSan in the suite: 25.8 s at 0.5, most of
+ * it TSan's shadow work for the blocks' fills and the chunks unmapped (perf); at 0.35 each phase
+ * still runs every path it drives (10,500 blocks per thread, a quarter handed to another thread
+ * to free; 17 generations of 4 exiting threads; two rounds of slabs and chunks back to the pool
+ * and large blocks to the cache; three of orphaned heaps freed into and adopted). */
 const scale = (name: string, s: Sanitizer): string =>
-  s === 'thread' ? (name === 'default' ? '1' : '0.5') : name === 'default' ? '2' : '1';
+  s === 'thread' ? (name === 'default' ? '1' : '0.35') : name === 'default' ? '2' : '1';
 
-/** The C programs the UBSan library is preloaded into, with their arguments. The default variant
- * runs them all; the others bring boxes whose code san_stress's ASan+UBSan build above already
- * runs (threads, cross-thread frees, thread exit, realloc), and run what only a preloaded library
- * does: the malloc family's symbols (api.c) and the boxes' fork hooks with threads running. */
 const ubsanPrograms = (name: string): [string, string[]][] => [
   [join(cDir, 'api.c'), []],
   [join(cDir, 'fork.c'), ['4', '20']],
