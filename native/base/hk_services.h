@@ -34,7 +34,8 @@ static inline size_t hk_core_large_purge(uint64_t before);
 static inline void hk_core_pool_give_chunk(hk_chunk_t *ch);
 /* remote's hk_remote_pending: blocks wait in h's channel (a relaxed read, a hint). */
 static inline int hk_core_remote_pending(hk_heap_t *h);
-/* remote's hk_remote_collect: h's lock is held; every block handed to h goes back to its slab. */
-static inline void hk_core_remote_collect(hk_heap_t *h);
+/* remote's hk_remote_collect: h's lock is held; every block handed to h goes to
+ * hk_refill_put_returned (owner: the caller is h's thread on its miss). */
+static inline void hk_core_remote_collect(hk_heap_t *h, int owner);
 
 #endif

@@ -12,4 +12,4 @@ static inline void hk_core_pool_give_chunk(hk_chunk_t *ch) { hk_pool_give_chunk(
 
 static inline int hk_core_remote_pending(hk_heap_t *h) { return hk_remote_pending(h); }
 
-static inline void hk_core_remote_collect(hk_heap_t *h) { hk_remote_collect(h); }
+static inline void hk_core_remote_collect(hk_heap_t *h, int owner) { hk_remote_collect(h, owner); }

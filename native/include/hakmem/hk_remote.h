@@ -7,7 +7,7 @@
  * The channel is the heap's `remote` words (hk_layout.h): HK_REMOTE_LANES lock-free stacks of
  * blocks linked through their first word, pushed with a release CAS and taken whole with an
  * acquire exchange. Only this slot touches it (remote/common). A box may call hk_link_store,
- * hk_link_load, hk_refill_put_chain (in collect only: the owner's lock is held), hk_stats_count and
+ * hk_link_load, hk_refill_put_returned (in collect only: the owner's lock is held), hk_stats_count and
  * hk_stats_time; the only write it makes into a block is the link (word 0). The core has
  * validated the block and the block slot has recorded it free (hk_block_retire_remote) before
  * it is handed over, so a second free of a block that waits in a thread's batch is still
@@ -29,8 +29,9 @@
 static void hk_remote_free(hk_heap_t *o, void *p, uint32_t cls);
 /* Blocks wait in h's channel (a relaxed read: a hint for the refill and the orphan trim). */
 static inline int hk_remote_pending(hk_heap_t *h);
-/* h's lock is held: every block handed to h goes back to its slab (hk_refill_put_chain). */
-static void hk_remote_collect(hk_heap_t *h);
+/* h's lock is held: every block handed to h goes to hk_refill_put_returned(h, p, owner), one at
+ * a time (owner: the caller is h's thread on its miss, passed through). */
+static void hk_remote_collect(hk_heap_t *h, int owner);
 /* The calling thread's held blocks go to their owners now. Called on every malloc miss before
  * the refill and by trim; no lock is held. A box that holds nothing makes it empty. */
 static inline void hk_remote_flush(void);

@@ -180,8 +180,27 @@ static void hk_refill_put_chain(hk_heap_t *h, void *b) {
   }
 }
 
+/* Onto the owner's front while its class has room below the limit (a push that reached it
+ * would ask for a drain), so the block the collect just read is the next one handed out
+ * rather than cooling on its slab's list: mstress (threads freeing each other's blocks) ran
+ * 1.11x faster than with every returned block back on its slab. Shuffle keeps the returned
+ * blocks on their slabs: its refills hand blocks out in a random order, these come in the
+ * order other threads freed them. */
+static void hk_refill_put_returned(hk_heap_t *h, void *p, int owner) {
+  if (owner && !HK_CFG_REFILL_SHUFFLE) {
+    uint32_t cls = hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p)->cls;
+    if (hk_front_count(cls) + 1 < hk_front_capacity(cls)) {
+      hk_block_home(p);
+      hk_front_push(cls, p);
+      hk_stats_count(HAKMEM_EV_REFILL_BLOCKS, cls, 1);
+      return;
+    }
+  }
+  hk_refill_put(h, p);
+}
+
 static void hk_refill_trim(hk_heap_t *h) {
-  hk_core_remote_collect(h);
+  hk_core_remote_collect(h, 0);
   for (uint32_t c = 0; c < HK_NUM_CLASSES; c++) {
     hk_slab_t *s = hk_stock(h)->current[c];
     if (s && s->used == 0) {
@@ -206,7 +225,11 @@ static void hk_refill_flush(hk_heap_t *h) {
 /* The front of cls missed: move up to want blocks from the heap's slabs into it and return
  * one of them (NULL on OOM). */
 static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want) {
-  if (hk_core_remote_pending(h)) hk_core_remote_collect(h);
+  if (hk_core_remote_pending(h)) {
+    hk_core_remote_collect(h, 1);
+    void *b = hk_front_pop(cls);
+    if (b) return b;
+  }
   uint32_t got = 0;
   void *chain = NULL;
   hk_slab_t *s = hk_stock(h)->current[cls];

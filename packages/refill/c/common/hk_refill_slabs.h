@@ -10,7 +10,8 @@
  * It keeps its state in the heap's refill_area (hk_stock); a box may read it (under the lock)
  * and may keep per-thread state of its own, but writes no slab field.
  * What it writes into a block: the link (word 0, through hk_link_store); every block that goes
- * back onto a slab's free list is first shown to the block slot (hk_block_home). A slab given to a
+ * back onto a slab's free list, or from another thread's free onto the front, is first shown to
+ * the block slot (hk_block_home). A slab given to a
  * class has its block area marked unused for a memory checker (hk_track_unused). */
 #ifndef HK_REFILL_SLABS_H
 #define HK_REFILL_SLABS_H
@@ -38,7 +39,8 @@ static inline const hk_stock_t *hk_stock_const(const hk_heap_t *h) {
 }
 
 /* The front of cls missed: move up to want blocks (>= 1) from h's slabs into the front and
- * return one of them; NULL on OOM. Collects remote frees first when some wait. */
+ * return one of them; NULL on OOM. Collects remote frees first when some wait: those go onto
+ * the fronts with room (not under shuffle), and one of cls among them is the block returned. */
 static void *hk_refill_from_slabs(hk_heap_t *h, uint32_t cls, uint32_t want);
 /* The front of cls is at its limit: give half of it back to the slabs. errno is kept. */
 static void hk_refill_drain_half(hk_heap_t *h, uint32_t cls);

@@ -39,9 +39,9 @@ static inline int hk_remote_pending(hk_heap_t *h) {
 }
 
 /* Every lane, walked side by side: the link loads of one step are independent, so their misses
- * overlap. Each block goes back on its own (its link cut first: a chain of one), so no block is
- * walked twice. */
-static void hk_remote_collect(hk_heap_t *h) {
+ * overlap. Each block goes to the refill on its own (its link cut first), so no block is walked
+ * twice. */
+static void hk_remote_collect(hk_heap_t *h, int owner) {
   void *lane[HK_REMOTE_LANES], *next[HK_REMOTE_LANES];
   uint32_t live = 0;
   for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) {
@@ -56,7 +56,7 @@ static void hk_remote_collect(hk_heap_t *h) {
     for (uint32_t i = 0; i < HK_REMOTE_LANES; i++) {
       if (!lane[i]) continue;
       hk_link_store(lane[i], NULL);
-      hk_refill_put_chain(h, lane[i]);
+      hk_refill_put_returned(h, lane[i], owner);
       lane[i] = next[i];
       live += lane[i] != NULL;
     }
