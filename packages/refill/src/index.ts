@@ -20,6 +20,13 @@ export const slabs = defineBase(import.meta.url, {
       description:
         'Keep one emptied slab per class in the thread instead of returning it to the pool at once (fewer page faults when a working set empties and refills a slab).',
     },
+    collectToFront: {
+      type: 'bool',
+      runtime: true,
+      default: true,
+      description:
+        "Blocks other threads freed go onto the owner's front at its next miss while their class has room (the collect has just read them, so the next malloc hands out a block already in this core's cache); false puts every one back on its slab. Under shuffle they go back on their slabs either way.",
+    },
     shuffle: {
       type: 'bool',
       default: false,

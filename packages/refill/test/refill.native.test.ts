@@ -29,6 +29,7 @@ describe('refill/batch in the default variant', () => {
   });
 
   it("blocks other threads freed go onto the owner's front at its next miss, up to the limit", () => {
+    expect(variantInfo(hk).tunables.refill.collectToFront).toBe(true);
     const size = 200;
     const cls = classOf(hk, size);
     const held = emptyFront(hk, size);

@@ -185,9 +185,10 @@ static void hk_refill_put_chain(hk_heap_t *h, void *b) {
  * rather than cooling on its slab's list: mstress (threads freeing each other's blocks) ran
  * 1.11x faster than with every returned block back on its slab. Shuffle keeps the returned
  * blocks on their slabs: its refills hand blocks out in a random order, these come in the
- * order other threads freed them. */
+ * order other threads freed them. collectToFront false (runtime: HAKMEM_REFILL_COLLECT_TO_FRONT)
+ * puts every one back on its slab. */
 static void hk_refill_put_returned(hk_heap_t *h, void *p, int owner) {
-  if (owner && !HK_CFG_REFILL_SHUFFLE) {
+  if (owner && HK_CFG_REFILL_COLLECT_TO_FRONT && !HK_CFG_REFILL_SHUFFLE) {
     uint32_t cls = hk_slab_of(hk_chunk_of((uintptr_t)p), (uintptr_t)p)->cls;
     if (hk_front_count(cls) + 1 < hk_front_capacity(cls)) {
       hk_block_home(p);

@@ -5,7 +5,8 @@
  *   hk_refill(h, cls)        usually hk_refill_from_slabs(h, cls, <how many>)
  *   hk_refill_drain(h, cls)  usually hk_refill_drain_half(h, cls)
  *   hk_refill_probe(...)
- * It reads the tunables HK_CFG_REFILL_KEEP_SPARE and HK_CFG_REFILL_SHUFFLE (declare the base's
+ * It reads the tunables HK_CFG_REFILL_KEEP_SPARE, HK_CFG_REFILL_COLLECT_TO_FRONT and
+ * HK_CFG_REFILL_SHUFFLE (declare the base's
  * tunables: spread them).
  * It keeps its state in the heap's refill_area (hk_stock); a box may read it (under the lock)
  * and may keep per-thread state of its own, but writes no slab field.

@@ -18,7 +18,8 @@
  * argument, 2 on a corrupted block, 3 on an OOM).
  *
  * Which choice should win: batching the cross-thread frees (the remote slot's `batched` box
- * over `direct`, or larger refill batches), for the reasons handoff.c gives. Since direct
+ * over `direct`, or larger refill batches) when returned blocks go back on their slabs
+ * (refill.collectToFront false, the tune test's base), for the reasons handoff.c gives. Since direct
  * frees into eight lanes per heap the gain depends on the size and on where the VM's two CPUs
  * sit, which changes while it runs (2-CPU machine, quiet, 2026-12-06): with the CPUs far apart
  * 32 B direct 13.1M, batched 20.7M blocks/s (1.57x), 64 B 1.43x, 256 B 1.17x, 1024 B and up
