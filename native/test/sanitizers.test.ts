@@ -107,6 +107,10 @@ const names = variantNames();
 const scale = (name: string, s: Sanitizer): string =>
   s === 'thread' ? (name === 'default' ? '1' : '0.35') : name === 'default' ? '2' : '1';
 
+/** The C programs the UBSan library is preloaded into, with their arguments. The default variant
+ * runs them all; the others bring boxes whose code san_stress's ASan+UBSan build above already
+ * runs (threads, cross-thread frees, thread exit, realloc), and run what only a preloaded library
+ * does: the malloc family's symbols (api.c) and the boxes' fork hooks with threads running. */
 const ubsanPrograms = (name: string): [string, string[]][] => [
   [join(cDir, 'api.c'), []],
   [join(cDir, 'fork.c'), ['4', '20']],

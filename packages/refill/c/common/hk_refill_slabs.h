@@ -6,14 +6,13 @@
  *   hk_refill_drain(h, cls)  usually hk_refill_drain_half(h, cls)
  *   hk_refill_probe(...)
  * It reads the tunables HK_CFG_REFILL_KEEP_SPARE, HK_CFG_REFILL_COLLECT_TO_FRONT and
- * HK_CFG_REFILL_SHUFFLE (declare the base's
- * tunables: spread them).
+ * HK_CFG_REFILL_SHUFFLE (declare the base's tunables: spread them).
  * It keeps its state in the heap's refill_area (hk_stock); a box may read it (under the lock)
  * and may keep per-thread state of its own, but writes no slab field.
  * What it writes into a block: the link (word 0, through hk_link_store); every block that goes
  * back onto a slab's free list, or from another thread's free onto the front, is first shown to
- * the block slot (hk_block_home). A slab given to a
- * class has its block area marked unused for a memory checker (hk_track_unused). */
+ * the block slot (hk_block_home). A slab given to a class has its block area marked unused for a
+ * memory checker (hk_track_unused). */
 #ifndef HK_REFILL_SLABS_H
 #define HK_REFILL_SLABS_H
 
