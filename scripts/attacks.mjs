@@ -68,12 +68,7 @@ if (!(runs >= 1)) throw new Error(`--runs ${values.runs}: expected a positive nu
 
 const t0 = Date.now();
 const compiled = await runner.compileAttacks(attacks, jobs);
-let results;
-try {
-  results = await runner.runMatrix(compiled, allocators, jobs, runs);
-} finally {
-  compiled.dispose();
-}
+const results = await runner.runMatrix(compiled, allocators, jobs, runs);
 const seconds = ((Date.now() - t0) / 1000).toFixed(1);
 
 const table = runner.markdownTable(results, attacks, allocators);

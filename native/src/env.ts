@@ -166,4 +166,8 @@ export const TOOL_ENV: readonly { readonly name: string; readonly what: string }
   { name: 'HAKMEM_KEEP_CONSUMER', what: 'keep the consumer test project' },
   { name: 'HAKMEM_BENCH_BUILD_DIR', what: 'where `hakmem-bench` builds its programs' },
   { name: 'HAKMEM_DEBUG', what: 'the `hakmem` command prints a stack trace with an error' },
+  {
+    name: 'HAKMEM_BUILD_CACHE',
+    what: 'where `hakmem build` keeps the objects it reuses across builds, shared by every project that names it (default: <project>/.hakmem/cache)',
+  },
 ];

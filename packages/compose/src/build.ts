@@ -28,6 +28,13 @@ export interface BuildOptions {
   readonly addon?: boolean;
 }
 
+/** Where builds keep the objects they reuse (the addon's glue): HAKMEM_BUILD_CACHE, which
+ * several projects may share (the keys hold every input), else <root>/.hakmem/cache. */
+export function buildCacheDir(rootDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.HAKMEM_BUILD_CACHE;
+  return dir ? resolve(dir) : join(rootDir, '.hakmem', 'cache');
+}
+
 export interface BuildResult {
   readonly variant: string;
   /** dist/<variant>, absolute. */
@@ -93,7 +100,10 @@ export async function buildVariant(config: LoadedConfig, name: string, opts: Bui
   mkdirSync(join(tmp, 'include'), { recursive: true });
   try {
     const diagnostics = await runPlan(
-      compilePlan(tc, buildDir, tmp, variantIncludes(v), config.rootDir, { addon }),
+      compilePlan(tc, buildDir, tmp, variantIncludes(v), config.rootDir, {
+        addon,
+        cacheDir: buildCacheDir(config.rootDir, opts.env),
+      }),
       config.rootDir,
     );
     copyFileSync(publicHeader, join(tmp, 'include', 'hakmem.h'));

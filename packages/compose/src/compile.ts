@@ -238,16 +238,18 @@ export function sharedLibCommand(tc: Toolchain, obj: string, out: string, soname
 
 /** The commands of the contract for one variant: objects in buildDir, outputs in outDir;
  * `bases`: the include directories of the bases its boxes build on; `rootDir`: mapped to
- * nothing in __FILE__, so the library's strings name no build-machine path. */
+ * nothing in __FILE__, so the library's strings name no build-machine path; `cacheDir`: where
+ * objects reused across builds are kept (default <rootDir>/.hakmem/cache; none without either). */
 export function compilePlan(
   tc: Toolchain,
   buildDir: string,
   outDir: string,
   bases: readonly string[] = [],
   rootDir?: string,
-  opts: { readonly addon?: boolean } = {},
+  opts: { readonly addon?: boolean; readonly cacheDir?: string } = {},
 ): CompilePlan {
   const addon = opts.addon ?? true;
+  const cacheDir = opts.cacheDir ?? (rootDir !== undefined ? join(rootDir, '.hakmem', 'cache') : undefined);
   const unit = join(buildDir, 'hakmem_variant.c');
   const cflags = [
     ...(tc.ccArgs ?? []),
@@ -266,7 +268,7 @@ export function compilePlan(
         exe: tc.cc,
         args: [...cflags, '-ftls-model=initial-exec', '-DHK_BUILD_ADDON=0', '-c', unit, '-o', obj],
       },
-      ...(addon ? addonCompiles(tc, cflags, unit, addonObj, glueObj, rootDir) : []),
+      ...(addon ? addonCompiles(tc, cflags, unit, addonObj, glueObj, cacheDir) : []),
     ],
     link: [
       sharedLibCommand(tc, obj, join(outDir, 'libhakmem.so')),
@@ -284,7 +286,7 @@ function addonCompiles(
   unit: string,
   addonObj: string,
   glueObj: string,
-  rootDir?: string,
+  cacheDir?: string,
 ): Command[] {
   const nodeInclude = tc.nodeInclude ?? nodeIncludeDir();
   const napiInclude = tc.napiInclude ?? napiIncludeDir();
@@ -312,10 +314,10 @@ function addonCompiles(
         glueObj,
       ],
       // the glue is the same C++ for every variant (it includes hakmem.h only): compiled once
-      // per project, where a build of every variant compiled it each time (2.5 s of g++ here)
-      ...(rootDir !== undefined && {
+      // per cache, where a build of every variant compiled it each time (2.5 s of g++ here)
+      ...(cacheDir !== undefined && {
         reuse: {
-          cacheDir: join(rootDir, '.hakmem', 'cache', 'addon-glue'),
+          cacheDir: join(cacheDir, 'addon-glue'),
           out: glueObj,
           inputs: [
             addonSource,

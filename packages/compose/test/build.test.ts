@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { includeDir, baseDir, coreDir, addonSource } from '@hakmem/native';
 import {
   BASE_CFLAGS,
+  buildCacheDir,
   buildVariant,
   compilePlan,
   findToolchain,
@@ -132,6 +133,12 @@ describe('building a variant', () => {
     expect(glue.reuse).toMatchObject({ cacheDir: '/root/.hakmem/cache/addon-glue', out: '/b/hk_addon.o' });
     expect(glue.reuse!.inputs).toEqual(expect.arrayContaining([addonSource, join(includeDir, 'hakmem.h')]));
     expect(compilePlan(findToolchain(), '/b', '/o').compile[2]!.reuse).toBeUndefined();
+    // HAKMEM_BUILD_CACHE: one cache for several projects (the tests' temporary ones share the repository's)
+    expect(compilePlan(findToolchain(), '/b', '/o', [], '/root', { cacheDir: '/c' }).compile[2]!.reuse).toMatchObject({
+      cacheDir: '/c/addon-glue',
+    });
+    expect(buildCacheDir('/root', {})).toBe('/root/.hakmem/cache');
+    expect(buildCacheDir('/root', { HAKMEM_BUILD_CACHE: '/shared/cache' })).toBe('/shared/cache');
 
     const t = tempDir('reuse');
     try {

@@ -2,7 +2,7 @@
 // random order, not in address order, and the order differs from one refill to the next.
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { classOf, loadHakmem, variantInfo } from '@hakmem/native';
+import { loadHakmem, variantInfo } from '@hakmem/native';
 import refill from '../src/index.js';
 import { emptyFront } from '../src/conformance.js';
 

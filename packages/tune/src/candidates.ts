@@ -82,7 +82,7 @@ const num = (v: TunableSetting | undefined): number => (typeof v === 'number' ? 
  * has no such tunable or the value would not move. */
 function scaled(ctx: Ctx, slot: SlotName, name: string, factor: number): Change | undefined {
   const t = ctx.base.boxes[slot].manifest.tunables[name];
-  if (!t || t.type !== 'int') return undefined;
+  if (t?.type !== 'int') return undefined;
   const cur = num(ctx.base.tunables[slot][name]);
   const next = Math.max(t.min, Math.min(t.max, Math.round(cur * factor)));
   return next === cur ? undefined : { slot, tunable: name, value: next };

@@ -56,7 +56,6 @@ import { minPossibleP } from './rank.js';
 import { chartPoints, formatTable, metricText, summarize, winnerDescription, type ArmSummary } from './report.js';
 import { describeShape, parseStatsReports, type WorkloadShape } from './workload.js';
 
-import { DEFAULT_REPS, DEFAULT_TUNE_DIR, PEERS } from './options.js';
 export { DEFAULT_REPS, DEFAULT_TUNE_DIR, DEFAULT_TUNE_NAME, PEERS } from './options.js';
 const RECORD = 'tune.json';
 // 2: outcome is { kind, ... } (1 had result); a record of 1 is not resumed
