@@ -1,9 +1,9 @@
 // The attack suite's runner: compiles the programs of native/test/attacks/ once (kept in
 // .hakmem/attacks/ by their source's hash), runs each under each allocator (LD_PRELOAD; glibc
 // without one) and turns its exit into a verdict; also writes and reads the Markdown table of
-// docs/security.md. Used by `pnpm attacks` (scripts/attacks.mjs,
-// which bundles this file with esbuild) and by native/test/attacks.test.ts.
-// Self-contained (node: modules only), so it bundles without the test helpers.
+// docs/security.md. Used by `pnpm attacks` (scripts/attacks.mjs, which bundles this file with
+// esbuild) and by native/test/attacks.test.ts. Self-contained (node: modules only), so it
+// bundles without the test helpers.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
