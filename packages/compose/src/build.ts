@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { publicHeader, type VariantJson } from '@hakmem/native';
 import {
   BASE_CFLAGS,
+  buildCacheDir,
   compilePlan,
   findToolchain,
   isCrossTarget,
@@ -26,13 +27,6 @@ export interface BuildOptions {
   /** Build the Node addon (hakmem.node) too; default: unless CC builds for another CPU (a
    * cross build: the addon could not load in this Node). */
   readonly addon?: boolean;
-}
-
-/** Where builds keep the objects they reuse (the addon's glue): HAKMEM_BUILD_CACHE, which
- * several projects may share (the keys hold every input), else <root>/.hakmem/cache. */
-export function buildCacheDir(rootDir: string, env: NodeJS.ProcessEnv = process.env): string {
-  const dir = env.HAKMEM_BUILD_CACHE;
-  return dir ? resolve(dir) : join(rootDir, '.hakmem', 'cache');
 }
 
 export interface BuildResult {

@@ -236,6 +236,13 @@ export function sharedLibCommand(tc: Toolchain, obj: string, out: string, soname
   };
 }
 
+/** Where builds keep the objects they reuse (the addon's glue): HAKMEM_BUILD_CACHE, which
+ * several projects may share (the keys hold every input), else <root>/.hakmem/cache. */
+export function buildCacheDir(rootDir: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dir = env.HAKMEM_BUILD_CACHE;
+  return dir ? resolve(dir) : join(rootDir, '.hakmem', 'cache');
+}
+
 /** The commands of the contract for one variant: objects in buildDir, outputs in outDir;
  * `bases`: the include directories of the bases its boxes build on; `rootDir`: mapped to
  * nothing in __FILE__, so the library's strings name no build-machine path; `cacheDir`: where
@@ -249,7 +256,7 @@ export function compilePlan(
   opts: { readonly addon?: boolean; readonly cacheDir?: string } = {},
 ): CompilePlan {
   const addon = opts.addon ?? true;
-  const cacheDir = opts.cacheDir ?? (rootDir !== undefined ? join(rootDir, '.hakmem', 'cache') : undefined);
+  const cacheDir = opts.cacheDir ?? (rootDir !== undefined ? buildCacheDir(rootDir, {}) : undefined);
   const unit = join(buildDir, 'hakmem_variant.c');
   const cflags = [
     ...(tc.ccArgs ?? []),
