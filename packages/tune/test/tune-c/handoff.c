@@ -21,11 +21,12 @@
  * `direct` (1.1-2.7x in wall time, with the machine's mode). With the default, the producer
  * hands returned blocks out again from its front (no put-back, no refill from the slab) and
  * the two boxes come within 0-26% of each other, in either order (3M blocks of 256 B, 4 runs
- * each, 2026-12-07: 78 vs 79 ms in one mode, 262 vs 193 ms for direct in the other). direct hands each block to its owner with one atomic CAS on the
- * owner heap's channel word, whose cache line the producer takes back on each refill;
- * batched gathers up to batchBlocks (64) blocks per owner in the freeing thread and hands them
- * over with one CAS. With one block size the consumer is the pipeline's bottleneck, so its
- * per-block CAS sets the pace. Keep it so:
+ * each, 2026-12-07: 78 vs 79 ms in one mode, 262 vs 193 ms for direct in the other).
+ * direct hands each block to its owner with one atomic CAS on the owner heap's channel word,
+ * whose cache line the producer takes back on each refill; batched gathers up to batchBlocks
+ * (64) blocks per owner in the freeing thread and hands them over with one CAS. With one
+ * block size the consumer is the pipeline's bottleneck, so its per-block CAS sets the pace.
+ * Keep it so:
  *  - one size class (MINSIZE = MAXSIZE): with sizes spread over several classes (64..256,
  *    even 96..160) the producer, which refills every class and puts back every returned
  *    block, becomes the bottleneck and both boxes run at the same speed;

@@ -19,11 +19,11 @@
  *
  * Which choice should win: batching the cross-thread frees (the remote slot's `batched` box
  * over `direct`, or larger refill batches) when returned blocks go back on their slabs
- * (refill.collectToFront false, the tune test's base), for the reasons handoff.c gives. Since direct
- * frees into eight lanes per heap the gain depends on the size and on where the VM's two CPUs
- * sit, which changes while it runs (2-CPU machine, quiet, 2026-12-06): with the CPUs far apart
- * 32 B direct 13.1M, batched 20.7M blocks/s (1.57x), 64 B 1.43x, 256 B 1.17x, 1024 B and up
- * 0.85x (the consumer's misses on the blocks dominate); with them sharing a cache (direct
+ * (refill.collectToFront false, the tune test's base), for the reasons handoff.c gives. Since
+ * direct frees into eight lanes per heap the gain depends on the size and on where the VM's two
+ * CPUs sit, which changes while it runs (2-CPU machine, quiet, 2026-12-06): with the CPUs far
+ * apart 32 B direct 13.1M, batched 20.7M blocks/s (1.57x), 64 B 1.43x, 256 B 1.17x, 1024 B and
+ * up 0.85x (the consumer's misses on the blocks dominate); with them sharing a cache (direct
  * 42-45M) 32 B 1.05-1.13x, 64 B 1.15x, 256 B 1.13x. The tune test runs 64 B. Under heavy load
  * the two threads rarely run at the same time and the gain shrinks or goes.
  * Wall time is MILLIS plus start-up under every allocator, and CPU time up to twice that
