@@ -24,7 +24,11 @@
  * everything that still rests: VmRSS within baseline + headers + slack (+ the fronts and
  * current slabs of no thread: trim flushed the caller's).
  * With `idle` the program sleeps through that time instead, calling nothing (purge/background).
- * Usage: rss_return <thread|main> <keep_slabs> <cache_bytes> <delay_ms> [set_mib=192] [light|idle] */
+ * within_kib, when given, is a tighter target the caller checks itself (VmRSS within that of the
+ * baseline): the late steps go on until it holds too, so the figure printed is not taken while a
+ * purge thread is still part way through.
+ * Usage: rss_return <thread|main> <keep_slabs> <cache_bytes> <delay_ms> [set_mib=192] [light|idle]
+ *        [within_kib] */
 #include "hk_test.h"
 
 #include <malloc.h>
@@ -137,6 +141,7 @@ int main(int argc, char **argv) {
   }
   long after_kib = hk_proc_status_kib("VmRSS");
   int idle = argc > 6 && !strcmp(argv[6], "idle");
+  long within_kib = argc > 7 ? atol(argv[7]) : 0;
   /* the bound's parts that do not move with time */
   int64_t classes = 0, cls_size, cap;
   CHECK(probe("core", "classes", 0, &classes) == 0, "probe core.classes");
@@ -172,7 +177,8 @@ int main(int argc, char **argv) {
     os_stats(&st);
     headers = (long long)st.chunks * 4096;
     bound_kib = base_kib + (retained + cache_bytes + fronts + current + headers + slack) / 1024;
-    if (delay_ms <= 0 || idle_kib <= bound_kib || waited_ms >= due_ms + 10000) break;
+    int within = within_kib <= 0 || idle_kib - base_kib <= within_kib;
+    if (delay_ms <= 0 || (idle_kib <= bound_kib && within) || waited_ms >= due_ms + 10000) break;
   }
   late_ms = waited_ms - due_ms;
   printf("mode=%s set=%zu MiB in %zu blocks rss: baseline=%ld peak=%ld after=%ld KiB\n", mode, set_bytes >> 20, set_len,
